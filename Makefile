@@ -1,0 +1,40 @@
+# BatchGen build entry points. `make demo` and `make test` are the two set-up commands (see README).
+SHELL := /bin/bash
+DOTNET ?= dotnet
+CONFIG ?= Release
+BIN := artifacts/bin/batchgen
+RESULTS := artifacts/test-results
+export DOTNET_CLI_TELEMETRY_OPTOUT := 1
+export DOTNET_NOLOGO := 1
+export DOTNET_SKIP_FIRST_TIME_EXPERIENCE := 1
+
+.PHONY: all build test demo bench bench-quick soak pack clean
+
+all: build
+
+build:
+	$(DOTNET) publish src/BatchGen.Cli/BatchGen.Cli.csproj -c $(CONFIG) -o artifacts/bin --nologo -v quiet
+	@test -x $(BIN) && echo "built $(BIN)"
+
+test: build
+	rm -rf $(RESULTS)
+	$(DOTNET) test BatchGen.sln -c $(CONFIG) --nologo \
+	  --logger "trx" --logger "console;verbosity=minimal" --results-directory $(RESULTS) \
+	  -- RunConfiguration.TestSessionTimeout=1500000
+	@bash scripts/test-summary.sh $(RESULTS)
+
+demo: build
+	$(BIN) plan manifests/quickstart.yaml
+
+bench:
+	$(DOTNET) run -c Release --project benchmarks/BatchGen.Benchmarks -- --filter '*' --artifacts benchmarks/results/raw
+
+soak: build
+	BATCHGEN_SOAK=1 $(DOTNET) test tests/BatchGen.IntegrationTests -c $(CONFIG) --nologo --filter "Category=Soak" --logger "console;verbosity=normal"
+
+pack:
+	$(DOTNET) pack src/BatchGen.Cli/BatchGen.Cli.csproj -c $(CONFIG) -o artifacts/packages --nologo
+
+clean:
+	rm -rf artifacts out
+	$(DOTNET) clean BatchGen.sln --nologo -v quiet

@@ -1,0 +1,12 @@
+using System.CommandLine;
+
+namespace BatchGen.Cli.Commands;
+
+/// <summary>Every subcommand of the CLI, one class per command. Add new commands here.</summary>
+internal static class CommandCatalog
+{
+    public static IEnumerable<Command> Create()
+    {
+        yield break;
+    }
+}

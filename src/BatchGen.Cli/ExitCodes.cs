@@ -1,0 +1,29 @@
+namespace BatchGen.Cli;
+
+/// <summary>Process exit codes. Documented in README "Exit codes"; never renumber.</summary>
+internal static class ExitCodes
+{
+    /// <summary>Everything asked for was done (run: every job succeeded).</summary>
+    public const int Success = 0;
+
+    /// <summary>The run finished, but some jobs failed or are blocked (see status / report).</summary>
+    public const int JobsFailed = 1;
+
+    /// <summary>Bad input: usage, manifest, providers file, ledger file that is not a BatchGen ledger.</summary>
+    public const int InvalidInput = 2;
+
+    /// <summary>The budget stopped submission; jobs remain pending. Resume with a higher cap.</summary>
+    public const int BudgetReached = 3;
+
+    /// <summary>A provider refused the account (bad key, no credits); its jobs remain pending.</summary>
+    public const int ProviderAccountError = 4;
+
+    /// <summary>The ledger or output directory could not be written.</summary>
+    public const int StorageError = 5;
+
+    /// <summary>An unexpected internal error (a bug): one line on stderr.</summary>
+    public const int InternalError = 70;
+
+    /// <summary>Interrupted by Ctrl+C or SIGTERM; the ledger is consistent and the run can be resumed.</summary>
+    public const int Cancelled = 130;
+}
