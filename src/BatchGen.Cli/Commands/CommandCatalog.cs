@@ -7,6 +7,8 @@ internal static class CommandCatalog
 {
     public static IEnumerable<Command> Create()
     {
-        yield break;
+        yield return RunCommand.Create();
+        yield return RetryCommand.Create();
+        yield return StatusCommand.Create();
     }
 }

@@ -1,0 +1,165 @@
+using System.CommandLine;
+using System.Globalization;
+using System.Text.Json;
+using BatchGen.Core.Ledger;
+using Spectre.Console;
+
+namespace BatchGen.Cli.Commands;
+
+/// <summary><c>batchgen status</c>: counts by state and provider, and failures with their reasons, from the ledger.</summary>
+internal static class StatusCommand
+{
+    private static readonly JsonSerializerOptions JsonOptions = new() { WriteIndented = true };
+
+    public static Command Create()
+    {
+        var command = new Command("status", "Show a batch's jobs by state and provider, and why jobs failed.");
+        var target = new Argument<string>("manifest-or-ledger") { Description = "A manifest (its output directory's ledger) or a ledger.db file." };
+        var json = new Option<bool>("--json") { Description = "Print one JSON object." };
+        var output = new Option<string?>("--out") { Description = "Output directory, when the manifest's default was overridden at run time." };
+        command.Add(target);
+        command.Add(json);
+        command.Add(output);
+        command.SetAction(async (parseResult, cancellationToken) =>
+        {
+            var (ledgerPath, _, error) = LedgerLocator.Resolve(parseResult.GetRequiredValue(target), parseResult.GetValue(output));
+            if (error is not null)
+            {
+                await Console.Error.WriteLineAsync($"batchgen: {error}").ConfigureAwait(false);
+                return ExitCodes.InvalidInput;
+            }
+
+            try
+            {
+                await using var ledger = await SqliteLedger.OpenReadOnlyAsync(ledgerPath!, TimeProvider.System, cancellationToken).ConfigureAwait(false);
+                var status = await BatchStatus.ReadAsync(ledger, cancellationToken).ConfigureAwait(false);
+                if (parseResult.GetValue(json))
+                {
+                    Console.Out.WriteLine(JsonSerializer.Serialize(status.ToJson(), JsonOptions));
+                }
+                else
+                {
+                    status.Render(AnsiConsole.Console);
+                }
+
+                return ExitCodes.Success;
+            }
+            catch (LedgerException ex)
+            {
+                await Console.Error.WriteLineAsync($"batchgen: {ex.Message}").ConfigureAwait(false);
+                return ExitCodes.InvalidInput;
+            }
+        });
+        return command;
+    }
+}
+
+/// <summary>A batch's state read from its ledger.</summary>
+internal sealed class BatchStatus
+{
+    private const int MaxFailureGroups = 20;
+
+    private readonly SortedDictionary<string, SortedDictionary<JobState, int>> _byProvider = new(StringComparer.Ordinal);
+    private readonly Dictionary<(string Provider, string Code, string Message), int> _failures = [];
+    private readonly List<LedgerJob> _ambiguous = [];
+    private int _lost;
+
+    public static async Task<BatchStatus> ReadAsync(SqliteLedger ledger, CancellationToken cancellationToken)
+    {
+        var status = new BatchStatus();
+        await foreach (var job in ledger.ReadJobsAsync(cancellationToken).ConfigureAwait(false))
+        {
+            status.Add(job);
+        }
+
+        return status;
+    }
+
+    private void Add(LedgerJob job)
+    {
+        if (!job.InManifest)
+        {
+            _lost++;
+        }
+
+        if (!_byProvider.TryGetValue(job.Provider, out var counts))
+        {
+            counts = [];
+            _byProvider[job.Provider] = counts;
+        }
+
+        counts[job.State] = counts.GetValueOrDefault(job.State) + 1;
+        if (job.State is JobState.Failed or JobState.Blocked)
+        {
+            var key = (job.Provider, job.ErrorCode ?? "unknown", job.ErrorMessage ?? "(no message)");
+            _failures[key] = _failures.GetValueOrDefault(key) + 1;
+        }
+        else if (job.State == JobState.Submitting)
+        {
+            _ambiguous.Add(job);
+        }
+    }
+
+    public object ToJson() => new Dictionary<string, object>
+    {
+        ["jobs"] = _byProvider.Values.Sum(c => c.Values.Sum()),
+        ["states"] = Totals().ToDictionary(kv => Name(kv.Key), kv => kv.Value),
+        ["providers"] = _byProvider.ToDictionary(kv => kv.Key, kv => kv.Value.ToDictionary(s => Name(s.Key), s => s.Value)),
+        ["failures"] = OrderedFailures().Select(f => new { provider = f.Key.Provider, code = f.Key.Code, message = f.Key.Message, jobs = f.Value }).ToList(),
+        ["ambiguous"] = _ambiguous.Select(j => new { id = j.Id, provider = j.Provider, attempts = j.Attempts }).ToList(),
+        ["lost"] = _lost,
+    };
+
+    public void Render(IAnsiConsole console)
+    {
+        var states = Enum.GetValues<JobState>();
+        var table = new Table().Border(TableBorder.Rounded);
+        table.AddColumn("provider");
+        foreach (var state in states)
+        {
+            table.AddColumn(new TableColumn(Name(state)).RightAligned());
+        }
+
+        foreach (var (provider, counts) in _byProvider)
+        {
+            table.AddRow([Markup.Escape(provider), .. states.Select(s => counts.GetValueOrDefault(s).ToString(CultureInfo.InvariantCulture))]);
+        }
+
+        var totals = Totals();
+        table.AddRow(["[bold]total[/]", .. states.Select(s => $"[bold]{totals.GetValueOrDefault(s)}[/]")]);
+        console.Write(table);
+        foreach (var ((provider, code, message), count) in OrderedFailures().Take(MaxFailureGroups))
+        {
+            console.MarkupLine(string.Create(CultureInfo.InvariantCulture, $"[red]{count} x[/] {Markup.Escape(provider)} {Markup.Escape(code)}: {Markup.Escape(message)}"));
+        }
+
+        if (_ambiguous.Count > 0)
+        {
+            console.MarkupLine(string.Create(CultureInfo.InvariantCulture, $"[yellow]{_ambiguous.Count} ambiguous[/] (submit outcome unknown; not resubmitted): {Markup.Escape(string.Join(", ", _ambiguous.Take(10).Select(j => $"{j.Provider}/{j.Id}")))}"));
+        }
+
+        if (_lost > 0)
+        {
+            console.MarkupLine(string.Create(CultureInfo.InvariantCulture, $"{_lost} jobs are no longer in the manifest (kept in the ledger)"));
+        }
+    }
+
+    private SortedDictionary<JobState, int> Totals()
+    {
+        var totals = new SortedDictionary<JobState, int>();
+        foreach (var counts in _byProvider.Values)
+        {
+            foreach (var (state, n) in counts)
+            {
+                totals[state] = totals.GetValueOrDefault(state) + n;
+            }
+        }
+
+        return totals;
+    }
+
+    private IEnumerable<KeyValuePair<(string Provider, string Code, string Message), int>> OrderedFailures() =>
+        _failures.OrderByDescending(f => f.Value).ThenBy(f => f.Key.Provider, StringComparer.Ordinal).ThenBy(f => f.Key.Code, StringComparer.Ordinal);
+
+    private static string Name(JobState state) => state.ToString().ToLowerInvariant();
+}

@@ -1,0 +1,63 @@
+using BatchGen.Core.Manifests;
+
+namespace BatchGen.Cli;
+
+/// <summary>Finds the ledger a command works on from its argument: a ledger file, or a manifest (its output directory).</summary>
+internal static class LedgerLocator
+{
+    private static readonly byte[] SqliteHeader = "SQLite format 3\0"u8.ToArray();
+
+    /// <summary>Returns the ledger path and the output directory, or a one-line error.</summary>
+    public static (string? LedgerPath, string? OutputDirectory, string? Error) Resolve(string argument, string? outOverride)
+    {
+        if (Directory.Exists(argument))
+        {
+            var inside = Path.Combine(argument, "ledger.db");
+            return File.Exists(inside)
+                ? (Path.GetFullPath(inside), Path.GetFullPath(argument), null)
+                : (null, null, $"{argument}: is a directory with no ledger.db in it");
+        }
+
+        if (!File.Exists(argument))
+        {
+            return (null, null, $"{argument}: no such file");
+        }
+
+        if (IsSqlite(argument))
+        {
+            var full = Path.GetFullPath(argument);
+            return (full, outOverride is null ? Path.GetDirectoryName(full)! : Path.GetFullPath(outOverride), null);
+        }
+
+        var loaded = ManifestLoader.Load(argument, new ManifestLoadOptions());
+        if (!loaded.Success || loaded.Manifest is null)
+        {
+            var first = loaded.Errors.Count > 0 ? loaded.Errors[0].ToString() : $"{argument}: not a manifest";
+            return (null, null, loaded.Errors.Count > 1 ? $"{first} (and {loaded.Errors.Count - 1} more; run 'batchgen validate')" : first);
+        }
+
+        var output = Path.GetFullPath(outOverride ?? loaded.Manifest.OutputDirectory);
+        var ledger = Path.Combine(output, "ledger.db");
+        return File.Exists(ledger)
+            ? (ledger, output, null)
+            : (null, null, $"{ledger}: no ledger yet (run 'batchgen run {argument}' first)");
+    }
+
+    private static bool IsSqlite(string path)
+    {
+        try
+        {
+            using var stream = File.OpenRead(path);
+            Span<byte> header = stackalloc byte[16];
+            return stream.Read(header) == 16 && header.SequenceEqual(SqliteHeader);
+        }
+        catch (IOException)
+        {
+            return false;
+        }
+        catch (UnauthorizedAccessException)
+        {
+            return false;
+        }
+    }
+}

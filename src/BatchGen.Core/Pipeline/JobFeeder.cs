@@ -1,0 +1,149 @@
+using System.Threading.Channels;
+using BatchGen.Core.Downloads;
+using BatchGen.Core.Ledger;
+using BatchGen.Core.Media;
+
+namespace BatchGen.Core.Pipeline;
+
+/// <summary>
+/// expand -> admit: streams the ledger once per provider (so a slow provider never holds back another) and sends
+/// each unfinished job to where it re-enters: its lane to submit or re-attach, or the download stage.
+/// </summary>
+internal sealed class JobFeeder
+{
+    private readonly RunContext _context;
+    private readonly IReadOnlyDictionary<string, ProviderLane> _lanes;
+    private readonly ChannelWriter<DownloadItem> _downloads;
+
+    public JobFeeder(RunContext context, IReadOnlyDictionary<string, ProviderLane> lanes, ChannelWriter<DownloadItem> downloads)
+    {
+        _context = context;
+        _lanes = lanes;
+        _downloads = downloads;
+    }
+
+    public Task RunAsync() => Task.WhenAll(_context.Providers.Keys.Select(FeedProviderAsync));
+
+    private async Task FeedProviderAsync(string provider)
+    {
+        _lanes.TryGetValue(provider, out var lane);
+        try
+        {
+            await foreach (var job in _context.Ledger.ReadJobsAsync(provider, _context.StopToken).ConfigureAwait(false))
+            {
+                if (!job.InManifest)
+                {
+                    continue;
+                }
+
+                await RouteAsync(job, lane).ConfigureAwait(false);
+            }
+        }
+        catch (OperationCanceledException) when (_context.StopToken.IsCancellationRequested)
+        {
+            // Stop asked: whatever was not routed stays as it is in the ledger.
+        }
+        finally
+        {
+            lane?.Work.Writer.TryComplete();
+        }
+    }
+
+    private async Task RouteAsync(LedgerJob job, ProviderLane? lane)
+    {
+        switch (job.State)
+        {
+            case JobState.Pending or JobState.Blocked:
+                if (lane is null)
+                {
+                    await HoldUnavailableAsync(job).ConfigureAwait(false);
+                    return;
+                }
+
+                await EnqueueAsync(lane, new WorkItem(job, WorkStart.Submit)).ConfigureAwait(false);
+                return;
+            case JobState.Submitting:
+                if (_context.Options.ResubmitAmbiguous && lane is not null)
+                {
+                    await _context.RecordAsync(new LedgerEvent
+                    {
+                        JobId = job.Id,
+                        State = JobState.Pending,
+                        Note = "ambiguous submit: resubmitting as asked (--resubmit-ambiguous)",
+                    }).ConfigureAwait(false);
+                    await EnqueueAsync(lane, new WorkItem(job with { State = JobState.Pending }, WorkStart.Submit)).ConfigureAwait(false);
+                }
+                else
+                {
+                    _context.CountAmbiguous();
+                }
+
+                return;
+            case JobState.Submitted or JobState.Running when job.RemoteId is not null && lane is not null:
+                await EnqueueAsync(lane, new WorkItem(job, WorkStart.Poll)).ConfigureAwait(false);
+                return;
+            case JobState.Generated:
+                await _downloads.WriteAsync(ToDownload(job), _context.StopToken).ConfigureAwait(false);
+                return;
+            case JobState.Succeeded:
+                await CheckFileAsync(job).ConfigureAwait(false);
+                return;
+            default:
+                return;
+        }
+    }
+
+    private async Task EnqueueAsync(ProviderLane lane, WorkItem item)
+    {
+        _context.Progress.For(lane.Name).AddQueued(1);
+        await lane.Work.Writer.WriteAsync(item, _context.StopToken).ConfigureAwait(false);
+    }
+
+    /// <summary>A succeeded job whose file is missing or damaged is downloaded again, never regenerated.</summary>
+    private async Task CheckFileAsync(LedgerJob job)
+    {
+        var progress = _context.Progress.For(job.Provider);
+        if (job.FilePath is not null)
+        {
+            var spec = job.Spec.Parameters;
+            var (width, height) = FrameSize.For(spec.Resolution, spec.AspectRatio);
+            var check = await VideoDownloader.VerifyExistingAsync(
+                _context.Options.OutputDirectory, job.FilePath, new ExpectedVideo(spec.Duration, width, height), null, _context.StopToken).ConfigureAwait(false);
+            if (check.Success && (job.Bytes is null || check.Bytes == job.Bytes))
+            {
+                progress.AddSucceeded();
+                return;
+            }
+        }
+
+        await _context.RecordAsync(new LedgerEvent
+        {
+            JobId = job.Id,
+            State = JobState.Generated,
+            Note = "file missing or damaged on disk: downloading again",
+        }).ConfigureAwait(false);
+        await _downloads.WriteAsync(ToDownload(job), _context.StopToken).ConfigureAwait(false);
+    }
+
+    private async Task HoldUnavailableAsync(LedgerJob job)
+    {
+        var reason = _context.BlockedReason(job.Provider) ?? $"{job.Provider}: provider not available";
+        _context.Progress.For(job.Provider).AddBlocked();
+        if (job.State == JobState.Blocked && job.ErrorMessage == reason)
+        {
+            return;
+        }
+
+        await _context.RecordAsync(new LedgerEvent
+        {
+            JobId = job.Id,
+            State = JobState.Blocked,
+            ErrorClass = Providers.ErrorClass.Account,
+            ErrorCode = "unavailable",
+            ErrorMessage = reason,
+        }).ConfigureAwait(false);
+    }
+
+    private static DownloadItem ToDownload(LedgerJob job) =>
+        new(job.Spec, job.RemoteId, job.ResultUrl is null ? [] : [new Uri(job.ResultUrl)], null);
+}

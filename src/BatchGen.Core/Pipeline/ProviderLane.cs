@@ -1,0 +1,338 @@
+using System.Threading.Channels;
+using BatchGen.Core.Costs;
+using BatchGen.Core.Jobs;
+using BatchGen.Core.Ledger;
+using BatchGen.Core.Providers;
+
+namespace BatchGen.Core.Pipeline;
+
+/// <summary>
+/// One provider's part of the pipeline: admit -> submit -> poll. As many workers as the provider's concurrency
+/// read the lane's bounded channel, so the cap on tasks in flight is the worker count; each worker takes a job
+/// from admission until the provider reports it finished, then hands it to the download stage.
+/// </summary>
+internal sealed class ProviderLane
+{
+    private readonly RunContext _context;
+    private readonly ResilientProviderClient _client;
+    private readonly ProviderSettings _settings;
+    private readonly ChannelWriter<DownloadItem> _downloads;
+    private readonly ProviderProgress _progress;
+
+    public ProviderLane(RunContext context, ResilientProviderClient client, ChannelWriter<DownloadItem> downloads)
+    {
+        _context = context;
+        _client = client;
+        _settings = context.Providers[client.Name];
+        _downloads = downloads;
+        _progress = context.Progress.For(client.Name);
+        Work = Channel.CreateBounded<WorkItem>(new BoundedChannelOptions(Math.Max(16, _settings.Concurrency * 2))
+        {
+            FullMode = BoundedChannelFullMode.Wait,
+            SingleWriter = true,
+        });
+    }
+
+    public string Name => _client.Name;
+
+    public Channel<WorkItem> Work { get; }
+
+    /// <summary>Runs the workers until the lane's channel is completed and drained.</summary>
+    public Task RunAsync() =>
+        Task.WhenAll(Enumerable.Range(0, Math.Max(1, _settings.Concurrency)).Select(_ => WorkerAsync()));
+
+    private async Task WorkerAsync()
+    {
+        await foreach (var item in Work.Reader.ReadAllAsync(CancellationToken.None).ConfigureAwait(false))
+        {
+            _progress.AddQueued(-1);
+            if (item.Start == WorkStart.Submit)
+            {
+                await AdmitAndSubmitAsync(item.Job).ConfigureAwait(false);
+            }
+            else
+            {
+                await TrackAsync(item.Job, item.Job.RemoteId!, expected: null, reattached: true).ConfigureAwait(false);
+            }
+        }
+    }
+
+    private async Task AdmitAndSubmitAsync(LedgerJob job)
+    {
+        var estimate = _settings.Pricing.EstimateUsd(job.Spec.Parameters);
+        if (_context.StopToken.IsCancellationRequested)
+        {
+            return;
+        }
+
+        if (_context.BlockedReason(Name) is { } reason)
+        {
+            await BlockAsync(job, reason).ConfigureAwait(false);
+            return;
+        }
+
+        if (_context.BudgetStopped)
+        {
+            _context.HoldForBudget(estimate);
+            return;
+        }
+
+        var reservation = _context.Budget.TryReserve(Name, estimate ?? 0m);
+        if (reservation is null)
+        {
+            _context.HoldForBudget(estimate);
+            return;
+        }
+
+        var attempt = job.Attempts + 1;
+        // Write-ahead: the intent is durable before the request leaves.
+        await _context.RecordAsync(new LedgerEvent
+        {
+            JobId = job.Id,
+            State = JobState.Submitting,
+            Attempt = attempt,
+            EstimatedCostUsd = estimate,
+        }).ConfigureAwait(false);
+
+        _progress.AddInFlight(1);
+        SubmitResult result;
+        try
+        {
+            result = await _client.SubmitAsync(job.Spec, _context.HardStopToken).ConfigureAwait(false);
+            _progress.AddRequest();
+        }
+        catch (OperationCanceledException)
+        {
+            // Abandoned after the grace period: the request may have left. The job stays ambiguous, charged.
+            _progress.AddInFlight(-1);
+            _context.Budget.Commit(reservation, estimate ?? 0m);
+            _context.CountAmbiguous();
+            return;
+        }
+
+        await OnSubmittedAsync(job, attempt, estimate, reservation, result).ConfigureAwait(false);
+    }
+
+    private async Task OnSubmittedAsync(LedgerJob job, int attempt, decimal? estimate, BudgetReservation reservation, SubmitResult result)
+    {
+        var outcome = result.Outcome;
+        if (outcome.Error is { } error)
+        {
+            _progress.AddInFlight(-1);
+            if (result.Ambiguous)
+            {
+                _context.Budget.Commit(reservation, estimate ?? 0m);
+                _context.CountAmbiguous();
+                await _context.RecordAsync(ErrorEvent(job.Id, JobState.Submitting, attempt, error) with
+                {
+                    Note = "submit outcome unknown: not resubmitted (see --resubmit-ambiguous)",
+                }).ConfigureAwait(false);
+                return;
+            }
+
+            _context.Budget.Release(reservation);
+            if (error.Class == ErrorClass.Account)
+            {
+                _context.Block(Name, error.Message);
+                await BlockAsync(job, error.Message, error).ConfigureAwait(false);
+                return;
+            }
+
+            _progress.AddFailed();
+            await _context.RecordAsync(ErrorEvent(job.Id, JobState.Failed, attempt, error)).ConfigureAwait(false);
+            return;
+        }
+
+        var charged = outcome.ActualCostUsd ?? estimate ?? 0m;
+        if (outcome.InlineVideo is { } video)
+        {
+            // Synchronous provider: the reply is the video. Generated is durable before the file is written.
+            _context.Budget.Commit(reservation, charged);
+            _progress.AddSpent(charged);
+            _progress.AddInFlight(-1);
+            await _context.RecordAsync(new LedgerEvent
+            {
+                JobId = job.Id,
+                State = JobState.Generated,
+                Attempt = attempt,
+                RemoteId = outcome.RemoteId ?? $"sync:{job.Id}",
+                HttpStatus = outcome.HttpStatus,
+                ActualCostUsd = outcome.ActualCostUsd,
+            }).ConfigureAwait(false);
+            await _downloads.WriteAsync(new DownloadItem(job.Spec, outcome.RemoteId, [], video), CancellationToken.None).ConfigureAwait(false);
+            return;
+        }
+
+        var remoteId = outcome.RemoteId!;
+        await _context.RecordAsync(new LedgerEvent
+        {
+            JobId = job.Id,
+            State = JobState.Submitted,
+            Attempt = attempt,
+            RemoteId = remoteId,
+            HttpStatus = outcome.HttpStatus,
+            ActualCostUsd = outcome.ActualCostUsd,
+        }).ConfigureAwait(false);
+        _progress.AddInFlight(-1);
+        await TrackAsync(job, remoteId, outcome.EstimatedTime, reattached: false, reservation, estimate).ConfigureAwait(false);
+    }
+
+    /// <summary>Polls one accepted task until it finishes, fails, passes its deadline, or the run stops.</summary>
+    private async Task TrackAsync(
+        LedgerJob job,
+        string remoteId,
+        TimeSpan? expected,
+        bool reattached,
+        BudgetReservation? reservation = null,
+        decimal? estimate = null)
+    {
+        _progress.AddInFlight(1);
+        try
+        {
+            await TrackCoreAsync(job, remoteId, expected, reattached, reservation, estimate ?? job.EstimatedCostUsd).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (_context.StopToken.IsCancellationRequested)
+        {
+            // Stopped by the user: the task stays Submitted/Running in the ledger and is re-attached on resume.
+        }
+        finally
+        {
+            _progress.AddInFlight(-1);
+        }
+    }
+
+    private async Task TrackCoreAsync(LedgerJob job, string remoteId, TimeSpan? expected, bool reattached, BudgetReservation? reservation, decimal? estimate)
+    {
+        var spec = job.Spec;
+        var submittedAt = job.SubmittedAt ?? _context.Time.GetUtcNow();
+        var deadline = submittedAt + _settings.JobDeadline;
+        var schedule = new PollSchedule(_settings, expected ?? _context.Latency.Median(Name, spec.Parameters.Resolution), reattached);
+        var delay = schedule.FirstDelay;
+        var running = job.State == JobState.Running;
+        while (true)
+        {
+            var wait = Min(delay, deadline - _context.Time.GetUtcNow());
+            if (wait > TimeSpan.Zero)
+            {
+                await Task.Delay(wait, _context.Time, _context.StopToken).ConfigureAwait(false);
+            }
+
+            if (_context.Time.GetUtcNow() >= deadline)
+            {
+                await FailAsync(job, reservation, estimate, new ProviderError(ErrorClass.Retryable,
+                    $"{Name}: task {remoteId} not finished within the job deadline of {_settings.JobDeadline.TotalSeconds:0} s")
+                {
+                    Code = "deadline",
+                }, charged: true).ConfigureAwait(false);
+                return;
+            }
+
+            var poll = await _client.PollAsync(remoteId, _context.StopToken).ConfigureAwait(false);
+            _progress.AddRequest();
+            delay = schedule.Next();
+            switch (poll)
+            {
+                case { State: null, Error: { Class: ErrorClass.Account } error }:
+                    // The key stopped working mid-run: keep the task Submitted so a later run re-attaches to it.
+                    _context.Block(Name, error.Message);
+                    await _context.RecordAsync(ErrorEvent(job.Id, running ? JobState.Running : JobState.Submitted, 0, error)).ConfigureAwait(false);
+                    return;
+                case { State: null, Error: { Class: ErrorClass.Permanent } error }:
+                    await FailAsync(job, reservation, estimate, error, charged: false).ConfigureAwait(false);
+                    return;
+                case { State: null }:
+                    continue;
+                case { State: RemoteState.Failed }:
+                    var failure = poll.Error ?? new ProviderError(ErrorClass.Permanent, $"{Name}: task {remoteId} failed ({poll.RawStatus})") { Code = "generation_failed" };
+                    await FailAsync(job, reservation, estimate, failure, charged: false).ConfigureAwait(false);
+                    return;
+                case { State: RemoteState.Succeeded }:
+                    await OnGeneratedAsync(job, remoteId, poll, submittedAt, reservation, estimate).ConfigureAwait(false);
+                    return;
+                case { State: RemoteState.Running } when !running:
+                    running = true;
+                    await _context.RecordAsync(new LedgerEvent { JobId = job.Id, State = JobState.Running, Note = poll.RawStatus }).ConfigureAwait(false);
+                    break;
+            }
+        }
+    }
+
+    private async Task OnGeneratedAsync(LedgerJob job, string remoteId, PollOutcome poll, DateTimeOffset submittedAt, BudgetReservation? reservation, decimal? estimate)
+    {
+        var charged = poll.ActualCostUsd ?? estimate ?? 0m;
+        if (reservation is not null)
+        {
+            _context.Budget.Commit(reservation, charged);
+        }
+
+        _progress.AddSpent(charged);
+        _context.Latency.Add(Name, job.Spec.Parameters.Resolution, _context.Time.GetUtcNow() - submittedAt);
+        if (poll.ResultUrls.Count == 0)
+        {
+            await FailAsync(job, null, null, new ProviderError(ErrorClass.Retryable, $"{Name}: task {remoteId} completed without a result URL")
+            {
+                Code = "malformed_reply",
+            }, charged: true).ConfigureAwait(false);
+            return;
+        }
+
+        await _context.RecordAsync(new LedgerEvent
+        {
+            JobId = job.Id,
+            State = JobState.Generated,
+            RemoteId = remoteId,
+            ResultUrl = poll.ResultUrls[0].ToString(),
+            ActualCostUsd = poll.ActualCostUsd,
+            Note = poll.ResultUrls.Count > 1 ? $"{poll.ResultUrls.Count} outputs" : null,
+        }).ConfigureAwait(false);
+        await _downloads.WriteAsync(new DownloadItem(job.Spec, remoteId, poll.ResultUrls, null), CancellationToken.None).ConfigureAwait(false);
+    }
+
+    private async Task FailAsync(LedgerJob job, BudgetReservation? reservation, decimal? estimate, ProviderError error, bool charged)
+    {
+        if (reservation is not null)
+        {
+            if (charged || _settings.ChargeFailedJobs)
+            {
+                _context.Budget.Commit(reservation, estimate ?? 0m);
+            }
+            else
+            {
+                _context.Budget.Release(reservation);
+            }
+        }
+
+        _progress.AddFailed();
+        await _context.RecordAsync(ErrorEvent(job.Id, JobState.Failed, 0, error)).ConfigureAwait(false);
+    }
+
+    private async Task BlockAsync(LedgerJob job, string reason, ProviderError? error = null)
+    {
+        _progress.AddBlocked();
+        await _context.RecordAsync(new LedgerEvent
+        {
+            JobId = job.Id,
+            State = JobState.Blocked,
+            HttpStatus = error?.HttpStatus,
+            ErrorClass = ErrorClass.Account,
+            ErrorCode = error?.Code ?? "blocked",
+            ErrorMessage = reason,
+        }).ConfigureAwait(false);
+    }
+
+    internal static LedgerEvent ErrorEvent(string jobId, JobState state, int attempt, ProviderError error) => new()
+    {
+        JobId = jobId,
+        State = state,
+        Attempt = attempt,
+        HttpStatus = error.HttpStatus,
+        ErrorClass = error.Class,
+        ErrorCode = error.Code,
+        ErrorMessage = error.Message,
+    };
+
+    private static TimeSpan Min(TimeSpan a, TimeSpan b) => a < b ? a : b;
+}
+
+/// <summary>A finished task on its way to disk: its result URLs, or the bytes of a synchronous reply.</summary>
+internal sealed record DownloadItem(JobSpec Spec, string? RemoteId, IReadOnlyList<Uri> ResultUrls, ReadOnlyMemory<byte>? InlineVideo);

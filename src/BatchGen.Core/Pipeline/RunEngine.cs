@@ -1,0 +1,153 @@
+using BatchGen.Core.Costs;
+using BatchGen.Core.Ledger;
+using BatchGen.Core.Providers;
+using Microsoft.Extensions.Logging;
+
+namespace BatchGen.Core.Pipeline;
+
+/// <summary>
+/// Runs a batch: records the manifest's jobs in the ledger, decides from each job's ledger row where it re-enters
+/// (submit, poll, download), then drives the stages: per-provider lanes (admit -> submit -> poll) feeding a shared
+/// download stage (download -> verify -> record). Every state change is recorded before the next step.
+/// </summary>
+public sealed class RunEngine
+{
+    private readonly TimeProvider _time;
+    private readonly ILogger _logger;
+
+    public RunEngine(TimeProvider timeProvider, ILogger logger)
+    {
+        _time = timeProvider;
+        _logger = logger;
+    }
+
+    /// <summary>Runs until every job is done or held, or <paramref name="stopToken"/> asks to stop.</summary>
+    public async Task<RunSummary> RunAsync(RunRequest request, CancellationToken stopToken)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        var errors = request.Options.Validate();
+        if (errors.Count > 0)
+        {
+            throw new ArgumentException("invalid run options: " + string.Join("; ", errors), nameof(request));
+        }
+
+        var ledger = request.Ledger;
+        var sync = await ledger.SyncJobsAsync(request.Jobs, stopToken).ConfigureAwait(false);
+        await ResumePlanner.PrepareAsync(ledger, request, stopToken).ConfigureAwait(false);
+        var budget = await CreateBudgetAsync(request, stopToken).ConfigureAwait(false);
+
+        using var hardStop = new CancellationTokenSource();
+        await using var stopRegistration = stopToken.Register(() => hardStop.CancelAfter(request.Options.SubmitGracePeriod)).ConfigureAwait(false);
+        var context = new RunContext
+        {
+            Ledger = ledger,
+            Options = request.Options,
+            Providers = request.Providers,
+            Budget = budget,
+            Downloader = request.Downloader,
+            Time = _time,
+            Progress = request.Progress,
+            Logger = _logger,
+            StopToken = stopToken,
+            HardStopToken = hardStop.Token,
+        };
+        foreach (var (provider, reason) in request.Unavailable)
+        {
+            context.Block(provider, reason);
+        }
+
+        var clients = request.Adapters.ToDictionary(
+            kv => kv.Key,
+            kv => new ResilientProviderClient(kv.Value, request.Providers[kv.Key], request.Options, _time),
+            StringComparer.Ordinal);
+        try
+        {
+            await RunStagesAsync(context, clients).ConfigureAwait(false);
+        }
+        finally
+        {
+            foreach (var client in clients.Values)
+            {
+                client.Dispose();
+            }
+        }
+
+        var counts = await ledger.CountByStateAsync(null, CancellationToken.None).ConfigureAwait(false);
+        return new RunSummary
+        {
+            Counts = counts,
+            Added = sync.Added,
+            Lost = sync.Lost,
+            Ambiguous = counts.TryGetValue(JobState.Submitting, out var ambiguous) ? ambiguous : 0,
+            StopReason = stopToken.IsCancellationRequested ? RunStopReason.Cancelled
+                : context.BudgetStopped ? RunStopReason.BudgetReached
+                : RunStopReason.None,
+            BudgetRemainingJobs = context.BudgetRemainingJobs,
+            BudgetRemainingCostUsd = context.BudgetRemainingCostUsd,
+            SpentUsd = budget.SpentUsd,
+            MaxCostUsd = request.Options.MaxCostUsd,
+            BlockedProviders = new Dictionary<string, string>(context.BlockedProviders, StringComparer.Ordinal),
+        };
+    }
+
+    private static async Task RunStagesAsync(RunContext context, IReadOnlyDictionary<string, ResilientProviderClient> clients)
+    {
+        var downloads = new DownloadStage(context, clients);
+        var lanes = clients.Values.Select(c => new ProviderLane(context, c, downloads.Items.Writer)).ToList();
+        var downloadTask = downloads.RunAsync();
+        var laneTasks = lanes.Select(l => l.RunAsync()).ToList();
+        var feeder = new JobFeeder(context, lanes.ToDictionary(l => l.Name, StringComparer.Ordinal), downloads.Items.Writer);
+        try
+        {
+            await feeder.RunAsync().ConfigureAwait(false);
+        }
+        finally
+        {
+            foreach (var lane in lanes)
+            {
+                lane.Work.Writer.TryComplete();
+            }
+
+            try
+            {
+                await Task.WhenAll(laneTasks).ConfigureAwait(false);
+            }
+            finally
+            {
+                downloads.Items.Writer.TryComplete();
+                await downloadTask.ConfigureAwait(false);
+            }
+        }
+    }
+
+    /// <summary>A budget gate that counts what the ledger already spent (or may have: in-flight and ambiguous jobs).</summary>
+    private static async Task<BudgetGate> CreateBudgetAsync(RunRequest request, CancellationToken cancellationToken)
+    {
+        var spent = 0m;
+        var byProvider = new Dictionary<string, decimal>(StringComparer.Ordinal);
+        await foreach (var job in request.Ledger.ReadJobsAsync(cancellationToken).ConfigureAwait(false))
+        {
+            var charged = job.State switch
+            {
+                JobState.Submitting or JobState.Submitted or JobState.Running or JobState.Generated or JobState.Succeeded => true,
+                JobState.Failed => job.RemoteId is not null
+                    && (job.ErrorCode is "deadline" or "verify_failed" or "expired" or "truncated" or "download_failed" or "io_error"
+                        || (request.Providers.TryGetValue(job.Provider, out var s) && s.ChargeFailedJobs)),
+                _ => false,
+            };
+            if (!charged)
+            {
+                continue;
+            }
+
+            var amount = job.ActualCostUsd ?? job.EstimatedCostUsd ?? 0m;
+            spent += amount;
+            byProvider[job.Provider] = byProvider.GetValueOrDefault(job.Provider) + amount;
+        }
+
+        var caps = request.Providers.Values
+            .Where(p => p.MaxCost is not null)
+            .ToDictionary(p => p.Name, p => p.MaxCost!.Value, StringComparer.Ordinal);
+        return new BudgetGate(request.Options.MaxCostUsd, caps, spent, byProvider);
+    }
+}

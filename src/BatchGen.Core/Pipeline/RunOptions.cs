@@ -1,0 +1,78 @@
+namespace BatchGen.Core.Pipeline;
+
+/// <summary>Which failed jobs a run takes up again (the <c>retry</c> command).</summary>
+public enum RetryFailedMode
+{
+    /// <summary>Failed jobs stay failed.</summary>
+    None,
+
+    /// <summary>Jobs that failed for a retryable reason (retries ran out, deadline, download failure).</summary>
+    Retryable,
+
+    /// <summary>Every failed job, permanent failures included.</summary>
+    All,
+}
+
+/// <summary>What one <c>run</c> is asked to do. Validated once by <see cref="RunEngine"/>.</summary>
+public sealed class RunOptions
+{
+    /// <summary>Full path of the output directory (videos, ledger, reports).</summary>
+    public required string OutputDirectory { get; init; }
+
+    /// <summary>Budget cap in USD for the whole batch (ledger history included); null = no cap.</summary>
+    public decimal? MaxCostUsd { get; init; }
+
+    /// <summary>Resubmit jobs whose earlier submit may or may not have reached the provider.</summary>
+    public bool ResubmitAmbiguous { get; init; }
+
+    public RetryFailedMode RetryFailed { get; init; } = RetryFailedMode.None;
+
+    /// <summary>Parallel downloads across all providers.</summary>
+    public int DownloadConcurrency { get; init; } = 4;
+
+    /// <summary>How long in-flight submits may finish after a stop was asked, before they are abandoned.</summary>
+    public TimeSpan SubmitGracePeriod { get; init; } = TimeSpan.FromSeconds(3);
+
+    /// <summary>Retries of one HTTP call for retryable errors (429, 5xx, timeouts).</summary>
+    public int MaxRetryAttempts { get; init; } = 5;
+
+    /// <summary>Base delay of the exponential backoff (with jitter).</summary>
+    public TimeSpan RetryBaseDelay { get; init; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>Ceiling of one backoff delay.</summary>
+    public TimeSpan RetryMaxDelay { get; init; } = TimeSpan.FromSeconds(60);
+
+    /// <summary>Attempts to download a result (each may resume with Range) before the job fails.</summary>
+    public int MaxDownloadAttempts { get; init; } = 4;
+
+    internal IReadOnlyList<string> Validate()
+    {
+        var errors = new List<string>();
+        if (string.IsNullOrWhiteSpace(OutputDirectory))
+        {
+            errors.Add("output directory is empty");
+        }
+
+        if (MaxCostUsd is < 0)
+        {
+            errors.Add($"max cost must be >= 0 (got {MaxCostUsd})");
+        }
+
+        if (DownloadConcurrency < 1)
+        {
+            errors.Add($"download concurrency must be >= 1 (got {DownloadConcurrency})");
+        }
+
+        if (MaxRetryAttempts < 0)
+        {
+            errors.Add($"max retry attempts must be >= 0 (got {MaxRetryAttempts})");
+        }
+
+        if (MaxDownloadAttempts < 1)
+        {
+            errors.Add($"max download attempts must be >= 1 (got {MaxDownloadAttempts})");
+        }
+
+        return errors;
+    }
+}

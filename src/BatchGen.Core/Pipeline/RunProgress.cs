@@ -1,0 +1,61 @@
+using System.Collections.Concurrent;
+
+namespace BatchGen.Core.Pipeline;
+
+/// <summary>Live counters of one run, per provider; read by the CLI's progress view while the run goes on.</summary>
+public sealed class RunProgress
+{
+    private readonly ConcurrentDictionary<string, ProviderProgress> _providers = new(StringComparer.Ordinal);
+
+    public ProviderProgress For(string provider) => _providers.GetOrAdd(provider, static name => new ProviderProgress(name));
+
+    public IReadOnlyList<ProviderProgress> Providers => [.. _providers.Values.OrderBy(p => p.Name, StringComparer.Ordinal)];
+}
+
+/// <summary>Counters of one provider. Updated with Interlocked; values are a moment's snapshot.</summary>
+public sealed class ProviderProgress(string name)
+{
+    private long _queued;
+    private long _inFlight;
+    private long _succeeded;
+    private long _failed;
+    private long _blocked;
+    private long _requests;
+    private long _spentMicros;
+
+    public string Name { get; } = name;
+
+    /// <summary>Jobs waiting for this provider (to submit, poll or download).</summary>
+    public long Queued => Interlocked.Read(ref _queued);
+
+    /// <summary>Jobs submitted and not finished.</summary>
+    public long InFlight => Interlocked.Read(ref _inFlight);
+
+    public long Succeeded => Interlocked.Read(ref _succeeded);
+
+    public long Failed => Interlocked.Read(ref _failed);
+
+    public long Blocked => Interlocked.Read(ref _blocked);
+
+    /// <summary>HTTP requests sent to the provider's API (submits and polls).</summary>
+    public long Requests => Interlocked.Read(ref _requests);
+
+    public decimal SpentUsd => Interlocked.Read(ref _spentMicros) / 1_000_000m;
+
+    /// <summary>Why the provider stopped taking jobs (bad key, no credits), when it did.</summary>
+    public string? BlockedReason { get; internal set; }
+
+    internal void AddQueued(long delta) => Interlocked.Add(ref _queued, delta);
+
+    internal void AddInFlight(long delta) => Interlocked.Add(ref _inFlight, delta);
+
+    internal void AddSucceeded() => Interlocked.Increment(ref _succeeded);
+
+    internal void AddFailed() => Interlocked.Increment(ref _failed);
+
+    internal void AddBlocked() => Interlocked.Increment(ref _blocked);
+
+    internal void AddRequest() => Interlocked.Increment(ref _requests);
+
+    internal void AddSpent(decimal usd) => Interlocked.Add(ref _spentMicros, (long)(usd * 1_000_000m));
+}

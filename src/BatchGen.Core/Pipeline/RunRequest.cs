@@ -1,0 +1,29 @@
+using BatchGen.Core.Downloads;
+using BatchGen.Core.Jobs;
+using BatchGen.Core.Ledger;
+using BatchGen.Core.Providers;
+
+namespace BatchGen.Core.Pipeline;
+
+/// <summary>Everything one run works with. The caller owns (and disposes) the ledger, adapters and HTTP clients.</summary>
+public sealed class RunRequest
+{
+    /// <summary>The manifest's jobs, streamed once into the ledger.</summary>
+    public required IEnumerable<JobSpec> Jobs { get; init; }
+
+    public required IReadOnlyDictionary<string, ProviderSettings> Providers { get; init; }
+
+    /// <summary>Adapters of the providers that can be called (their key is set).</summary>
+    public required IReadOnlyDictionary<string, IProviderAdapter> Adapters { get; init; }
+
+    /// <summary>Providers that cannot be called, with the reason (e.g. "MAGNIFIC_API_KEY is not set"): their jobs are blocked.</summary>
+    public IReadOnlyDictionary<string, string> Unavailable { get; init; } = new Dictionary<string, string>();
+
+    public required SqliteLedger Ledger { get; init; }
+
+    public required VideoDownloader Downloader { get; init; }
+
+    public required RunOptions Options { get; init; }
+
+    public RunProgress Progress { get; init; } = new();
+}

@@ -1,0 +1,43 @@
+using BatchGen.Core.Ledger;
+
+namespace BatchGen.Core.Pipeline;
+
+/// <summary>Why a run stopped submitting before every job was sent.</summary>
+public enum RunStopReason
+{
+    None,
+    BudgetReached,
+    Cancelled,
+}
+
+/// <summary>What one run did and what is left, for the CLI's last lines and its exit code.</summary>
+public sealed record RunSummary
+{
+    public required IReadOnlyDictionary<JobState, int> Counts { get; init; }
+
+    /// <summary>Jobs whose submit may or may not have reached the provider (not resubmitted).</summary>
+    public int Ambiguous { get; init; }
+
+    /// <summary>Jobs the manifest no longer produces (kept in the ledger).</summary>
+    public int Lost { get; init; }
+
+    public int Added { get; init; }
+
+    public RunStopReason StopReason { get; init; }
+
+    /// <summary>Jobs left pending because of the budget, and what they would cost.</summary>
+    public int BudgetRemainingJobs { get; init; }
+
+    public decimal BudgetRemainingCostUsd { get; init; }
+
+    public decimal SpentUsd { get; init; }
+
+    public decimal? MaxCostUsd { get; init; }
+
+    /// <summary>Providers that refused the account, with the reason.</summary>
+    public IReadOnlyDictionary<string, string> BlockedProviders { get; init; } = new Dictionary<string, string>();
+
+    public int Total => Counts.Values.Sum();
+
+    public int Count(JobState state) => Counts.TryGetValue(state, out var n) ? n : 0;
+}
