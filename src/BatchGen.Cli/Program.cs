@@ -8,9 +8,36 @@ foreach (var command in CommandCatalog.Create())
     root.Subcommands.Add(command);
 }
 
+var parseResult = root.Parse(args);
+if (parseResult.Errors.Count > 0)
+{
+    foreach (var error in parseResult.Errors)
+    {
+        await Console.Error.WriteLineAsync($"batchgen: {error.Message}").ConfigureAwait(false);
+    }
+
+    await Console.Error.WriteLineAsync("batchgen: see 'batchgen --help'").ConfigureAwait(false);
+    return ExitCodes.InvalidInput;
+}
+
+// The first Ctrl+C cancels the action's token (System.CommandLine); a second one exits at once. Both leave the
+// ledger consistent: every state change is one SQLite transaction.
+var interrupts = 0;
+Console.CancelKeyPress += (_, _) =>
+{
+    if (Interlocked.Increment(ref interrupts) > 1)
+    {
+        Environment.Exit(ExitCodes.Cancelled);
+    }
+};
+
 try
 {
-    return await root.Parse(args).InvokeAsync().ConfigureAwait(false);
+    return await parseResult.InvokeAsync(new InvocationConfiguration
+    {
+        // After Ctrl+C or SIGTERM the action has this long to stop before the process exits with 130.
+        ProcessTerminationTimeout = TimeSpan.FromSeconds(4.5),
+    }).ConfigureAwait(false);
 }
 catch (OperationCanceledException)
 {
