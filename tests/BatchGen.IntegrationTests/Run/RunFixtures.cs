@@ -1,0 +1,63 @@
+using System.Globalization;
+using System.Text;
+using BatchGen.Core.Jobs;
+using BatchGen.IntegrationTests.Support;
+
+namespace BatchGen.IntegrationTests.Run;
+
+/// <summary>Manifests, providers files and key environments for run tests.</summary>
+internal static class RunFixtures
+{
+    /// <summary>Valid combinations on every provider: 5 s at 540p with a seed axis.</summary>
+    public static string WriteManifest(TempDirectory dir, string name, int jobs, IReadOnlyList<string>? providers = null)
+    {
+        providers ??= ProviderNames.All;
+        var seeds = (int)Math.Ceiling(jobs / (double)providers.Count);
+        var yaml = new StringBuilder();
+        yaml.AppendLine(CultureInfo.InvariantCulture, $"version: 1\nname: {name}");
+        yaml.AppendLine("defaults:\n  prompt: a cat surfing a wave, {mood}\n  image_url: https://example.com/cat.png\n  duration: 5\n  resolution: 540p");
+        yaml.AppendLine("matrix:");
+        yaml.AppendLine(CultureInfo.InvariantCulture, $"  provider: [{string.Join(", ", providers)}]");
+        yaml.AppendLine(CultureInfo.InvariantCulture, $"  seed: [{string.Join(", ", Enumerable.Range(1, seeds))}]");
+        yaml.AppendLine("  mood: [calm]");
+        var extra = (seeds * providers.Count) - jobs;
+        if (extra > 0)
+        {
+            yaml.AppendLine("exclude:");
+            for (var i = 0; i < extra; i++)
+            {
+                yaml.AppendLine(CultureInfo.InvariantCulture, $"  - {{provider: {providers[i % providers.Count]}, seed: {seeds - (i / providers.Count)}}}");
+            }
+        }
+
+        return dir.Write($"{name}.yaml", yaml.ToString());
+    }
+
+    /// <summary>Every provider pointed at a simulator, with short polls for its 100x time scale.</summary>
+    public static string WriteProvidersFile(TempDirectory dir, Uri simulator, int concurrency = 4, string rateLimit = "50/s")
+    {
+        var yaml = new StringBuilder("providers:\n");
+        foreach (var name in ProviderNames.All)
+        {
+            yaml.AppendLine(CultureInfo.InvariantCulture, $"  {name}:");
+            yaml.AppendLine(CultureInfo.InvariantCulture, $"    base_url: {new Uri(simulator, name)}");
+            yaml.AppendLine(CultureInfo.InvariantCulture, $"    concurrency: {concurrency}");
+            yaml.AppendLine(CultureInfo.InvariantCulture, $"    rate_limit: {rateLimit}");
+            yaml.AppendLine("    nominal_latency_seconds: 0.5");
+            yaml.AppendLine("    poll_interval_seconds: 0.1");
+            yaml.AppendLine("    max_poll_interval_seconds: 0.3");
+            yaml.AppendLine("    job_deadline_seconds: 120");
+        }
+
+        return dir.Write("providers.yaml", yaml.ToString());
+    }
+
+    public static Dictionary<string, string> KeyEnvironment() => new(StringComparer.Ordinal)
+    {
+        ["MAGNIFIC_API_KEY"] = "test-key-magnific",
+        ["GMICLOUD_API_KEY"] = "test-key-gmicloud",
+        ["AIMLAPI_API_KEY"] = "test-key-aimlapi",
+        ["PIXWITH_API_KEY"] = "test-key-pixwith",
+        ["SEGMIND_API_KEY"] = "test-key-segmind",
+    };
+}
