@@ -15,7 +15,7 @@ internal static class RunFixtures
         var seeds = (int)Math.Ceiling(jobs / (double)providers.Count);
         var yaml = new StringBuilder();
         yaml.AppendLine(CultureInfo.InvariantCulture, $"version: 1\nname: {name}");
-        yaml.AppendLine("defaults:\n  prompt: a cat surfing a wave, {mood}\n  image_url: https://example.com/cat.png\n  duration: 5\n  resolution: 540p");
+        yaml.AppendLine("defaults:\n  prompt: \"a cat surfing a wave, {mood}\"\n  image_url: https://example.com/cat.png\n  duration: 5\n  resolution: 540p");
         yaml.AppendLine("matrix:");
         yaml.AppendLine(CultureInfo.InvariantCulture, $"  provider: [{string.Join(", ", providers)}]");
         yaml.AppendLine(CultureInfo.InvariantCulture, $"  seed: [{string.Join(", ", Enumerable.Range(1, seeds))}]");
