@@ -25,6 +25,7 @@ test: build
 
 demo: build
 	$(BIN) plan manifests/quickstart.yaml
+	$(BIN) run manifests/quickstart.yaml --simulate --progress plain
 
 bench:
 	$(DOTNET) run -c Release --project benchmarks/BatchGen.Benchmarks -- --filter '*' --artifacts benchmarks/results/raw
