@@ -62,7 +62,7 @@ public sealed class SqliteLedger : IAsyncDisposable
     {
         ArgumentNullException.ThrowIfNull(jobs);
         var writer = Writable();
-        var sync = await writer.ExclusiveAsync(c => new LedgerJobSync(c, _timeProvider.GetUtcNow()), cancellationToken).ConfigureAwait(false);
+        var sync = new LedgerJobSync(_writerConnection!, _timeProvider.GetUtcNow());
         await writer.ExclusiveAsync(_ => { sync.Begin(); return 0; }, cancellationToken).ConfigureAwait(false);
         var chunk = new List<JobSpec>(LedgerJobSync.ChunkSize);
         foreach (var job in jobs)

@@ -343,6 +343,28 @@ public sealed class SqliteLedgerTests : IDisposable
     }
 
     [Fact]
+    public async Task OpenReadOnlyAsync_GarbageFile_RefusesWithOneLine()
+    {
+        Directory.CreateDirectory(Path.GetDirectoryName(LedgerPath)!);
+        await File.WriteAllTextAsync(LedgerPath, "name,prompt\nfoo,bar\n");
+
+        var ex = await Should.ThrowAsync<LedgerException>(SqliteLedger.OpenReadOnlyAsync(LedgerPath, _time, default));
+
+        ex.Message.ShouldBe($"{LedgerPath}: is not a SQLite database (pass a ledger written by batchgen, or choose another --out directory)");
+    }
+
+    [Fact]
+    public async Task AppendAsync_AfterDispose_ThrowsObjectDisposed()
+    {
+        var ledger = await CreateSut();
+        await ledger.SyncJobsAsync([LedgerTestJobs.Create(1)], default);
+        await ledger.DisposeAsync();
+
+        await Should.ThrowAsync<ObjectDisposedException>(
+            ledger.AppendAsync(new LedgerEvent { JobId = LedgerTestJobs.Create(1).Id, State = JobState.Running }, default));
+    }
+
+    [Fact]
     public async Task AppendAsync_Money_StoredAsExactDecimalText()
     {
         await using var ledger = await CreateSut();
