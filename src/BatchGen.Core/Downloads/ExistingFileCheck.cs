@@ -1,0 +1,48 @@
+using System.Security.Cryptography;
+
+namespace BatchGen.Core.Downloads;
+
+/// <summary>The resume check: the final file exists, verifies as the expected MP4 and, when recorded, has the same SHA-256.</summary>
+internal static class ExistingFileCheck
+{
+    public static async Task<DownloadOutcome> RunAsync(string outputDirectory, string relativePath, ExpectedVideo expected, string? expectedSha256, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(expected);
+        if (!OutputPaths.TrySanitize(relativePath, out var relative, out var error))
+        {
+            var printable = OutputPaths.Printable(relativePath);
+            return DownloadOutcome.Fail(printable, DownloadFailureKind.Io, $"output path '{printable}' {error}", retryable: false);
+        }
+
+        try
+        {
+            var full = OutputPaths.Resolve(outputDirectory, relative);
+            if (!File.Exists(full))
+            {
+                return DownloadOutcome.Fail(relative, DownloadFailureKind.Io, $"{relative}: file is missing (download it again)", retryable: true);
+            }
+
+            var problem = await VideoVerifier.CheckAsync(full, expected, cancellationToken).ConfigureAwait(false);
+            var (bytes, sha) = await HashAsync(full, cancellationToken).ConfigureAwait(false);
+            if (problem is null && expectedSha256 is not null && !string.Equals(sha, expectedSha256, StringComparison.OrdinalIgnoreCase))
+            {
+                problem = "SHA-256 differs from the one recorded";
+            }
+
+            return problem is null
+                ? new DownloadOutcome { Success = true, RelativePath = relative, Bytes = bytes, Sha256 = sha }
+                : DownloadOutcome.Fail(relative, DownloadFailureKind.VerifyFailed, $"{relative}: {problem} (download it again)", retryable: true) with { Bytes = bytes, Sha256 = sha };
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or ArgumentException)
+        {
+            return DownloadOutcome.Fail(relative, DownloadFailureKind.Io, $"{relative}: cannot read the file: {ex.Message.ReplaceLineEndings(" ")} (check permissions)", retryable: false);
+        }
+    }
+
+    private static async Task<(long Bytes, string Sha256)> HashAsync(string path, CancellationToken cancellationToken)
+    {
+        await using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 81920, useAsync: true);
+        var hash = await SHA256.HashDataAsync(stream, cancellationToken).ConfigureAwait(false);
+        return (stream.Length, Convert.ToHexStringLower(hash));
+    }
+}

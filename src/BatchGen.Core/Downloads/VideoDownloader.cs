@@ -1,0 +1,257 @@
+using System.Buffers;
+using System.Globalization;
+using System.Net;
+using System.Net.Http.Headers;
+
+namespace BatchGen.Core.Downloads;
+
+/// <summary>
+/// Fetches result videos: streams into <c>&lt;final&gt;.part</c> (hashing as it goes), resumes with a Range request
+/// when a part exists or the body ends early (up to <see cref="MaxResumes"/> times per call), checks the length
+/// against Content-Length / Content-Range, fsyncs, verifies the MP4 and renames atomically. Every expected failure
+/// is a <see cref="DownloadOutcome"/>; only cancellation throws.
+/// </summary>
+public sealed class VideoDownloader
+{
+    /// <summary>Resumes after an early end of body within one call.</summary>
+    public const int MaxResumes = 3;
+
+    /// <summary>Starts from zero (server ignored or refused the range) within one call.</summary>
+    private const int MaxRestarts = 2;
+
+    private const int BufferSize = 81920;
+
+    /// <summary>A body that sends nothing for this long counts as interrupted (and is resumed).</summary>
+    private static readonly TimeSpan StallTimeout = TimeSpan.FromSeconds(60);
+
+    private readonly HttpClient _http;
+    private readonly TimeProvider _timeProvider;
+
+    public VideoDownloader(HttpClient http, TimeProvider timeProvider)
+    {
+        ArgumentNullException.ThrowIfNull(http);
+        ArgumentNullException.ThrowIfNull(timeProvider);
+        _http = http;
+        _timeProvider = timeProvider;
+    }
+
+    public async Task<DownloadOutcome> DownloadAsync(DownloadRequest request, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        if (!TryPrepare(request.OutputDirectory, request.RelativePath, out var relative, out var finalPath, out var failure))
+        {
+            return failure;
+        }
+
+        try
+        {
+            PartFileResult? complete;
+            await using (var part = await PartFile.OpenAsync(finalPath + ".part", keepExisting: true, cancellationToken).ConfigureAwait(false))
+            {
+                var fetch = await FetchAsync(request.Url, part, relative, cancellationToken).ConfigureAwait(false);
+                if (fetch is not null)
+                {
+                    await part.FlushToDiskAsync(cancellationToken).ConfigureAwait(false);
+                    return fetch;
+                }
+
+                await part.FlushToDiskAsync(cancellationToken).ConfigureAwait(false);
+                complete = new PartFileResult(part.Path, part.Length, part.Sha256Hex());
+            }
+
+            return await VideoVerifier.FinishAsync(complete, finalPath, relative, request.Expected, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            return DownloadOutcome.Fail(relative, DownloadFailureKind.Io, $"{relative}: cannot write the file: {ex.Message.ReplaceLineEndings(" ")} (check free space and permissions of the output directory)", retryable: false);
+        }
+    }
+
+    /// <summary>Stores video bytes returned by a synchronous provider call, with the same verification and atomic rename.</summary>
+    [System.Diagnostics.CodeAnalysis.SuppressMessage("Performance", "CA1822", Justification = "Instance API, alongside DownloadAsync, so callers hold one downloader.")]
+    public async Task<DownloadOutcome> SaveInlineAsync(ReadOnlyMemory<byte> video, string outputDirectory, string relativePath, ExpectedVideo expected, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(expected);
+        if (!TryPrepare(outputDirectory, relativePath, out var relative, out var finalPath, out var failure))
+        {
+            return failure;
+        }
+
+        try
+        {
+            PartFileResult complete;
+            await using (var part = await PartFile.OpenAsync(finalPath + ".part", keepExisting: false, cancellationToken).ConfigureAwait(false))
+            {
+                await part.WriteAsync(video, cancellationToken).ConfigureAwait(false);
+                await part.FlushToDiskAsync(cancellationToken).ConfigureAwait(false);
+                complete = new PartFileResult(part.Path, part.Length, part.Sha256Hex());
+            }
+
+            return await VideoVerifier.FinishAsync(complete, finalPath, relative, expected, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            return DownloadOutcome.Fail(relative, DownloadFailureKind.Io, $"{relative}: cannot write the file: {ex.Message.ReplaceLineEndings(" ")} (check free space and permissions of the output directory)", retryable: false);
+        }
+    }
+
+    /// <summary>
+    /// For resume: is the final file there, a valid MP4 as expected, and (when given) of the recorded SHA-256?
+    /// A missing or damaged file is a retryable failure (download it again); the file is left untouched.
+    /// </summary>
+    public static Task<DownloadOutcome> VerifyExistingAsync(string outputDirectory, string relativePath, ExpectedVideo expected, string? expectedSha256, CancellationToken cancellationToken) =>
+        ExistingFileCheck.RunAsync(outputDirectory, relativePath, expected, expectedSha256, cancellationToken);
+
+    internal static bool TryPrepare(string outputDirectory, string relativePath, out string relative, out string finalPath, out DownloadOutcome failure)
+    {
+        finalPath = string.Empty;
+        failure = null!;
+        if (!OutputPaths.TrySanitize(relativePath, out relative, out var error))
+        {
+            relative = OutputPaths.Printable(relativePath);
+            failure = DownloadOutcome.Fail(relative, DownloadFailureKind.Io, $"output path '{relative}' {error}", retryable: false);
+            return false;
+        }
+
+        try
+        {
+            finalPath = OutputPaths.Resolve(outputDirectory, relative);
+            Directory.CreateDirectory(Path.GetDirectoryName(finalPath)!);
+            return true;
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or ArgumentException)
+        {
+            failure = DownloadOutcome.Fail(relative, DownloadFailureKind.Io, $"{relative}: cannot prepare the output directory: {ex.Message.ReplaceLineEndings(" ")} (choose a writable --out directory)", retryable: false);
+            return false;
+        }
+    }
+
+    /// <summary>Fills the part file. Returns null when it holds the whole body, else the failure.</summary>
+    private async Task<DownloadOutcome?> FetchAsync(Uri url, PartFile part, string relative, CancellationToken cancellationToken)
+    {
+        var resumes = 0;
+        var restarts = 0;
+        long? total = null;
+        while (true)
+        {
+            var from = part.Length;
+            using var message = new HttpRequestMessage(HttpMethod.Get, url);
+            if (from > 0)
+            {
+                message.Headers.Range = new RangeHeaderValue(from, null);
+            }
+
+            HttpResponseMessage response;
+            try
+            {
+                response = await _http.SendAsync(message, HttpCompletionOption.ResponseHeadersRead, cancellationToken).ConfigureAwait(false);
+            }
+            catch (Exception ex) when (ex is HttpRequestException || (ex is OperationCanceledException && !cancellationToken.IsCancellationRequested))
+            {
+                return DownloadOutcome.Fail(relative, DownloadFailureKind.Http, $"{relative}: download failed: {Describe(ex)} (will retry)", retryable: true);
+            }
+
+            using (response)
+            {
+                var status = (int)response.StatusCode;
+                var range = response.Content.Headers.ContentRange;
+                switch (response.StatusCode)
+                {
+                    case HttpStatusCode.RequestedRangeNotSatisfiable when from > 0 && range?.Length == from:
+                        return null; // the part already holds the whole file
+                    case HttpStatusCode.RequestedRangeNotSatisfiable:
+                    case HttpStatusCode.PartialContent when range?.From != from:
+                        if (++restarts > MaxRestarts)
+                        {
+                            return DownloadOutcome.Fail(relative, DownloadFailureKind.Http, $"{relative}: the server keeps refusing the byte range {from}- (HTTP {status}) (will retry)", retryable: true, status);
+                        }
+
+                        await part.ResetAsync(cancellationToken).ConfigureAwait(false);
+                        continue;
+                    case HttpStatusCode.PartialContent:
+                        total = range!.Length;
+                        break;
+                    case HttpStatusCode.OK:
+                        if (from > 0)
+                        {
+                            await part.ResetAsync(cancellationToken).ConfigureAwait(false);
+                        }
+
+                        total = response.Content.Headers.ContentLength;
+                        break;
+                    default:
+                        return StatusFailure(relative, status);
+                }
+
+                var expectedEnd = total ?? (response.Content.Headers.ContentLength is { } length ? part.Length + length : null);
+                var interruption = await CopyBodyAsync(response, part, cancellationToken).ConfigureAwait(false);
+                if (interruption is null && (expectedEnd is null || part.Length == expectedEnd))
+                {
+                    return null;
+                }
+
+                if (part.Length > expectedEnd)
+                {
+                    return DownloadOutcome.Fail(relative, DownloadFailureKind.Http, $"{relative}: the server sent {part.Length} bytes, more than the {expectedEnd} it announced (will retry)", retryable: true, status);
+                }
+
+                if (++resumes > MaxResumes)
+                {
+                    var got = string.Create(CultureInfo.InvariantCulture, $"{part.Length} of {(expectedEnd?.ToString(CultureInfo.InvariantCulture) ?? "?")} bytes");
+                    return DownloadOutcome.Fail(relative, DownloadFailureKind.Truncated, $"{relative}: body ended early {MaxResumes + 1} times ({got}{(interruption is null ? string.Empty : "; " + interruption)}); the .part file is kept and the next try resumes it", retryable: true, status);
+                }
+            }
+        }
+    }
+
+    /// <summary>Copies until the body ends. Returns null at a clean end, or what interrupted it (network errors only).</summary>
+    private async Task<string?> CopyBodyAsync(HttpResponseMessage response, PartFile part, CancellationToken cancellationToken)
+    {
+        var buffer = ArrayPool<byte>.Shared.Rent(BufferSize);
+        using var stall = new CancellationTokenSource(Timeout.InfiniteTimeSpan, _timeProvider);
+        using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, stall.Token);
+        try
+        {
+            await using var body = await response.Content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false);
+            while (true)
+            {
+                int read;
+                try
+                {
+                    stall.CancelAfter(StallTimeout);
+                    read = await body.ReadAsync(buffer.AsMemory(0, BufferSize), linked.Token).ConfigureAwait(false);
+                }
+                catch (OperationCanceledException) when (stall.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
+                {
+                    return string.Create(CultureInfo.InvariantCulture, $"no data for {StallTimeout.TotalSeconds:0} s");
+                }
+                catch (Exception ex) when (ex is IOException or HttpRequestException || (ex is OperationCanceledException && !cancellationToken.IsCancellationRequested))
+                {
+                    return Describe(ex);
+                }
+
+                if (read == 0)
+                {
+                    return null;
+                }
+
+                await part.WriteAsync(buffer.AsMemory(0, read), cancellationToken).ConfigureAwait(false);
+            }
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
+        }
+    }
+
+    private static DownloadOutcome StatusFailure(string relative, int status) => status switch
+    {
+        403 or 404 or 410 => DownloadOutcome.Fail(relative, DownloadFailureKind.Expired, $"{relative}: result URL answered HTTP {status} (expired or gone; ask the provider for a fresh URL)", retryable: false, status),
+        408 or 429 or >= 500 => DownloadOutcome.Fail(relative, DownloadFailureKind.Http, $"{relative}: download answered HTTP {status} (will retry)", retryable: true, status),
+        _ => DownloadOutcome.Fail(relative, DownloadFailureKind.Http, $"{relative}: download answered HTTP {status} (not retried; check the provider's result)", retryable: false, status),
+    };
+
+    private static string Describe(Exception ex) => ex is OperationCanceledException
+        ? "timed out"
+        : ex.Message.ReplaceLineEndings(" ");
+}

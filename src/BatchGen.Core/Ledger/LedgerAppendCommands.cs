@@ -1,0 +1,110 @@
+using Microsoft.Data.Sqlite;
+
+namespace BatchGen.Core.Ledger;
+
+/// <summary>
+/// The two prepared statements of an append: update the job's current row, then (only if the job exists) insert
+/// the event. Null event fields leave the row's value; error fields are cleared on success; the row keeps the
+/// first submit, start and completion times.
+/// </summary>
+internal sealed class LedgerAppendCommands : IDisposable
+{
+    private const string UpdateSql = """
+        UPDATE jobs SET
+            state = $state,
+            attempts = MAX(attempts, $attempt),
+            remote_id = COALESCE($remote_id, remote_id),
+            result_url = COALESCE($result_url, result_url),
+            file_path = COALESCE($file_path, file_path),
+            bytes = COALESCE($bytes, bytes),
+            sha256 = COALESCE($sha256, sha256),
+            estimated_cost_usd = COALESCE($estimated_cost_usd, estimated_cost_usd),
+            actual_cost_usd = COALESCE($actual_cost_usd, actual_cost_usd),
+            error_class = CASE WHEN $state = 'succeeded' THEN NULL ELSE COALESCE($error_class, error_class) END,
+            error_code = CASE WHEN $state = 'succeeded' THEN NULL ELSE COALESCE($error_code, error_code) END,
+            error_message = CASE WHEN $state = 'succeeded' THEN NULL ELSE COALESCE($error_message, error_message) END,
+            submitted_at = CASE WHEN submitted_at IS NULL AND $remote_id IS NOT NULL THEN $time ELSE submitted_at END,
+            started_at = CASE WHEN started_at IS NULL AND $state = 'running' THEN $time ELSE started_at END,
+            completed_at = CASE WHEN completed_at IS NULL AND $state IN ('generated', 'succeeded') THEN $time ELSE completed_at END,
+            updated_at = $time
+        WHERE id = $job_id;
+        """;
+
+    private const string InsertSql = """
+        INSERT INTO events (time, job_id, state, attempt, remote_id, http_status, error_class, error_code, error_message,
+            estimated_cost_usd, actual_cost_usd, result_url, file_path, bytes, sha256, note)
+        VALUES ($time, $job_id, $state, $attempt, $remote_id, $http_status, $error_class, $error_code, $error_message,
+            $estimated_cost_usd, $actual_cost_usd, $result_url, $file_path, $bytes, $sha256, $note);
+        """;
+
+    private static readonly string[] Names =
+    [
+        "$time", "$job_id", "$state", "$attempt", "$remote_id", "$http_status", "$error_class", "$error_code",
+        "$error_message", "$estimated_cost_usd", "$actual_cost_usd", "$result_url", "$file_path", "$bytes", "$sha256",
+        "$note",
+    ];
+
+    private readonly SqliteCommand _update;
+    private readonly SqliteCommand _insert;
+
+    public LedgerAppendCommands(SqliteConnection connection)
+    {
+        _update = Create(connection, UpdateSql);
+        _insert = Create(connection, InsertSql);
+    }
+
+    /// <summary>Writes one event inside <paramref name="transaction"/>. Returns false when the job is unknown.</summary>
+    public bool Execute(SqliteTransaction transaction, LedgerEvent e)
+    {
+        object?[] values =
+        [
+            LedgerValues.Time(e.Time), e.JobId, LedgerValues.State(e.State), e.Attempt, e.RemoteId, e.HttpStatus,
+            e.ErrorClass is { } errorClass ? LedgerValues.ErrorClassName(errorClass) : null, e.ErrorCode, e.ErrorMessage,
+            e.EstimatedCostUsd is { } estimated ? LedgerValues.Money(estimated) : null,
+            e.ActualCostUsd is { } actual ? LedgerValues.Money(actual) : null,
+            e.ResultUrl, e.FilePath, e.Bytes, e.Sha256, e.Note,
+        ];
+        Bind(_update, transaction, values);
+        if (_update.ExecuteNonQuery() == 0)
+        {
+            return false;
+        }
+
+        Bind(_insert, transaction, values);
+        _insert.ExecuteNonQuery();
+        return true;
+    }
+
+    public void Dispose()
+    {
+        _update.Dispose();
+        _insert.Dispose();
+    }
+
+    private static SqliteCommand Create(SqliteConnection connection, string sql)
+    {
+        var command = connection.CreateCommand();
+        command.CommandText = sql;
+        foreach (var name in Names)
+        {
+            if (sql.Contains(name, StringComparison.Ordinal))
+            {
+                command.Parameters.Add(new SqliteParameter { ParameterName = name });
+            }
+        }
+
+        return command;
+    }
+
+    private static void Bind(SqliteCommand command, SqliteTransaction transaction, object?[] values)
+    {
+        command.Transaction = transaction;
+        for (var i = 0; i < Names.Length; i++)
+        {
+            if (command.Parameters.Contains(Names[i]))
+            {
+                command.Parameters[Names[i]].Value = values[i] ?? DBNull.Value;
+            }
+        }
+    }
+}

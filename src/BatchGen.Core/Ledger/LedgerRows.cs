@@ -1,0 +1,65 @@
+using Microsoft.Data.Sqlite;
+
+namespace BatchGen.Core.Ledger;
+
+/// <summary>Maps <c>jobs</c> and <c>events</c> rows to records. Column order matches the SELECT lists below.</summary>
+internal static class LedgerRows
+{
+    public const string JobColumns =
+        "spec_json, state, attempts, remote_id, result_url, file_path, bytes, sha256, estimated_cost_usd, "
+        + "actual_cost_usd, error_class, error_code, error_message, submitted_at, started_at, completed_at, updated_at, in_manifest";
+
+    public const string EventColumns =
+        "job_id, state, time, attempt, remote_id, http_status, error_class, error_code, error_message, "
+        + "estimated_cost_usd, actual_cost_usd, result_url, file_path, bytes, sha256, note";
+
+    public static LedgerJob ReadJob(SqliteDataReader r) => new()
+    {
+        Spec = LedgerValues.ParseSpec(r.GetString(0)),
+        State = LedgerValues.ParseState(r.GetString(1)),
+        Attempts = r.GetInt32(2),
+        RemoteId = Text(r, 3),
+        ResultUrl = Text(r, 4),
+        FilePath = Text(r, 5),
+        Bytes = Int64(r, 6),
+        Sha256 = Text(r, 7),
+        EstimatedCostUsd = Money(r, 8),
+        ActualCostUsd = Money(r, 9),
+        ErrorClass = Text(r, 10) is { } errorClass ? LedgerValues.ParseErrorClass(errorClass) : null,
+        ErrorCode = Text(r, 11),
+        ErrorMessage = Text(r, 12),
+        SubmittedAt = Time(r, 13),
+        StartedAt = Time(r, 14),
+        CompletedAt = Time(r, 15),
+        UpdatedAt = LedgerValues.ParseTime(r.GetString(16)),
+        InManifest = r.GetInt64(17) != 0,
+    };
+
+    public static LedgerEvent ReadEvent(SqliteDataReader r) => new()
+    {
+        JobId = r.GetString(0),
+        State = LedgerValues.ParseState(r.GetString(1)),
+        Time = LedgerValues.ParseTime(r.GetString(2)),
+        Attempt = r.GetInt32(3),
+        RemoteId = Text(r, 4),
+        HttpStatus = r.IsDBNull(5) ? null : r.GetInt32(5),
+        ErrorClass = Text(r, 6) is { } errorClass ? LedgerValues.ParseErrorClass(errorClass) : null,
+        ErrorCode = Text(r, 7),
+        ErrorMessage = Text(r, 8),
+        EstimatedCostUsd = Money(r, 9),
+        ActualCostUsd = Money(r, 10),
+        ResultUrl = Text(r, 11),
+        FilePath = Text(r, 12),
+        Bytes = Int64(r, 13),
+        Sha256 = Text(r, 14),
+        Note = Text(r, 15),
+    };
+
+    private static string? Text(SqliteDataReader r, int i) => r.IsDBNull(i) ? null : r.GetString(i);
+
+    private static long? Int64(SqliteDataReader r, int i) => r.IsDBNull(i) ? null : r.GetInt64(i);
+
+    private static decimal? Money(SqliteDataReader r, int i) => r.IsDBNull(i) ? null : LedgerValues.ParseMoney(r.GetString(i));
+
+    private static DateTimeOffset? Time(SqliteDataReader r, int i) => r.IsDBNull(i) ? null : LedgerValues.ParseTime(r.GetString(i));
+}

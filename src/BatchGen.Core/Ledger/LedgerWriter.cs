@@ -1,0 +1,190 @@
+using System.Threading.Channels;
+using Microsoft.Data.Sqlite;
+
+namespace BatchGen.Core.Ledger;
+
+/// <summary>
+/// The ledger's single writer. Appends from any number of tasks queue in a bounded channel; one loop takes
+/// everything queued (up to <see cref="MaxBatch"/>), writes it in one transaction (group commit) and completes each
+/// caller after the commit, so an awaited append is durable. Other writes (job sync, meta) take the same gate.
+/// </summary>
+internal sealed class LedgerWriter : IAsyncDisposable
+{
+    public const int MaxBatch = 512;
+
+    private const int QueueCapacity = 4096;
+
+    private readonly SqliteConnection _connection;
+    private readonly string _path;
+    private readonly TimeProvider _timeProvider;
+    private readonly LedgerAppendCommands _commands;
+    private readonly SemaphoreSlim _gate = new(1, 1);
+    private readonly Channel<PendingAppend> _queue = Channel.CreateBounded<PendingAppend>(
+        new BoundedChannelOptions(QueueCapacity) { SingleReader = true, FullMode = BoundedChannelFullMode.Wait });
+
+    private readonly Task _loop;
+
+    public LedgerWriter(SqliteConnection connection, string path, TimeProvider timeProvider)
+    {
+        _connection = connection;
+        _path = path;
+        _timeProvider = timeProvider;
+        _commands = new LedgerAppendCommands(connection);
+        _loop = Task.Run(RunAsync);
+    }
+
+    /// <summary>
+    /// Queues the event and waits for its commit. Cancellation is honoured until the batch holding the event starts:
+    /// an <see cref="OperationCanceledException"/> means the event was not written; a completed task means it is durable.
+    /// </summary>
+    public async Task AppendAsync(LedgerEvent ledgerEvent, CancellationToken cancellationToken)
+    {
+        var pending = new PendingAppend(ledgerEvent, cancellationToken);
+        try
+        {
+            await _queue.Writer.WriteAsync(pending, cancellationToken).ConfigureAwait(false);
+        }
+        catch (ChannelClosedException ex)
+        {
+            throw new ObjectDisposedException($"ledger {_path} is closed", ex);
+        }
+
+        await pending.Completion.Task.ConfigureAwait(false);
+    }
+
+    /// <summary>Runs <paramref name="work"/> on the writer connection with no append in between.</summary>
+    public async Task<T> ExclusiveAsync<T>(Func<SqliteConnection, T> work, CancellationToken cancellationToken)
+    {
+        await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            return work(_connection);
+        }
+        catch (SqliteException ex)
+        {
+            throw LedgerErrors.From(_path, ex);
+        }
+        finally
+        {
+            _gate.Release();
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        _queue.Writer.TryComplete();
+        await _loop.ConfigureAwait(false);
+        _commands.Dispose();
+        _gate.Dispose();
+    }
+
+    private async Task RunAsync()
+    {
+        var batch = new List<PendingAppend>(MaxBatch);
+        while (await _queue.Reader.WaitToReadAsync().ConfigureAwait(false))
+        {
+            batch.Clear();
+            while (batch.Count < MaxBatch && _queue.Reader.TryRead(out var item))
+            {
+                if (item.CancellationToken.IsCancellationRequested)
+                {
+                    item.Completion.TrySetCanceled(item.CancellationToken);
+                }
+                else
+                {
+                    batch.Add(item);
+                }
+            }
+
+            if (batch.Count == 0)
+            {
+                continue;
+            }
+
+            await _gate.WaitAsync().ConfigureAwait(false);
+            try
+            {
+                WriteBatch(batch);
+            }
+            finally
+            {
+                _gate.Release();
+            }
+        }
+    }
+
+    private void WriteBatch(List<PendingAppend> batch)
+    {
+        Exception? failure;
+        try
+        {
+            Commit(batch);
+            failure = null;
+        }
+        catch (Exception ex) when (ex is SqliteException or InvalidOperationException or FormatException)
+        {
+            failure = ex;
+        }
+
+        if (failure is null)
+        {
+            Complete(batch);
+            return;
+        }
+
+        if (batch.Count == 1)
+        {
+            batch[0].Completion.TrySetException(failure is SqliteException sqlite
+                ? LedgerErrors.From(_path, sqlite)
+                : LedgerException.Create(_path, $"could not record an event for job {batch[0].Event.JobId}: {failure.Message}", "report this as a bug", failure));
+            return;
+        }
+
+        // One bad event must not fail its neighbours: write each alone.
+        foreach (var item in batch)
+        {
+            WriteBatch([item]);
+        }
+    }
+
+    private void Commit(List<PendingAppend> batch)
+    {
+        using var transaction = _connection.BeginTransaction();
+        foreach (var item in batch)
+        {
+            item.Written = item.Event with { Time = _timeProvider.GetUtcNow() };
+            item.Unknown = !_commands.Execute(transaction, item.Written);
+        }
+
+        transaction.Commit();
+    }
+
+    private void Complete(List<PendingAppend> batch)
+    {
+        foreach (var item in batch)
+        {
+            if (item.Unknown)
+            {
+                item.Completion.TrySetException(LedgerException.Create(
+                    _path, $"job {item.Event.JobId} is not in the ledger", "sync the manifest's jobs before recording events for them"));
+            }
+            else
+            {
+                item.Completion.TrySetResult();
+            }
+        }
+    }
+
+    private sealed class PendingAppend(LedgerEvent ledgerEvent, CancellationToken cancellationToken)
+    {
+        public LedgerEvent Event { get; } = ledgerEvent;
+
+        public CancellationToken CancellationToken { get; } = cancellationToken;
+
+        public TaskCompletionSource Completion { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        public LedgerEvent? Written { get; set; }
+
+        public bool Unknown { get; set; }
+    }
+}

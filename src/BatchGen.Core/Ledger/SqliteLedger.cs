@@ -1,0 +1,257 @@
+using System.Runtime.CompilerServices;
+using BatchGen.Core.Jobs;
+using Microsoft.Data.Sqlite;
+
+namespace BatchGen.Core.Ledger;
+
+/// <summary>
+/// The run's durable memory: one SQLite file (WAL, synchronous=FULL) with the current row of every job and an
+/// append-only event stream, written together in one transaction. Writes go through a single writer with group
+/// commit (<see cref="AppendAsync"/> returns once the event is on disk); reads use their own connections and see
+/// committed data only. A read-write ledger also holds <c>&lt;path&gt;.lock</c> so two processes never run one batch.
+/// </summary>
+public sealed class SqliteLedger : IAsyncDisposable
+{
+    private readonly string _connectionString;
+    private readonly LedgerWriter? _writer;
+    private readonly SqliteConnection? _writerConnection;
+    private readonly FileStream? _lock;
+    private readonly TimeProvider _timeProvider;
+    private int _disposed;
+
+    private SqliteLedger(string path, string connectionString, TimeProvider timeProvider, SqliteConnection? writerConnection, FileStream? fileLock)
+    {
+        Path = path;
+        _connectionString = connectionString;
+        _timeProvider = timeProvider;
+        _writerConnection = writerConnection;
+        _lock = fileLock;
+        _writer = writerConnection is null ? null : new LedgerWriter(writerConnection, path, timeProvider);
+    }
+
+    /// <summary>Full path of the ledger file.</summary>
+    public string Path { get; }
+
+    /// <summary>
+    /// Creates or opens a ledger for a run (creating parent directories). Refuses, with a <see cref="LedgerException"/>,
+    /// a file that is not a BatchGen ledger, a newer schema, a corrupt file, an unwritable place, or a ledger another
+    /// process has open for writing.
+    /// </summary>
+    public static Task<SqliteLedger> OpenAsync(string path, TimeProvider timeProvider, CancellationToken cancellationToken)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(path);
+        ArgumentNullException.ThrowIfNull(timeProvider);
+        cancellationToken.ThrowIfCancellationRequested();
+        return Task.Run(() => LedgerOpener.OpenWritable(path, timeProvider, (p, cs, c, l) => new SqliteLedger(p, cs, timeProvider, c, l)), cancellationToken);
+    }
+
+    /// <summary>Opens an existing ledger for reading only (status, reports, export). Errors if it is missing.</summary>
+    public static Task<SqliteLedger> OpenReadOnlyAsync(string path, TimeProvider timeProvider, CancellationToken cancellationToken)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(path);
+        ArgumentNullException.ThrowIfNull(timeProvider);
+        cancellationToken.ThrowIfCancellationRequested();
+        return Task.Run(() => LedgerOpener.OpenReadOnly(path, (p, cs) => new SqliteLedger(p, cs, timeProvider, null, null)), cancellationToken);
+    }
+
+    /// <summary>
+    /// Inserts unknown jobs as pending (one 'pending' event each), refreshes the stored spec of known ones, and marks
+    /// every ledger job in or out of the manifest. Streams <paramref name="jobs"/> in chunks of 10,000 per transaction.
+    /// </summary>
+    public async Task<LedgerSyncResult> SyncJobsAsync(IEnumerable<JobSpec> jobs, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(jobs);
+        var writer = Writable();
+        var sync = new LedgerJobSync(_writerConnection!, _timeProvider.GetUtcNow());
+        await writer.ExclusiveAsync(_ => { sync.Begin(); return 0; }, cancellationToken).ConfigureAwait(false);
+        var chunk = new List<JobSpec>(LedgerJobSync.ChunkSize);
+        foreach (var job in jobs)
+        {
+            chunk.Add(job);
+            if (chunk.Count == LedgerJobSync.ChunkSize)
+            {
+                await writer.ExclusiveAsync(_ => { sync.WriteChunk(chunk); return 0; }, cancellationToken).ConfigureAwait(false);
+                chunk.Clear();
+            }
+        }
+
+        if (chunk.Count > 0)
+        {
+            await writer.ExclusiveAsync(_ => { sync.WriteChunk(chunk); return 0; }, cancellationToken).ConfigureAwait(false);
+        }
+
+        var lost = await writer.ExclusiveAsync(_ => sync.Finish(), cancellationToken).ConfigureAwait(false);
+        return new LedgerSyncResult(sync.Added, sync.Existing, lost);
+    }
+
+    /// <summary>
+    /// Appends the event (its time set from the TimeProvider) and updates the job's row in one transaction; the task
+    /// completes once both are durable. Safe to call from many tasks at once. An unknown job id fails with a
+    /// <see cref="LedgerException"/>. Cancellation before the write starts means the event was not written.
+    /// </summary>
+    public async Task AppendAsync(LedgerEvent ledgerEvent, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(ledgerEvent);
+        ArgumentException.ThrowIfNullOrEmpty(ledgerEvent.JobId);
+        await Writable().AppendAsync(ledgerEvent, cancellationToken).ConfigureAwait(false);
+    }
+
+    public async Task<LedgerJob?> GetJobAsync(string jobId, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(jobId);
+        return await QueryAsync(
+            $"SELECT {LedgerRows.JobColumns} FROM jobs WHERE id = $id;",
+            command => command.Parameters.AddWithValue("$id", jobId),
+            reader => reader.Read() ? LedgerRows.ReadJob(reader) : null,
+            cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Every job in insertion order, streamed (one row in memory at a time).</summary>
+    public IAsyncEnumerable<LedgerJob> ReadJobsAsync(CancellationToken cancellationToken) =>
+        StreamAsync($"SELECT {LedgerRows.JobColumns} FROM jobs ORDER BY seq;", null, LedgerRows.ReadJob, cancellationToken);
+
+    /// <summary>Events of one job, or of all jobs when <paramref name="jobId"/> is null, in the order they were written.</summary>
+    public IAsyncEnumerable<LedgerEvent> ReadEventsAsync(string? jobId, CancellationToken cancellationToken) =>
+        jobId is null
+            ? StreamAsync($"SELECT {LedgerRows.EventColumns} FROM events ORDER BY seq;", null, LedgerRows.ReadEvent, cancellationToken)
+            : StreamAsync($"SELECT {LedgerRows.EventColumns} FROM events WHERE job_id = $id ORDER BY seq;", jobId, LedgerRows.ReadEvent, cancellationToken);
+
+    /// <summary>Jobs per state (every state present, zero when none), over all providers or one. Lost jobs count too.</summary>
+    public async Task<IReadOnlyDictionary<JobState, int>> CountByStateAsync(string? provider, CancellationToken cancellationToken)
+    {
+        return await QueryAsync(
+            "SELECT state, COUNT(*) FROM jobs WHERE $provider IS NULL OR provider = $provider GROUP BY state;",
+            command => command.Parameters.AddWithValue("$provider", (object?)provider ?? DBNull.Value),
+            reader =>
+            {
+                var counts = Enum.GetValues<JobState>().ToDictionary(s => s, _ => 0);
+                while (reader.Read())
+                {
+                    counts[LedgerValues.ParseState(reader.GetString(0))] = reader.GetInt32(1);
+                }
+
+                return (IReadOnlyDictionary<JobState, int>)counts;
+            },
+            cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Sets a free-form key (manifest path, run name, run start times...). Durable when the task completes.</summary>
+    public async Task SetMetaAsync(string key, string value, CancellationToken cancellationToken)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(key);
+        ArgumentNullException.ThrowIfNull(value);
+        await Writable().ExclusiveAsync(
+            connection =>
+            {
+                using var command = connection.CreateCommand();
+                command.CommandText = "INSERT INTO meta (key, value) VALUES ($key, $value) ON CONFLICT (key) DO UPDATE SET value = excluded.value;";
+                command.Parameters.AddWithValue("$key", key);
+                command.Parameters.AddWithValue("$value", value);
+                return command.ExecuteNonQuery();
+            },
+            cancellationToken).ConfigureAwait(false);
+    }
+
+    public Task<string?> GetMetaAsync(string key, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(key);
+        return QueryAsync(
+            "SELECT value FROM meta WHERE key = $key;",
+            command => command.Parameters.AddWithValue("$key", key),
+            reader => reader.Read() ? reader.GetString(0) : null,
+            cancellationToken);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (Interlocked.Exchange(ref _disposed, 1) == 1)
+        {
+            return;
+        }
+
+        if (_writer is not null)
+        {
+            await _writer.DisposeAsync().ConfigureAwait(false);
+        }
+
+        if (_writerConnection is not null)
+        {
+            await _writerConnection.DisposeAsync().ConfigureAwait(false);
+        }
+
+        if (_lock is not null)
+        {
+            await _lock.DisposeAsync().ConfigureAwait(false);
+        }
+    }
+
+    private LedgerWriter Writable()
+    {
+        ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) == 1, this);
+        return _writer ?? throw LedgerException.Create(Path, "ledger is open read-only", "open it with OpenAsync to write");
+    }
+
+    private async Task<T> QueryAsync<T>(string sql, Action<SqliteCommand> bind, Func<SqliteDataReader, T> read, CancellationToken cancellationToken)
+    {
+        ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) == 1, this);
+        try
+        {
+            await using var connection = await OpenReaderAsync(cancellationToken).ConfigureAwait(false);
+            await using var command = connection.CreateCommand();
+            command.CommandText = sql;
+            bind(command);
+            await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+            return read(reader);
+        }
+        catch (SqliteException ex)
+        {
+            throw LedgerErrors.From(Path, ex);
+        }
+    }
+
+    private async IAsyncEnumerable<T> StreamAsync<T>(string sql, string? jobId, Func<SqliteDataReader, T> read, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) == 1, this);
+        await using var connection = await Guard(OpenReaderAsync(cancellationToken)).ConfigureAwait(false);
+        await using var command = connection.CreateCommand();
+        command.CommandText = sql;
+        if (jobId is not null)
+        {
+            command.Parameters.AddWithValue("$id", jobId);
+        }
+
+        await using var reader = await Guard(command.ExecuteReaderAsync(cancellationToken)).ConfigureAwait(false);
+        while (await Guard(reader.ReadAsync(cancellationToken)).ConfigureAwait(false))
+        {
+            yield return read(reader);
+        }
+    }
+
+    private async Task<T> Guard<T>(Task<T> task)
+    {
+        try
+        {
+            return await task.ConfigureAwait(false);
+        }
+        catch (SqliteException ex)
+        {
+            throw LedgerErrors.From(Path, ex);
+        }
+    }
+
+    private async Task<SqliteConnection> OpenReaderAsync(CancellationToken cancellationToken)
+    {
+        var connection = new SqliteConnection(_connectionString);
+        try
+        {
+            await connection.OpenAsync(cancellationToken).ConfigureAwait(false);
+            LedgerOpener.ApplyReaderPragmas(connection);
+            return connection;
+        }
+        catch
+        {
+            await connection.DisposeAsync().ConfigureAwait(false);
+            throw;
+        }
+    }
+}

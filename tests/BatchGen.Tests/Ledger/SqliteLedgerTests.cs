@@ -1,0 +1,423 @@
+using BatchGen.Core.Jobs;
+using BatchGen.Core.Ledger;
+using BatchGen.Core.Providers;
+using BatchGen.Tests.Support;
+using Microsoft.Data.Sqlite;
+
+namespace BatchGen.Tests.Ledger;
+
+public sealed class SqliteLedgerTests : IDisposable
+{
+    private static readonly DateTimeOffset Start = new(2026, 11, 21, 8, 0, 0, TimeSpan.Zero);
+    private readonly TempDirectory _temp = new();
+    private readonly ManualTime _time = new(Start);
+
+    private string LedgerPath => Path.Combine(_temp.Path, "out", "nested", "ledger.db");
+
+    public void Dispose() => _temp.Dispose();
+
+    [Fact]
+    public async Task OpenAsync_MissingDirectories_CreatesLedgerWithSchemaVersion()
+    {
+        await using var ledger = await CreateSut();
+
+        File.Exists(LedgerPath).ShouldBeTrue();
+        ledger.Path.ShouldBe(LedgerPath);
+        (await ledger.GetMetaAsync("format", default)).ShouldBe("batchgen-ledger");
+        (await ledger.GetMetaAsync("schema_version", default)).ShouldBe("1");
+    }
+
+    [Fact]
+    public async Task SyncJobsAsync_NewJobs_InsertsPendingWithOneEventEach()
+    {
+        await using var ledger = await CreateSut();
+
+        var result = await ledger.SyncJobsAsync(LedgerTestJobs.Range(0, 5), default);
+
+        result.ShouldBe(new LedgerSyncResult(5, 0, 0));
+        var jobs = await ToListAsync(ledger.ReadJobsAsync(default));
+        jobs.Select(j => j.Id).ShouldBe(LedgerTestJobs.Range(0, 5).Select(j => j.Id));
+        jobs.ShouldAllBe(j => j.State == JobState.Pending && j.InManifest && j.UpdatedAt == Start);
+        var events = await ToListAsync(ledger.ReadEventsAsync(null, default));
+        events.Count.ShouldBe(5);
+        events.ShouldAllBe(e => e.State == JobState.Pending);
+    }
+
+    [Fact]
+    public async Task SyncJobsAsync_ManifestLostAndGainedJobs_MarksLostAndKeepsThem()
+    {
+        await using var ledger = await CreateSut();
+        await ledger.SyncJobsAsync(LedgerTestJobs.Range(0, 4), default);
+
+        var result = await ledger.SyncJobsAsync(LedgerTestJobs.Range(2, 4), default);
+
+        result.ShouldBe(new LedgerSyncResult(Added: 2, Existing: 2, Lost: 2));
+        var jobs = await ToListAsync(ledger.ReadJobsAsync(default));
+        jobs.Count.ShouldBe(6);
+        jobs.Where(j => !j.InManifest).Select(j => j.Id).ShouldBe(LedgerTestJobs.Range(0, 2).Select(j => j.Id));
+
+        var back = await ledger.SyncJobsAsync(LedgerTestJobs.Range(0, 6), default);
+        back.ShouldBe(new LedgerSyncResult(0, 6, 0));
+        (await ledger.GetJobAsync(LedgerTestJobs.Create(0).Id, default))!.InManifest.ShouldBeTrue();
+    }
+
+    [Fact]
+    public async Task SyncJobsAsync_MoreThanOneChunk_CountsEveryJobOnce()
+    {
+        await using var ledger = await CreateSut();
+        var jobs = LedgerTestJobs.Range(0, 10_050).ToList();
+
+        var result = await ledger.SyncJobsAsync(jobs.Concat(jobs.Take(10)), default);
+
+        result.ShouldBe(new LedgerSyncResult(10_050, 0, 0));
+        (await ledger.CountByStateAsync(null, default))[JobState.Pending].ShouldBe(10_050);
+    }
+
+    [Fact]
+    public async Task AppendAsync_EveryField_RoundTripsThroughEventAndJobRow()
+    {
+        await using var ledger = await CreateSut();
+        var spec = LedgerTestJobs.Create(7, ProviderNames.Segmind, full: true);
+        await ledger.SyncJobsAsync([spec], default);
+        var ledgerEvent = new LedgerEvent
+        {
+            JobId = spec.Id,
+            State = JobState.Generated,
+            Attempt = 2,
+            RemoteId = "task-7",
+            HttpStatus = 200,
+            ErrorClass = ErrorClass.Retryable,
+            ErrorCode = "rate_limited",
+            ErrorMessage = "segmind: 429 too many requests (retry after 2 s)",
+            EstimatedCostUsd = 0.1234567890123456789m,
+            ActualCostUsd = 0.3m,
+            ResultUrl = "https://cdn.example.com/v.mp4",
+            FilePath = "videos/ü/7.mp4",
+            Bytes = 5_000_000_000,
+            Sha256 = new string('a', 64),
+            Note = "download retry 2",
+        };
+
+        _time.Advance(TimeSpan.FromSeconds(3));
+        await ledger.AppendAsync(ledgerEvent, default);
+
+        var events = await ToListAsync(ledger.ReadEventsAsync(spec.Id, default));
+        events.Count.ShouldBe(2);
+        events[1].ShouldBe(ledgerEvent with { Time = Start.AddSeconds(3) });
+        var job = (await ledger.GetJobAsync(spec.Id, default))!;
+        System.Text.Json.JsonSerializer.Serialize(job.Spec).ShouldBe(System.Text.Json.JsonSerializer.Serialize(spec));
+        job.Spec.Axes.ShouldBe(spec.Axes);
+        job.Spec.Parameters.Seed.ShouldBe(42);
+        job.Spec.Parameters.Extra!["quality"].GetProperty("level").GetInt32().ShouldBe(3);
+        job.State.ShouldBe(JobState.Generated);
+        job.Attempts.ShouldBe(2);
+        job.RemoteId.ShouldBe("task-7");
+        job.ResultUrl.ShouldBe(ledgerEvent.ResultUrl);
+        job.FilePath.ShouldBe(ledgerEvent.FilePath);
+        job.Bytes.ShouldBe(5_000_000_000);
+        job.Sha256.ShouldBe(ledgerEvent.Sha256);
+        job.EstimatedCostUsd.ShouldBe(0.1234567890123456789m);
+        job.ActualCostUsd.ShouldBe(0.3m);
+        job.ErrorClass.ShouldBe(ErrorClass.Retryable);
+        job.ErrorCode.ShouldBe("rate_limited");
+        job.ErrorMessage.ShouldBe(ledgerEvent.ErrorMessage);
+        job.SubmittedAt.ShouldBe(Start.AddSeconds(3));
+        job.CompletedAt.ShouldBe(Start.AddSeconds(3));
+        job.StartedAt.ShouldBeNull();
+        job.UpdatedAt.ShouldBe(Start.AddSeconds(3));
+    }
+
+    [Fact]
+    public async Task AppendAsync_Lifecycle_KeepsFirstTimesCostsApartAndClearsErrorsOnSuccess()
+    {
+        await using var ledger = await CreateSut();
+        var id = LedgerTestJobs.Create(1).Id;
+        await ledger.SyncJobsAsync([LedgerTestJobs.Create(1)], default);
+
+        await Step(JobState.Submitting, new LedgerEvent { JobId = id, State = default, Attempt = 1, EstimatedCostUsd = 0.40m });
+        await Step(JobState.Submitted, new LedgerEvent { JobId = id, State = default, Attempt = 1, RemoteId = "r1" });
+        await Step(JobState.Running, new LedgerEvent { JobId = id, State = default });
+        await Step(JobState.Running, new LedgerEvent { JobId = id, State = default, ErrorClass = ErrorClass.Retryable, ErrorCode = "timeout", ErrorMessage = "poll timed out" });
+        await Step(JobState.Generated, new LedgerEvent { JobId = id, State = default, ActualCostUsd = 0.35m, ResultUrl = "https://x/v.mp4" });
+        await Step(JobState.Succeeded, new LedgerEvent { JobId = id, State = default, FilePath = "v.mp4", Bytes = 10, Sha256 = "ab" });
+
+        var job = (await ledger.GetJobAsync(id, default))!;
+        job.State.ShouldBe(JobState.Succeeded);
+        job.Attempts.ShouldBe(1);
+        job.SubmittedAt.ShouldBe(Start.AddSeconds(2));
+        job.StartedAt.ShouldBe(Start.AddSeconds(3));
+        job.CompletedAt.ShouldBe(Start.AddSeconds(5));
+        job.UpdatedAt.ShouldBe(Start.AddSeconds(6));
+        job.EstimatedCostUsd.ShouldBe(0.40m);
+        job.ActualCostUsd.ShouldBe(0.35m);
+        job.ErrorClass.ShouldBeNull();
+        job.ErrorCode.ShouldBeNull();
+        job.ErrorMessage.ShouldBeNull();
+        job.RemoteId.ShouldBe("r1");
+        job.ResultUrl.ShouldBe("https://x/v.mp4");
+        (await ToListAsync(ledger.ReadEventsAsync(id, default))).Select(e => e.State).ShouldBe(
+            [JobState.Pending, JobState.Submitting, JobState.Submitted, JobState.Running, JobState.Running, JobState.Generated, JobState.Succeeded]);
+
+        async Task Step(JobState state, LedgerEvent e)
+        {
+            _time.Advance(TimeSpan.FromSeconds(1));
+            await ledger.AppendAsync(e with { State = state }, default);
+        }
+    }
+
+    [Fact]
+    public async Task AppendAsync_ManyConcurrentCallers_AllDurableAndOrderedPerJob()
+    {
+        const int Jobs = 16;
+        const int EventsPerJob = 40;
+        await using (var ledger = await CreateSut())
+        {
+            await ledger.SyncJobsAsync(LedgerTestJobs.Range(0, Jobs), default);
+            var writers = Enumerable.Range(0, Jobs).Select(j => Task.Run(async () =>
+            {
+                for (var n = 1; n <= EventsPerJob; n++)
+                {
+                    await ledger.AppendAsync(new LedgerEvent { JobId = LedgerTestJobs.Create(j).Id, State = JobState.Running, Attempt = n, Note = $"n{n}" }, default);
+                }
+            }));
+            await Task.WhenAll(writers);
+        }
+
+        await using var reopened = await SqliteLedger.OpenReadOnlyAsync(LedgerPath, _time, default);
+        for (var j = 0; j < Jobs; j++)
+        {
+            var events = await ToListAsync(reopened.ReadEventsAsync(LedgerTestJobs.Create(j).Id, default));
+            events.Skip(1).Select(e => e.Note).ShouldBe(Enumerable.Range(1, EventsPerJob).Select(n => $"n{n}"));
+            (await reopened.GetJobAsync(LedgerTestJobs.Create(j).Id, default))!.Attempts.ShouldBe(EventsPerJob);
+        }
+
+        (await ToListAsync(reopened.ReadEventsAsync(null, default))).Count.ShouldBe(Jobs * (EventsPerJob + 1));
+    }
+
+    [Fact]
+    public async Task AppendAsync_UnknownJob_FailsThatCallOnly()
+    {
+        await using var ledger = await CreateSut();
+        await ledger.SyncJobsAsync([LedgerTestJobs.Create(1)], default);
+
+        var bad = ledger.AppendAsync(new LedgerEvent { JobId = "nope", State = JobState.Running }, default);
+        var good = ledger.AppendAsync(new LedgerEvent { JobId = LedgerTestJobs.Create(1).Id, State = JobState.Running }, default);
+
+        var ex = await Should.ThrowAsync<LedgerException>(bad);
+        ex.Message.ShouldBe($"{LedgerPath}: job nope is not in the ledger (sync the manifest's jobs before recording events for them)");
+        await good;
+        (await ledger.GetJobAsync(LedgerTestJobs.Create(1).Id, default))!.State.ShouldBe(JobState.Running);
+        (await ToListAsync(ledger.ReadEventsAsync("nope", default))).ShouldBeEmpty();
+    }
+
+    [Fact]
+    public async Task AppendAsync_CancelledBeforeWrite_WritesNothing()
+    {
+        await using var ledger = await CreateSut();
+        await ledger.SyncJobsAsync([LedgerTestJobs.Create(1)], default);
+
+        await Should.ThrowAsync<OperationCanceledException>(
+            ledger.AppendAsync(new LedgerEvent { JobId = LedgerTestJobs.Create(1).Id, State = JobState.Running }, new CancellationToken(true)));
+
+        (await ledger.GetJobAsync(LedgerTestJobs.Create(1).Id, default))!.State.ShouldBe(JobState.Pending);
+    }
+
+    [Fact]
+    public async Task OpenAsync_AfterDispose_ReopensWithEverything()
+    {
+        await using (var ledger = await CreateSut())
+        {
+            await ledger.SyncJobsAsync(LedgerTestJobs.Range(0, 3), default);
+            await ledger.AppendAsync(new LedgerEvent { JobId = LedgerTestJobs.Create(2).Id, State = JobState.Submitted, Attempt = 1, RemoteId = "r2" }, default);
+            await ledger.SetMetaAsync("manifest", "/m.yaml", default);
+            await ledger.SetMetaAsync("manifest", "/m2.yaml", default);
+        }
+
+        await using var reopened = await CreateSut();
+        (await reopened.GetMetaAsync("manifest", default)).ShouldBe("/m2.yaml");
+        (await reopened.GetMetaAsync("missing", default)).ShouldBeNull();
+        (await reopened.GetJobAsync(LedgerTestJobs.Create(2).Id, default))!.RemoteId.ShouldBe("r2");
+        var counts = await reopened.CountByStateAsync(ProviderNames.Magnific, default);
+        counts[JobState.Pending].ShouldBe(2);
+        counts[JobState.Submitted].ShouldBe(1);
+        counts[JobState.Failed].ShouldBe(0);
+        (await reopened.CountByStateAsync(ProviderNames.Pixwith, default)).Values.Sum().ShouldBe(0);
+    }
+
+    [Fact]
+    public async Task OpenAsync_WhileAnotherWriterHoldsIt_Refuses()
+    {
+        await using var first = await CreateSut();
+
+        var ex = await Should.ThrowAsync<LedgerException>(CreateSut());
+
+        ex.Message.ShouldStartWith($"{LedgerPath}: another batchgen process is using this ledger (");
+    }
+
+    [Fact]
+    public async Task OpenAsync_GarbageFile_RefusesWithOneLine()
+    {
+        Directory.CreateDirectory(Path.GetDirectoryName(LedgerPath)!);
+        await File.WriteAllBytesAsync(LedgerPath, Enumerable.Range(0, 8192).Select(i => (byte)(i * 7)).ToArray());
+
+        var ex = await Should.ThrowAsync<LedgerException>(CreateSut());
+
+        ex.Message.ShouldBe($"{LedgerPath}: is not a SQLite database (pass a ledger written by batchgen, or choose another --out directory)");
+    }
+
+    [Fact]
+    public async Task OpenAsync_OtherSqliteDatabase_RefusesAndLeavesItUntouched()
+    {
+        Directory.CreateDirectory(Path.GetDirectoryName(LedgerPath)!);
+        ExecuteRaw("CREATE TABLE customers (id INTEGER); PRAGMA journal_mode = DELETE;");
+        var before = await File.ReadAllBytesAsync(LedgerPath);
+
+        var ex = await Should.ThrowAsync<LedgerException>(CreateSut());
+
+        ex.Message.ShouldBe($"{LedgerPath}: is a SQLite database but not a BatchGen ledger (pass a ledger written by batchgen, or choose another --out directory)");
+        (await File.ReadAllBytesAsync(LedgerPath)).ShouldBe(before);
+    }
+
+    [Fact]
+    public async Task OpenAsync_NewerSchema_Refuses()
+    {
+        await (await CreateSut()).DisposeAsync();
+        ExecuteRaw("PRAGMA user_version = 99;");
+
+        var ex = await Should.ThrowAsync<LedgerException>(CreateSut());
+
+        ex.Message.ShouldBe($"{LedgerPath}: ledger schema version 99 is newer than this batchgen supports (1) (upgrade batchgen)");
+    }
+
+    [Fact]
+    public async Task OpenAsync_CorruptPages_Refuses()
+    {
+        await using (var ledger = await CreateSut())
+        {
+            await ledger.SyncJobsAsync(LedgerTestJobs.Range(0, 2000), default);
+        }
+
+        await using (var stream = new FileStream(LedgerPath, FileMode.Open, FileAccess.Write))
+        {
+            stream.Position = 4096 * 3;
+            await stream.WriteAsync(Enumerable.Repeat((byte)0x5A, 4096 * 4).ToArray());
+        }
+
+        var ex = await Should.ThrowAsync<LedgerException>(CreateSut());
+
+        ex.Message.ShouldStartWith($"{LedgerPath}: ledger is corrupt");
+        ex.Message.ShouldNotContain("\n");
+    }
+
+    [Fact]
+    public async Task OpenAsync_ParentIsAFile_RefusesWithOneLine()
+    {
+        var blocker = _temp.Write("blocker", "x");
+        var path = Path.Combine(blocker, "ledger.db");
+
+        var ex = await Should.ThrowAsync<LedgerException>(SqliteLedger.OpenAsync(path, _time, default));
+
+        ex.Message.ShouldStartWith($"{path}: cannot create the directory {blocker} (");
+    }
+
+    [Fact]
+    public async Task OpenReadOnlyAsync_MissingFile_Refuses()
+    {
+        var ex = await Should.ThrowAsync<LedgerException>(SqliteLedger.OpenReadOnlyAsync(LedgerPath, _time, default));
+
+        ex.Message.ShouldStartWith($"{LedgerPath}: no ledger here (");
+        File.Exists(LedgerPath).ShouldBeFalse();
+    }
+
+    [Fact]
+    public async Task OpenReadOnlyAsync_WhileWriterOpen_ReadsCommittedDataAndRefusesWrites()
+    {
+        await using var writer = await CreateSut();
+        await writer.SyncJobsAsync(LedgerTestJobs.Range(0, 2), default);
+
+        await using var reader = await SqliteLedger.OpenReadOnlyAsync(LedgerPath, _time, default);
+
+        (await reader.CountByStateAsync(null, default))[JobState.Pending].ShouldBe(2);
+        var ex = await Should.ThrowAsync<LedgerException>(reader.SetMetaAsync("k", "v", default));
+        ex.Message.ShouldBe($"{LedgerPath}: ledger is open read-only (open it with OpenAsync to write)");
+    }
+
+    [Fact]
+    public async Task OpenReadOnlyAsync_GarbageFile_RefusesWithOneLine()
+    {
+        Directory.CreateDirectory(Path.GetDirectoryName(LedgerPath)!);
+        await File.WriteAllTextAsync(LedgerPath, "name,prompt\nfoo,bar\n");
+
+        var ex = await Should.ThrowAsync<LedgerException>(SqliteLedger.OpenReadOnlyAsync(LedgerPath, _time, default));
+
+        ex.Message.ShouldBe($"{LedgerPath}: is not a SQLite database (pass a ledger written by batchgen, or choose another --out directory)");
+    }
+
+    [Fact]
+    public async Task AppendAsync_AfterDispose_ThrowsObjectDisposed()
+    {
+        var ledger = await CreateSut();
+        await ledger.SyncJobsAsync([LedgerTestJobs.Create(1)], default);
+        await ledger.DisposeAsync();
+
+        await Should.ThrowAsync<ObjectDisposedException>(
+            ledger.AppendAsync(new LedgerEvent { JobId = LedgerTestJobs.Create(1).Id, State = JobState.Running }, default));
+    }
+
+    [Fact]
+    public async Task AppendAsync_Money_StoredAsExactDecimalText()
+    {
+        await using var ledger = await CreateSut();
+        await ledger.SyncJobsAsync([LedgerTestJobs.Create(1)], default);
+        var tenths = Enumerable.Repeat(0.1m, 10).Sum();
+
+        await ledger.AppendAsync(new LedgerEvent { JobId = LedgerTestJobs.Create(1).Id, State = JobState.Generated, ActualCostUsd = tenths, EstimatedCostUsd = 79228162514264337593543950335m }, default);
+
+        var job = (await ledger.GetJobAsync(LedgerTestJobs.Create(1).Id, default))!;
+        job.ActualCostUsd.ShouldBe(1.0m);
+        job.EstimatedCostUsd.ShouldBe(decimal.MaxValue);
+        QueryRaw("SELECT typeof(actual_cost_usd) || ':' || actual_cost_usd FROM jobs;").ShouldBe("text:1.0");
+    }
+
+    [Fact]
+    public async Task Events_UpdateOrDelete_RefusedByTrigger()
+    {
+        await using (var ledger = await CreateSut())
+        {
+            await ledger.SyncJobsAsync([LedgerTestJobs.Create(1)], default);
+        }
+
+        Should.Throw<SqliteException>(() => ExecuteRaw("DELETE FROM events;")).Message.ShouldContain("append-only");
+    }
+
+    private Task<SqliteLedger> CreateSut() => SqliteLedger.OpenAsync(LedgerPath, _time, default);
+
+    private void ExecuteRaw(string sql)
+    {
+        using var connection = new SqliteConnection($"Data Source={LedgerPath};Pooling=False");
+        connection.Open();
+        using var command = connection.CreateCommand();
+        command.CommandText = sql;
+        command.ExecuteNonQuery();
+    }
+
+    private string? QueryRaw(string sql)
+    {
+        using var connection = new SqliteConnection($"Data Source={LedgerPath};Pooling=False;Mode=ReadOnly");
+        connection.Open();
+        using var command = connection.CreateCommand();
+        command.CommandText = sql;
+        return command.ExecuteScalar() as string;
+    }
+
+    private static async Task<List<T>> ToListAsync<T>(IAsyncEnumerable<T> source)
+    {
+        var list = new List<T>();
+        await foreach (var item in source)
+        {
+            list.Add(item);
+        }
+
+        return list;
+    }
+}
