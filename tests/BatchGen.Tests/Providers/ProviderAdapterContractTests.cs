@@ -135,7 +135,7 @@ public abstract class ProviderAdapterContractTests
             outcome.State.ShouldBe(c.Expected, $"case '{c.Name}': {outcome.Error?.Message}");
             handler.Requests.ShouldAllBe(r => r.Header(AuthHeader) == AuthValue, c.Name);
             handler.Requests.ShouldAllBe(r => r.Header("Idempotency-Key") == null, c.Name);
-            handler.Requests[0].Uri.ToString().ShouldContain(Uri.EscapeDataString(RemoteId), Case.Sensitive, c.Name);
+            (handler.Requests[0].Uri + " " + handler.Requests[0].Body).ShouldContain(RemoteId, Case.Sensitive, c.Name);
             if (c.Expected == RemoteState.Succeeded)
             {
                 outcome.ResultUrls.Select(u => u.ToString()).ShouldContain(c.ExpectedUrl!, c.Name);
