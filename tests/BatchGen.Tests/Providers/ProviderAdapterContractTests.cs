@@ -60,6 +60,8 @@ public abstract class ProviderAdapterContractTests
         new("500", StubResponse.Json("""{"message":"Internal Server Error"}""", HttpStatusCode.InternalServerError), ErrorClass.Retryable, "server_error"),
         new("502 html", StubResponse.Text("<html>Bad Gateway</html>", HttpStatusCode.BadGateway), ErrorClass.Retryable, "server_error"),
         new("503", StubResponse.Json("""{"message":"Service Unavailable. Please try again later."}""", HttpStatusCode.ServiceUnavailable), ErrorClass.Retryable, "server_error"),
+        new("503 Retry-After", StubResponse.Json("""{"message":"Service Unavailable"}""", HttpStatusCode.ServiceUnavailable, ("Retry-After", "5")),
+            ErrorClass.Retryable, "server_error", TimeSpan.FromSeconds(5)),
         new("504", StubResponse.Json("""{"message":"Generation timeout"}""", HttpStatusCode.GatewayTimeout), ErrorClass.Retryable, "timeout"),
         new("200 not json", StubResponse.Text("<html>oops</html>", HttpStatusCode.OK), ErrorClass.Retryable, "malformed_reply"),
         new("200 truncated json", StubResponse.Json("""{"data":{"task_""", HttpStatusCode.OK), ErrorClass.Retryable, "malformed_reply"),
@@ -198,6 +200,33 @@ public abstract class ProviderAdapterContractTests
 
         outcome.Error.ShouldNotBeNull().Class.ShouldBe(ErrorClass.Account);
         outcome.Error.Message.ShouldContain(Settings().ApiKeyEnv);
+    }
+
+    [Fact]
+    public async Task PollAsync_TaskUnknown404_IsFailedPermanently()
+    {
+        Handler.Reply(StubResponse.Json("""{"message":"Not Found"}""", HttpStatusCode.NotFound));
+
+        var outcome = await CreateSut().PollAsync(RemoteId, CancellationToken.None);
+
+        outcome.State.ShouldBe(RemoteState.Failed);
+        outcome.Error.ShouldNotBeNull().Class.ShouldBe(ErrorClass.Permanent);
+        outcome.HttpStatus.ShouldBe(404);
+    }
+
+    [Fact]
+    public async Task SubmitAsync_ClientErrors_AreNotMaybeAccepted()
+    {
+        foreach (var status in new[] { HttpStatusCode.BadRequest, HttpStatusCode.Unauthorized, HttpStatusCode.TooManyRequests })
+        {
+            var handler = new StubHandler().Reply(StubResponse.Json("""{"message":"no"}""", status));
+            var sut = ProviderAdapterFactory.Create(Settings(), new HttpClient(handler), TestJobs.ApiKey, new FixedClock());
+
+            var outcome = await sut.SubmitAsync(TestJobs.Job(ProviderName), CancellationToken.None);
+
+            outcome.Error.ShouldNotBeNull().MayHaveBeenAccepted.ShouldBeFalse(status.ToString());
+            outcome.RemoteId.ShouldBeNull();
+        }
     }
 
     [Fact]

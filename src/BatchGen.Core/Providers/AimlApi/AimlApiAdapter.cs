@@ -66,9 +66,9 @@ internal sealed class AimlApiAdapter : IProviderAdapter
         var operation = $"poll of task {remoteId}";
         var uri = new Uri($"{endpoint.AbsoluteUri}?generation_id={Uri.EscapeDataString(remoteId)}");
         var reply = await transport.SendJsonAsync(ProviderTransport.JsonRequest(HttpMethod.Get, uri, null, null), operation, false, cancellationToken);
-        if (reply.Error is { } error)
+        if (reply.Error is not null)
         {
-            return new PollOutcome { Error = error, HttpStatus = reply.Status };
+            return reply.PollFailure();
         }
 
         var raw = reply.Root.Text("status");

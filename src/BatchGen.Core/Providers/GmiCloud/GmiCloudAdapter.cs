@@ -66,9 +66,9 @@ internal sealed class GmiCloudAdapter : IProviderAdapter
         var operation = $"poll of task {remoteId}";
         var uri = JsonBodies.Combine(endpoint, Uri.EscapeDataString(remoteId));
         var reply = await transport.SendJsonAsync(ProviderTransport.JsonRequest(HttpMethod.Get, uri, null, null), operation, false, cancellationToken);
-        if (reply.Error is { } error)
+        if (reply.Error is not null)
         {
-            return new PollOutcome { Error = error, HttpStatus = reply.Status };
+            return reply.PollFailure();
         }
 
         var raw = reply.Root.Text("status");

@@ -35,7 +35,7 @@ internal sealed class ErrorClassifier
     {
         var message = ErrorBodies.Message(reply.Body) ?? ReasonPhrase(reply.Status);
         var (errorClass, code) = ClassifyStatus(reply.Status, message);
-        var retryAfter = code == ErrorCodes.RateLimited ? RetryAfterParser.FromHeaders(reply, timeProvider.GetUtcNow()) : null;
+        var retryAfter = errorClass == ErrorClass.Retryable ? RetryAfterParser.FromHeaders(reply, timeProvider.GetUtcNow()) : null;
         var detail = $"HTTP {reply.Status.ToString(CultureInfo.InvariantCulture)}: {message}";
         return Create(errorClass, code, operation, detail, retryAfter) with
         {

@@ -14,6 +14,12 @@ internal static class JsonReading
             return null;
         }
 
+        // Some servers prefix a UTF-8 byte order mark, which the parser rejects.
+        if (body.Span.StartsWith((ReadOnlySpan<byte>)[0xEF, 0xBB, 0xBF]))
+        {
+            body = body[3..];
+        }
+
         try
         {
             return JsonDocument.Parse(body);

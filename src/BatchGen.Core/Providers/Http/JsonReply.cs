@@ -35,4 +35,15 @@ internal static class ProviderTransportExtensions
         var sent = await transport.SendAsync(request, operation, isSubmit, cancellationToken);
         return JsonReply.From(sent, transport.Errors, operation, isSubmit);
     }
+
+    /// <summary>
+    /// The outcome of a poll that failed: a permanent error (404 task unknown, 410 gone, 400 bad id) means the task can
+    /// no longer be followed, so its state is Failed; otherwise the state is unknown (null) and the poll can be retried.
+    /// </summary>
+    public static PollOutcome PollFailure(this JsonReply reply) => new()
+    {
+        Error = reply.Error,
+        HttpStatus = reply.Status,
+        State = reply.Error?.Class == ErrorClass.Permanent ? RemoteState.Failed : null,
+    };
 }

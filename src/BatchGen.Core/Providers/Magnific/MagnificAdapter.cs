@@ -12,6 +12,7 @@ namespace BatchGen.Core.Providers.Magnific;
 internal sealed class MagnificAdapter : IProviderAdapter, ITaskLister
 {
     public const string ApiKeyHeader = "x-magnific-api-key";
+    public const string LegacyApiKeyHeader = "x-freepik-api-key";
     public const string DefaultModel = "pixverse-v5-5";
 
     private readonly ProviderSettings settings;
@@ -22,7 +23,19 @@ internal sealed class MagnificAdapter : IProviderAdapter, ITaskLister
     {
         this.settings = settings;
         var errors = new ErrorClassifier(settings, apiKey, timeProvider);
-        transport = new ProviderTransport(http, headers => headers.TryAddWithoutValidation(ApiKeyHeader, apiKey), errors);
+        // Older deployments on api.freepik.com read the key from x-freepik-api-key; send it there as well.
+        var legacyHost = settings.BaseUrl.Host.EndsWith("freepik.com", StringComparison.OrdinalIgnoreCase);
+        transport = new ProviderTransport(
+            http,
+            headers =>
+            {
+                headers.TryAddWithoutValidation(ApiKeyHeader, apiKey);
+                if (legacyHost)
+                {
+                    headers.TryAddWithoutValidation(LegacyApiKeyHeader, apiKey);
+                }
+            },
+            errors);
         endpoint = JsonBodies.Combine(settings.BaseUrl, $"v1/ai/image-to-video/{settings.Model ?? DefaultModel}");
     }
 
@@ -61,9 +74,9 @@ internal sealed class MagnificAdapter : IProviderAdapter, ITaskLister
         var uri = JsonBodies.Combine(endpoint, Uri.EscapeDataString(remoteId));
         var operation = $"poll of task {remoteId}";
         var reply = await transport.SendJsonAsync(ProviderTransport.JsonRequest(HttpMethod.Get, uri, null, null), operation, false, cancellationToken);
-        if (reply.Error is { } error)
+        if (reply.Error is not null)
         {
-            return new PollOutcome { Error = error, HttpStatus = reply.Status };
+            return reply.PollFailure();
         }
 
         // The GET reply wraps the task in "data"; a webhook body is the same task without the wrapper.

@@ -70,7 +70,7 @@ internal sealed class PixwithAdapter : IProviderAdapter
         var (data, error) = PixwithEnvelope.Open(reply, transport.Errors, operation, isSubmit: false);
         if (error is not null)
         {
-            return new PollOutcome { Error = error, HttpStatus = reply.Status };
+            return (reply with { Error = error }).PollFailure();
         }
 
         var raw = data.Text("status");

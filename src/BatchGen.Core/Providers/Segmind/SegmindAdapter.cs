@@ -47,9 +47,9 @@ internal sealed class SegmindAdapter : IProviderAdapter
             return expired;
         }
 
-        if (status.Error is { } error)
+        if (status.Error is not null)
         {
-            return new PollOutcome { Error = error, HttpStatus = status.Status, RemainingCredits = Credits(status.Reply) };
+            return status.PollFailure() with { RemainingCredits = Credits(status.Reply) };
         }
 
         var raw = status.Root.Text("status");
@@ -83,9 +83,9 @@ internal sealed class SegmindAdapter : IProviderAdapter
             return expired;
         }
 
-        if (result.Error is { } error)
+        if (result.Error is not null)
         {
-            return new PollOutcome { Error = error, RawStatus = raw, HttpStatus = result.Status };
+            return result.PollFailure() with { RawStatus = raw };
         }
 
         var urls = OutputUrls(result.Root);
