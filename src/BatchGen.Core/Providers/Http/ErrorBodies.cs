@@ -6,7 +6,8 @@ namespace BatchGen.Core.Providers.Http;
 /// <summary>
 /// Extracts the human message from every documented error body shape: <c>{message}</c> (Magnific, AI/ML API,
 /// Pixwith), problem+json with <c>invalid_params</c>, flat or wrapped in <c>problem</c> (Magnific),
-/// <c>{error:"..."}</c> (Segmind, GMI Cloud), <c>{error:{message}}</c> (AI/ML API clients), <c>{detail}</c>/<c>{title}</c>.
+/// <c>{error:"..."}</c> (Segmind, GMI Cloud), <c>{error:{message}}</c> (AI/ML API clients), AI/ML API's
+/// <c>{message,path,requestId,statusCode,timestamp}</c> with optional <c>errors[{path,message}]</c>, <c>{detail}</c>/<c>{title}</c>.
 /// </summary>
 internal static class ErrorBodies
 {
@@ -50,9 +51,10 @@ internal static class ErrorBodies
         };
     }
 
+    /// <summary>Field problems: Magnific's <c>invalid_params[{name,reason}]</c> or a generic <c>errors[{path,message}]</c>.</summary>
     private static string? InvalidParams(JsonElement root)
     {
-        if (root.Get("invalid_params") is not { ValueKind: JsonValueKind.Array } items)
+        if ((root.Get("invalid_params") ?? root.Get("errors")) is not { ValueKind: JsonValueKind.Array } items)
         {
             return null;
         }
@@ -60,8 +62,8 @@ internal static class ErrorBodies
         var text = new StringBuilder();
         foreach (var item in items.EnumerateArray())
         {
-            var name = item.Text("name");
-            var reason = item.Text("reason");
+            var name = item.Text("name") ?? item.Text("path") ?? item.Text("field");
+            var reason = item.Text("reason") ?? item.Text("message");
             if (name is null && reason is null)
             {
                 continue;

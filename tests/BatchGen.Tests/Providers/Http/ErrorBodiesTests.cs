@@ -16,6 +16,8 @@ public sealed class ErrorBodiesTests
         "Your request parameters didn't validate. (duration: bad)")]
     [InlineData("""{"problem":{"message":"m","invalid_params":[{"name":"a","reason":"r1"},{"name":"b","reason":"r2"}]}}""", "m (a: r1; b: r2)")]
     [InlineData("""{"invalid_params":[{"name":"seed","reason":"too big"}]}""", "seed: too big")]
+    [InlineData("""{"message":"Body validation error!","statusCode":400,"errors":[{"path":"duration","message":"Expected 5 | 8 | 10"}]}""",
+        "Body validation error! (duration: Expected 5 | 8 | 10)")]
     [InlineData("\"plain string\"", "plain string")]
     public void Message_DocumentedShape_ReturnsMessage(string body, string expected)
     {
