@@ -47,6 +47,37 @@ public sealed class SegmindSyncAdapterTests : IDisposable
     }
 
     [Fact]
+    public async Task SubmitAsync_HtmlPageWith200_IsNotTakenForAVideo()
+    {
+        handler.Reply(StubResponse.Text("<html>maintenance</html>", HttpStatusCode.OK));
+
+        var outcome = await CreateSut().SubmitAsync(TestJobs.Job(ProviderNames.Segmind), CancellationToken.None);
+
+        outcome.Error.ShouldNotBeNull().Message.ShouldContain("text/html instead of a video");
+        outcome.InlineVideo.ShouldBeNull();
+    }
+
+    [Fact]
+    public async Task SubmitAsync_UntypedJsonBody_IsNotTakenForAVideo()
+    {
+        handler.Reply(new StubResponse(HttpStatusCode.OK, "{\"error\":\"Timeout\"}"u8.ToArray(), null, new Dictionary<string, string>()));
+
+        var outcome = await CreateSut().SubmitAsync(TestJobs.Job(ProviderNames.Segmind), CancellationToken.None);
+
+        outcome.Error.ShouldNotBeNull().Message.ShouldContain("Timeout");
+    }
+
+    [Fact]
+    public async Task SubmitAsync_OctetStream_IsAccepted()
+    {
+        handler.Reply(StubResponse.Bytes(Video, "application/octet-stream"));
+
+        var outcome = await CreateSut().SubmitAsync(TestJobs.Job(ProviderNames.Segmind), CancellationToken.None);
+
+        outcome.InlineVideo.ShouldNotBeNull().Length.ShouldBe(Video.Length);
+    }
+
+    [Fact]
     public async Task SubmitAsync_InsufficientCredits406_IsAccountLevel()
     {
         handler.Reply(StubResponse.Json("""{"error":"Insufficient Credits"}""", HttpStatusCode.NotAcceptable));

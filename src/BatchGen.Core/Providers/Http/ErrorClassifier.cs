@@ -28,8 +28,6 @@ internal sealed class ErrorClassifier
         this.creditStatuses = creditStatuses ?? new HashSet<int> { 402 };
     }
 
-    public string Provider => provider;
-
     /// <summary>Classifies a non-2xx reply; <paramref name="operation"/> is e.g. "submit" or "poll of task X".</summary>
     public ProviderError FromHttp(HttpReply reply, string operation, bool isSubmit)
     {

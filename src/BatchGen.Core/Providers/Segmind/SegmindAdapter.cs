@@ -12,7 +12,7 @@ namespace BatchGen.Core.Providers.Segmind;
 /// With <see cref="ProviderSettings.Mode"/> = sync: <c>POST {base}/v1/pixverse-5-video</c> returns the video bytes.
 /// 402/406 and "Insufficient Credits" are account-level; <c>x-remaining-credits</c> is reported.
 /// </summary>
-internal sealed class SegmindAdapter : IProviderAdapter
+internal sealed partial class SegmindAdapter : IProviderAdapter
 {
     public const string ApiKeyHeader = "x-api-key";
     public const string RemainingCreditsHeader = "x-remaining-credits";
@@ -133,46 +133,6 @@ internal sealed class SegmindAdapter : IProviderAdapter
         {
             RemoteId = id,
             State = SegmindStatus.Map(reply.Root.Text("status") ?? "QUEUED"),
-            HttpStatus = reply.Status,
-            RemainingCredits = credits,
-        };
-    }
-
-    private async Task<SubmitOutcome> SubmitSyncAsync(JobSpec job, CancellationToken cancellationToken)
-    {
-        var operation = $"sync submit of job {job.Id}";
-        var uri = JsonBodies.Combine(settings.BaseUrl, $"v1/{model}");
-        var request = ProviderTransport.JsonRequest(HttpMethod.Post, uri, SegmindRequest.Body(job.Parameters), job.Id);
-        request.Headers.Accept.Clear();
-        request.Headers.Accept.ParseAdd("video/mp4, application/octet-stream;q=0.9, */*;q=0.8");
-        var sent = await transport.SendAsync(request, operation, isSubmit: true, cancellationToken);
-        if (sent.Reply is not { } reply)
-        {
-            return new SubmitOutcome { Error = sent.Error };
-        }
-
-        var credits = Credits(reply);
-        if (!reply.IsSuccess)
-        {
-            return new SubmitOutcome { Error = transport.Errors.FromHttp(reply, operation, isSubmit: true), HttpStatus = reply.Status, RemainingCredits = credits };
-        }
-
-        if (reply.IsJson || reply.Body.Length == 0)
-        {
-            // A 2xx JSON body instead of a video: the call ran, so it may have been charged; never retried blindly.
-            var reason = reply.Body.Length == 0 ? "an empty body instead of a video" : ErrorBodies.Message(reply.Body) ?? "JSON instead of a video";
-            var error = transport.Errors.Create(ErrorClass.Permanent, ErrorCodes.GenerationFailed, operation, reason) with
-            {
-                HttpStatus = reply.Status,
-                MayHaveBeenAccepted = true,
-            };
-            return new SubmitOutcome { Error = error, HttpStatus = reply.Status, RemainingCredits = credits };
-        }
-
-        return new SubmitOutcome
-        {
-            State = RemoteState.Succeeded,
-            InlineVideo = reply.Body,
             HttpStatus = reply.Status,
             RemainingCredits = credits,
         };
