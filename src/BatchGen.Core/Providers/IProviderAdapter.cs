@@ -57,12 +57,22 @@ public sealed record ProviderError(ErrorClass Class, string Message)
 
     /// <summary>Delay asked by the provider (Retry-After, Segmind's reset header), when given.</summary>
     public TimeSpan? RetryAfter { get; init; }
+
+    /// <summary>
+    /// Submits only: the request may have reached the provider and created a (paid) task although no task id came
+    /// back: a timeout, a connection reset after sending, a 5xx, an unreadable 2xx reply. Resubmitting such a job may
+    /// pay twice; false when the provider certainly did not accept it (4xx, 429, connection refused).
+    /// </summary>
+    public bool MayHaveBeenAccepted { get; init; }
 }
 
 /// <summary>The result of one submit attempt.</summary>
 public sealed record SubmitOutcome
 {
-    /// <summary>The provider's task id; null when <see cref="Error"/> is set, or for a synchronous call.</summary>
+    /// <summary>
+    /// The provider's task id; null for a synchronous call, and null when <see cref="Error"/> is set unless the
+    /// provider accepted the task and reported it failed in the same reply (GMI Cloud; then State is Failed).
+    /// </summary>
     public string? RemoteId { get; init; }
 
     public ProviderError? Error { get; init; }

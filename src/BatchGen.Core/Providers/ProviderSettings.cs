@@ -56,6 +56,13 @@ public sealed class ProviderSettings
     /// <summary>Optional per-provider budget cap in USD.</summary>
     public decimal? MaxCost { get; set; }
 
+    /// <summary>
+    /// USD value of one credit as the provider reports usage (AI/ML API <c>meta.usage.credits_used</c>). Null = use
+    /// <see cref="PriceTable.UsdPerCredit"/> when <see cref="Pricing"/> is in credits; when the table is in USD and this is
+    /// unset, reported credits are not converted (no actual cost; the estimate stands).
+    /// </summary>
+    public decimal? ReportedCreditUsd { get; set; }
+
     public ProviderSettings Clone() => new()
     {
         Name = Name,
@@ -74,6 +81,7 @@ public sealed class ProviderSettings
         JobDeadline = JobDeadline,
         WebhookUrl = WebhookUrl,
         MaxCost = MaxCost,
+        ReportedCreditUsd = ReportedCreditUsd,
     };
 }
 

@@ -1,0 +1,139 @@
+using System.Text.Json;
+using BatchGen.Core.Jobs;
+using BatchGen.Core.Providers.Http;
+
+namespace BatchGen.Core.Providers.Magnific;
+
+/// <summary>
+/// Magnific (formerly Freepik API), PixVerse V5.5 image-to-video: <c>POST {base}/v1/ai/image-to-video/pixverse-v5-5</c>,
+/// <c>GET …/{task-id}</c>, list <c>GET …</c>. Auth header <c>x-magnific-api-key</c>. Replies are wrapped in <c>data</c>.
+/// <see cref="ProviderSettings.Model"/> names the endpoint segment (default <c>pixverse-v5-5</c>).
+/// </summary>
+internal sealed class MagnificAdapter : IProviderAdapter, ITaskLister
+{
+    public const string ApiKeyHeader = "x-magnific-api-key";
+    public const string LegacyApiKeyHeader = "x-freepik-api-key";
+    public const string DefaultModel = "pixverse-v5-5";
+
+    private readonly ProviderSettings settings;
+    private readonly ProviderTransport transport;
+    private readonly Uri endpoint;
+
+    public MagnificAdapter(ProviderSettings settings, HttpClient http, string apiKey, TimeProvider timeProvider)
+    {
+        this.settings = settings;
+        var errors = new ErrorClassifier(settings, apiKey, timeProvider);
+        // Older deployments on api.freepik.com read the key from x-freepik-api-key; send it there as well.
+        var legacyHost = settings.BaseUrl.Host.EndsWith("freepik.com", StringComparison.OrdinalIgnoreCase);
+        transport = new ProviderTransport(
+            http,
+            headers =>
+            {
+                headers.TryAddWithoutValidation(ApiKeyHeader, apiKey);
+                if (legacyHost)
+                {
+                    headers.TryAddWithoutValidation(LegacyApiKeyHeader, apiKey);
+                }
+            },
+            errors);
+        endpoint = JsonBodies.Combine(settings.BaseUrl, $"v1/ai/image-to-video/{settings.Model ?? DefaultModel}");
+    }
+
+    public string Name => ProviderNames.Magnific;
+
+    public async Task<SubmitOutcome> SubmitAsync(JobSpec job, CancellationToken cancellationToken)
+    {
+        var body = MagnificRequest.Body(job.Parameters, settings.WebhookUrl);
+        var request = ProviderTransport.JsonRequest(HttpMethod.Post, endpoint, body, job.Id);
+        var reply = await transport.SendJsonAsync(request, $"submit of job {job.Id}", isSubmit: true, cancellationToken);
+        if (reply.Error is { } error)
+        {
+            return new SubmitOutcome { Error = error, HttpStatus = reply.Status };
+        }
+
+        var taskId = reply.Root.Text("data", "task_id");
+        if (string.IsNullOrEmpty(taskId))
+        {
+            return new SubmitOutcome
+            {
+                Error = transport.Errors.Malformed($"submit of job {job.Id}", "the reply has no data.task_id", reply.Status, isSubmit: true),
+                HttpStatus = reply.Status,
+            };
+        }
+
+        return new SubmitOutcome
+        {
+            RemoteId = taskId,
+            State = MagnificStatus.Map(reply.Root.Text("data", "status")),
+            HttpStatus = reply.Status,
+        };
+    }
+
+    public async Task<PollOutcome> PollAsync(string remoteId, CancellationToken cancellationToken)
+    {
+        var uri = JsonBodies.Combine(endpoint, Uri.EscapeDataString(remoteId));
+        var operation = $"poll of task {remoteId}";
+        var reply = await transport.SendJsonAsync(ProviderTransport.JsonRequest(HttpMethod.Get, uri, null, null), operation, false, cancellationToken);
+        if (reply.Error is not null)
+        {
+            return reply.PollFailure();
+        }
+
+        // The GET reply wraps the task in "data"; a webhook body is the same task without the wrapper.
+        var task = reply.Root.Get("data") ?? reply.Root;
+        return ParseTask(task, remoteId, reply.Status);
+    }
+
+    /// <summary>Parses one task object (<c>{task_id,status,generated}</c>): the poll reply's data or a webhook body.</summary>
+    public PollOutcome ParseTask(JsonElement task, string remoteId, int? httpStatus)
+    {
+        var raw = task.Text("status");
+        var state = MagnificStatus.Map(raw);
+        return state switch
+        {
+            RemoteState.Succeeded => Succeeded(task, remoteId, raw, httpStatus),
+            RemoteState.Failed => new PollOutcome
+            {
+                State = state,
+                RawStatus = raw,
+                HttpStatus = httpStatus,
+                Error = transport.Errors.TaskFailed(remoteId, ErrorBodies.Message(task), httpStatus),
+            },
+            _ => new PollOutcome { State = state, RawStatus = raw, HttpStatus = httpStatus },
+        };
+    }
+
+    public async Task<IReadOnlyList<(string RemoteId, RemoteState State)>?> ListTasksAsync(CancellationToken cancellationToken)
+    {
+        var request = ProviderTransport.JsonRequest(HttpMethod.Get, endpoint, null, null);
+        var reply = await transport.SendJsonAsync(request, "task list", false, cancellationToken);
+        if (reply.Error is not null || reply.Root.Get("data") is not { ValueKind: JsonValueKind.Array } items)
+        {
+            return null;
+        }
+
+        var tasks = new List<(string, RemoteState)>();
+        foreach (var item in items.EnumerateArray())
+        {
+            if (item.Text("task_id") is { Length: > 0 } id)
+            {
+                tasks.Add((id, MagnificStatus.Map(item.Text("status"))));
+            }
+        }
+
+        return tasks;
+    }
+
+    private PollOutcome Succeeded(JsonElement task, string remoteId, string? raw, int? httpStatus)
+    {
+        var urls = JsonReading.Urls(task.Get("generated"));
+        return urls.Count > 0
+            ? new PollOutcome { State = RemoteState.Succeeded, RawStatus = raw, ResultUrls = urls, HttpStatus = httpStatus }
+            : new PollOutcome
+            {
+                RawStatus = raw,
+                HttpStatus = httpStatus,
+                Error = transport.Errors.Malformed($"poll of task {remoteId}", "COMPLETED without a generated URL", httpStatus, isSubmit: false),
+            };
+    }
+}
