@@ -7,6 +7,9 @@ namespace BatchGen.Simulator;
 /// <summary>A reply a handler wants sent; the pipeline may still drop it (connection reset) or break it (malformed JSON).</summary>
 internal sealed class SimReply
 {
+    /// <summary>Plain JSON as APIs write it: no escaping of quotes, apostrophes or angle brackets.</summary>
+    public static readonly JsonSerializerOptions WireJson = new() { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+
     public int Status { get; init; } = StatusCodes.Status200OK;
 
     public JsonNode? Json { get; init; }
@@ -29,7 +32,7 @@ internal sealed class SimReply
     /// <summary>The same reply with its JSON text cut in half (a malformed body with a 200 status).</summary>
     public SimReply Malformed()
     {
-        var text = Text ?? Json?.ToJsonString() ?? "{}";
+        var text = Text ?? Json?.ToJsonString(WireJson) ?? "{}";
         var reply = new SimReply { Status = Status, Text = text[..Math.Max(1, text.Length / 2)], ContentType = ContentType };
         foreach (var (k, v) in Headers)
         {
@@ -56,7 +59,7 @@ internal sealed class SimReply
 
         var bytes = Text is not null
             ? System.Text.Encoding.UTF8.GetBytes(Text)
-            : Json is not null ? JsonSerializer.SerializeToUtf8Bytes(Json) : [];
+            : Json is not null ? JsonSerializer.SerializeToUtf8Bytes(Json, WireJson) : [];
         response.ContentType = ContentType;
         response.ContentLength = bytes.Length;
         await response.Body.WriteAsync(bytes, http.RequestAborted).ConfigureAwait(false);

@@ -12,6 +12,7 @@ internal static class InspectionEndpoints
     {
         PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower,
         WriteIndented = false,
+        Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
     };
 
     public static void Map(IEndpointRouteBuilder app, SimState state)

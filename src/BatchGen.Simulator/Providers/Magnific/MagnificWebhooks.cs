@@ -101,7 +101,7 @@ internal sealed class MagnificWebhooks : IAsyncDisposable
 
     private async Task SendAsync(Uri uri, SimTask task, TaskPhase phase, MagnificApi api, CancellationToken cancellationToken)
     {
-        var body = api.TaskObject(task, phase).ToJsonString();
+        var body = api.TaskObject(task, phase).ToJsonString(SimReply.WireJson);
         var messageId = $"msg_{task.Id}_{MagnificApi.StatusOf(phase).ToLowerInvariant()}";
         var timestamp = provider.State.Now.ToUnixTimeSeconds();
         using var request = new HttpRequestMessage(HttpMethod.Post, uri)
