@@ -87,6 +87,7 @@ public sealed class SimulatorHost : IAsyncDisposable
             kestrel.Listen(address, options.Port);
         });
         builder.Services.AddSingleton(state);
+        builder.Services.AddSingleton<Microsoft.Extensions.Hosting.IHostLifetime, EmbeddedLifetime>();
         var app = builder.Build();
         app.Use((http, next) => RequestLogging.InvokeAsync(http, () => next(http), state));
         InspectionEndpoints.Map(app, state);

@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.Globalization;
+using System.Runtime.InteropServices;
 using BatchGen.Core.Jobs;
 using BatchGen.Simulator;
 
@@ -74,9 +75,20 @@ internal static class SimCommand
             await output.WriteLineAsync($"  inspect   {host.BaseAddress}_sim/stats  {host.BaseAddress}_sim/requests").ConfigureAwait(false);
             await output.WriteLineAsync("Press Ctrl+C to stop.").ConfigureAwait(false);
             await output.FlushAsync(cancellationToken).ConfigureAwait(false);
+            // The action's token is the primary stop signal. In our tests System.CommandLine 2.0.0 did not cancel it on
+            // SIGTERM while Kestrel was running (the process died with 143), so the command also listens for the signals.
+            using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+            void Stop(PosixSignalContext context)
+            {
+                context.Cancel = true;
+                stop.Cancel();
+            }
+
+            using var sigint = PosixSignalRegistration.Create(PosixSignal.SIGINT, Stop);
+            using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, Stop);
             try
             {
-                await Task.Delay(Timeout.Infinite, cancellationToken).ConfigureAwait(false);
+                await Task.Delay(Timeout.Infinite, stop.Token).ConfigureAwait(false);
             }
             catch (OperationCanceledException)
             {
