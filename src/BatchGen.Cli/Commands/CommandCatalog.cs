@@ -7,8 +7,11 @@ internal static class CommandCatalog
 {
     public static IEnumerable<Command> Create()
     {
+        yield return ValidateCommand.Create();
+        yield return PlanCommand.Create();
         yield return RunCommand.Create();
         yield return RetryCommand.Create();
         yield return StatusCommand.Create();
+        yield return SimCommand.Create();
     }
 }

@@ -1,0 +1,79 @@
+using System.Collections.Concurrent;
+using BatchGen.Core.Jobs;
+using BatchGen.Core.Providers;
+
+namespace BatchGen.Simulator;
+
+/// <summary>One simulated provider: its settings, tasks, key accounts and counters.</summary>
+internal sealed class ProviderRuntime
+{
+    private readonly SimState state;
+    private ConcurrentDictionary<string, SimTask> tasks = new(StringComparer.Ordinal);
+    private ConcurrentDictionary<string, KeyAccount> accounts = new(StringComparer.Ordinal);
+    private ConcurrentDictionary<string, int> submitOccurrences = new(StringComparer.Ordinal);
+    private long sequence;
+    private long taskSequence;
+
+    public ProviderRuntime(string name, ProviderScenario scenario, SimState state)
+    {
+        Name = name;
+        Scenario = scenario;
+        this.state = state;
+        Pricing = ProviderCatalog.CreateDefaults()[name].Pricing;
+        AcceptedKeys = scenario.ApiKeys is { Count: > 0 } keys ? new HashSet<string>(keys, StringComparer.Ordinal) : null;
+    }
+
+    public string Name { get; }
+
+    public ProviderScenario Scenario { get; }
+
+    public SimState State => state;
+
+    public ProviderCounters Counters { get; private set; } = new();
+
+    private Core.Costs.PriceTable Pricing { get; }
+
+    private HashSet<string>? AcceptedKeys { get; }
+
+    public bool IsAccepted(string key) => AcceptedKeys?.Contains(key) ?? key.Length > 0;
+
+    public KeyAccount Account(string key) => accounts.GetOrAdd(key, _ => new KeyAccount(Scenario, state.Now));
+
+    public long NextSequence() => Interlocked.Increment(ref sequence);
+
+    /// <summary>How many submits with this decision key came before (0 for the first): part of every draw for it.</summary>
+    public int NextOccurrence(string decisionKey) => submitOccurrences.AddOrUpdate(decisionKey, 0, (_, n) => n + 1);
+
+    public SimTask? Find(string id) => tasks.TryGetValue(id, out var task) ? task : null;
+
+    public IEnumerable<SimTask> TasksOf(string apiKey) =>
+        tasks.Values.Where(t => t.ApiKey == apiKey).OrderBy(t => t.Sequence);
+
+    public void Add(SimTask task) => tasks[task.Id] = task;
+
+    public long NextTaskSequence() => Interlocked.Increment(ref taskSequence);
+
+    /// <summary>The price of a job in the provider's unit: the scenario's flat price, or the built-in table.</summary>
+    public decimal PriceOf(VideoSpec video, bool audio, bool multiClip, int outputs)
+    {
+        if (Scenario.Credits.PricePerJob is { } flat)
+        {
+            return flat * outputs;
+        }
+
+        var price = Pricing.Base.TryGetValue(video.Resolution, out var byDuration)
+            && byDuration.TryGetValue(video.DurationSeconds, out var p) ? p : 1m;
+        price += (audio ? Pricing.AudioAddOn : 0) + (multiClip ? Pricing.MultiClipAddOn : 0);
+        return price * outputs;
+    }
+
+    public void Reset()
+    {
+        tasks = new(StringComparer.Ordinal);
+        accounts = new(StringComparer.Ordinal);
+        submitOccurrences = new(StringComparer.Ordinal);
+        Interlocked.Exchange(ref sequence, 0);
+        Interlocked.Exchange(ref taskSequence, 0);
+        Counters = new ProviderCounters();
+    }
+}
