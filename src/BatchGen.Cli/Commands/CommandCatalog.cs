@@ -7,6 +7,7 @@ internal static class CommandCatalog
 {
     public static IEnumerable<Command> Create()
     {
-        yield break;
+        yield return ValidateCommand.Create();
+        yield return PlanCommand.Create();
     }
 }

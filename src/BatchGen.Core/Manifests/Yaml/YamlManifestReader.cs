@@ -24,11 +24,16 @@ internal sealed class YamlManifestReader
     public static void Read(YamlMappingNode root, ManifestDocument doc, DiagnosticBag bag)
     {
         var reader = new YamlManifestReader(doc, bag);
-        var sections = root.Children.ToDictionary(kv => ((YamlScalarNode)kv.Key).Value ?? string.Empty, kv => kv.Value, StringComparer.Ordinal);
+        var sections = new OrderedDictionary<string, YamlNode>(StringComparer.Ordinal);
+        foreach (var (key, value) in root.Children)
+        {
+            sections[((YamlScalarNode)key).Value ?? string.Empty] = value;
+        }
+
         reader.ReadAll(sections);
     }
 
-    private void ReadAll(Dictionary<string, YamlNode> s)
+    private void ReadAll(OrderedDictionary<string, YamlNode> s)
     {
         if (s.TryGetValue("name", out var name) && name is YamlScalarNode n)
         {
@@ -52,19 +57,22 @@ internal sealed class YamlManifestReader
             }
         }
 
-        if (s.TryGetValue("matrix", out var matrix) && matrix is YamlMappingNode m)
+        // Axes in the order the sections and keys are written (matrix and zip may come in either order).
+        foreach (var section in s.Keys)
         {
-            foreach (var (key, node) in m.Children)
+            if (section == "matrix" && s[section] is YamlMappingNode m)
             {
-                ReadGroup(new YamlMappingNode(new KeyValuePair<YamlNode, YamlNode>(key, node)), "matrix", key.MarkOf(_file));
+                foreach (var (key, node) in m.Children)
+                {
+                    ReadGroup(new YamlMappingNode(new KeyValuePair<YamlNode, YamlNode>(key, node)), "matrix", key.MarkOf(_file));
+                }
             }
-        }
-
-        if (s.TryGetValue("zip", out var zip) && zip is YamlSequenceNode z)
-        {
-            foreach (var group in z.Children.OfType<YamlMappingNode>())
+            else if (section == "zip" && s[section] is YamlSequenceNode z)
             {
-                ReadGroup(group, "zip", group.MarkOf(_file));
+                foreach (var group in z.Children.OfType<YamlMappingNode>())
+                {
+                    ReadGroup(group, "zip", group.MarkOf(_file));
+                }
             }
         }
 
@@ -200,7 +208,7 @@ internal sealed class YamlManifestReader
 
     private string Describe(Pair[] entry) => string.Join(", ", entry.Select(p => $"{_doc.Keys.NameOf(p.Slot)}={p.Value.Text}"));
 
-    private void ReadEntries(Dictionary<string, YamlNode> s, string section, List<PartialEntry> target)
+    private void ReadEntries(OrderedDictionary<string, YamlNode> s, string section, List<PartialEntry> target)
     {
         if (!s.TryGetValue(section, out var node) || node is not YamlSequenceNode list)
         {
