@@ -108,7 +108,7 @@ internal static class FieldValueParser
             return null;
         }
 
-        object parsed = field.Index == JobFields.Seed ? value : (int)value;
+        object parsed = field.Index == JobFields.Seed ? (object)value : (int)value;
         return new FieldValue(canonical, mark, parsed);
     }
 
