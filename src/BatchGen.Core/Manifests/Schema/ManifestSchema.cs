@@ -31,7 +31,9 @@ internal static class ManifestSchema
         var errors = Schema.Value.Validate(json.Json);
         foreach (var error in Flatten(errors))
         {
-            var mark = error.HasLineInfo ? json.MarkOfLine(error.LineNumber) : new SourceMark(file, 1, 1);
+            var mark = !error.HasLineInfo ? new SourceMark(file, 1, 1)
+                : error.Kind == ValidationErrorKind.NoAdditionalPropertiesAllowed ? json.KeyMarkOfLine(error.LineNumber)
+                : json.MarkOfLine(error.LineNumber);
             bag.Error(mark, FieldOf(error), Describe(error));
         }
 

@@ -13,6 +13,8 @@ internal sealed class YamlToJson
 {
     private readonly StringBuilder _json = new();
     private readonly List<SourceMark> _lines = [];
+    private readonly List<SourceMark> _keyLines = [];
+    private SourceMark? _currentKey;
     private readonly string _file;
 
     private YamlToJson(string file) => _file = file;
@@ -22,6 +24,10 @@ internal sealed class YamlToJson
     /// <summary>Mark of a 1-based JSON line.</summary>
     public SourceMark MarkOfLine(int line) =>
         line >= 1 && line <= _lines.Count ? _lines[line - 1] : new SourceMark(_file, 1, 1);
+
+    /// <summary>Mark of the mapping key whose value starts on a 1-based JSON line (for "unknown key" errors).</summary>
+    public SourceMark KeyMarkOfLine(int line) =>
+        line >= 1 && line <= _keyLines.Count ? _keyLines[line - 1] : MarkOfLine(line);
 
     public static YamlToJson Convert(YamlNode root, string file)
     {
@@ -46,6 +52,7 @@ internal sealed class YamlToJson
         }
 
         _lines.Add(mark);
+        _keyLines.Add(_currentKey ?? mark);
     }
 
     private void Write(YamlNode node, string? key, bool typed)
@@ -63,6 +70,7 @@ internal sealed class YamlToJson
                     Line(k.MarkOf(_file));
                     _json.Append(first ? string.Empty : ",").Append(Quote(name));
                     first = false;
+                    _currentKey = k.MarkOf(_file);
                     Line(v.MarkOf(_file));
                     _json.Append(':');
                     Write(v, name, typed || ScalarTyping.StartsTypedSubtree(name));
@@ -77,9 +85,9 @@ internal sealed class YamlToJson
                 var firstItem = true;
                 foreach (var item in sequence.Children)
                 {
+                    Line(item.MarkOf(_file));
                     if (!firstItem)
                     {
-                        Line(item.MarkOf(_file));
                         _json.Append(',');
                     }
 
