@@ -1,0 +1,152 @@
+using BatchGen.Core.Manifests.Expansion;
+using BatchGen.Core.Manifests.Fields;
+using global::CsvHelper;
+
+namespace BatchGen.Core.Manifests.Csv;
+
+/// <summary>
+/// Reads a CSV file of jobs into one axis: the header row names fields or variables, each row is an entry, an empty
+/// cell leaves the key unset. UTF-8 with or without BOM, LF or CRLF, RFC 4180 quoting. Locations are the row's first
+/// physical line and the field number.
+/// </summary>
+internal static class CsvRowsReader
+{
+    public static Axis? Read(string path, string displayFile, KeyTable keys, DiagnosticBag bag)
+    {
+        var start = new SourceMark(displayFile, 1, 1);
+        var malformed = new List<(long Line, CsvMalformedReason Reason)>();
+        var options = new CsvReaderOptions
+        {
+            Separator = ',',
+            HasHeader = false,
+            Mode = CsvMode.Rfc4180,
+            SkipEmptyLines = true,
+            TrackLineNumbers = true,
+            FieldCountMismatch = CsvFieldCountHandling.Allow,
+            OnMalformedRecord = record => malformed.Add((record.LineNumber, record.Reason)),
+        };
+        try
+        {
+            using var reader = CsvReader.FromFile(path, options);
+            if (!reader.Read())
+            {
+                bag.Error(start, "rows", "empty CSV file: expected a header row naming job fields or variables");
+                return null;
+            }
+
+            var slots = ReadHeader(Fields(reader), displayFile, keys, bag, out var headerOk);
+            var entries = new List<Pair[]>();
+            var rowCount = 0;
+            while (reader.Read())
+            {
+                var line = (int)reader.LineNumber;
+                var record = Fields(reader);
+                rowCount++;
+                if (record.Length != slots.Length)
+                {
+                    bag.Error(new SourceMark(displayFile, line, 1), "rows", $"row has {record.Length} fields but the header has {slots.Length}; quote cells that contain commas");
+                    continue;
+                }
+
+                if (headerOk && ReadRow(record, slots, keys, displayFile, line, bag) is { } pairs)
+                {
+                    entries.Add(pairs);
+                }
+            }
+
+            foreach (var (line, reason) in malformed.Where(m => m.Reason != CsvMalformedReason.FieldCountMismatch))
+            {
+                bag.Error(new SourceMark(displayFile, (int)Math.Max(line, 1), 1), "rows", $"malformed CSV ({reason}): put quotes around a cell that contains quotes, and double the quotes inside (\"\")");
+            }
+
+            if (rowCount == 0)
+            {
+                bag.Error(new SourceMark(displayFile, 2, 1), "rows", "no rows under the header: add one row per job");
+                return null;
+            }
+
+            return new Axis("rows", slots, entries, start);
+        }
+        catch (CsvFormatException ex)
+        {
+            bag.Error(new SourceMark(displayFile, (int)Math.Max(ex.LineNumber, 1), 1), "rows", "malformed CSV: " + FirstLine(ex.Message));
+            return null;
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            bag.Error(start, "rows", "cannot read the file: " + FirstLine(ex.Message));
+            return null;
+        }
+    }
+
+    private static string[] Fields(CsvReader reader)
+    {
+        var fields = new string[reader.FieldCount];
+        for (var i = 0; i < fields.Length; i++)
+        {
+            fields[i] = reader.GetString(i) ?? string.Empty;
+        }
+
+        return fields;
+    }
+
+    private static int[] ReadHeader(string[] header, string file, KeyTable keys, DiagnosticBag bag, out bool ok)
+    {
+        ok = true;
+        var slots = new int[header.Length];
+        var seen = new Dictionary<string, int>(StringComparer.Ordinal);
+        for (var i = 0; i < header.Length; i++)
+        {
+            var name = header[i].Trim().TrimStart('\uFEFF');
+            var mark = new SourceMark(file, 1, i + 1);
+            if (name.Length == 0)
+            {
+                bag.Error(mark, "rows", $"column {i + 1} has no header: name it after a job field or a variable");
+                ok = false;
+                continue;
+            }
+
+            if (seen.TryGetValue(name, out var first))
+            {
+                bag.Error(mark, name, $"duplicate header '{name}' (also column {first + 1}): each column needs its own name");
+                ok = false;
+                continue;
+            }
+
+            seen[name] = i;
+            slots[i] = keys.Declare(name, mark, isAxis: true);
+        }
+
+        return slots;
+    }
+
+    private static Pair[]? ReadRow(string[] record, int[] slots, KeyTable keys, string file, int line, DiagnosticBag bag)
+    {
+        var pairs = new List<Pair>(record.Length);
+        var ok = true;
+        for (var i = 0; i < record.Length; i++)
+        {
+            if (record[i].Length == 0)
+            {
+                continue;
+            }
+
+            var value = FieldValueParser.FromText(keys.NameOf(slots[i]), record[i], new SourceMark(file, line, i + 1), bag);
+            if (value is null)
+            {
+                ok = false;
+                continue;
+            }
+
+            pairs.Add(new Pair(slots[i], value));
+        }
+
+        return ok ? [.. pairs] : null;
+    }
+
+    private static string FirstLine(string message)
+    {
+        var end = message.IndexOfAny(['\r', '\n']);
+        return end < 0 ? message : message[..end];
+    }
+}

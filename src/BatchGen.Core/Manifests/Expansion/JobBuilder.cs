@@ -1,0 +1,241 @@
+using System.Globalization;
+using System.Text;
+using BatchGen.Core.Jobs;
+using BatchGen.Core.Manifests.Fields;
+using BatchGen.Core.Providers;
+using BatchGen.Core.Providers.Capabilities;
+
+namespace BatchGen.Core.Manifests.Expansion;
+
+/// <summary>
+/// Turns one combination into validated jobs (one per replicate): provider capability rules, templates, the job id
+/// and the output path. Errors go to the bag, each naming the clashing values and where they were written.
+/// Not thread-safe: one instance per enumeration (it reuses buffers).
+/// </summary>
+internal sealed class JobBuilder
+{
+    private static readonly Dictionary<string, ulong> AcceptedMasks = ProviderNames.All.ToDictionary(
+        p => p,
+        p => JobFields.All.Where(f => ProviderCapabilities.AcceptedFields(p).Contains(f.Name)).Aggregate(0UL, (m, f) => m | f.Bit),
+        StringComparer.Ordinal);
+
+    private readonly ManifestDocument _doc;
+    private readonly Template _filename;
+    private readonly string _name;
+    private readonly int[] _reportSlots;
+    private readonly StringBuilder _text = new(256);
+    private readonly JobIdentity _identity = new();
+    private readonly string?[] _rendered = new string?[JobFields.Count];
+    private FieldValue?[] _values = [];
+    private string _jobId = string.Empty;
+    private int _replicate;
+
+    public JobBuilder(ManifestDocument doc, Template filename, string name)
+    {
+        _doc = doc;
+        _filename = filename;
+        _name = name;
+        _reportSlots = doc.Axes.SelectMany(a => a.Slots)
+            .Concat(doc.Includes.SelectMany(i => i.Pairs.Select(p => p.Slot)))
+            .Distinct()
+            .ToArray();
+    }
+
+    /// <summary>The jobs of one combination (one per replicate), or none with errors in <paramref name="bag"/>.</summary>
+    public IEnumerable<JobSpec> Build(Combination combination, DiagnosticBag bag)
+    {
+        _values = combination.Values;
+        var parameters = BuildParameters(combination, bag, out var provider);
+        if (parameters is null)
+        {
+            yield break;
+        }
+
+        var axes = Axes();
+        for (var r = 0; r < _doc.Repeat; r++)
+        {
+            _replicate = r;
+            _jobId = _identity.Id(provider, parameters, r);
+            var rendered = _filename.Render(_text, Lookup, out var missing);
+            if (rendered is null)
+            {
+                bag.Error(_doc.OutputFilename?.Mark ?? combination.Mark, "output.filename", $"uses {{{missing}}}, which has no value in combination {Describe(combination)}");
+                yield break;
+            }
+
+            var path = OutputPaths.Sanitize(rendered, out var pathError);
+            if (path is null)
+            {
+                bag.Error(_doc.OutputFilename?.Mark ?? combination.Mark, "output.filename", pathError!);
+                yield break;
+            }
+
+            yield return new JobSpec { Id = _jobId, Provider = provider, Parameters = parameters, Replicate = r, Axes = axes, OutputPath = path };
+        }
+    }
+
+    private JobParameters? BuildParameters(Combination combination, DiagnosticBag bag, out string provider)
+    {
+        var v = _values;
+        provider = string.Empty;
+        if (v[JobFields.Provider]?.Parsed is not string name)
+        {
+            bag.Error(combination.Mark, "provider", "no provider for this combination: set provider in defaults, in an axis or in a row");
+            return null;
+        }
+
+        provider = name;
+        var errors = bag.ErrorCount;
+        var accepted = AcceptedMasks[provider];
+        for (var f = 0; f < JobFields.Count; f++)
+        {
+            if (v[f] is { } value && (accepted & JobFields.All[f].Bit) == 0 && !(f == JobFields.Style && value.Text == "none"))
+            {
+                var takes = string.Join(", ", ProviderCapabilities.AcceptedFields(provider).Order(StringComparer.Ordinal));
+                bag.Error(value.Mark, JobFields.All[f].Name, $"{provider} does not accept {JobFields.All[f].Name} (provider={provider}, {JobFields.All[f].Name}={value.Text}; {provider} takes {takes})");
+            }
+        }
+
+        var duration = v[JobFields.Duration]?.Parsed as int? ?? 5;
+        var resolution = v[JobFields.Resolution]?.Parsed as string ?? ProviderCatalog.DefaultResolution(provider);
+        var motion = v[JobFields.MotionMode]?.Parsed as string;
+        if (ProviderCapabilities.CheckTiming(provider, duration, resolution, motion) is { } reason)
+        {
+            ReportTiming(combination, bag, provider, duration, resolution, motion, reason);
+        }
+
+        for (var f = JobFields.Prompt; f <= JobFields.NegativePrompt; f++)
+        {
+            _rendered[f] = null;
+            if (v[f] is { Parsed: Template template } value)
+            {
+                _rendered[f] = template.Render(_text, Lookup, out var missing);
+                if (_rendered[f] is null)
+                {
+                    bag.Error(value.Mark, JobFields.All[f].Name, $"uses {{{missing}}}, which has no value in combination {Describe(combination)}");
+                }
+            }
+        }
+
+        if (_rendered[JobFields.Prompt] is not { } prompt || (v[JobFields.Prompt] is not null && prompt.Trim().Length == 0))
+        {
+            if (v[JobFields.Prompt] is null)
+            {
+                bag.Error(combination.Mark, "prompt", $"no prompt for combination {Describe(combination)}: set prompt in defaults, an axis or a row");
+            }
+            else if (_rendered[JobFields.Prompt] is not null)
+            {
+                bag.Error(v[JobFields.Prompt]!.Mark, "prompt", $"renders empty in combination {Describe(combination)}");
+            }
+        }
+
+        CheckImageUrl(combination, bag);
+        if (bag.ErrorCount != errors || _rendered[JobFields.Prompt] is null || _rendered[JobFields.ImageUrl] is null)
+        {
+            return null;
+        }
+
+        return new JobParameters
+        {
+            Prompt = _rendered[JobFields.Prompt]!,
+            ImageUrl = _rendered[JobFields.ImageUrl]!,
+            NegativePrompt = _rendered[JobFields.NegativePrompt],
+            Duration = duration,
+            Resolution = resolution,
+            AspectRatio = v[JobFields.AspectRatio]?.Parsed as string ?? "16:9",
+            Style = v[JobFields.Style]?.Parsed is string style && style != "none" ? style : null,
+            Seed = v[JobFields.Seed]?.Parsed as long?,
+            CameraMovement = v[JobFields.CameraMovement]?.Parsed as string,
+            Audio = v[JobFields.Audio]?.Parsed as bool?,
+            MultiClip = v[JobFields.MultiClip]?.Parsed as bool?,
+            Thinking = v[JobFields.Thinking]?.Parsed as string,
+            MotionMode = motion,
+            NumOutputs = v[JobFields.NumOutputs]?.Parsed as int?,
+            PromptOptimization = v[JobFields.PromptOptimization]?.Parsed as bool?,
+            SoundEffectContent = v[JobFields.SoundEffectContent]?.Parsed as string,
+            LipSyncTtsContent = v[JobFields.LipSyncTtsContent]?.Parsed as string,
+            LipSyncTtsSpeakerId = v[JobFields.LipSyncTtsSpeakerId]?.Parsed as string,
+            Extra = v[JobFields.Extra]?.Parsed as IReadOnlyDictionary<string, System.Text.Json.JsonElement>,
+        };
+    }
+
+    private void CheckImageUrl(Combination combination, DiagnosticBag bag)
+    {
+        var value = _values[JobFields.ImageUrl];
+        if (value is null)
+        {
+            bag.Error(combination.Mark, "image_url", $"no image_url for combination {Describe(combination)}: set it in defaults, an axis or a row");
+            return;
+        }
+
+        if (_rendered[JobFields.ImageUrl] is { } url
+            && (!Uri.TryCreate(url, UriKind.Absolute, out var uri) || (uri.Scheme != Uri.UriSchemeHttp && uri.Scheme != Uri.UriSchemeHttps)))
+        {
+            bag.Error(value.Mark, "image_url", $"'{url}' is not an absolute http or https URL");
+            _rendered[JobFields.ImageUrl] = null;
+        }
+    }
+
+    private void ReportTiming(Combination combination, DiagnosticBag bag, string provider, int duration, string resolution, string? motion, string reason)
+    {
+        var v = _values;
+        var parts = new List<string> { $"provider={provider}", $"resolution={resolution}", $"duration={duration}" };
+        if (motion is not null)
+        {
+            parts.Add($"motion_mode={motion}");
+        }
+
+        var located = new[] { JobFields.Resolution, JobFields.Duration, JobFields.MotionMode, JobFields.Provider }
+            .Where(f => v[f] is not null)
+            .Select(f => $"{JobFields.All[f].Name} at {v[f]!.Mark}")
+            .ToList();
+        var primary = v[JobFields.Duration] ?? v[JobFields.Resolution] ?? v[JobFields.MotionMode] ?? v[JobFields.Provider];
+        var where = located.Count > 0 ? $"; {string.Join(", ", located)}" : string.Empty;
+        bag.Error(primary?.Mark ?? combination.Mark, "duration", $"{reason} ({string.Join(", ", parts)}{where})");
+    }
+
+    private string? Lookup(int slot, string name)
+    {
+        if (slot >= 0)
+        {
+            if (slot is >= JobFields.Prompt and <= JobFields.NegativePrompt)
+            {
+                return _rendered[slot];
+            }
+
+            return _values[slot]?.Text;
+        }
+
+        return name switch
+        {
+            "job_id" => _jobId,
+            "replicate" => _replicate.ToString(CultureInfo.InvariantCulture),
+            "name" => _name,
+            _ => null,
+        };
+    }
+
+    private KeyValuePair<string, string>[] Axes()
+    {
+        var list = new List<KeyValuePair<string, string>>(_reportSlots.Length);
+        foreach (var slot in _reportSlots)
+        {
+            if (_values[slot] is { } value)
+            {
+                list.Add(new(_doc.Keys.NameOf(slot), value.Text));
+            }
+        }
+
+        return [.. list];
+    }
+
+    private string Describe(Combination combination)
+    {
+        var parts = _reportSlots.Where(s => combination.Values[s] is not null)
+            .Select(s => $"{_doc.Keys.NameOf(s)}={Shorten(combination.Values[s]!.Text)}");
+        var text = string.Join(", ", parts);
+        return text.Length == 0 ? "#" + (combination.Ordinal + 1).ToString(CultureInfo.InvariantCulture) : text;
+    }
+
+    private static string Shorten(string text) => text.Length <= 40 ? text : string.Concat(text.AsSpan(0, 37), "...");
+}

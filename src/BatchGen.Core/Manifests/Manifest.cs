@@ -1,0 +1,85 @@
+using BatchGen.Core.Jobs;
+using BatchGen.Core.Manifests.Expansion;
+using BatchGen.Core.Providers;
+
+namespace BatchGen.Core.Manifests;
+
+/// <summary>
+/// A loaded, fully validated manifest. <see cref="Jobs"/> streams its jobs, in the same order every time, without
+/// materialising them (memory flat in the job count, except for grids where duplicate jobs are possible: then a set of
+/// 8-byte ids is kept to collapse them).
+/// </summary>
+public sealed class Manifest
+{
+    private readonly ManifestDocument _document;
+    private readonly Template _filename;
+    private readonly bool _deduplicate;
+
+    internal Manifest(
+        ManifestDocument document,
+        string name,
+        string outputDirectory,
+        IReadOnlyDictionary<string, ProviderSettings> providers,
+        Template filename,
+        bool deduplicate,
+        long jobCount)
+    {
+        _document = document;
+        _filename = filename;
+        _deduplicate = deduplicate;
+        Path = document.FullPath;
+        Name = name;
+        OutputDirectory = outputDirectory;
+        MaxCost = document.MaxCost;
+        Providers = providers;
+        JobCount = jobCount;
+        Axes = document.Axes.SelectMany(a => a.Slots)
+            .Concat(document.Includes.SelectMany(i => i.Pairs.Select(p => p.Slot)))
+            .Distinct()
+            .Select(document.Keys.NameOf)
+            .ToArray();
+    }
+
+    /// <summary>Full path of the manifest file.</summary>
+    public string Path { get; }
+
+    /// <summary><c>name</c>, default: the file name without extension.</summary>
+    public string Name { get; }
+
+    /// <summary>output.dir rendered (default <c>out/{name}</c>), as a full path.</summary>
+    public string OutputDirectory { get; }
+
+    /// <summary>budget.max_cost in USD, when set.</summary>
+    public decimal? MaxCost { get; }
+
+    /// <summary>Settings of all five providers: defaults, then the providers file, then the manifest's section.</summary>
+    public IReadOnlyDictionary<string, ProviderSettings> Providers { get; }
+
+    /// <summary>Names of the axes and variables in declared order (matrix, zip, rows, then include keys).</summary>
+    public IReadOnlyList<string> Axes { get; }
+
+    /// <summary>Number of jobs after exclude, include, repeat and de-duplication.</summary>
+    public long JobCount { get; }
+
+    /// <summary>Streams the validated jobs; ids are unique. Re-enumerable, same order every time.</summary>
+    public IEnumerable<JobSpec> Jobs() => Enumerate(_document, _filename, Name, _deduplicate, new DiagnosticBag());
+
+    internal static IEnumerable<JobSpec> Enumerate(ManifestDocument document, Template filename, string name, bool deduplicate, DiagnosticBag bag, Action<JobSpec>? onDuplicate = null)
+    {
+        var builder = new JobBuilder(document, filename, name);
+        var seen = deduplicate ? new HashSet<ulong>() : null;
+        foreach (var combination in new Grid(document).Enumerate())
+        {
+            foreach (var job in builder.Build(combination, bag))
+            {
+                if (seen is not null && !seen.Add(Convert.ToUInt64(job.Id, 16)))
+                {
+                    onDuplicate?.Invoke(job);
+                    continue;
+                }
+
+                yield return job;
+            }
+        }
+    }
+}

@@ -1,0 +1,96 @@
+using BatchGen.Core.Manifests.Fields;
+
+namespace BatchGen.Core.Manifests;
+
+/// <summary>Checks that need the whole model: job sources, exclude keys, template variables, unused variables.</summary>
+internal static class ManifestChecks
+{
+    private static readonly string[] OutputOnlyNames = ["job_id", "replicate", "name"];
+
+    public static void Run(ManifestDocument doc, DiagnosticBag bag)
+    {
+        if (doc.Axes.Count == 0 && doc.Includes.Count == 0 && !bag.HasErrors)
+        {
+            bag.Error(doc.Start, "manifest", "no job source: add a matrix, a zip, rows (a CSV file) or include entries");
+        }
+
+        foreach (var exclude in doc.Excludes)
+        {
+            foreach (var pair in exclude.Pairs.Where(p => !doc.Keys.IsAxisSlot(p.Slot)))
+            {
+                var name = doc.Keys.NameOf(pair.Slot);
+                var axisNames = doc.Axes.SelectMany(a => a.Slots).Select(doc.Keys.NameOf).ToList();
+                bag.Error(pair.Value.Mark, "exclude", $"'{name}' is not a key of the matrix, a zip group or the rows{Suggestions.Hint(name, axisNames)}; an exclude entry can only name axis keys");
+            }
+        }
+
+        foreach (var value in AllValues(doc))
+        {
+            if (value.Parsed is Template template)
+            {
+                Bind(template, value.Mark, doc, bag, allowOutputNames: false);
+            }
+        }
+
+        if (doc.OutputFilename is { } filename)
+        {
+            Bind(filename.Template, filename.Mark, doc, bag, allowOutputNames: true);
+        }
+
+        var used = UsedVariables(doc);
+        foreach (var slot in doc.Keys.VariableSlots)
+        {
+            var name = doc.Keys.NameOf(slot);
+            if (!used.Contains(name) && Suggestions.Closest(name, JobFields.Names) is { } field)
+            {
+                bag.Error(doc.Keys.MarkOf(slot) ?? doc.Start, name, $"'{name}' is not a job field and no template uses it; did you mean '{field}'?");
+            }
+        }
+    }
+
+    /// <summary>
+    /// True when two combinations could make the same job: include entries, or a variable no prompt, negative_prompt
+    /// or image_url template uses. Otherwise every combination differs in some request field and no id set is needed.
+    /// </summary>
+    public static bool DuplicatesPossible(ManifestDocument doc)
+    {
+        if (doc.Includes.Count > 0)
+        {
+            return true;
+        }
+
+        var used = new HashSet<string>(AllValues(doc).Select(v => v.Parsed).OfType<Template>().SelectMany(t => t.Variables), StringComparer.Ordinal);
+        return doc.Keys.VariableSlots.Any(slot => !used.Contains(doc.Keys.NameOf(slot)));
+    }
+
+    private static HashSet<string> UsedVariables(ManifestDocument doc)
+    {
+        var used = new HashSet<string>(AllValues(doc).Select(v => v.Parsed).OfType<Template>().SelectMany(t => t.Variables), StringComparer.Ordinal);
+        if (doc.OutputFilename is { } filename)
+        {
+            used.UnionWith(filename.Template.Variables);
+        }
+
+        return used;
+    }
+
+    private static IEnumerable<FieldValue> AllValues(ManifestDocument doc) =>
+        doc.Defaults.Select(p => p.Value)
+            .Concat(doc.Axes.SelectMany(a => a.Entries).SelectMany(e => e).Select(p => p.Value))
+            .Concat(doc.Includes.SelectMany(i => i.Pairs).Select(p => p.Value));
+
+    private static void Bind(Template template, SourceMark mark, ManifestDocument doc, DiagnosticBag bag, bool allowOutputNames)
+    {
+        template.Bind(doc.Keys.SlotOf);
+        foreach (var variable in template.Variables)
+        {
+            if (doc.Keys.SlotOf(variable) >= 0 || (allowOutputNames && OutputOnlyNames.Contains(variable)))
+            {
+                continue;
+            }
+
+            var known = doc.Keys.VariableSlots.Select(doc.Keys.NameOf).Concat(JobFields.Names).Concat(allowOutputNames ? OutputOnlyNames : []);
+            bag.Error(mark, "template", $"unknown variable {{{variable}}}{Suggestions.Hint(variable, known)}; declare it as a matrix, zip, rows or include key (write {{{{ for a literal brace)");
+        }
+    }
+}

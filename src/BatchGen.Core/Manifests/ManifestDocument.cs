@@ -1,0 +1,37 @@
+using BatchGen.Core.Manifests.Expansion;
+using YamlDotNet.RepresentationModel;
+
+namespace BatchGen.Core.Manifests;
+
+/// <summary>A manifest read from YAML or CSV, before expansion: the same model for both readers.</summary>
+internal sealed class ManifestDocument
+{
+    public required string File { get; init; }
+
+    public required string FullPath { get; init; }
+
+    public KeyTable Keys { get; } = new();
+
+    public string? Name { get; set; }
+
+    public List<Pair> Defaults { get; } = [];
+
+    public List<Axis> Axes { get; } = [];
+
+    public List<PartialEntry> Excludes { get; } = [];
+
+    public List<PartialEntry> Includes { get; } = [];
+
+    public int Repeat { get; set; } = 1;
+
+    public (Template Template, SourceMark Mark)? OutputDir { get; set; }
+
+    public (Template Template, SourceMark Mark)? OutputFilename { get; set; }
+
+    public decimal? MaxCost { get; set; }
+
+    /// <summary>The manifest's <c>providers:</c> section, applied over the defaults and the providers file.</summary>
+    public YamlMappingNode? Providers { get; set; }
+
+    public SourceMark Start => new(File, 1, 1);
+}

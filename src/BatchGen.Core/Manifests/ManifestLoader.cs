@@ -1,0 +1,161 @@
+using System.Globalization;
+using BatchGen.Core.Jobs;
+using BatchGen.Core.Manifests.Csv;
+using BatchGen.Core.Manifests.Expansion;
+using BatchGen.Core.Manifests.Schema;
+using BatchGen.Core.Manifests.Yaml;
+using BatchGen.Core.Providers;
+using BatchGen.Core.Providers.Configuration;
+
+namespace BatchGen.Core.Manifests;
+
+/// <summary>
+/// Loads a manifest (YAML, or a CSV where each row is a job): read -> schema -> model -> checks -> count -> one full
+/// validation pass over every job. Never throws for bad input: every problem becomes a <see cref="Diagnostic"/>.
+/// </summary>
+public static class ManifestLoader
+{
+    public static ManifestLoadResult Load(string path, ManifestLoadOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(path);
+        ArgumentNullException.ThrowIfNull(options);
+        var bag = new DiagnosticBag();
+        var manifest = LoadInto(path, options, bag);
+        return new ManifestLoadResult(manifest, bag.Errors(), bag.Warnings());
+    }
+
+    private static Manifest? LoadInto(string path, ManifestLoadOptions options, DiagnosticBag bag)
+    {
+        var display = path;
+        var fullPath = System.IO.Path.GetFullPath(path);
+        var document = new ManifestDocument { File = display, FullPath = fullPath };
+        if (!Read(document, bag))
+        {
+            return null;
+        }
+
+        ManifestChecks.Run(document, bag);
+        var providers = ProviderCatalog.CreateDefaults();
+        if (options.ProvidersFile is { } providersFile)
+        {
+            ProvidersConfiguration.ApplyFile(providersFile, providers, bag);
+        }
+
+        if (document.Providers is { } section)
+        {
+            ProvidersConfigReader.Apply(section, display, providers, bag);
+        }
+
+        if (bag.HasErrors || !CheckCount(document, options, bag))
+        {
+            return null;
+        }
+
+        var name = document.Name ?? System.IO.Path.GetFileNameWithoutExtension(fullPath);
+        var outputDirectory = OutputDirectory(document, name, bag);
+        var filename = document.OutputFilename?.Template ?? Template.TryParse(OutputPaths.DefaultFilename, out _)!;
+        filename.Bind(document.Keys.SlotOf);
+        var deduplicate = ManifestChecks.DuplicatesPossible(document);
+        var jobCount = ValidateAll(document, filename, name, deduplicate, providers, bag);
+        if (bag.HasErrors || outputDirectory is null)
+        {
+            return null;
+        }
+
+        return new Manifest(document, name, outputDirectory, providers, filename, deduplicate, jobCount);
+    }
+
+    private static bool Read(ManifestDocument document, DiagnosticBag bag)
+    {
+        if (document.FullPath.EndsWith(".csv", StringComparison.OrdinalIgnoreCase))
+        {
+            if (!FileChecks.CheckReadable(document.FullPath, document.Start, "manifest", bag, out _))
+            {
+                return false;
+            }
+
+            if (CsvRowsReader.Read(document.FullPath, document.File, document.Keys, bag) is { } rows)
+            {
+                document.Axes.Add(rows);
+            }
+
+            return !bag.HasErrors;
+        }
+
+        var root = YamlFile.Load(document.FullPath, document.File, "manifest", bag);
+        if (root is null || !ManifestSchema.Validate(root, document.File, bag))
+        {
+            return false;
+        }
+
+        YamlManifestReader.Read(root, document, bag);
+        return !bag.HasErrors;
+    }
+
+    private static bool CheckCount(ManifestDocument document, ManifestLoadOptions options, DiagnosticBag bag)
+    {
+        var combinations = new GridCounter(document).Count(out var exact);
+        var jobs = combinations * document.Repeat;
+        if (jobs > options.MaxJobs)
+        {
+            var at = document.Axes.Count > 0 ? document.Axes[0].Mark : document.Start;
+            var size = jobs.ToString(CultureInfo.InvariantCulture);
+            bag.Error(at, "manifest", $"expands to {(exact ? string.Empty : "up to ")}{size} jobs, more than --max-jobs {options.MaxJobs.ToString(CultureInfo.InvariantCulture)}; narrow the grid or raise --max-jobs");
+            return false;
+        }
+
+        return true;
+    }
+
+    private static string? OutputDirectory(ManifestDocument document, string name, DiagnosticBag bag)
+    {
+        var template = document.OutputDir?.Template ?? Template.TryParse("out/{name}", out _)!;
+        var rendered = template.Render(new System.Text.StringBuilder(), (_, variable) => variable == "name" ? name : null, out var missing);
+        if (rendered is null)
+        {
+            bag.Error(document.OutputDir?.Mark ?? document.Start, "output.dir", $"uses {{{missing}}}: output.dir may only use {{name}} (it is one directory for the whole batch)");
+            return null;
+        }
+
+        try
+        {
+            return System.IO.Path.GetFullPath(rendered);
+        }
+        catch (Exception ex) when (ex is ArgumentException or NotSupportedException or PathTooLongException)
+        {
+            bag.Error(document.OutputDir?.Mark ?? document.Start, "output.dir", $"'{rendered}' is not a valid directory path");
+            return null;
+        }
+    }
+
+    /// <summary>Builds every job once: all rule errors are found here, duplicates and unpriced combinations warned.</summary>
+    private static long ValidateAll(ManifestDocument document, Template filename, string name, bool deduplicate, Dictionary<string, ProviderSettings> providers, DiagnosticBag bag)
+    {
+        long count = 0;
+        long duplicates = 0;
+        JobSpec? firstDuplicate = null;
+        var unpriced = new HashSet<(string, string, int)>();
+        foreach (var job in Manifest.Enumerate(document, filename, name, deduplicate, bag, dup => { duplicates++; firstDuplicate ??= dup; }))
+        {
+            count++;
+            var p = job.Parameters;
+            if (providers[job.Provider].Pricing.EstimateUsd(p) is null && unpriced.Add((job.Provider, p.Resolution, p.Duration)))
+            {
+                bag.Warning(document.Start, "pricing", $"no price for provider={job.Provider}, resolution={p.Resolution}, duration={p.Duration} in its pricing table; the cost of these jobs is unknown (set providers.{job.Provider}.pricing.base)");
+            }
+        }
+
+        if (duplicates > 0 && firstDuplicate is not null)
+        {
+            var axes = string.Join(", ", firstDuplicate.Axes.Select(kv => $"{kv.Key}={kv.Value}"));
+            bag.Warning(document.Start, "jobs", $"{duplicates} duplicate combination(s) collapsed into existing jobs (same provider, request and replicate), e.g. job {firstDuplicate.Id} ({axes})");
+        }
+
+        if (count == 0 && !bag.HasErrors)
+        {
+            bag.Error(document.Start, "manifest", "produces no jobs: every combination is excluded, or no job source (matrix, zip, rows, include) is given");
+        }
+
+        return count;
+    }
+}

@@ -1,0 +1,48 @@
+namespace BatchGen.Core.Manifests;
+
+/// <summary>Checks a rendered output path: relative, forward slashes, no "..", no control or reserved characters.</summary>
+internal static class OutputPaths
+{
+    public const string DefaultFilename = "{provider}/{job_id}.mp4";
+
+    /// <summary>The clean relative path, or null and why it was refused.</summary>
+    public static string? Sanitize(string rendered, out string? error)
+    {
+        error = null;
+        var path = rendered.Replace('\\', '/');
+        if (path.Length == 0)
+        {
+            error = "renders to an empty path";
+            return null;
+        }
+
+        if (path.StartsWith('/') || (path.Length >= 2 && path[1] == ':'))
+        {
+            error = $"'{rendered}' is an absolute path; output.filename must be relative to output.dir";
+            return null;
+        }
+
+        foreach (var c in path)
+        {
+            if (char.IsControl(c) || c is '<' or '>' or '"' or '|' or '?' or '*' or ':')
+            {
+                error = $"'{Printable(rendered)}' contains a character not allowed in file names ({(char.IsControl(c) ? "a control character" : c.ToString())})";
+                return null;
+            }
+        }
+
+        var segments = path.Split('/');
+        foreach (var segment in segments)
+        {
+            if (segment is "" or "." or ".." || segment.EndsWith(' ') || segment.EndsWith('.'))
+            {
+                error = $"'{Printable(rendered)}' has an empty, '.' or '..' segment (or one ending in a dot or space); paths must stay inside output.dir";
+                return null;
+            }
+        }
+
+        return path;
+    }
+
+    private static string Printable(string text) => new(text.Select(c => char.IsControl(c) ? '?' : c).ToArray());
+}

@@ -1,0 +1,112 @@
+using System.Globalization;
+using BatchGen.Core.Manifests.Yaml;
+using NJsonSchema;
+using NJsonSchema.Validation;
+using YamlDotNet.RepresentationModel;
+
+namespace BatchGen.Core.Manifests.Schema;
+
+/// <summary>
+/// Validates a manifest's YAML tree against <c>schemas/manifest.schema.json</c> (embedded) with NJsonSchema and
+/// maps every error back to the YAML line and column.
+/// </summary>
+internal static class ManifestSchema
+{
+    public const string ResourceName = "BatchGen.Core.manifest.schema.json";
+
+    private static readonly Lazy<JsonSchema> Schema = new(LoadSchema, LazyThreadSafetyMode.ExecutionAndPublication);
+
+    public static string ReadSchemaText()
+    {
+        using var stream = typeof(ManifestSchema).Assembly.GetManifestResourceStream(ResourceName)
+            ?? throw new InvalidOperationException($"embedded resource {ResourceName} is missing");
+        using var reader = new StreamReader(stream);
+        return reader.ReadToEnd();
+    }
+
+    /// <summary>Adds one diagnostic per schema violation; returns true when there were none.</summary>
+    public static bool Validate(YamlNode root, string file, DiagnosticBag bag)
+    {
+        var json = YamlToJson.Convert(root, file);
+        var errors = Schema.Value.Validate(json.Json);
+        foreach (var error in Flatten(errors))
+        {
+            var mark = !error.HasLineInfo ? new SourceMark(file, 1, 1)
+                : error.Kind == ValidationErrorKind.NoAdditionalPropertiesAllowed ? json.KeyMarkOfLine(error.LineNumber)
+                : json.MarkOfLine(error.LineNumber);
+            bag.Error(mark, FieldOf(error), Describe(error));
+        }
+
+        return errors.Count == 0;
+    }
+
+    private static IEnumerable<ValidationError> Flatten(IEnumerable<ValidationError> errors)
+    {
+        foreach (var error in errors)
+        {
+            if (error is ChildSchemaValidationError child && child.Errors.Count > 0)
+            {
+                foreach (var inner in Flatten(child.Errors.Values.SelectMany(e => e)))
+                {
+                    yield return inner;
+                }
+            }
+            else
+            {
+                yield return error;
+            }
+        }
+    }
+
+    /// <summary>A readable dotted path such as <c>matrix.duration[1]</c>.</summary>
+    private static string FieldOf(ValidationError error)
+    {
+        var path = error.Path ?? string.Empty;
+        path = path.StartsWith("#/", StringComparison.Ordinal) ? path[2..] : path.TrimStart('#');
+        return path.Length == 0 ? "manifest" : path;
+    }
+
+    private static string Describe(ValidationError error)
+    {
+        var schema = error.Schema;
+        return error.Kind switch
+        {
+            ValidationErrorKind.NoAdditionalPropertiesAllowed =>
+                $"unknown key '{error.Property}'" + Suggestions.Hint(error.Property ?? string.Empty, KnownKeys(error))
+                + (KnownKeys(error).Any() ? string.Empty : "; remove it"),
+            ValidationErrorKind.PropertyRequired => $"'{error.Property}' is required",
+            ValidationErrorKind.NotInEnumeration =>
+                "must be one of: " + string.Join(", ", schema.Enumeration.Select(v => Convert.ToString(v, CultureInfo.InvariantCulture))),
+            ValidationErrorKind.StringExpected => "expected text",
+            ValidationErrorKind.IntegerExpected => "expected a whole number",
+            ValidationErrorKind.NumberExpected => "expected a number",
+            ValidationErrorKind.BooleanExpected => "expected true or false (yes/no/on/off are not booleans here)",
+            ValidationErrorKind.ArrayExpected => "expected a list",
+            ValidationErrorKind.ObjectExpected => "expected a mapping of key: value",
+            ValidationErrorKind.NumberTooSmall => $"must be at least {schema.Minimum ?? schema.ExclusiveMinimum}" + (schema.IsExclusiveMinimum || schema.ExclusiveMinimum is not null ? " (exclusive)" : string.Empty),
+            ValidationErrorKind.NumberTooBig => $"must be at most {schema.Maximum}",
+            ValidationErrorKind.TooFewItems => "must not be empty",
+            ValidationErrorKind.TooFewProperties => "must not be empty",
+            ValidationErrorKind.StringTooShort => "must not be empty",
+            ValidationErrorKind.PatternMismatch => PatternMessage(error),
+            ValidationErrorKind.UriExpected => "expected an absolute URL",
+            _ => $"invalid value ({error.Kind})",
+        };
+    }
+
+    private static string PatternMessage(ValidationError error) => error.Property switch
+    {
+        "rate_limit" => "expected requests per period, e.g. 60/min, 2/s or 1000/h",
+        "api_key_env" => "expected an environment variable name (letters, digits, underscore)",
+        _ => $"does not match the expected pattern {error.Schema.Pattern}",
+    };
+
+    private static IEnumerable<string> KnownKeys(ValidationError error) =>
+        error.Schema?.ActualSchema.Properties.Keys ?? Enumerable.Empty<string>();
+
+    private static JsonSchema LoadSchema()
+    {
+        // Parsing an in-memory schema without external references completes synchronously; this runs once per process.
+        return JsonSchema.FromJsonAsync(ReadSchemaText()).GetAwaiter().GetResult();
+    }
+}

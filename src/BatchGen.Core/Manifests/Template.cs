@@ -1,0 +1,122 @@
+using System.Text;
+
+namespace BatchGen.Core.Manifests;
+
+/// <summary>
+/// A text with <c>{var}</c> placeholders; <c>{{</c> and <c>}}</c> stand for literal braces. Compiled once at load,
+/// bound to combination slots once the manifest's keys are known, rendered per job without re-parsing.
+/// </summary>
+internal sealed class Template
+{
+    private readonly string[] _literals;
+    private readonly string[] _variables;
+    private int[] _slots = [];
+
+    private Template(string source, string[] literals, string[] variables)
+    {
+        Source = source;
+        _literals = literals;
+        _variables = variables;
+    }
+
+    public string Source { get; }
+
+    public IReadOnlyList<string> Variables => _variables;
+
+    public bool IsConstant => _variables.Length == 0;
+
+    /// <summary>Parses <paramref name="text"/>; on failure returns null and an error message.</summary>
+    public static Template? TryParse(string text, out string? error)
+    {
+        error = null;
+        var literals = new List<string>();
+        var variables = new List<string>();
+        var current = new StringBuilder();
+        for (var i = 0; i < text.Length; i++)
+        {
+            var c = text[i];
+            if (c == '{' && i + 1 < text.Length && text[i + 1] == '{')
+            {
+                current.Append('{');
+                i++;
+            }
+            else if (c == '}' && i + 1 < text.Length && text[i + 1] == '}')
+            {
+                current.Append('}');
+                i++;
+            }
+            else if (c == '{')
+            {
+                var end = text.IndexOf('}', i + 1);
+                if (end < 0)
+                {
+                    error = $"unclosed '{{' at position {i + 1}; write '{{{{' for a literal brace";
+                    return null;
+                }
+
+                var name = text.Substring(i + 1, end - i - 1).Trim();
+                if (name.Length == 0 || name.Contains('{', StringComparison.Ordinal))
+                {
+                    error = $"empty or malformed placeholder at position {i + 1}; use {{name}}, or '{{{{' for a literal brace";
+                    return null;
+                }
+
+                literals.Add(current.ToString());
+                current.Clear();
+                variables.Add(name);
+                i = end;
+            }
+            else if (c == '}')
+            {
+                error = $"unmatched '}}' at position {i + 1}; write '}}}}' for a literal brace";
+                return null;
+            }
+            else
+            {
+                current.Append(c);
+            }
+        }
+
+        literals.Add(current.ToString());
+        return new Template(text, [.. literals], [.. variables]);
+    }
+
+    /// <summary>Resolves each variable to a slot (-1 = not a key; the caller reports it or handles special names).</summary>
+    public void Bind(Func<string, int> slotOf)
+    {
+        _slots = new int[_variables.Length];
+        for (var i = 0; i < _variables.Length; i++)
+        {
+            _slots[i] = slotOf(_variables[i]);
+        }
+    }
+
+    /// <summary>
+    /// Renders with the values of <paramref name="lookup"/> (slot, variable name) → text; returns null and the
+    /// missing variable when a value is absent.
+    /// </summary>
+    public string? Render(StringBuilder buffer, Func<int, string, string?> lookup, out string? missing)
+    {
+        missing = null;
+        if (_variables.Length == 0)
+        {
+            return _literals[0];
+        }
+
+        buffer.Clear();
+        buffer.Append(_literals[0]);
+        for (var i = 0; i < _variables.Length; i++)
+        {
+            var value = lookup(_slots.Length > i ? _slots[i] : -1, _variables[i]);
+            if (value is null)
+            {
+                missing = _variables[i];
+                return null;
+            }
+
+            buffer.Append(value).Append(_literals[i + 1]);
+        }
+
+        return buffer.ToString();
+    }
+}

@@ -1,0 +1,56 @@
+using YamlDotNet.Core;
+using YamlDotNet.RepresentationModel;
+
+namespace BatchGen.Core.Manifests.Yaml;
+
+/// <summary>Reads a YAML file into a node tree; every failure (missing, directory, unreadable, malformed) is a diagnostic.</summary>
+internal static class YamlFile
+{
+    public static YamlMappingNode? Load(string fullPath, string display, string what, DiagnosticBag bag)
+    {
+        var start = new SourceMark(display, 1, 1);
+        if (!FileChecks.CheckReadable(fullPath, start, what, bag, out var text))
+        {
+            return null;
+        }
+
+        var stream = new YamlStream();
+        try
+        {
+            stream.Load(new StringReader(text));
+        }
+        catch (YamlException ex)
+        {
+            var mark = new SourceMark(display, (int)ex.Start.Line, (int)ex.Start.Column);
+            bag.Error(mark, what, "malformed YAML: " + Clean(ex));
+            return null;
+        }
+
+        if (stream.Documents.Count == 0 || stream.Documents[0].RootNode is YamlScalarNode { Value: null or "" })
+        {
+            bag.Error(start, what, "the file is empty");
+            return null;
+        }
+
+        if (stream.Documents.Count > 1)
+        {
+            bag.Error(stream.Documents[1].RootNode.MarkOf(display), what, "more than one YAML document ('---'): put one manifest per file");
+            return null;
+        }
+
+        if (stream.Documents[0].RootNode is not YamlMappingNode root)
+        {
+            bag.Error(stream.Documents[0].RootNode.MarkOf(display), what, "expected a mapping of key: value at the top level");
+            return null;
+        }
+
+        return root;
+    }
+
+    private static string Clean(YamlException ex)
+    {
+        var message = (ex.InnerException is { } inner && ex.Message.StartsWith('(') ? inner.Message : ex.Message).Trim();
+        var end = message.IndexOfAny(['\r', '\n']);
+        return end < 0 ? message : message[..end];
+    }
+}

@@ -1,0 +1,258 @@
+using System.Globalization;
+using BatchGen.Core.Manifests.Csv;
+using BatchGen.Core.Manifests.Expansion;
+using BatchGen.Core.Manifests.Fields;
+using YamlDotNet.RepresentationModel;
+
+namespace BatchGen.Core.Manifests.Yaml;
+
+/// <summary>Reads a schema-valid YAML manifest tree into a <see cref="ManifestDocument"/>.</summary>
+internal sealed class YamlManifestReader
+{
+    private readonly ManifestDocument _doc;
+    private readonly DiagnosticBag _bag;
+    private readonly string _file;
+    private readonly Dictionary<int, string> _axisOwner = [];
+
+    private YamlManifestReader(ManifestDocument doc, DiagnosticBag bag)
+    {
+        _doc = doc;
+        _bag = bag;
+        _file = doc.File;
+    }
+
+    public static void Read(YamlMappingNode root, ManifestDocument doc, DiagnosticBag bag)
+    {
+        var reader = new YamlManifestReader(doc, bag);
+        var sections = new OrderedDictionary<string, YamlNode>(StringComparer.Ordinal);
+        foreach (var (key, value) in root.Children)
+        {
+            sections[((YamlScalarNode)key).Value ?? string.Empty] = value;
+        }
+
+        reader.ReadAll(sections);
+    }
+
+    private void ReadAll(OrderedDictionary<string, YamlNode> s)
+    {
+        if (s.TryGetValue("name", out var name) && name is YamlScalarNode n)
+        {
+            _doc.Name = n.Value;
+        }
+
+        if (s.TryGetValue("rows", out var rows) && rows is YamlScalarNode r && r.Value is { Length: > 0 } rowsPath)
+        {
+            ReadRows(rowsPath, r);
+        }
+
+        if (s.TryGetValue("defaults", out var defaults) && defaults is YamlMappingNode d)
+        {
+            foreach (var (key, node) in d.Children)
+            {
+                var keyName = ((YamlScalarNode)key).Value!;
+                if (FieldValueParser.FromNode(keyName, node, _file, _bag) is { } value)
+                {
+                    _doc.Defaults.Add(new Pair(_doc.Keys.SlotOf(keyName), value));
+                }
+            }
+        }
+
+        // Axes in the order the sections and keys are written (matrix and zip may come in either order).
+        foreach (var section in s.Keys)
+        {
+            if (section == "matrix" && s[section] is YamlMappingNode m)
+            {
+                foreach (var (key, node) in m.Children)
+                {
+                    ReadGroup(new YamlMappingNode(new KeyValuePair<YamlNode, YamlNode>(key, node)), "matrix", key.MarkOf(_file));
+                }
+            }
+            else if (section == "zip" && s[section] is YamlSequenceNode z)
+            {
+                foreach (var group in z.Children.OfType<YamlMappingNode>())
+                {
+                    ReadGroup(group, "zip", group.MarkOf(_file));
+                }
+            }
+        }
+
+        ReadEntries(s, "exclude", _doc.Excludes);
+        ReadEntries(s, "include", _doc.Includes);
+
+        if (s.TryGetValue("repeat", out var repeat) && repeat is YamlScalarNode rp
+            && int.TryParse(rp.Value, NumberStyles.None, CultureInfo.InvariantCulture, out var count))
+        {
+            _doc.Repeat = count;
+        }
+
+        if (s.TryGetValue("output", out var output) && output is YamlMappingNode o)
+        {
+            _doc.OutputDir = ReadTemplate(o, "dir");
+            _doc.OutputFilename = ReadTemplate(o, "filename");
+        }
+
+        if (s.TryGetValue("budget", out var budget) && budget is YamlMappingNode b
+            && b.Children.TryGetValue(new YamlScalarNode("max_cost"), out var max) && max is YamlScalarNode mx
+            && decimal.TryParse(mx.Value, NumberStyles.Float, CultureInfo.InvariantCulture, out var maxCost))
+        {
+            _doc.MaxCost = maxCost;
+        }
+
+        if (s.TryGetValue("providers", out var providers) && providers is YamlMappingNode p)
+        {
+            _doc.Providers = p;
+        }
+    }
+
+    private void ReadRows(string relative, YamlScalarNode node)
+    {
+        var baseDir = Path.GetDirectoryName(_doc.FullPath) ?? ".";
+        var full = Path.GetFullPath(Path.Combine(baseDir, relative));
+        var mark = node.MarkOf(_file);
+        if (Directory.Exists(full) || !File.Exists(full))
+        {
+            _bag.Error(mark, "rows", $"CSV file '{relative}' {(Directory.Exists(full) ? "is a directory" : "not found")} (paths are relative to the manifest)");
+            return;
+        }
+
+        var display = Path.Combine(Path.GetDirectoryName(_file) ?? string.Empty, relative);
+        if (CsvRowsReader.Read(full, display, _doc.Keys, _bag) is { } axis)
+        {
+            foreach (var slot in axis.Slots)
+            {
+                _axisOwner[slot] = "rows";
+            }
+
+            _doc.Axes.Add(Dedup(axis));
+        }
+    }
+
+    private void ReadGroup(YamlMappingNode group, string section, SourceMark mark)
+    {
+        var slots = new List<int>();
+        var columns = new List<List<FieldValue?>>();
+        var names = new List<string>();
+        foreach (var (key, node) in group.Children)
+        {
+            var name = ((YamlScalarNode)key).Value!;
+            var keyMark = key.MarkOf(_file);
+            var slot = _doc.Keys.Declare(name, keyMark, isAxis: true);
+            if (_axisOwner.TryGetValue(slot, out var owner))
+            {
+                _bag.Error(keyMark, name, $"'{name}' is already an axis in {owner}: a key can define one axis only");
+                return;
+            }
+
+            _axisOwner[slot] = section;
+            slots.Add(slot);
+            names.Add(name);
+            columns.Add(node is YamlSequenceNode list
+                ? list.Children.Select(item => FieldValueParser.FromNode(name, item, _file, _bag)).ToList()
+                : []);
+        }
+
+        if (columns.Count == 0)
+        {
+            return;
+        }
+
+        var length = columns[0].Count;
+        if (columns.Any(c => c.Count != length))
+        {
+            _bag.Error(mark, section, $"zip lists must have equal lengths, found {string.Join(", ", names.Zip(columns, (n, c) => $"{n}={c.Count}"))}");
+            return;
+        }
+
+        var entries = new List<Pair[]>(length);
+        for (var i = 0; i < length; i++)
+        {
+            var pairs = new Pair[slots.Count];
+            var ok = true;
+            for (var k = 0; k < slots.Count; k++)
+            {
+                var value = columns[k][i];
+                ok &= value is not null;
+                pairs[k] = new Pair(slots[k], value!);
+            }
+
+            if (ok)
+            {
+                entries.Add(pairs);
+            }
+        }
+
+        _doc.Axes.Add(Dedup(new Axis(string.Join("+", names), slots, entries, mark)));
+    }
+
+    /// <summary>Drops repeated entries of an axis (same canonical values), with a warning.</summary>
+    private Axis Dedup(Axis axis)
+    {
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        var kept = new List<Pair[]>(axis.Entries.Count);
+        foreach (var entry in axis.Entries)
+        {
+            var key = string.Join("\u001f", entry.Select(p => $"{p.Slot}\u001e{p.Value.Text}"));
+            if (seen.Add(key))
+            {
+                kept.Add(entry);
+            }
+            else
+            {
+                var at = entry.Length > 0 ? entry[0].Value.Mark : axis.Mark;
+                _bag.Warning(at, axis.Name, $"duplicate value {Describe(entry)} collapsed into one");
+            }
+        }
+
+        return kept.Count == axis.Entries.Count ? axis : axis with { Entries = kept };
+    }
+
+    private string Describe(Pair[] entry) => string.Join(", ", entry.Select(p => $"{_doc.Keys.NameOf(p.Slot)}={p.Value.Text}"));
+
+    private void ReadEntries(OrderedDictionary<string, YamlNode> s, string section, List<PartialEntry> target)
+    {
+        if (!s.TryGetValue(section, out var node) || node is not YamlSequenceNode list)
+        {
+            return;
+        }
+
+        foreach (var item in list.Children.OfType<YamlMappingNode>())
+        {
+            var pairs = new List<Pair>();
+            var ok = true;
+            foreach (var (key, value) in item.Children)
+            {
+                var name = ((YamlScalarNode)key).Value!;
+                var slot = _doc.Keys.Declare(name, key.MarkOf(_file), isAxis: false);
+                var parsed = FieldValueParser.FromNode(name, value, _file, _bag);
+                ok &= parsed is not null;
+                if (parsed is not null)
+                {
+                    pairs.Add(new Pair(slot, parsed));
+                }
+            }
+
+            if (ok)
+            {
+                target.Add(new PartialEntry([.. pairs], item.MarkOf(_file)));
+            }
+        }
+    }
+
+    private (Template, SourceMark)? ReadTemplate(YamlMappingNode output, string key)
+    {
+        if (!output.Children.TryGetValue(new YamlScalarNode(key), out var node) || node is not YamlScalarNode scalar)
+        {
+            return null;
+        }
+
+        var mark = scalar.MarkOf(_file);
+        var template = Template.TryParse(scalar.Value ?? string.Empty, out var error);
+        if (template is null)
+        {
+            _bag.Error(mark, "output." + key, error!);
+            return null;
+        }
+
+        return (template, mark);
+    }
+}
