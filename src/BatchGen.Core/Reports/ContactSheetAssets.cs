@@ -24,11 +24,13 @@ internal static class ContactSheetAssets
         table.sheet { border-collapse:separate; border-spacing:10px; margin:-10px; }
         table.sheet th { text-align:left; font-weight:600; color:var(--muted); font-size:12px; text-transform:uppercase; letter-spacing:.04em; vertical-align:bottom; padding:0 2px; }
         table.sheet th.row { vertical-align:top; text-transform:none; font-size:14px; color:var(--ink); padding-top:8px; max-width:140px; overflow-wrap:anywhere; }
-        table.sheet th .axis { display:block; font-size:11px; color:var(--muted); text-transform:uppercase; }
         td.cell { vertical-align:top; min-width:260px; }
         td.cell.empty::after { content:"no job"; color:var(--muted); font-size:12px; }
         .card { background:var(--card); border:1px solid var(--line); border-radius:10px; overflow:hidden; margin:0 0 10px; width:260px; box-shadow:0 1px 2px rgba(16,24,40,.05); }
+        .media { position:relative; }
         .card video { display:block; width:100%; aspect-ratio:16/9; background:#111; }
+        .badge.corner { position:absolute; top:8px; left:8px; pointer-events:none; box-shadow:0 1px 2px rgba(0,0,0,.3); }
+        .id { margin-top:4px; font: 11px/1.3 ui-monospace, "SFMono-Regular", Menlo, Consolas, monospace; color:#98a2b3; overflow-wrap:anywhere; }
         .placeholder { aspect-ratio:16/9; display:flex; flex-direction:column; justify-content:center; align-items:center; gap:6px; padding:10px; background:#f0f1f4; text-align:center; }
         .placeholder .error { color:var(--bad); font-size:12px; overflow-wrap:anywhere; max-height:5.8em; overflow:hidden; margin:0; }
         .body { padding:8px 10px 10px; }
@@ -40,12 +42,13 @@ internal static class ContactSheetAssets
         .badge { display:inline-block; border-radius:999px; padding:1px 8px; font-size:11px; font-weight:600; text-transform:uppercase; letter-spacing:.04em; color:#fff; background:var(--idle); }
         .badge.succeeded { background:var(--ok); } .badge.failed, .badge.blocked { background:var(--bad); }
         .badge.submitting, .badge.submitted, .badge.running, .badge.generated { background:var(--wait); }
-        .charts { display:grid; grid-template-columns:repeat(auto-fill, minmax(380px, 1fr)); gap:14px; }
-        .chart { background:#fff; border:1px solid var(--line); border-radius:10px; padding:10px 12px; }
+        .charts { display:grid; grid-template-columns:repeat(auto-fill, minmax(360px, 1fr)); gap:14px; }
+        .chart { background:#fff; border:1px solid var(--line); border-radius:10px; padding:10px 12px; margin:0; }
         .chart h3 { margin:0 0 6px; font-size:13px; font-weight:600; }
         .chart svg { display:block; width:100%; height:auto; }
-        .chart text { font-size:11px; fill:#344054; }
-        .chart .cost rect.bar { fill:var(--accent); } .chart .latency rect.bar { fill:#7a5af8; }
+        .chart text { font-size:12px; fill:#344054; }
+        .chart rect.track { fill:#f0f2f5; }
+        .chart.cost rect.bar { fill:var(--accent); } .chart.latency rect.bar { fill:#7a5af8; }
         footer { color:var(--muted); font-size:12px; margin-top:24px; }
         [hidden] { display:none !important; }
         """;

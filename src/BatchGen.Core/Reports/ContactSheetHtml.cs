@@ -80,13 +80,7 @@ internal static class ContactSheetHtml
         html.Append("</tr></thead>\n<tbody>\n");
         foreach (var row in rowValues)
         {
-            html.Append("<tr data-row=\"").Append(HtmlText.Encode(row)).Append("\"><th scope=\"row\" class=\"row\">");
-            if (layout.RowAxis is not null)
-            {
-                html.Append("<span class=\"axis\">").Append(HtmlText.Encode(layout.RowAxis)).Append("</span>");
-            }
-
-            html.Append(HtmlText.Encode(row)).Append("</th>\n");
+            html.Append("<tr data-row=\"").Append(HtmlText.Encode(row)).Append("\"><th scope=\"row\" class=\"row\">").Append(HtmlText.Encode(row)).Append("</th>\n");
             foreach (var column in columnValues)
             {
                 html.Append("<td class=\"cell\">");
@@ -109,14 +103,14 @@ internal static class ContactSheetHtml
     private static void Card(StringBuilder html, ReportModel model, ContactSheetLayout layout, LedgerJob job, int index, string reportDirectory)
     {
         var state = ResultColumns.StateName(job.State);
-        html.Append("<figure class=\"card\" data-job=\"").Append(index).Append("\">");
+        html.Append("<figure class=\"card\" data-job=\"").Append(index).Append("\"><div class=\"media\">");
         var file = job.FilePath ?? (job.State == JobState.Succeeded ? job.Spec.OutputPath : null);
         if (job.State == JobState.Succeeded && file is not null)
         {
             var full = Path.GetFullPath(Path.Combine(model.Input.OutputRoot ?? reportDirectory, file));
             var href = HtmlText.RelativeUrl(Path.GetRelativePath(reportDirectory, full));
             html.Append("<video src=\"").Append(HtmlText.Encode(href)).Append("\" controls muted loop playsinline preload=\"metadata\" title=\"")
-                .Append(HtmlText.Encode(job.Id)).Append("\"></video>");
+                .Append(HtmlText.Encode(job.Id)).Append("\"></video><span class=\"badge corner ").Append(state).Append("\">").Append(state).Append("</span>");
         }
         else
         {
@@ -129,6 +123,7 @@ internal static class ContactSheetHtml
             html.Append("</div>");
         }
 
+        html.Append("</div>");
         var p = job.Spec.Parameters;
         html.Append("<figcaption class=\"body\"><p class=\"prompt\" title=\"").Append(HtmlText.Encode(p.Prompt)).Append("\">")
             .Append(HtmlText.Encode(p.Prompt)).Append("</p><ul class=\"params\">");
@@ -138,16 +133,16 @@ internal static class ContactSheetHtml
         }
 
         html.Append("<li>").Append(HtmlText.Encode(JobAxes.ResolutionDuration(job))).Append("</li><li>").Append(HtmlText.Encode(p.AspectRatio)).Append("</li>");
-        html.Append("</ul><div class=\"facts\"><span class=\"cost\">$")
+        html.Append("</ul><div class=\"facts\"><span><span class=\"cost\">$")
             .Append(ReportFormat.Money(CostRules.Spent(job, model.Input.ChargeFailedProviders)))
-            .Append("</span><span>est. $").Append(ReportFormat.Money(CostRules.Estimate(job))).Append("</span>");
+            .Append("</span> spent · est. $").Append(ReportFormat.Money(CostRules.Estimate(job))).Append("</span>");
         if (CostRules.LatencySeconds(job) is { } latency)
         {
             html.Append("<span>").Append(ReportFormat.Seconds(latency)).Append(" s</span>");
         }
 
-        html.Append("<span class=\"badge ").Append(state).Append("\">").Append(state).Append("</span></div>")
-            .Append("<div class=\"facts\"><span>").Append(HtmlText.Encode(job.Id)).Append("</span></div></figcaption></figure>\n");
+        html.Append("</div><div class=\"id\">").Append(HtmlText.Encode(job.Id)).Append(" · ").Append(HtmlText.Encode(job.Provider))
+            .Append("</div></figcaption></figure>\n");
     }
 
     private static string JobData(ReportModel model) => ReportJson.ToCompactString(

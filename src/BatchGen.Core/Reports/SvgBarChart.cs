@@ -28,8 +28,9 @@ internal static class SvgBarChart
             html.Append(CultureInfo.InvariantCulture, $"<g><title>")
                 .Append(HtmlText.Encode(label)).Append(": ").Append(HtmlText.Encode(value is null ? "n/a" : text)).Append("</title>")
                 .Append(CultureInfo.InvariantCulture, $"<text x=\"{LabelWidth - 6}\" y=\"{y + 15}\" text-anchor=\"end\">").Append(HtmlText.Encode(shown)).Append("</text>")
+                .Append(CultureInfo.InvariantCulture, $"<rect class=\"track\" x=\"{LabelWidth}\" y=\"{y + 3}\" width=\"{barSpace}\" height=\"{RowHeight - 6}\" rx=\"3\"></rect>")
                 .Append(CultureInfo.InvariantCulture, $"<rect class=\"bar\" x=\"{LabelWidth}\" y=\"{y + 3}\" width=\"{length:0.#}\" height=\"{RowHeight - 6}\" rx=\"3\"></rect>")
-                .Append(CultureInfo.InvariantCulture, $"<text x=\"{LabelWidth + length + 6:0.#}\" y=\"{y + 15}\">").Append(HtmlText.Encode(value is null ? "n/a" : text)).Append("</text></g>");
+                .Append(CultureInfo.InvariantCulture, $"<text x=\"{LabelWidth + barSpace + 6}\" y=\"{y + 15}\">").Append(HtmlText.Encode(value is null ? "n/a" : text)).Append("</text></g>");
         }
 
         html.Append("</svg></figure>\n");
