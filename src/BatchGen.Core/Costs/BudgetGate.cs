@@ -1,0 +1,214 @@
+namespace BatchGen.Core.Costs;
+
+/// <summary>
+/// Admits jobs against a global budget and optional per-provider caps, however many threads ask at once.
+/// <para>
+/// Before a submit the engine calls <see cref="TryReserve"/> with the job's estimated cost. The reservation is
+/// granted only if, for the global cap and for the provider's cap, <c>spent + reserved + estimate &lt;= cap</c>.
+/// Every reservation is later settled exactly once: <see cref="Commit"/> when the provider charged the job
+/// (moving the charged amount, which may differ from the estimate, to spent) or <see cref="Release"/> when it
+/// did not (failed before or without a charge). Settling an already settled reservation is a no-op that returns
+/// false, so <c>try { ...; Commit } finally { Release }</c> is safe.
+/// </para>
+/// <para>
+/// Invariant: as long as no commit charges more than its estimate, <c>spent + reserved</c> never exceeds any cap.
+/// A commit above its estimate records what was really charged; spent may then pass a cap by that overrun, and
+/// every further reservation against that cap is refused. Amounts are exact decimals; no rounding happens here.
+/// </para>
+/// </summary>
+public sealed class BudgetGate
+{
+    private readonly Lock _lock = new();
+    private readonly Dictionary<string, decimal> _caps;
+    private readonly Dictionary<string, decimal> _spentByProvider;
+    private readonly Dictionary<string, decimal> _reservedByProvider = new(StringComparer.Ordinal);
+    private decimal _spent;
+    private decimal _reserved;
+    private long _sequence;
+
+    /// <param name="maxCostUsd">Global cap in USD; null = no global cap.</param>
+    /// <param name="perProviderCapsUsd">Caps per provider name; providers not listed are uncapped.</param>
+    /// <param name="alreadySpentUsd">Money already spent by this batch (from the ledger, on resume).</param>
+    /// <param name="alreadySpentByProviderUsd">The same per provider.</param>
+    public BudgetGate(
+        decimal? maxCostUsd,
+        IReadOnlyDictionary<string, decimal> perProviderCapsUsd,
+        decimal alreadySpentUsd,
+        IReadOnlyDictionary<string, decimal> alreadySpentByProviderUsd)
+    {
+        ArgumentNullException.ThrowIfNull(perProviderCapsUsd);
+        ArgumentNullException.ThrowIfNull(alreadySpentByProviderUsd);
+        if (maxCostUsd < 0m)
+        {
+            throw new ArgumentOutOfRangeException(nameof(maxCostUsd), maxCostUsd, "the budget cap must be zero or more");
+        }
+
+        ArgumentOutOfRangeException.ThrowIfNegative(alreadySpentUsd);
+        foreach (var (provider, cap) in perProviderCapsUsd)
+        {
+            if (cap < 0m)
+            {
+                throw new ArgumentOutOfRangeException(nameof(perProviderCapsUsd), cap, $"the budget cap of provider '{provider}' must be zero or more");
+            }
+        }
+
+        MaxCostUsd = maxCostUsd;
+        _caps = new Dictionary<string, decimal>(perProviderCapsUsd, StringComparer.Ordinal);
+        _spentByProvider = new Dictionary<string, decimal>(alreadySpentByProviderUsd, StringComparer.Ordinal);
+        _spent = alreadySpentUsd;
+    }
+
+    /// <summary>The global cap in USD; null when there is none.</summary>
+    public decimal? MaxCostUsd { get; }
+
+    /// <summary>Money charged so far (already spent at start plus every commit).</summary>
+    public decimal SpentUsd
+    {
+        get
+        {
+            lock (_lock)
+            {
+                return _spent;
+            }
+        }
+    }
+
+    /// <summary>Money held by reservations not yet settled.</summary>
+    public decimal ReservedUsd
+    {
+        get
+        {
+            lock (_lock)
+            {
+                return _reserved;
+            }
+        }
+    }
+
+    /// <summary>
+    /// Reserves <paramref name="estimatedUsd"/> for one job of <paramref name="provider"/>, or returns null when that
+    /// would pass the global cap or the provider's cap. Use <see cref="RefusalReason"/> to say which.
+    /// </summary>
+    public BudgetReservation? TryReserve(string provider, decimal estimatedUsd)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(provider);
+        ArgumentOutOfRangeException.ThrowIfNegative(estimatedUsd);
+        lock (_lock)
+        {
+            if (RefusalReasonLocked(provider, estimatedUsd) is not null)
+            {
+                return null;
+            }
+
+            _reserved += estimatedUsd;
+            _reservedByProvider[provider] = _reservedByProvider.GetValueOrDefault(provider) + estimatedUsd;
+            return new BudgetReservation(this, ++_sequence, provider, estimatedUsd);
+        }
+    }
+
+    /// <summary>
+    /// Why <see cref="TryReserve"/> would refuse this amount now (one line naming the cap), or null if it would
+    /// grant it. Informational: another thread may change the answer right after.
+    /// </summary>
+    public string? RefusalReason(string provider, decimal estimatedUsd)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(provider);
+        lock (_lock)
+        {
+            return RefusalReasonLocked(provider, estimatedUsd);
+        }
+    }
+
+    /// <summary>
+    /// The provider charged the job: frees the reservation and adds <paramref name="actualUsd"/> (what was charged,
+    /// the estimate when the provider does not report it) to spent. Returns false, changing nothing, when the
+    /// reservation was already settled.
+    /// </summary>
+    public bool Commit(BudgetReservation reservation, decimal actualUsd)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(actualUsd);
+        lock (_lock)
+        {
+            if (!Settle(reservation))
+            {
+                return false;
+            }
+
+            _spent += actualUsd;
+            _spentByProvider[reservation.Provider] = _spentByProvider.GetValueOrDefault(reservation.Provider) + actualUsd;
+            return true;
+        }
+    }
+
+    /// <summary>
+    /// The job was not charged: frees the reservation. Returns false, changing nothing, when the reservation was
+    /// already settled.
+    /// </summary>
+    public bool Release(BudgetReservation reservation)
+    {
+        lock (_lock)
+        {
+            return Settle(reservation);
+        }
+    }
+
+    /// <summary>Totals and per-provider figures, consistent with each other.</summary>
+    public BudgetSnapshot Snapshot()
+    {
+        lock (_lock)
+        {
+            var names = _caps.Keys.Concat(_spentByProvider.Keys).Concat(_reservedByProvider.Keys)
+                .Distinct(StringComparer.Ordinal)
+                .Order(StringComparer.Ordinal);
+            var providers = new SortedDictionary<string, ProviderBudget>(StringComparer.Ordinal);
+            foreach (var name in names)
+            {
+                providers[name] = new ProviderBudget(
+                    _spentByProvider.GetValueOrDefault(name),
+                    _reservedByProvider.GetValueOrDefault(name),
+                    _caps.TryGetValue(name, out var cap) ? cap : null);
+            }
+
+            return new BudgetSnapshot(_spent, _reserved, MaxCostUsd, providers);
+        }
+    }
+
+    private string? RefusalReasonLocked(string provider, decimal estimatedUsd)
+    {
+        if (MaxCostUsd is { } max && _spent + _reserved + estimatedUsd > max)
+        {
+            return $"budget: ${estimatedUsd} more would pass the cap of ${max} (spent ${_spent}, reserved ${_reserved})";
+        }
+
+        if (_caps.TryGetValue(provider, out var cap))
+        {
+            var spent = _spentByProvider.GetValueOrDefault(provider);
+            var reserved = _reservedByProvider.GetValueOrDefault(provider);
+            if (spent + reserved + estimatedUsd > cap)
+            {
+                return $"budget: ${estimatedUsd} more would pass the {provider} cap of ${cap} (spent ${spent}, reserved ${reserved})";
+            }
+        }
+
+        return null;
+    }
+
+    private bool Settle(BudgetReservation reservation)
+    {
+        ArgumentNullException.ThrowIfNull(reservation);
+        if (!ReferenceEquals(reservation.Owner, this))
+        {
+            throw new ArgumentException("the reservation belongs to another budget gate", nameof(reservation));
+        }
+
+        if (reservation.IsSettled)
+        {
+            return false;
+        }
+
+        reservation.IsSettled = true;
+        _reserved -= reservation.EstimatedUsd;
+        _reservedByProvider[reservation.Provider] -= reservation.EstimatedUsd;
+        return true;
+    }
+}

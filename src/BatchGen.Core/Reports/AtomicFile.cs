@@ -1,0 +1,39 @@
+using System.Text;
+
+namespace BatchGen.Core.Reports;
+
+/// <summary>Writes a text file through a temporary file in the same directory and a rename, so readers never see half a report.</summary>
+internal static class AtomicFile
+{
+    public static readonly UTF8Encoding Utf8NoBom = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
+
+    public static async Task WriteAsync(string path, Func<TextWriter, Task> write, CancellationToken cancellationToken)
+    {
+        var directory = Path.GetDirectoryName(Path.GetFullPath(path))!;
+        Directory.CreateDirectory(directory);
+        var temp = Path.Combine(directory, $".{Path.GetFileName(path)}.{Guid.NewGuid():N}.tmp");
+        try
+        {
+            var stream = new FileStream(temp, FileMode.CreateNew, FileAccess.Write, FileShare.None, 16 * 1024, useAsync: true);
+            await using (stream.ConfigureAwait(false))
+            {
+                var writer = new StreamWriter(stream, Utf8NoBom) { NewLine = "\n" };
+                await using (writer.ConfigureAwait(false))
+                {
+                    await write(writer).ConfigureAwait(false);
+                    // No fsync: a report lost in a power cut is rebuilt from the ledger by `batchgen report`.
+                    await writer.FlushAsync(cancellationToken).ConfigureAwait(false);
+                }
+            }
+
+            File.Move(temp, path, overwrite: true);
+        }
+        finally
+        {
+            if (File.Exists(temp))
+            {
+                File.Delete(temp);
+            }
+        }
+    }
+}

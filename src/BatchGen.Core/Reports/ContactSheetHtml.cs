@@ -1,0 +1,171 @@
+using System.Text;
+using BatchGen.Core.Ledger;
+
+namespace BatchGen.Core.Reports;
+
+/// <summary>
+/// contact-sheet.html: one self-contained page (inline CSS and script, no network). A grid of jobs by two axes,
+/// each cell a playable video with its parameters and cost, play/pause all, one filter per axis, and cost and
+/// latency bar charts per axis. Every text and attribute value goes through <see cref="HtmlText.Encode"/>; the
+/// job data for the script is JSON with &lt;, &gt;, &amp; and U+2028/U+2029 escaped.
+/// </summary>
+internal static class ContactSheetHtml
+{
+    public static string Render(ReportModel model, ContactSheetLayout layout, string reportDirectory)
+    {
+        var html = new StringBuilder(16 * 1024);
+        var title = model.Input.BatchName + " · contact sheet";
+        html.Append("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n")
+            .Append("<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n")
+            .Append("<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; media-src 'self' file: blob:; img-src 'self' data:; style-src 'unsafe-inline'; script-src 'unsafe-inline'\">\n")
+            .Append("<title>").Append(HtmlText.Encode(title)).Append("</title>\n<style>\n")
+            .Append(ContactSheetAssets.Css).Append("\n</style>\n</head>\n<body data-ready=\"0\">\n");
+        Header(html, model);
+        html.Append("<main>\n");
+        Grid(html, model, layout, reportDirectory);
+        html.Append("<h2>Cost and latency by axis</h2>\n<section class=\"charts\">\n");
+        foreach (var dimension in model.Dimensions)
+        {
+            var rows = model.Comparison.Where(r => r.Axis == dimension).ToList();
+            SvgBarChart.Render(html, $"Cost per success by {dimension} (USD)", "cost", rows.Select(r => (r.Value, (double?)r.CostPerSuccessUsd, "$" + ReportFormat.Money(r.CostPerSuccessUsd))).ToList());
+            SvgBarChart.Render(html, $"Latency p50 by {dimension} (s)", "latency", rows.Select(r => (r.Value, r.LatencyP50Seconds, ReportFormat.Seconds(r.LatencyP50Seconds) + " s")).ToList());
+        }
+
+        html.Append("</section>\n<footer>Generated ").Append(HtmlText.Encode(ReportFormat.Time(model.Input.GeneratedAt)))
+            .Append(" by batchgen report. Videos are linked by relative path; keep this page next to the batch output.</footer>\n</main>\n");
+        html.Append("<script type=\"application/json\" id=\"job-data\">").Append(JobData(model)).Append("</script>\n");
+        html.Append("<script>\n").Append(ContactSheetAssets.Script).Append("\n</script>\n</body>\n</html>\n");
+        return html.ToString();
+    }
+
+    private static void Header(StringBuilder html, ReportModel model)
+    {
+        var t = model.Total;
+        html.Append("<header>\n<h1>").Append(HtmlText.Encode(model.Input.BatchName)).Append("</h1>\n<p class=\"meta\">")
+            .Append("<b>").Append(t.Jobs).Append("</b> jobs · <b>").Append(t.Succeeded).Append("</b> succeeded · <b>")
+            .Append(t.Failed).Append("</b> failed · <b>").Append(t.InFlight + t.NotSubmitted).Append("</b> not finished · spent <b>$")
+            .Append(ReportFormat.Money(t.SpentUsd)).Append("</b> of $").Append(ReportFormat.Money(t.EstimatedUsd)).Append(" estimated")
+            .Append(t.CostPerSuccessUsd is { } cps ? " · $" + ReportFormat.Money(cps) + " per video" : string.Empty)
+            .Append("</p>\n<div class=\"toolbar\">\n<button type=\"button\" id=\"play-all\">▶ Play all</button>\n")
+            .Append("<button type=\"button\" id=\"pause-all\" class=\"secondary\">❚❚ Pause all</button>\n");
+        foreach (var dimension in model.Dimensions)
+        {
+            var axis = HtmlText.Encode(dimension);
+            html.Append("<label>").Append(axis).Append(" <select data-axis=\"").Append(axis).Append("\"><option value=\"\">all</option>");
+            foreach (var value in model.ValuesOf(dimension))
+            {
+                var v = HtmlText.Encode(value);
+                html.Append("<option value=\"").Append(v).Append("\">").Append(v).Append("</option>");
+            }
+
+            html.Append("</select></label>\n");
+        }
+
+        html.Append("<span id=\"shown\"></span>\n</div>\n</header>\n");
+    }
+
+    private static void Grid(StringBuilder html, ReportModel model, ContactSheetLayout layout, string reportDirectory)
+    {
+        var rowValues = layout.RowAxis is { } r ? model.ValuesOf(r) : [string.Empty];
+        var columnValues = layout.ColumnAxis is { } c ? model.ValuesOf(c) : [string.Empty];
+        var index = model.Jobs.Select((job, i) => (job, i)).ToList();
+        html.Append("<div class=\"scroll\">\n<table class=\"sheet\">\n<thead><tr><th>")
+            .Append(HtmlText.Encode(layout.RowAxis ?? string.Empty)).Append(layout.RowAxis is not null && layout.ColumnAxis is not null ? " \\ " : string.Empty)
+            .Append(HtmlText.Encode(layout.ColumnAxis ?? string.Empty)).Append("</th>");
+        foreach (var column in columnValues)
+        {
+            html.Append("<th scope=\"col\">").Append(HtmlText.Encode(column)).Append("</th>");
+        }
+
+        html.Append("</tr></thead>\n<tbody>\n");
+        foreach (var row in rowValues)
+        {
+            html.Append("<tr data-row=\"").Append(HtmlText.Encode(row)).Append("\"><th scope=\"row\" class=\"row\">").Append(HtmlText.Encode(row)).Append("</th>\n");
+            foreach (var column in columnValues)
+            {
+                html.Append("<td class=\"cell\">");
+                foreach (var (job, i) in index.Where(x =>
+                    (layout.RowAxis is null || JobAxes.ValueOf(x.job, layout.RowAxis) == row)
+                    && (layout.ColumnAxis is null || JobAxes.ValueOf(x.job, layout.ColumnAxis) == column)))
+                {
+                    Card(html, model, layout, job, i, reportDirectory);
+                }
+
+                html.Append("</td>\n");
+            }
+
+            html.Append("</tr>\n");
+        }
+
+        html.Append("</tbody>\n</table>\n</div>\n");
+    }
+
+    private static void Card(StringBuilder html, ReportModel model, ContactSheetLayout layout, LedgerJob job, int index, string reportDirectory)
+    {
+        var state = ResultColumns.StateName(job.State);
+        html.Append("<figure class=\"card\" data-job=\"").Append(index).Append("\"><div class=\"media\">");
+        var file = job.FilePath ?? (job.State == JobState.Succeeded ? job.Spec.OutputPath : null);
+        if (job.State == JobState.Succeeded && file is not null)
+        {
+            var full = Path.GetFullPath(Path.Combine(model.Input.OutputRoot ?? reportDirectory, file));
+            var href = HtmlText.RelativeUrl(Path.GetRelativePath(reportDirectory, full));
+            html.Append("<video src=\"").Append(HtmlText.Encode(href)).Append("\" controls muted loop playsinline preload=\"metadata\" title=\"")
+                .Append(HtmlText.Encode(job.Id)).Append("\"></video><span class=\"badge corner ").Append(state).Append("\">").Append(state).Append("</span>");
+        }
+        else
+        {
+            html.Append("<div class=\"placeholder\"><span class=\"badge ").Append(state).Append("\">").Append(state).Append("</span>");
+            if (job.ErrorMessage is not null || job.ErrorCode is not null)
+            {
+                html.Append("<p class=\"error\">").Append(HtmlText.Encode(job.ErrorCode is null ? job.ErrorMessage : $"{job.ErrorCode}: {job.ErrorMessage}")).Append("</p>");
+            }
+
+            html.Append("</div>");
+        }
+
+        html.Append("</div>");
+        var p = job.Spec.Parameters;
+        html.Append("<figcaption class=\"body\"><p class=\"prompt\" title=\"").Append(HtmlText.Encode(p.Prompt)).Append("\">")
+            .Append(HtmlText.Encode(p.Prompt)).Append("</p><ul class=\"params\">");
+        foreach (var dimension in model.Dimensions.Where(d => d != layout.RowAxis && d != layout.ColumnAxis))
+        {
+            html.Append("<li>").Append(HtmlText.Encode(dimension)).Append(": ").Append(HtmlText.Encode(JobAxes.ValueOf(job, dimension))).Append("</li>");
+        }
+
+        html.Append("<li>").Append(HtmlText.Encode(JobAxes.ResolutionDuration(job))).Append("</li><li>").Append(HtmlText.Encode(p.AspectRatio)).Append("</li>");
+        html.Append("</ul><div class=\"facts\"><span><span class=\"cost\">$")
+            .Append(ReportFormat.Money(CostRules.Spent(job, model.Input.ChargeFailedProviders)))
+            .Append("</span> spent · est. $").Append(ReportFormat.Money(CostRules.Estimate(job))).Append("</span>");
+        if (CostRules.LatencySeconds(job) is { } latency)
+        {
+            html.Append("<span>").Append(ReportFormat.Seconds(latency)).Append(" s</span>");
+        }
+
+        html.Append("</div><div class=\"id\">").Append(HtmlText.Encode(job.Id)).Append(" · ").Append(HtmlText.Encode(job.Provider))
+            .Append("</div></figcaption></figure>\n");
+    }
+
+    private static string JobData(ReportModel model) => ReportJson.ToCompactString(
+        writer =>
+        {
+            writer.WriteStartObject();
+            writer.WriteStartArray("jobs");
+            foreach (var job in model.Jobs)
+            {
+                writer.WriteStartObject();
+                writer.WriteString("id", job.Id);
+                writer.WriteStartObject("axes");
+                foreach (var dimension in model.Dimensions)
+                {
+                    writer.WriteString(dimension, JobAxes.ValueOf(job, dimension));
+                }
+
+                writer.WriteEndObject();
+                writer.WriteEndObject();
+            }
+
+            writer.WriteEndArray();
+            writer.WriteEndObject();
+        },
+        ReportJson.HtmlOptions);
+}

@@ -1,0 +1,95 @@
+using BatchGen.Core.Ledger;
+
+namespace BatchGen.Core.Reports;
+
+/// <summary>Cost and outcome figures of a set of jobs (one row of a cost report, or a total).</summary>
+public sealed record CostGroup
+{
+    public required string Key { get; init; }
+
+    public int Jobs { get; init; }
+
+    public int Succeeded { get; init; }
+
+    public int Failed { get; init; }
+
+    /// <summary>Submitting, submitted, running or generated.</summary>
+    public int InFlight { get; init; }
+
+    /// <summary>Pending or blocked: not submitted.</summary>
+    public int NotSubmitted { get; init; }
+
+    /// <summary>Sum of the estimates of every job in the group.</summary>
+    public decimal EstimatedUsd { get; init; }
+
+    /// <summary>Sum of the estimates of the charged jobs only (to compare with <see cref="SpentUsd"/>).</summary>
+    public decimal ChargedEstimateUsd { get; init; }
+
+    /// <summary>See <see cref="CostRules"/> for what counts as spent.</summary>
+    public decimal SpentUsd { get; init; }
+
+    /// <summary>Sum of the costs providers reported (a part of <see cref="SpentUsd"/>).</summary>
+    public decimal ActualReportedUsd { get; init; }
+
+    /// <summary>Estimates of the jobs not charged yet and not failed (pending, blocked, in flight).</summary>
+    public decimal RemainingEstimateUsd { get; init; }
+
+    /// <summary>Spent divided by succeeded; null with no success.</summary>
+    public decimal? CostPerSuccessUsd => Succeeded > 0 ? CostRules.Round(SpentUsd / Succeeded) : null;
+
+    internal static CostGroup From(string key, IEnumerable<LedgerJob> jobs, IReadOnlySet<string> chargeFailed)
+    {
+        int count = 0, succeeded = 0, failed = 0, inFlight = 0, notSubmitted = 0;
+        decimal estimated = 0m, chargedEstimate = 0m, spent = 0m, actual = 0m, remaining = 0m;
+        foreach (var job in jobs)
+        {
+            count++;
+            var estimate = CostRules.Estimate(job);
+            estimated += estimate;
+            switch (job.State)
+            {
+                case JobState.Succeeded:
+                    succeeded++;
+                    break;
+                case JobState.Failed:
+                    failed++;
+                    break;
+                case JobState.Pending or JobState.Blocked:
+                    notSubmitted++;
+                    break;
+                default:
+                    inFlight++;
+                    break;
+            }
+
+            if (CostRules.IsCharged(job, chargeFailed))
+            {
+                chargedEstimate += estimate;
+                spent += CostRules.Spent(job, chargeFailed);
+                actual += job.ActualCostUsd is { } a ? CostRules.Round(a) : 0m;
+            }
+            else if (job.State != JobState.Failed)
+            {
+                remaining += estimate;
+            }
+        }
+
+        return new CostGroup
+        {
+            Key = key,
+            Jobs = count,
+            Succeeded = succeeded,
+            Failed = failed,
+            InFlight = inFlight,
+            NotSubmitted = notSubmitted,
+            EstimatedUsd = estimated,
+            ChargedEstimateUsd = chargedEstimate,
+            SpentUsd = spent,
+            ActualReportedUsd = actual,
+            RemainingEstimateUsd = remaining,
+        };
+    }
+}
+
+/// <summary>One breakdown of the cost report: its rows (sorted by key) and their total.</summary>
+public sealed record CostSection(string Title, string Dimension, IReadOnlyList<CostGroup> Rows, CostGroup Total);

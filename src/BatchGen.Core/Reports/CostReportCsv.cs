@@ -1,0 +1,44 @@
+namespace BatchGen.Core.Reports;
+
+/// <summary>cost-report.csv (every breakdown with its total row) and ab-comparison.csv.</summary>
+internal static class CostReportCsv
+{
+    private static readonly string[] CostHeader =
+    [
+        "section", "dimension", "key", "jobs", "succeeded", "failed", "in_flight", "not_submitted",
+        "estimated_usd", "charged_estimate_usd", "spent_usd", "actual_reported_usd", "remaining_estimate_usd", "cost_per_success_usd",
+    ];
+
+    private static readonly string[] AbHeader =
+    [
+        "axis", "value", "jobs", "succeeded", "failed", "success_rate", "latency_p50_s", "latency_p95_s", "spent_usd", "cost_per_success_usd",
+    ];
+
+    public static Task WriteCostsAsync(ReportModel model, TextWriter output, CancellationToken cancellationToken)
+    {
+        var rows = new List<IReadOnlyList<string>> { Row("overall", "all", model.Total) };
+        foreach (var section in model.Sections)
+        {
+            rows.AddRange(section.Rows.Select(r => Row(section.Title, section.Dimension, r)));
+            rows.Add(Row(section.Title, section.Dimension, section.Total));
+        }
+
+        return CsvTable.WriteAsync(output, CostHeader, rows, cancellationToken);
+    }
+
+    public static Task WriteComparisonAsync(ReportModel model, TextWriter output, CancellationToken cancellationToken) =>
+        CsvTable.WriteAsync(output, AbHeader, model.Comparison.Select(r => (IReadOnlyList<string>)
+        [
+            r.Axis, r.Value, ReportFormat.Integer(r.Jobs), ReportFormat.Integer(r.Succeeded), ReportFormat.Integer(r.Failed),
+            ReportFormat.Ratio(r.SuccessRate), ReportFormat.Seconds(r.LatencyP50Seconds), ReportFormat.Seconds(r.LatencyP95Seconds),
+            ReportFormat.Money(r.SpentUsd), ReportFormat.Money(r.CostPerSuccessUsd),
+        ]), cancellationToken);
+
+    private static string[] Row(string section, string dimension, CostGroup g) =>
+    [
+        section, dimension, g.Key, ReportFormat.Integer(g.Jobs), ReportFormat.Integer(g.Succeeded), ReportFormat.Integer(g.Failed),
+        ReportFormat.Integer(g.InFlight), ReportFormat.Integer(g.NotSubmitted), ReportFormat.Money(g.EstimatedUsd),
+        ReportFormat.Money(g.ChargedEstimateUsd), ReportFormat.Money(g.SpentUsd), ReportFormat.Money(g.ActualReportedUsd),
+        ReportFormat.Money(g.RemainingEstimateUsd), ReportFormat.Money(g.CostPerSuccessUsd),
+    ];
+}

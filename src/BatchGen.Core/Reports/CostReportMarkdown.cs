@@ -1,0 +1,118 @@
+using System.Text;
+
+namespace BatchGen.Core.Reports;
+
+/// <summary>cost-report.md: totals, one table per breakdown (with a total row), the A/B comparison, definitions.</summary>
+internal static class CostReportMarkdown
+{
+    public static string Render(ReportModel model)
+    {
+        var md = new StringBuilder();
+        var t = model.Total;
+        md.Append("# Cost report: ").Append(Cell(model.Input.BatchName)).Append("\n\n");
+        md.Append("Generated ").Append(ReportFormat.Time(model.Input.GeneratedAt)).Append(" from ")
+            .Append(ReportFormat.Integer(t.Jobs)).Append(" ledger rows. Amounts in USD.\n\n");
+
+        md.Append("## Totals\n\n| | |\n|---|---:|\n");
+        Line(md, "Jobs", ReportFormat.Integer(t.Jobs));
+        Line(md, "Succeeded", ReportFormat.Integer(t.Succeeded));
+        Line(md, "Failed", ReportFormat.Integer(t.Failed));
+        Line(md, "In flight", ReportFormat.Integer(t.InFlight));
+        Line(md, "Not submitted (pending, blocked)", ReportFormat.Integer(t.NotSubmitted));
+        Line(md, "Estimated, all jobs", Usd(t.EstimatedUsd));
+        Line(md, "Spent", Usd(t.SpentUsd));
+        Line(md, "Estimate of the charged jobs", Usd(t.ChargedEstimateUsd));
+        Line(md, "Reported by providers (part of spent)", Usd(t.ActualReportedUsd));
+        Line(md, "Remaining, estimated", Usd(t.RemainingEstimateUsd));
+        Line(md, "Cost per successful video", Usd(t.CostPerSuccessUsd));
+        md.Append('\n');
+
+        foreach (var section in model.Sections)
+        {
+            md.Append("## ").Append(Cell(section.Title)).Append("\n\n");
+            md.Append("| ").Append(Cell(section.Dimension))
+                .Append(" | jobs | succeeded | failed | in flight | not submitted | estimated | charged estimate | spent | cost per success |\n");
+            md.Append("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
+            foreach (var row in section.Rows)
+            {
+                CostRow(md, Cell(row.Key), row);
+            }
+
+            CostRow(md, "**total**", section.Total);
+            md.Append('\n');
+        }
+
+        md.Append("## A/B comparison\n\n");
+        md.Append("Success rate = succeeded / (succeeded + failed). Latency = completed - submitted, succeeded jobs, nearest-rank percentiles.\n\n");
+        foreach (var group in model.Comparison.GroupBy(r => r.Axis, StringComparer.Ordinal))
+        {
+            md.Append("### ").Append(Cell(group.Key)).Append("\n\n");
+            md.Append("| ").Append(Cell(group.Key)).Append(" | jobs | succeeded | failed | success rate | latency p50 | latency p95 | spent | cost per success |\n");
+            md.Append("|---|---:|---:|---:|---:|---:|---:|---:|---:|\n");
+            foreach (var r in group)
+            {
+                md.Append("| ").Append(Cell(r.Value))
+                    .Append(" | ").Append(ReportFormat.Integer(r.Jobs))
+                    .Append(" | ").Append(ReportFormat.Integer(r.Succeeded))
+                    .Append(" | ").Append(ReportFormat.Integer(r.Failed))
+                    .Append(" | ").Append(ReportFormat.Percent(r.SuccessRate))
+                    .Append(" | ").Append(Latency(r.LatencyP50Seconds))
+                    .Append(" | ").Append(Latency(r.LatencyP95Seconds))
+                    .Append(" | ").Append(Usd(r.SpentUsd))
+                    .Append(" | ").Append(Usd(r.CostPerSuccessUsd))
+                    .Append(" |\n");
+            }
+
+            md.Append('\n');
+        }
+
+        md.Append("## Definitions\n\n");
+        md.Append("- **Spent**: per job, the cost the provider reported when it reported one; otherwise the estimate when the video was generated; ");
+        md.Append("otherwise the estimate when the job failed after submission on a provider configured to charge failed jobs; otherwise nothing.\n");
+        md.Append("- **Estimated**: the price table's estimate, recorded before submission. **Charged estimate**: the estimates of the jobs counted as spent, to compare with spent.\n");
+        md.Append("- **Remaining, estimated**: estimates of jobs not yet charged and not failed (pending, blocked, in flight).\n");
+        md.Append("- **Cost per success**: spent / succeeded videos (failed charged jobs included in spent).\n");
+        return md.ToString();
+    }
+
+    private static void CostRow(StringBuilder md, string label, CostGroup g) =>
+        md.Append("| ").Append(label)
+            .Append(" | ").Append(ReportFormat.Integer(g.Jobs))
+            .Append(" | ").Append(ReportFormat.Integer(g.Succeeded))
+            .Append(" | ").Append(ReportFormat.Integer(g.Failed))
+            .Append(" | ").Append(ReportFormat.Integer(g.InFlight))
+            .Append(" | ").Append(ReportFormat.Integer(g.NotSubmitted))
+            .Append(" | ").Append(Usd(g.EstimatedUsd))
+            .Append(" | ").Append(Usd(g.ChargedEstimateUsd))
+            .Append(" | ").Append(Usd(g.SpentUsd))
+            .Append(" | ").Append(Usd(g.CostPerSuccessUsd))
+            .Append(" |\n");
+
+    private static void Line(StringBuilder md, string label, string value) =>
+        md.Append("| ").Append(label).Append(" | ").Append(value).Append(" |\n");
+
+    private static string Usd(decimal? usd) => usd is { } value ? "$" + ReportFormat.Money(value) : "n/a";
+
+    private static string Latency(double? seconds) => seconds is { } s ? ReportFormat.Seconds(s) + " s" : "n/a";
+
+    /// <summary>Text safe in a Markdown table cell: no line breaks, pipes escaped, HTML tags shown as text.</summary>
+    internal static string Cell(string text)
+    {
+        var builder = new StringBuilder(text.Length);
+        foreach (var c in text)
+        {
+            switch (c)
+            {
+                case '|': builder.Append("\\|"); break;
+                case '\\': builder.Append("\\\\"); break;
+                case '<': builder.Append("&lt;"); break;
+                case '>': builder.Append("&gt;"); break;
+                case '&': builder.Append("&amp;"); break;
+                case '\r' or '\n' or '\u2028' or '\u2029': builder.Append(' '); break;
+                default: builder.Append(c); break;
+            }
+        }
+
+        return builder.ToString();
+    }
+}
