@@ -35,7 +35,7 @@ internal static class StatusCommand
                 var status = await BatchStatus.ReadAsync(ledger, cancellationToken).ConfigureAwait(false);
                 if (parseResult.GetValue(json))
                 {
-                    Console.Out.WriteLine(JsonSerializer.Serialize(status.ToJson(), JsonOptions));
+                    await Console.Out.WriteLineAsync(JsonSerializer.Serialize(status.ToJson(), JsonOptions)).ConfigureAwait(false);
                 }
                 else
                 {

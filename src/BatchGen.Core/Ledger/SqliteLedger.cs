@@ -110,6 +110,10 @@ public sealed class SqliteLedger : IAsyncDisposable
     public IAsyncEnumerable<LedgerJob> ReadJobsAsync(CancellationToken cancellationToken) =>
         StreamAsync($"SELECT {LedgerRows.JobColumns} FROM jobs ORDER BY seq;", null, LedgerRows.ReadJob, cancellationToken);
 
+    /// <summary>One provider's jobs in insertion order, streamed on a connection of their own (readers run side by side).</summary>
+    public IAsyncEnumerable<LedgerJob> ReadJobsAsync(string provider, CancellationToken cancellationToken) =>
+        StreamAsync($"SELECT {LedgerRows.JobColumns} FROM jobs WHERE provider = $id ORDER BY seq;", provider, LedgerRows.ReadJob, cancellationToken);
+
     /// <summary>Events of one job, or of all jobs when <paramref name="jobId"/> is null, in the order they were written.</summary>
     public IAsyncEnumerable<LedgerEvent> ReadEventsAsync(string? jobId, CancellationToken cancellationToken) =>
         jobId is null

@@ -43,9 +43,8 @@ public sealed class RunCommandTests(ITestOutputHelper output)
         await using var sim = await SimulatorProcess.StartAsync(dir.Path, "--time-scale", "0.01");
         var manifest = RunFixtures.WriteManifest(dir, "sync", 3, [ProviderNames.Segmind]);
         var providers = RunFixtures.WriteProvidersFile(dir, sim.BaseAddress);
-        File.AppendAllText(providers, string.Empty);
-        var text = File.ReadAllText(providers).Replace("  segmind:\n", "  segmind:\n    mode: sync\n", StringComparison.Ordinal);
-        File.WriteAllText(providers, text);
+        var text = (await File.ReadAllTextAsync(providers)).Replace("  segmind:\n", "  segmind:\n    mode: sync\n", StringComparison.Ordinal);
+        await File.WriteAllTextAsync(providers, text);
 
         var result = await RunAsync(dir, manifest, providers);
 
