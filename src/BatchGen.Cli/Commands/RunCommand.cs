@@ -1,7 +1,7 @@
 using System.CommandLine;
 using BatchGen.Cli.Run;
 using BatchGen.Core.Pipeline;
-using Spectre.Console;
+using BatchGen.Cli.Rendering;
 
 namespace BatchGen.Cli.Commands;
 
@@ -20,7 +20,7 @@ internal static class RunCommand
         command.SetAction((parseResult, cancellationToken) =>
         {
             var invocation = options.Read(parseResult) with { ResubmitAmbiguous = parseResult.GetValue(resubmit) };
-            return new RunHandler(AnsiConsole.Console, Console.Error, TimeProvider.System).RunAsync(invocation, cancellationToken);
+            return new RunHandler(ConsoleFactory.CreateStdout(), Console.Error, TimeProvider.System).RunAsync(invocation, cancellationToken);
         });
         return command;
     }
@@ -41,7 +41,7 @@ internal static class RetryCommand
         {
             var mode = parseResult.GetValue(allFailed) ? RetryFailedMode.All : RetryFailedMode.Retryable;
             var invocation = options.Read(parseResult) with { RetryFailed = mode };
-            return new RunHandler(AnsiConsole.Console, Console.Error, TimeProvider.System).RunAsync(invocation, cancellationToken);
+            return new RunHandler(ConsoleFactory.CreateStdout(), Console.Error, TimeProvider.System).RunAsync(invocation, cancellationToken);
         });
         return command;
     }

@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Globalization;
 using System.Text.Json;
 using BatchGen.Core.Ledger;
+using BatchGen.Cli.Rendering;
 using Spectre.Console;
 
 namespace BatchGen.Cli.Commands;
@@ -39,7 +40,7 @@ internal static class StatusCommand
                 }
                 else
                 {
-                    status.Render(AnsiConsole.Console);
+                    status.Render(ConsoleFactory.CreateStdout());
                 }
 
                 return ExitCodes.Success;

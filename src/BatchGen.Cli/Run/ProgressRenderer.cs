@@ -107,7 +107,7 @@ internal sealed class ProgressRenderer
     private IEnumerable<(string Name, long Queued, long InFlight, long Done, long Failed, long Blocked, double Rate, string Eta, decimal Spent, string? Reason)> Rows()
     {
         var now = _time.GetTimestamp();
-        foreach (var p in _progress.Providers)
+        foreach (var p in _progress.Providers.Where(p => p.Queued + p.InFlight + p.Succeeded + p.Failed + p.Blocked > 0))
         {
             var requests = p.Requests;
             var done = p.Succeeded + p.Failed;

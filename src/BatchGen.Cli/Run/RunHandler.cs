@@ -170,6 +170,8 @@ internal sealed class RunHandler
             settings.PollInterval = Scale(settings.PollInterval, timeScale, TimeSpan.FromMilliseconds(50));
             settings.MaxPollInterval = Scale(settings.MaxPollInterval, timeScale, TimeSpan.FromMilliseconds(200));
             settings.JobDeadline = Scale(settings.JobDeadline, timeScale, TimeSpan.FromMinutes(2));
+            // The same request budget per simulated minute: the simulator's clock runs 1/timeScale times faster.
+            settings.RateLimit = new RateLimitSpec(settings.RateLimit.Permits, Scale(settings.RateLimit.Period, timeScale, TimeSpan.FromMilliseconds(10)));
             keys[name] = $"sim-key-{name}";
         }
 
