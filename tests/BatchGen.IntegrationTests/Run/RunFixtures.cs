@@ -8,25 +8,24 @@ namespace BatchGen.IntegrationTests.Run;
 /// <summary>Manifests, providers files and key environments for run tests.</summary>
 internal static class RunFixtures
 {
-    /// <summary>Valid combinations on every provider: 5 s at 540p with a seed axis.</summary>
+    /// <summary>Valid combinations on every provider: 5 s at 540p, with a 'take' variable axis in the prompt.</summary>
     public static string WriteManifest(TempDirectory dir, string name, int jobs, IReadOnlyList<string>? providers = null)
     {
         providers ??= ProviderNames.All;
         var seeds = (int)Math.Ceiling(jobs / (double)providers.Count);
         var yaml = new StringBuilder();
         yaml.AppendLine(CultureInfo.InvariantCulture, $"version: 1\nname: {name}");
-        yaml.AppendLine("defaults:\n  prompt: \"a cat surfing a wave, {mood}\"\n  image_url: https://example.com/cat.png\n  duration: 5\n  resolution: 540p");
+        yaml.AppendLine("defaults:\n  prompt: \"a cat surfing a wave, take {take}\"\n  image_url: https://example.com/cat.png\n  duration: 5\n  resolution: 540p");
         yaml.AppendLine("matrix:");
         yaml.AppendLine(CultureInfo.InvariantCulture, $"  provider: [{string.Join(", ", providers)}]");
-        yaml.AppendLine(CultureInfo.InvariantCulture, $"  seed: [{string.Join(", ", Enumerable.Range(1, seeds))}]");
-        yaml.AppendLine("  mood: [calm]");
+        yaml.AppendLine(CultureInfo.InvariantCulture, $"  take: [{string.Join(", ", Enumerable.Range(1, seeds))}]");
         var extra = (seeds * providers.Count) - jobs;
         if (extra > 0)
         {
             yaml.AppendLine("exclude:");
             for (var i = 0; i < extra; i++)
             {
-                yaml.AppendLine(CultureInfo.InvariantCulture, $"  - {{provider: {providers[i % providers.Count]}, seed: {seeds - (i / providers.Count)}}}");
+                yaml.AppendLine(CultureInfo.InvariantCulture, $"  - {{provider: {providers[i % providers.Count]}, take: {seeds - (i / providers.Count)}}}");
             }
         }
 

@@ -9,7 +9,28 @@ public sealed record CliResult(int ExitCode, string StdOut, string StdErr);
 /// <summary>Runs the real CLI (batchgen.dll next to the tests) as a child process.</summary>
 public static class CliProcess
 {
-    public static string CliDll => Path.Combine(AppContext.BaseDirectory, "batchgen.dll");
+    /// <summary>
+    /// The CLI as its own project built it (src/BatchGen.Cli/bin/&lt;configuration&gt;/net10.0), with its own deps file:
+    /// the copy next to the tests resolves framework assemblies differently.
+    /// </summary>
+    public static string CliDll { get; } = FindCli();
+
+    private static string FindCli()
+    {
+        var baseDirectory = new DirectoryInfo(AppContext.BaseDirectory);
+        var framework = baseDirectory.Name;
+        var configuration = baseDirectory.Parent!.Name;
+        for (var dir = baseDirectory; dir is not null; dir = dir.Parent)
+        {
+            if (File.Exists(Path.Combine(dir.FullName, "BatchGen.sln")))
+            {
+                var dll = Path.Combine(dir.FullName, "src", "BatchGen.Cli", "bin", configuration, framework, "batchgen.dll");
+                return File.Exists(dll) ? dll : throw new FileNotFoundException($"the CLI is not built: {dll}");
+            }
+        }
+
+        throw new DirectoryNotFoundException($"no BatchGen.sln above {AppContext.BaseDirectory}");
+    }
 
     /// <summary>Starts the CLI; the caller owns the process (for kill tests).</summary>
     public static Process Start(string workingDirectory, IReadOnlyDictionary<string, string>? environment, params string[] args)
