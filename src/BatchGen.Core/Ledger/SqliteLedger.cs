@@ -174,6 +174,12 @@ public sealed class SqliteLedger : IAsyncDisposable
             await _writer.DisposeAsync().ConfigureAwait(false);
         }
 
+        // Idle pooled readers first, so the writer's close is the last one and checkpoints the WAL.
+        using (var pooled = new SqliteConnection(_connectionString))
+        {
+            SqliteConnection.ClearPool(pooled);
+        }
+
         if (_writerConnection is not null)
         {
             await _writerConnection.DisposeAsync().ConfigureAwait(false);

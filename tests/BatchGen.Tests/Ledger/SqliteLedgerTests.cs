@@ -231,7 +231,10 @@ public sealed class SqliteLedgerTests : IDisposable
             await ledger.AppendAsync(new LedgerEvent { JobId = LedgerTestJobs.Create(2).Id, State = JobState.Submitted, Attempt = 1, RemoteId = "r2" }, default);
             await ledger.SetMetaAsync("manifest", "/m.yaml", default);
             await ledger.SetMetaAsync("manifest", "/m2.yaml", default);
+            (await ledger.GetMetaAsync("manifest", default)).ShouldBe("/m2.yaml");
         }
+
+        File.Exists(LedgerPath + "-wal").ShouldBeFalse("a clean close checkpoints and removes the WAL");
 
         await using var reopened = await CreateSut();
         (await reopened.GetMetaAsync("manifest", default)).ShouldBe("/m2.yaml");
