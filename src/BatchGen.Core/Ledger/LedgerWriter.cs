@@ -121,8 +121,9 @@ internal sealed class LedgerWriter : IAsyncDisposable
             Commit(batch);
             failure = null;
         }
-        catch (Exception ex) when (ex is SqliteException or InvalidOperationException or FormatException)
+        catch (Exception ex)
         {
+            // Whatever failed, the loop must live on and every caller must hear about it.
             failure = ex;
         }
 
