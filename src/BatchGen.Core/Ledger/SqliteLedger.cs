@@ -29,6 +29,9 @@ public sealed class SqliteLedger : IAsyncDisposable
         _writer = writerConnection is null ? null : new LedgerWriter(writerConnection, path, timeProvider);
     }
 
+    /// <summary>The single writer, null when read-only (for tests).</summary>
+    internal LedgerWriter? Writer => _writer;
+
     /// <summary>Full path of the ledger file.</summary>
     public string Path { get; }
 

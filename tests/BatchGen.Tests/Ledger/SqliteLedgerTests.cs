@@ -195,6 +195,35 @@ public sealed class SqliteLedgerTests : IDisposable
     }
 
     [Fact]
+    public async Task AppendAsync_QueuedWhileWriterBusy_CommittedTogetherInOneTransaction()
+    {
+        await using var ledger = await CreateSut();
+        await ledger.SyncJobsAsync(LedgerTestJobs.Range(0, 50), default);
+        using var entered = new ManualResetEventSlim();
+        using var release = new ManualResetEventSlim();
+        var busy = Task.Run(() => ledger.Writer!.ExclusiveAsync(_ => { entered.Set(); return release.Wait(TimeSpan.FromSeconds(30)); }, default));
+        entered.Wait(TimeSpan.FromSeconds(30)).ShouldBeTrue();
+        var before = ledger.Writer!.Commits;
+        List<Task> appends;
+        try
+        {
+            appends = LedgerTestJobs.Range(0, 50).Select(j => ledger.AppendAsync(new LedgerEvent { JobId = j.Id, State = JobState.Submitting, Attempt = 1 }, default)).ToList();
+            await Task.Delay(100);
+            appends.Count(t => t.IsCompleted).ShouldBe(0);
+        }
+        finally
+        {
+            release.Set();
+        }
+
+        (await busy).ShouldBeTrue();
+        await Task.WhenAll(appends);
+
+        (ledger.Writer.Commits - before).ShouldBeLessThanOrEqualTo(2);
+        (await ledger.CountByStateAsync(null, default))[JobState.Submitting].ShouldBe(50);
+    }
+
+    [Fact]
     public async Task AppendAsync_UnknownJob_FailsThatCallOnly()
     {
         await using var ledger = await CreateSut();
