@@ -106,6 +106,19 @@ public sealed class BudgetGate
         }
     }
 
+    /// <summary>Reserves without checking the caps: only for jobs already submitted (resume, see <see cref="BudgetResume"/>).</summary>
+    internal BudgetReservation ForceReserve(string provider, decimal estimatedUsd)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(provider);
+        ArgumentOutOfRangeException.ThrowIfNegative(estimatedUsd);
+        lock (_lock)
+        {
+            _reserved += estimatedUsd;
+            _reservedByProvider[provider] = _reservedByProvider.GetValueOrDefault(provider) + estimatedUsd;
+            return new BudgetReservation(this, ++_sequence, provider, estimatedUsd);
+        }
+    }
+
     /// <summary>
     /// Why <see cref="TryReserve"/> would refuse this amount now (one line naming the cap), or null if it would
     /// grant it. Informational: another thread may change the answer right after.

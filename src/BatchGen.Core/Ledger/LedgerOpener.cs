@@ -17,7 +17,7 @@ internal static class LedgerOpener
         SqliteConnection? connection = null;
         try
         {
-            connection = new SqliteConnection(ConnectionString(full, SqliteOpenMode.ReadWriteCreate));
+            connection = new SqliteConnection(ConnectionString(full, SqliteOpenMode.ReadWriteCreate, pooling: false));
             connection.Open();
             Pragma(connection, $"PRAGMA busy_timeout = {BusyTimeoutMs};");
             if (LedgerSchema.Inspect(connection, full) == LedgerSchema.Kind.Empty)
@@ -32,7 +32,7 @@ internal static class LedgerOpener
             }
 
             Pragma(connection, "PRAGMA synchronous = FULL;");
-            return create(full, ConnectionString(full, SqliteOpenMode.ReadOnly), connection, fileLock);
+            return create(full, ConnectionString(full, SqliteOpenMode.ReadOnly, pooling: true), connection, fileLock);
         }
         catch (Exception ex) when (ex is SqliteException or LedgerException)
         {
@@ -50,10 +50,10 @@ internal static class LedgerOpener
             throw LedgerException.Create(full, "no ledger here", "run `batchgen run` first, or pass the ledger path (default <output dir>/ledger.db)");
         }
 
-        var connectionString = ConnectionString(full, SqliteOpenMode.ReadOnly);
+        var connectionString = ConnectionString(full, SqliteOpenMode.ReadOnly, pooling: true);
         try
         {
-            using var connection = new SqliteConnection(connectionString);
+            using var connection = new SqliteConnection(ConnectionString(full, SqliteOpenMode.ReadOnly, pooling: false));
             connection.Open();
             ApplyReaderPragmas(connection);
             if (LedgerSchema.Inspect(connection, full) == LedgerSchema.Kind.Empty)
@@ -72,12 +72,13 @@ internal static class LedgerOpener
     public static void ApplyReaderPragmas(SqliteConnection connection) =>
         Pragma(connection, $"PRAGMA busy_timeout = {BusyTimeoutMs}; PRAGMA query_only = 1;");
 
-    private static string ConnectionString(string path, SqliteOpenMode mode) => new SqliteConnectionStringBuilder
+    /// <summary>The writer's connection is not pooled (closing it closes the file); readers are, and the pool is cleared on dispose.</summary>
+    private static string ConnectionString(string path, SqliteOpenMode mode, bool pooling) => new SqliteConnectionStringBuilder
     {
         DataSource = path,
         Mode = mode,
         Cache = SqliteCacheMode.Private,
-        Pooling = false,
+        Pooling = pooling,
     }.ToString();
 
     private static string FullPath(string path)

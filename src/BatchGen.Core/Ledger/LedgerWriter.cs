@@ -23,6 +23,7 @@ internal sealed class LedgerWriter : IAsyncDisposable
         new BoundedChannelOptions(QueueCapacity) { SingleReader = true, FullMode = BoundedChannelFullMode.Wait });
 
     private readonly Task _loop;
+    private long _commits;
 
     public LedgerWriter(SqliteConnection connection, string path, TimeProvider timeProvider)
     {
@@ -32,6 +33,9 @@ internal sealed class LedgerWriter : IAsyncDisposable
         _commands = new LedgerAppendCommands(connection);
         _loop = Task.Run(RunAsync);
     }
+
+    /// <summary>Transactions committed by the append loop (for tests and diagnostics).</summary>
+    internal long Commits => Interlocked.Read(ref _commits);
 
     /// <summary>
     /// Queues the event and waits for its commit. Cancellation is honoured until the batch holding the event starts:
@@ -121,8 +125,9 @@ internal sealed class LedgerWriter : IAsyncDisposable
             Commit(batch);
             failure = null;
         }
-        catch (Exception ex) when (ex is SqliteException or InvalidOperationException or FormatException)
+        catch (Exception ex)
         {
+            // Whatever failed, the loop must live on and every caller must hear about it.
             failure = ex;
         }
 
@@ -157,6 +162,7 @@ internal sealed class LedgerWriter : IAsyncDisposable
         }
 
         transaction.Commit();
+        Interlocked.Increment(ref _commits);
     }
 
     private void Complete(List<PendingAppend> batch)

@@ -29,6 +29,9 @@ public sealed class SqliteLedger : IAsyncDisposable
         _writer = writerConnection is null ? null : new LedgerWriter(writerConnection, path, timeProvider);
     }
 
+    /// <summary>The single writer, null when read-only (for tests).</summary>
+    internal LedgerWriter? Writer => _writer;
+
     /// <summary>Full path of the ledger file.</summary>
     public string Path { get; }
 
@@ -176,6 +179,12 @@ public sealed class SqliteLedger : IAsyncDisposable
         if (_writer is not null)
         {
             await _writer.DisposeAsync().ConfigureAwait(false);
+        }
+
+        // Idle pooled readers first, so the writer's close is the last one and checkpoints the WAL.
+        using (var pooled = new SqliteConnection(_connectionString))
+        {
+            SqliteConnection.ClearPool(pooled);
         }
 
         if (_writerConnection is not null)

@@ -109,6 +109,14 @@ internal static class ContactSheetAssets
             visibleVideos().forEach(function (v) { v.pause(); });
           });
           selects.forEach(function (s) { s.addEventListener('change', applyFilters); });
+          // Preset filters from the address: contact-sheet.html#provider=segmind&style=clay
+          var preset = new URLSearchParams(window.location.hash.replace(/^#/, ''));
+          selects.forEach(function (s) {
+            var wanted = preset.get(s.getAttribute('data-axis'));
+            if (wanted !== null && Array.prototype.some.call(s.options, function (o) { return o.value === wanted; })) {
+              s.value = wanted;
+            }
+          });
           applyFilters();
           document.body.setAttribute('data-ready', '1');
         })();

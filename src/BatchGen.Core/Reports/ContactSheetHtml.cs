@@ -68,7 +68,11 @@ internal static class ContactSheetHtml
     {
         var rowValues = layout.RowAxis is { } r ? model.ValuesOf(r) : [string.Empty];
         var columnValues = layout.ColumnAxis is { } c ? model.ValuesOf(c) : [string.Empty];
-        var index = model.Jobs.Select((job, i) => (job, i)).ToList();
+        var cells = model.Jobs
+            .Select((job, i) => (job, i))
+            .ToLookup(x => (
+                layout.RowAxis is null ? string.Empty : JobAxes.ValueOf(x.job, layout.RowAxis),
+                layout.ColumnAxis is null ? string.Empty : JobAxes.ValueOf(x.job, layout.ColumnAxis)));
         html.Append("<div class=\"scroll\">\n<table class=\"sheet\">\n<thead><tr><th>")
             .Append(HtmlText.Encode(layout.RowAxis ?? string.Empty)).Append(layout.RowAxis is not null && layout.ColumnAxis is not null ? " \\ " : string.Empty)
             .Append(HtmlText.Encode(layout.ColumnAxis ?? string.Empty)).Append("</th>");
@@ -84,9 +88,7 @@ internal static class ContactSheetHtml
             foreach (var column in columnValues)
             {
                 html.Append("<td class=\"cell\">");
-                foreach (var (job, i) in index.Where(x =>
-                    (layout.RowAxis is null || JobAxes.ValueOf(x.job, layout.RowAxis) == row)
-                    && (layout.ColumnAxis is null || JobAxes.ValueOf(x.job, layout.ColumnAxis) == column)))
+                foreach (var (job, i) in cells[(row, column)])
                 {
                     Card(html, model, layout, job, i, reportDirectory);
                 }

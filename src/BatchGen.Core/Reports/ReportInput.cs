@@ -21,6 +21,38 @@ public sealed record ReportInput(string BatchName, IReadOnlyList<string> Axes, I
 
     /// <summary>Providers configured with <c>ChargeFailedJobs</c>: their failed jobs count as spent at their estimate.</summary>
     public IReadOnlySet<string> ChargeFailedProviders { get; init; } = new HashSet<string>(StringComparer.Ordinal);
+
+    /// <summary>
+    /// The input for a batch read back from its ledger. Axes default to the axis names the jobs carry (first seen
+    /// over jobs sorted by id, which is the manifest's declared order). The report time is the ledger's last update,
+    /// so rebuilding from the same rows gives the same bytes.
+    /// </summary>
+    public static ReportInput FromLedger(
+        string batchName,
+        IReadOnlyList<LedgerJob> jobs,
+        string outputRoot,
+        IReadOnlyList<string>? axes = null,
+        IReadOnlySet<string>? chargeFailedProviders = null)
+    {
+        ArgumentNullException.ThrowIfNull(jobs);
+        var sorted = jobs.OrderBy(j => j.Id, StringComparer.Ordinal).ToList();
+        var generatedAt = sorted.Count == 0 ? DateTimeOffset.UnixEpoch : sorted.Max(j => j.UpdatedAt);
+        return new ReportInput(batchName, axes ?? ResultColumns.InferAxes(sorted), jobs, generatedAt)
+        {
+            OutputRoot = outputRoot,
+            ChargeFailedProviders = chargeFailedProviders ?? new HashSet<string>(StringComparer.Ordinal),
+        };
+    }
+
+    /// <summary>The batch name shown for a manifest or ledger path: the manifest's file name, or the ledger's directory name.</summary>
+    public static string NameFor(string path, ReportTargetKind kind)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(path);
+        var full = Path.GetFullPath(path).TrimEnd(Path.DirectorySeparatorChar);
+        return kind == ReportTargetKind.Manifest || Directory.Exists(full)
+            ? Path.GetFileNameWithoutExtension(full)
+            : Path.GetFileName(Path.GetDirectoryName(full)) ?? "batch";
+    }
 }
 
 /// <summary>The two axes of the contact sheet grid. Null = a sensible default (see <see cref="ReportWriter"/>).</summary>

@@ -99,6 +99,24 @@ public sealed class ContactSheetBrowserTests : IAsyncLifetime, IDisposable
         Keep(Path.Combine(OutputDirectory, ReportWriter.ContactSheetFile));
     }
 
+    [Fact]
+    public async Task DumpDom_FilterPresetInAddress_HidesNonMatchingCells()
+    {
+        HeadlessChromium.EnsureInstalled();
+
+        var (exitCode, dom, stderr) = await HeadlessChromium.RunAsync(
+            Path.Combine(_temp.Path, "profile-filter"),
+            ["--dump-dom", SheetUrl + "#provider=segmind&style=clay"],
+            CancellationToken.None);
+
+        exitCode.ShouldBe(0, stderr);
+        dom.ShouldContain("data-ready=\"1\"");
+        dom.ShouldContain("1 of 9 jobs shown");
+        dom.ShouldContain("<figure class=\"card\" data-job=\"4\">");
+        dom.ShouldContain("<figure class=\"card\" data-job=\"0\" hidden=\"\">");
+        dom.ShouldContain("<tr data-row=\"anime\" hidden=\"\">");
+    }
+
     private static LedgerJob Job(string id, string provider, string style, JobState state, string prompt, int n)
     {
         var submitted = state == JobState.Pending ? (DateTimeOffset?)null : T0.AddSeconds(n);

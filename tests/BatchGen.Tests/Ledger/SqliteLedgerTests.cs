@@ -6,27 +6,9 @@ using Microsoft.Data.Sqlite;
 
 namespace BatchGen.Tests.Ledger;
 
-public sealed class SqliteLedgerTests : IDisposable
+/// <summary>Syncing, appending and reading a ledger.</summary>
+public sealed class SqliteLedgerTests : LedgerTestBase
 {
-    private static readonly DateTimeOffset Start = new(2026, 11, 21, 8, 0, 0, TimeSpan.Zero);
-    private readonly TempDirectory _temp = new();
-    private readonly ManualTime _time = new(Start);
-
-    private string LedgerPath => Path.Combine(_temp.Path, "out", "nested", "ledger.db");
-
-    public void Dispose() => _temp.Dispose();
-
-    [Fact]
-    public async Task OpenAsync_MissingDirectories_CreatesLedgerWithSchemaVersion()
-    {
-        await using var ledger = await CreateSut();
-
-        File.Exists(LedgerPath).ShouldBeTrue();
-        ledger.Path.ShouldBe(LedgerPath);
-        (await ledger.GetMetaAsync("format", default)).ShouldBe("batchgen-ledger");
-        (await ledger.GetMetaAsync("schema_version", default)).ShouldBe("1");
-    }
-
     [Fact]
     public async Task SyncJobsAsync_NewJobs_InsertsPendingWithOneEventEach()
     {
@@ -98,7 +80,7 @@ public sealed class SqliteLedgerTests : IDisposable
             Note = "download retry 2",
         };
 
-        _time.Advance(TimeSpan.FromSeconds(3));
+        Time.Advance(TimeSpan.FromSeconds(3));
         await ledger.AppendAsync(ledgerEvent, default);
 
         var events = await ToListAsync(ledger.ReadEventsAsync(spec.Id, default));
@@ -160,7 +142,7 @@ public sealed class SqliteLedgerTests : IDisposable
 
         async Task Step(JobState state, LedgerEvent e)
         {
-            _time.Advance(TimeSpan.FromSeconds(1));
+            Time.Advance(TimeSpan.FromSeconds(1));
             await ledger.AppendAsync(e with { State = state }, default);
         }
     }
@@ -183,7 +165,7 @@ public sealed class SqliteLedgerTests : IDisposable
             await Task.WhenAll(writers);
         }
 
-        await using var reopened = await SqliteLedger.OpenReadOnlyAsync(LedgerPath, _time, default);
+        await using var reopened = await SqliteLedger.OpenReadOnlyAsync(LedgerPath, Time, default);
         for (var j = 0; j < Jobs; j++)
         {
             var events = await ToListAsync(reopened.ReadEventsAsync(LedgerTestJobs.Create(j).Id, default));
@@ -192,6 +174,35 @@ public sealed class SqliteLedgerTests : IDisposable
         }
 
         (await ToListAsync(reopened.ReadEventsAsync(null, default))).Count.ShouldBe(Jobs * (EventsPerJob + 1));
+    }
+
+    [Fact]
+    public async Task AppendAsync_QueuedWhileWriterBusy_CommittedTogetherInOneTransaction()
+    {
+        await using var ledger = await CreateSut();
+        await ledger.SyncJobsAsync(LedgerTestJobs.Range(0, 50), default);
+        using var entered = new ManualResetEventSlim();
+        using var release = new ManualResetEventSlim();
+        var busy = Task.Run(() => ledger.Writer!.ExclusiveAsync(_ => { entered.Set(); return release.Wait(TimeSpan.FromSeconds(30)); }, default));
+        entered.Wait(TimeSpan.FromSeconds(30)).ShouldBeTrue();
+        var before = ledger.Writer!.Commits;
+        List<Task> appends;
+        try
+        {
+            appends = LedgerTestJobs.Range(0, 50).Select(j => ledger.AppendAsync(new LedgerEvent { JobId = j.Id, State = JobState.Submitting, Attempt = 1 }, default)).ToList();
+            await Task.Delay(100);
+            appends.Count(t => t.IsCompleted).ShouldBe(0);
+        }
+        finally
+        {
+            release.Set();
+        }
+
+        (await busy).ShouldBeTrue();
+        await Task.WhenAll(appends);
+
+        (ledger.Writer.Commits - before).ShouldBeLessThanOrEqualTo(2);
+        (await ledger.CountByStateAsync(null, default))[JobState.Submitting].ShouldBe(50);
     }
 
     [Fact]
@@ -231,7 +242,10 @@ public sealed class SqliteLedgerTests : IDisposable
             await ledger.AppendAsync(new LedgerEvent { JobId = LedgerTestJobs.Create(2).Id, State = JobState.Submitted, Attempt = 1, RemoteId = "r2" }, default);
             await ledger.SetMetaAsync("manifest", "/m.yaml", default);
             await ledger.SetMetaAsync("manifest", "/m2.yaml", default);
+            (await ledger.GetMetaAsync("manifest", default)).ShouldBe("/m2.yaml");
         }
+
+        File.Exists(LedgerPath + "-wal").ShouldBeFalse("a clean close checkpoints and removes the WAL");
 
         await using var reopened = await CreateSut();
         (await reopened.GetMetaAsync("manifest", default)).ShouldBe("/m2.yaml");
@@ -242,115 +256,6 @@ public sealed class SqliteLedgerTests : IDisposable
         counts[JobState.Submitted].ShouldBe(1);
         counts[JobState.Failed].ShouldBe(0);
         (await reopened.CountByStateAsync(ProviderNames.Pixwith, default)).Values.Sum().ShouldBe(0);
-    }
-
-    [Fact]
-    public async Task OpenAsync_WhileAnotherWriterHoldsIt_Refuses()
-    {
-        await using var first = await CreateSut();
-
-        var ex = await Should.ThrowAsync<LedgerException>(CreateSut());
-
-        ex.Message.ShouldStartWith($"{LedgerPath}: another batchgen process is using this ledger (");
-    }
-
-    [Fact]
-    public async Task OpenAsync_GarbageFile_RefusesWithOneLine()
-    {
-        Directory.CreateDirectory(Path.GetDirectoryName(LedgerPath)!);
-        await File.WriteAllBytesAsync(LedgerPath, Enumerable.Range(0, 8192).Select(i => (byte)(i * 7)).ToArray());
-
-        var ex = await Should.ThrowAsync<LedgerException>(CreateSut());
-
-        ex.Message.ShouldBe($"{LedgerPath}: is not a SQLite database (pass a ledger written by batchgen, or choose another --out directory)");
-    }
-
-    [Fact]
-    public async Task OpenAsync_OtherSqliteDatabase_RefusesAndLeavesItUntouched()
-    {
-        Directory.CreateDirectory(Path.GetDirectoryName(LedgerPath)!);
-        ExecuteRaw("CREATE TABLE customers (id INTEGER); PRAGMA journal_mode = DELETE;");
-        var before = await File.ReadAllBytesAsync(LedgerPath);
-
-        var ex = await Should.ThrowAsync<LedgerException>(CreateSut());
-
-        ex.Message.ShouldBe($"{LedgerPath}: is a SQLite database but not a BatchGen ledger (pass a ledger written by batchgen, or choose another --out directory)");
-        (await File.ReadAllBytesAsync(LedgerPath)).ShouldBe(before);
-    }
-
-    [Fact]
-    public async Task OpenAsync_NewerSchema_Refuses()
-    {
-        await (await CreateSut()).DisposeAsync();
-        ExecuteRaw("PRAGMA user_version = 99;");
-
-        var ex = await Should.ThrowAsync<LedgerException>(CreateSut());
-
-        ex.Message.ShouldBe($"{LedgerPath}: ledger schema version 99 is newer than this batchgen supports (1) (upgrade batchgen)");
-    }
-
-    [Fact]
-    public async Task OpenAsync_CorruptPages_Refuses()
-    {
-        await using (var ledger = await CreateSut())
-        {
-            await ledger.SyncJobsAsync(LedgerTestJobs.Range(0, 2000), default);
-        }
-
-        await using (var stream = new FileStream(LedgerPath, FileMode.Open, FileAccess.Write))
-        {
-            stream.Position = 4096 * 3;
-            await stream.WriteAsync(Enumerable.Repeat((byte)0x5A, 4096 * 4).ToArray());
-        }
-
-        var ex = await Should.ThrowAsync<LedgerException>(CreateSut());
-
-        ex.Message.ShouldStartWith($"{LedgerPath}: ledger is corrupt");
-        ex.Message.ShouldNotContain("\n");
-    }
-
-    [Fact]
-    public async Task OpenAsync_ParentIsAFile_RefusesWithOneLine()
-    {
-        var blocker = _temp.Write("blocker", "x");
-        var path = Path.Combine(blocker, "ledger.db");
-
-        var ex = await Should.ThrowAsync<LedgerException>(SqliteLedger.OpenAsync(path, _time, default));
-
-        ex.Message.ShouldStartWith($"{path}: cannot create the directory {blocker} (");
-    }
-
-    [Fact]
-    public async Task OpenReadOnlyAsync_MissingFile_Refuses()
-    {
-        var ex = await Should.ThrowAsync<LedgerException>(SqliteLedger.OpenReadOnlyAsync(LedgerPath, _time, default));
-
-        ex.Message.ShouldStartWith($"{LedgerPath}: no ledger here (");
-        File.Exists(LedgerPath).ShouldBeFalse();
-    }
-
-    [Fact]
-    public async Task OpenReadOnlyAsync_WhileWriterOpen_ReadsCommittedDataAndRefusesWrites()
-    {
-        await using var writer = await CreateSut();
-        await writer.SyncJobsAsync(LedgerTestJobs.Range(0, 2), default);
-
-        await using var reader = await SqliteLedger.OpenReadOnlyAsync(LedgerPath, _time, default);
-
-        (await reader.CountByStateAsync(null, default))[JobState.Pending].ShouldBe(2);
-        var ex = await Should.ThrowAsync<LedgerException>(reader.SetMetaAsync("k", "v", default));
-        ex.Message.ShouldBe($"{LedgerPath}: ledger is open read-only (open it with OpenAsync to write)");
-    }
-
-    [Fact]
-    public async Task OpenReadOnlyAsync_GarbageFile_RefusesWithOneLine()
-    {
-        Directory.CreateDirectory(Path.GetDirectoryName(LedgerPath)!);
-        await File.WriteAllTextAsync(LedgerPath, "name,prompt\nfoo,bar\n");
-
-        var ex = await Should.ThrowAsync<LedgerException>(SqliteLedger.OpenReadOnlyAsync(LedgerPath, _time, default));
-
-        ex.Message.ShouldBe($"{LedgerPath}: is not a SQLite database (pass a ledger written by batchgen, or choose another --out directory)");
     }
 
     [Fact]
@@ -377,47 +282,5 @@ public sealed class SqliteLedgerTests : IDisposable
         job.ActualCostUsd.ShouldBe(1.0m);
         job.EstimatedCostUsd.ShouldBe(decimal.MaxValue);
         QueryRaw("SELECT typeof(actual_cost_usd) || ':' || actual_cost_usd FROM jobs;").ShouldBe("text:1.0");
-    }
-
-    [Fact]
-    public async Task Events_UpdateOrDelete_RefusedByTrigger()
-    {
-        await using (var ledger = await CreateSut())
-        {
-            await ledger.SyncJobsAsync([LedgerTestJobs.Create(1)], default);
-        }
-
-        Should.Throw<SqliteException>(() => ExecuteRaw("DELETE FROM events;")).Message.ShouldContain("append-only");
-    }
-
-    private Task<SqliteLedger> CreateSut() => SqliteLedger.OpenAsync(LedgerPath, _time, default);
-
-    private void ExecuteRaw(string sql)
-    {
-        using var connection = new SqliteConnection($"Data Source={LedgerPath};Pooling=False");
-        connection.Open();
-        using var command = connection.CreateCommand();
-        command.CommandText = sql;
-        command.ExecuteNonQuery();
-    }
-
-    private string? QueryRaw(string sql)
-    {
-        using var connection = new SqliteConnection($"Data Source={LedgerPath};Pooling=False;Mode=ReadOnly");
-        connection.Open();
-        using var command = connection.CreateCommand();
-        command.CommandText = sql;
-        return command.ExecuteScalar() as string;
-    }
-
-    private static async Task<List<T>> ToListAsync<T>(IAsyncEnumerable<T> source)
-    {
-        var list = new List<T>();
-        await foreach (var item in source)
-        {
-            list.Add(item);
-        }
-
-        return list;
     }
 }

@@ -104,6 +104,18 @@ public sealed partial class ContactSheetHtmlTests
         ContactSheetLayout.Resolve(model, new ContactSheetOptions("provider", null)).Layout.ShouldBe(new ContactSheetLayout("provider", "style"));
     }
 
+    [Fact]
+    public void Resolve_OneProviderNoStyleAxis_UsesAxesWithMostValues()
+    {
+        var jobs = ReportFixtures.Jobs().Select(j => j with
+        {
+            Spec = j.Spec with { Provider = "segmind", Axes = [new("mood", j.Id[^1..]), new("seed", "1"), new("take", j.Id[^1..] == "1" ? "a" : "b")] },
+        }).ToList();
+        var model = ReportModel.Build(new ReportInput("x", ["mood", "seed", "take"], jobs, ReportFixtures.T0));
+
+        ContactSheetLayout.Resolve(model, ContactSheetOptions.Default).Layout.ShouldBe(new ContactSheetLayout("take", "mood"));
+    }
+
     [GeneratedRegex("<script[ >]")]
     private static partial Regex ScriptTag();
 
