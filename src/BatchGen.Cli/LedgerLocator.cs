@@ -1,3 +1,4 @@
+using BatchGen.Core.Ledger;
 using BatchGen.Core.Manifests;
 
 namespace BatchGen.Cli;
@@ -41,6 +42,22 @@ internal static class LedgerLocator
         return File.Exists(ledger)
             ? (ledger, output, null)
             : (null, null, $"{ledger}: no ledger yet (run 'batchgen run {argument}' first)");
+    }
+
+    /// <summary>Reads every job of a ledger (read-only, beside a live run if there is one).</summary>
+    public static async Task<IReadOnlyList<LedgerJob>> ReadAllJobsAsync(string ledgerPath, CancellationToken cancellationToken)
+    {
+        var ledger = await SqliteLedger.OpenReadOnlyAsync(ledgerPath, TimeProvider.System, cancellationToken).ConfigureAwait(false);
+        await using (ledger.ConfigureAwait(false))
+        {
+            var jobs = new List<LedgerJob>();
+            await foreach (var job in ledger.ReadJobsAsync(cancellationToken).ConfigureAwait(false))
+            {
+                jobs.Add(job);
+            }
+
+            return jobs;
+        }
     }
 
     private static bool IsSqlite(string path)

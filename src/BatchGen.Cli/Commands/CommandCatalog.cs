@@ -12,6 +12,8 @@ internal static class CommandCatalog
         yield return RunCommand.Create();
         yield return RetryCommand.Create();
         yield return StatusCommand.Create();
+        yield return ReportCommand.Create();
+        yield return ExportCommand.Create();
         yield return SimCommand.Create();
     }
 }

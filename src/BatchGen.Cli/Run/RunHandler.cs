@@ -195,7 +195,7 @@ internal sealed class RunHandler
         Timeout = Timeout.InfiniteTimeSpan,
     };
 
-    private async Task WriteReportsAsync(SqliteLedger ledger, Manifest manifest, string outputDirectory)
+    private static async Task WriteReportsAsync(SqliteLedger ledger, Manifest manifest, string outputDirectory)
     {
         var jobs = new List<LedgerJob>();
         await foreach (var job in ledger.ReadJobsAsync(CancellationToken.None).ConfigureAwait(false))
@@ -203,8 +203,9 @@ internal sealed class RunHandler
             jobs.Add(job);
         }
 
-        var input = new ReportInput(manifest.Name, manifest.Axes, jobs, _time.GetUtcNow());
-        await ReportWriter.WriteAllAsync(input, outputDirectory, new ContactSheetOptions(null, null), CancellationToken.None).ConfigureAwait(false);
+        var chargeFailed = manifest.Providers.Values.Where(p => p.ChargeFailedJobs).Select(p => p.Name).ToHashSet(StringComparer.Ordinal);
+        var input = ReportInput.FromLedger(manifest.Name, jobs, outputDirectory, manifest.Axes, chargeFailed);
+        await ReportWriter.WriteAllAsync(input, outputDirectory, ContactSheetOptions.Default, CancellationToken.None).ConfigureAwait(false);
     }
 
     private async Task PrintSummaryAsync(RunSummary summary, string outputDirectory)

@@ -1,6 +1,7 @@
 using BatchGen.Core.Costs;
 using BatchGen.Core.Ledger;
 using BatchGen.Core.Providers;
+using BatchGen.Core.Reports;
 using Microsoft.Extensions.Logging;
 
 namespace BatchGen.Core.Pipeline;
@@ -123,26 +124,18 @@ public sealed class RunEngine
     /// <summary>A budget gate that counts what the ledger already spent (or may have: in-flight and ambiguous jobs).</summary>
     private static async Task<BudgetGate> CreateBudgetAsync(RunRequest request, CancellationToken cancellationToken)
     {
+        var chargeFailed = request.Providers.Values.Where(p => p.ChargeFailedJobs).Select(p => p.Name).ToHashSet(StringComparer.Ordinal);
         var spent = 0m;
         var byProvider = new Dictionary<string, decimal>(StringComparer.Ordinal);
         await foreach (var job in request.Ledger.ReadJobsAsync(cancellationToken).ConfigureAwait(false))
         {
-            var charged = job.State switch
+            // The reports' definition of spent; in-flight and ambiguous jobs count at their estimate (they may be charged).
+            var amount = CostRules.IsInFlight(job) && job.ActualCostUsd is null ? CostRules.Estimate(job) : CostRules.Spent(job, chargeFailed);
+            if (amount != 0m)
             {
-                JobState.Submitting or JobState.Submitted or JobState.Running or JobState.Generated or JobState.Succeeded => true,
-                JobState.Failed => job.RemoteId is not null
-                    && (job.ErrorCode is "deadline" or "verify_failed" or "expired" or "truncated" or "download_failed" or "io_error"
-                        || (request.Providers.TryGetValue(job.Provider, out var s) && s.ChargeFailedJobs)),
-                _ => false,
-            };
-            if (!charged)
-            {
-                continue;
+                spent += amount;
+                byProvider[job.Provider] = byProvider.GetValueOrDefault(job.Provider) + amount;
             }
-
-            var amount = job.ActualCostUsd ?? job.EstimatedCostUsd ?? 0m;
-            spent += amount;
-            byProvider[job.Provider] = byProvider.GetValueOrDefault(job.Provider) + amount;
         }
 
         var caps = request.Providers.Values

@@ -1,9 +1,5 @@
-// PENDING: kept out of the build until SqliteLedger (feat/ledger) and ManifestLoader (feat/manifest) are merged.
-// To wire: rename to ReportCommand.cs, add `yield return ReportCommand.Create();` to CommandCatalog.Create(),
-// and check the three marked lines against the merged APIs (ledger exception type, manifest load result shape).
 using System.CommandLine;
 using BatchGen.Core.Ledger;
-using BatchGen.Core.Manifests;
 using BatchGen.Core.Reports;
 
 namespace BatchGen.Cli.Commands;
@@ -31,43 +27,24 @@ internal static class ReportCommand
 
     private static async Task<int> RunAsync(string targetPath, string? outDirectory, ContactSheetOptions sheet, CancellationToken cancellationToken)
     {
-        var (kind, error) = await ReportTarget.ClassifyAsync(targetPath, cancellationToken);
-        if (kind is null)
+        var (ledgerPath, outputRoot, error) = LedgerLocator.Resolve(targetPath, null);
+        if (error is not null)
         {
-            return await FailAsync(error!, ExitCodes.InvalidInput);
-        }
-
-        string ledgerPath;
-        string outputRoot;
-        if (kind == ReportTargetKind.Manifest)
-        {
-            // CHECK: ManifestLoader.Load's result shape once feat/manifest is merged (errors as values, one line each).
-            var manifest = ManifestLoader.Load(targetPath, new ManifestLoadOptions());
-            outputRoot = manifest.OutputDirectory;
-            ledgerPath = ReportTarget.LedgerPathIn(outputRoot);
-            if (!File.Exists(ledgerPath))
-            {
-                return await FailAsync($"{targetPath}: no ledger at {ledgerPath}; run the batch first (batchgen run {targetPath})", ExitCodes.InvalidInput);
-            }
-        }
-        else
-        {
-            ledgerPath = ReportTarget.LedgerPath(targetPath);
-            outputRoot = Path.GetDirectoryName(Path.GetFullPath(ledgerPath))!;
+            return await FailAsync(error, ExitCodes.InvalidInput);
         }
 
         IReadOnlyList<LedgerJob> jobs;
         try
         {
-            await using var ledger = await SqliteLedger.OpenReadOnlyAsync(ledgerPath, TimeProvider.System, cancellationToken);
-            jobs = await ledger.ReadJobsAsync(cancellationToken);
+            jobs = await LedgerLocator.ReadAllJobsAsync(ledgerPath!, cancellationToken);
         }
-        catch (LedgerException ex) // CHECK: the ledger's exception type for "not a BatchGen ledger" / unreadable.
+        catch (LedgerException ex)
         {
-            return await FailAsync($"{ledgerPath}: {ex.Message}", ExitCodes.InvalidInput);
+            return await FailAsync(ex.Message, ExitCodes.InvalidInput);
         }
 
-        var request = new ReportRequest(ReportInput.NameFor(targetPath, kind.Value), outputRoot, outDirectory, sheet);
+        var kind = File.Exists(ledgerPath) && Path.GetFullPath(targetPath) == ledgerPath ? ReportTargetKind.Ledger : ReportTargetKind.Manifest;
+        var request = new ReportRequest(ReportInput.NameFor(targetPath, kind), outputRoot!, outDirectory, sheet);
         ReportOutcome outcome;
         try
         {

@@ -1,9 +1,5 @@
-// PENDING: kept out of the build until SqliteLedger (feat/ledger) and ManifestLoader (feat/manifest) are merged.
-// To wire: rename to ExportCommand.cs, add `yield return ExportCommand.Create();` to CommandCatalog.Create(),
-// and check the marked lines against the merged APIs.
 using System.CommandLine;
 using BatchGen.Core.Ledger;
-using BatchGen.Core.Manifests;
 using BatchGen.Core.Reports;
 
 namespace BatchGen.Cli.Commands;
@@ -25,30 +21,20 @@ internal static class ExportCommand
 
     private static async Task<int> RunAsync(string targetPath, string format, string? outputFile, CancellationToken cancellationToken)
     {
-        var (kind, error) = await ReportTarget.ClassifyAsync(targetPath, cancellationToken);
-        if (kind is null)
+        var (ledgerPath, _, error) = LedgerLocator.Resolve(targetPath, null);
+        if (error is not null)
         {
-            return await FailAsync(error!, ExitCodes.InvalidInput);
-        }
-
-        var ledgerPath = kind == ReportTargetKind.Manifest
-            // CHECK: ManifestLoader.Load's result shape once feat/manifest is merged.
-            ? ReportTarget.LedgerPathIn(ManifestLoader.Load(targetPath, new ManifestLoadOptions()).OutputDirectory)
-            : ReportTarget.LedgerPath(targetPath);
-        if (!File.Exists(ledgerPath))
-        {
-            return await FailAsync($"{targetPath}: no ledger at {ledgerPath}; run the batch first", ExitCodes.InvalidInput);
+            return await FailAsync(error, ExitCodes.InvalidInput);
         }
 
         IReadOnlyList<LedgerJob> jobs;
         try
         {
-            await using var ledger = await SqliteLedger.OpenReadOnlyAsync(ledgerPath, TimeProvider.System, cancellationToken);
-            jobs = await ledger.ReadJobsAsync(cancellationToken);
+            jobs = await LedgerLocator.ReadAllJobsAsync(ledgerPath!, cancellationToken);
         }
-        catch (LedgerException ex) // CHECK: the ledger's exception type.
+        catch (LedgerException ex)
         {
-            return await FailAsync($"{ledgerPath}: {ex.Message}", ExitCodes.InvalidInput);
+            return await FailAsync(ex.Message, ExitCodes.InvalidInput);
         }
 
         try
