@@ -281,6 +281,16 @@ public abstract class ProviderAdapterContractTests
     }
 
     [Fact]
+    public async Task SubmitAsync_CallerCancelledAndConnectionBroke_ThrowsOperationCanceled()
+    {
+        using var cts = new CancellationTokenSource();
+        await cts.CancelAsync();
+        Handler.Throw = new HttpRequestException("Connection reset");
+
+        await Should.ThrowAsync<OperationCanceledException>(() => CreateSut().SubmitAsync(TestJobs.Job(ProviderName), cts.Token));
+    }
+
+    [Fact]
     public async Task PollAsync_CallerCancels_ThrowsOperationCanceled()
     {
         Handler.Hang = true;

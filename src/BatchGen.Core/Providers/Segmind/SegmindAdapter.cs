@@ -151,7 +151,11 @@ internal sealed partial class SegmindAdapter : IProviderAdapter
                 State = RemoteState.Failed,
                 HttpStatus = reply.Status,
                 RawStatus = reply.Status.Value.ToString(CultureInfo.InvariantCulture),
-                Error = transport.Errors.Create(ErrorClass.Permanent, ErrorCodes.Expired, $"task {remoteId}", "not found; Segmind keeps results for one hour after submission") with
+                Error = transport.Errors.Create(
+                    ErrorClass.Permanent,
+                    ErrorCodes.Expired,
+                    $"task {remoteId}",
+                    $"HTTP {reply.Status.Value.ToString(CultureInfo.InvariantCulture)}: {(reply.Reply is { } r ? ErrorBodies.Message(r.Body) : null) ?? "not found"}; results are kept one hour after submission") with
                 {
                     HttpStatus = reply.Status,
                 },
