@@ -113,6 +113,26 @@ public abstract class ProviderAdapterContractTests
         outcome.HttpStatus.ShouldBe(200);
     }
 
+    /// <summary>A submit reply whose task is already failed, for providers whose submit reply carries a status.</summary>
+    protected virtual StubResponse? SubmitAlreadyFailed(string remoteId) => null;
+
+    [Fact]
+    public async Task SubmitAsync_ReplySaysFailed_KeepsIdWithPermanentError()
+    {
+        if (SubmitAlreadyFailed(RemoteId) is not { } reply)
+        {
+            return;
+        }
+
+        Handler.Reply(reply);
+
+        var outcome = await CreateSut().SubmitAsync(TestJobs.Job(ProviderName), CancellationToken.None);
+
+        outcome.State.ShouldBe(RemoteState.Failed);
+        outcome.RemoteId.ShouldBe(RemoteId);
+        outcome.Error.ShouldNotBeNull().Class.ShouldBe(ErrorClass.Permanent);
+    }
+
     [Fact]
     public async Task SubmitAsync_ExtraField_IsSentInTheBody()
     {

@@ -61,11 +61,13 @@ internal sealed class MagnificAdapter : IProviderAdapter, ITaskLister
             };
         }
 
+        var state = MagnificStatus.Map(reply.Root.Text("data", "status"));
         return new SubmitOutcome
         {
             RemoteId = taskId,
-            State = MagnificStatus.Map(reply.Root.Text("data", "status")),
+            State = state,
             HttpStatus = reply.Status,
+            Error = state == RemoteState.Failed ? transport.Errors.TaskFailed(taskId, null, reply.Status) : null,
         };
     }
 

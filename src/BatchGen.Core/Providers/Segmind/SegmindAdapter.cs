@@ -129,12 +129,14 @@ internal sealed partial class SegmindAdapter : IProviderAdapter
             };
         }
 
+        var state = SegmindStatus.Map(reply.Root.Text("status") ?? "QUEUED");
         return new SubmitOutcome
         {
             RemoteId = id,
-            State = SegmindStatus.Map(reply.Root.Text("status") ?? "QUEUED"),
+            State = state,
             HttpStatus = reply.Status,
             RemainingCredits = credits,
+            Error = state == RemoteState.Failed ? transport.Errors.TaskFailed(id, reply.Root.Text("error"), reply.Status) : null,
         };
     }
 
