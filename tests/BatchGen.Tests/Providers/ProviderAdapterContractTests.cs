@@ -323,6 +323,33 @@ public abstract class ProviderAdapterContractTests
     }
 
     [Fact]
+    public async Task PollAsync_ArbitraryJsonReply_NeverThrowsAndAlwaysSaysSomething()
+    {
+        // Odd values dropped into the documented field names, so the parsers meet wrong types and shapes.
+        string[] fields = ["status", "data", "code", "outcome", "output", "video", "generated", "result_urls", "error", "message", "task_id", "meta"];
+        string[] values = ["null", "1", "2", "-1", "1e400", "true", "\"\"", "\"COMPLETED\"", "\"success\"", "\"not a url\"", "\"https://cdn.test/v.mp4\"",
+            "[]", "[null]", "[1,2]", "{}", "{\"url\":5}", "{\"media_urls\":[{\"url\":null}]}", "[[[[[\"https://cdn.test/v.mp4\"]]]]]"];
+        var random = new Random(20261121);
+        for (var i = 0; i < 150; i++)
+        {
+            var field = fields[random.Next(fields.Length)];
+            var value = values[random.Next(values.Length)];
+            var body = random.Next(2) == 0 ? $"{{\"{field}\":{value}}}" : $"{{\"code\":1,\"status\":\"success\",\"data\":{{\"{field}\":{value}}}}}";
+            using var handler = new StubHandler().Reply(StubResponse.Json(body));
+            using var http = new HttpClient(handler);
+            var sut = ProviderAdapterFactory.Create(Settings(), http, TestJobs.ApiKey, new FixedClock());
+
+            var outcome = await sut.PollAsync(RemoteId, CancellationToken.None);
+
+            (outcome.State is not null || outcome.Error is not null).ShouldBeTrue(body);
+            if (outcome.State == RemoteState.Succeeded)
+            {
+                outcome.ResultUrls.ShouldNotBeEmpty(body);
+            }
+        }
+    }
+
+    [Fact]
     public void Name_IsTheProviderName()
     {
         CreateSut().Name.ShouldBe(ProviderName);
