@@ -71,7 +71,7 @@ public sealed record SubmitOutcome
 {
     /// <summary>
     /// The provider's task id; null for a synchronous call, and null when <see cref="Error"/> is set unless the
-    /// provider accepted the task and reported it failed in the same reply (GMI Cloud; then State is Failed).
+    /// provider accepted the task and reported it failed in the same reply (then State is Failed and the error permanent).
     /// </summary>
     public string? RemoteId { get; init; }
 

@@ -19,6 +19,9 @@ public sealed class AimlApiAdapterTests : ProviderAdapterContractTests
     protected override StubResponse SubmitAccepted(string remoteId) =>
         StubResponse.Json($$"""{"id":"{{remoteId}}","status":"queued","video":null,"error":null,"meta":null}""");
 
+    protected override StubResponse? SubmitAlreadyFailed(string remoteId) =>
+        StubResponse.Json($$$"""{"id":"{{{remoteId}}}","status":"error","video":null,"error":{"name":"GenerationError","message":"failed"}}""");
+
     protected override (string? Prompt, string? ImageUrl, string? Resolution) ReadSubmitted(JsonElement body) =>
         (body.GetProperty("prompt").GetString(), body.GetProperty("image_url").GetString(), body.GetProperty("resolution").GetString());
 

@@ -19,6 +19,9 @@ public sealed class GmiCloudAdapterTests : ProviderAdapterContractTests
     protected override StubResponse SubmitAccepted(string remoteId) =>
         StubResponse.Json($$"""{"request_id":"{{remoteId}}","status":"queued","model":"pixverse-v5.5-i2v"}""");
 
+    protected override StubResponse? SubmitAlreadyFailed(string remoteId) =>
+        StubResponse.Json($$"""{"request_id":"{{remoteId}}","status":"failed","error":"bad image"}""");
+
     protected override (string? Prompt, string? ImageUrl, string? Resolution) ReadSubmitted(JsonElement body)
     {
         var payload = body.GetProperty("payload");

@@ -16,6 +16,9 @@ public sealed class MagnificAdapterTests : ProviderAdapterContractTests
     protected override StubResponse SubmitAccepted(string remoteId) =>
         StubResponse.Json($$$"""{"data":{"generated":[],"task_id":"{{{remoteId}}}","status":"IN_PROGRESS"}}""");
 
+    protected override StubResponse? SubmitAlreadyFailed(string remoteId) =>
+        StubResponse.Json($$$"""{"data":{"generated":[],"task_id":"{{{remoteId}}}","status":"FAILED"}}""");
+
     protected override (string? Prompt, string? ImageUrl, string? Resolution) ReadSubmitted(JsonElement body) =>
         (body.GetProperty("prompt").GetString(), body.GetProperty("image_url").GetString(), body.GetProperty("resolution").GetString());
 

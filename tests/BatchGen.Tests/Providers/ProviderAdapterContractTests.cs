@@ -113,6 +113,26 @@ public abstract class ProviderAdapterContractTests
         outcome.HttpStatus.ShouldBe(200);
     }
 
+    /// <summary>A submit reply whose task is already failed, for providers whose submit reply carries a status.</summary>
+    protected virtual StubResponse? SubmitAlreadyFailed(string remoteId) => null;
+
+    [Fact]
+    public async Task SubmitAsync_ReplySaysFailed_KeepsIdWithPermanentError()
+    {
+        if (SubmitAlreadyFailed(RemoteId) is not { } reply)
+        {
+            return;
+        }
+
+        Handler.Reply(reply);
+
+        var outcome = await CreateSut().SubmitAsync(TestJobs.Job(ProviderName), CancellationToken.None);
+
+        outcome.State.ShouldBe(RemoteState.Failed);
+        outcome.RemoteId.ShouldBe(RemoteId);
+        outcome.Error.ShouldNotBeNull().Class.ShouldBe(ErrorClass.Permanent);
+    }
+
     [Fact]
     public async Task SubmitAsync_ExtraField_IsSentInTheBody()
     {
@@ -281,6 +301,16 @@ public abstract class ProviderAdapterContractTests
     }
 
     [Fact]
+    public async Task SubmitAsync_CallerCancelledAndConnectionBroke_ThrowsOperationCanceled()
+    {
+        using var cts = new CancellationTokenSource();
+        await cts.CancelAsync();
+        Handler.Throw = new HttpRequestException("Connection reset");
+
+        await Should.ThrowAsync<OperationCanceledException>(() => CreateSut().SubmitAsync(TestJobs.Job(ProviderName), cts.Token));
+    }
+
+    [Fact]
     public async Task PollAsync_CallerCancels_ThrowsOperationCanceled()
     {
         Handler.Hang = true;
@@ -290,6 +320,33 @@ public abstract class ProviderAdapterContractTests
         await cts.CancelAsync();
 
         await Should.ThrowAsync<OperationCanceledException>(poll);
+    }
+
+    [Fact]
+    public async Task PollAsync_ArbitraryJsonReply_NeverThrowsAndAlwaysSaysSomething()
+    {
+        // Odd values dropped into the documented field names, so the parsers meet wrong types and shapes.
+        string[] fields = ["status", "data", "code", "outcome", "output", "video", "generated", "result_urls", "error", "message", "task_id", "meta"];
+        string[] values = ["null", "1", "2", "-1", "1e400", "true", "\"\"", "\"COMPLETED\"", "\"success\"", "\"not a url\"", "\"https://cdn.test/v.mp4\"",
+            "[]", "[null]", "[1,2]", "{}", "{\"url\":5}", "{\"media_urls\":[{\"url\":null}]}", "[[[[[\"https://cdn.test/v.mp4\"]]]]]"];
+        var random = new Random(20261121);
+        for (var i = 0; i < 150; i++)
+        {
+            var field = fields[random.Next(fields.Length)];
+            var value = values[random.Next(values.Length)];
+            var body = random.Next(2) == 0 ? $"{{\"{field}\":{value}}}" : $"{{\"code\":1,\"status\":\"success\",\"data\":{{\"{field}\":{value}}}}}";
+            using var handler = new StubHandler().Reply(StubResponse.Json(body));
+            using var http = new HttpClient(handler);
+            var sut = ProviderAdapterFactory.Create(Settings(), http, TestJobs.ApiKey, new FixedClock());
+
+            var outcome = await sut.PollAsync(RemoteId, CancellationToken.None);
+
+            (outcome.State is not null || outcome.Error is not null).ShouldBeTrue(body);
+            if (outcome.State == RemoteState.Succeeded)
+            {
+                outcome.ResultUrls.ShouldNotBeEmpty(body);
+            }
+        }
     }
 
     [Fact]

@@ -23,6 +23,9 @@ public sealed class SegmindAdapterTests : ProviderAdapterContractTests
         HttpStatusCode.OK,
         ("x-remaining-credits", "12.5"));
 
+    protected override StubResponse? SubmitAlreadyFailed(string remoteId) =>
+        StubResponse.Json($$"""{"request_id":"{{remoteId}}","status":"FAILED","error":"inference failed"}""");
+
     protected override (string? Prompt, string? ImageUrl, string? Resolution) ReadSubmitted(JsonElement body) =>
         (body.GetProperty("prompt").GetString(), body.GetProperty("image_url").GetString(), body.GetProperty("quality").GetString());
 

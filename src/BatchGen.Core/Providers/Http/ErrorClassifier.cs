@@ -119,7 +119,7 @@ internal sealed class ErrorClassifier
             $" (retry after {Math.Ceiling(delay.TotalSeconds).ToString(CultureInfo.InvariantCulture)} s)",
         ErrorCodes.RateLimited => " (slow down and retry)",
         ErrorCodes.Validation => " (fix the job parameters)",
-        ErrorCodes.Expired => " (the provider no longer keeps this task)",
+        ErrorCodes.Expired => " (expired: the provider no longer keeps this task)",
         _ => string.Empty,
     };
 

@@ -44,17 +44,15 @@ internal sealed class ProviderTransport(HttpClient http, Action<HttpRequestHeade
                 var body = await response.Content.ReadAsByteArrayAsync(cancellationToken);
                 return new SendResult(new HttpReply((int)response.StatusCode, response.Content.Headers.ContentType?.MediaType, CopyHeaders(response), body), null);
             }
-            catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+            catch (Exception exception) when (exception is OperationCanceledException or HttpRequestException or IOException)
             {
-                return new SendResult(null, errors.Timeout(operation, isSubmit));
-            }
-            catch (HttpRequestException exception) when (!cancellationToken.IsCancellationRequested)
-            {
-                return new SendResult(null, errors.Connection(operation, exception, isSubmit));
-            }
-            catch (IOException exception) when (!cancellationToken.IsCancellationRequested)
-            {
-                return new SendResult(null, errors.Connection(operation, exception, isSubmit));
+                // Whatever broke, a cancelled caller gets a cancellation, never a classified error.
+                cancellationToken.ThrowIfCancellationRequested();
+                return new SendResult(
+                    null,
+                    exception is OperationCanceledException
+                        ? errors.Timeout(operation, isSubmit)
+                        : errors.Connection(operation, exception, isSubmit));
             }
         }
     }

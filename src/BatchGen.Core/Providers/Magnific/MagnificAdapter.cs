@@ -61,11 +61,13 @@ internal sealed class MagnificAdapter : IProviderAdapter, ITaskLister
             };
         }
 
+        var state = MagnificStatus.Map(reply.Root.Text("data", "status"));
         return new SubmitOutcome
         {
             RemoteId = taskId,
-            State = MagnificStatus.Map(reply.Root.Text("data", "status")),
+            State = state,
             HttpStatus = reply.Status,
+            Error = state == RemoteState.Failed ? transport.Errors.TaskFailed(taskId, null, reply.Status) : null,
         };
     }
 
@@ -101,6 +103,22 @@ internal sealed class MagnificAdapter : IProviderAdapter, ITaskLister
             },
             _ => new PollOutcome { State = state, RawStatus = raw, HttpStatus = httpStatus },
         };
+    }
+
+    /// <summary>
+    /// Parses a webhook body (the task object without the <c>data</c> wrapper); null when it is not a task.
+    /// Verify the delivery first with <see cref="MagnificWebhook.Verify"/>.
+    /// </summary>
+    public (string RemoteId, PollOutcome Outcome)? ParseWebhook(ReadOnlyMemory<byte> body)
+    {
+        using var document = JsonReading.TryParse(body);
+        if (document?.RootElement is not { ValueKind: JsonValueKind.Object } root)
+        {
+            return null;
+        }
+
+        var task = root.Get("data") ?? root;
+        return task.Text("task_id") is { Length: > 0 } id ? (id, ParseTask(task, id, null)) : null;
     }
 
     public async Task<IReadOnlyList<(string RemoteId, RemoteState State)>?> ListTasksAsync(CancellationToken cancellationToken)

@@ -129,12 +129,14 @@ internal sealed partial class SegmindAdapter : IProviderAdapter
             };
         }
 
+        var state = SegmindStatus.Map(reply.Root.Text("status") ?? "QUEUED");
         return new SubmitOutcome
         {
             RemoteId = id,
-            State = SegmindStatus.Map(reply.Root.Text("status") ?? "QUEUED"),
+            State = state,
             HttpStatus = reply.Status,
             RemainingCredits = credits,
+            Error = state == RemoteState.Failed ? transport.Errors.TaskFailed(id, reply.Root.Text("error"), reply.Status) : null,
         };
     }
 
@@ -151,7 +153,11 @@ internal sealed partial class SegmindAdapter : IProviderAdapter
                 State = RemoteState.Failed,
                 HttpStatus = reply.Status,
                 RawStatus = reply.Status.Value.ToString(CultureInfo.InvariantCulture),
-                Error = transport.Errors.Create(ErrorClass.Permanent, ErrorCodes.Expired, $"task {remoteId}", "not found; Segmind keeps results for one hour after submission") with
+                Error = transport.Errors.Create(
+                    ErrorClass.Permanent,
+                    ErrorCodes.Expired,
+                    $"task {remoteId}",
+                    $"HTTP {reply.Status.Value.ToString(CultureInfo.InvariantCulture)}: {(reply.Reply is { } r ? ErrorBodies.Message(r.Body) : null) ?? "not found"}; results are kept one hour after submission") with
                 {
                     HttpStatus = reply.Status,
                 },
