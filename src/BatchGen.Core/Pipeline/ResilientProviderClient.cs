@@ -24,8 +24,12 @@ internal sealed class ResilientProviderClient : IDisposable
     {
         _adapter = adapter;
         _throttle = new ProviderThrottle(settings.RateLimit, timeProvider);
-        _submitPipeline = BuildPipeline<SubmitOutcome>(settings, options, timeProvider, o => o.Error, IsSafeToResubmit);
-        _pollPipeline = BuildPipeline<PollOutcome>(settings, options, timeProvider, o => o.State is null ? o.Error : null, static _ => true);
+        // A synchronous submit (Segmind v1) holds the request for the whole generation: its timeout is the job deadline.
+        var submitTimeout = settings.Mode == ProviderModes.Sync && settings.JobDeadline > settings.RequestTimeout
+            ? settings.JobDeadline
+            : settings.RequestTimeout;
+        _submitPipeline = BuildPipeline<SubmitOutcome>(settings, options, timeProvider, submitTimeout, o => o.Error, IsSafeToResubmit);
+        _pollPipeline = BuildPipeline<PollOutcome>(settings, options, timeProvider, settings.RequestTimeout, o => o.State is null ? o.Error : null, static _ => true);
     }
 
     public string Name => _adapter.Name;
@@ -103,9 +107,13 @@ internal sealed class ResilientProviderClient : IDisposable
 
     public void Dispose() => _throttle.Dispose();
 
-    /// <summary>True when a failed submit certainly created nothing: the provider answered with 429 or 5xx.</summary>
+    /// <summary>
+    /// True when a failed submit certainly created nothing and may be sent again: the adapter says it was not
+    /// accepted (4xx, 429, connection refused), or the provider answered 503 "unavailable, try later". A timeout, a
+    /// reset after sending or any other 5xx may hide an accepted task: never retried.
+    /// </summary>
     internal static bool IsSafeToResubmit(ProviderError error) =>
-        error.Class == ErrorClass.Retryable && error.HttpStatus is 429 or >= 500 or 408 || error.Code == "connection_refused";
+        error.Class == ErrorClass.Retryable && (!error.MayHaveBeenAccepted || error.HttpStatus == 503);
 
     private void Observe(ProviderError? error)
     {
@@ -123,6 +131,7 @@ internal sealed class ResilientProviderClient : IDisposable
         ProviderSettings settings,
         RunOptions options,
         TimeProvider timeProvider,
+        TimeSpan attemptTimeout,
         Func<T, ProviderError?> errorOf,
         Func<ProviderError, bool> retryable)
     {
@@ -168,7 +177,7 @@ internal sealed class ResilientProviderClient : IDisposable
                 args.Outcome.Exception is TimeoutRejectedException
                 || (args.Outcome.Result is { } r && errorOf(r) is { Class: ErrorClass.Retryable, HttpStatus: not 429 })),
         });
-        builder.AddTimeout(settings.RequestTimeout);
+        builder.AddTimeout(attemptTimeout);
         return builder.Build();
     }
 }
