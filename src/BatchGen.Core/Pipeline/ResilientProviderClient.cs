@@ -108,12 +108,13 @@ internal sealed class ResilientProviderClient : IDisposable
     public void Dispose() => _throttle.Dispose();
 
     /// <summary>
-    /// True when a failed submit certainly created nothing and may be sent again: the adapter says it was not
-    /// accepted (4xx, 429, connection refused), or the provider answered 503 "unavailable, try later". A timeout, a
-    /// reset after sending or any other 5xx may hide an accepted task: never retried.
+    /// True when a failed submit may be sent again: the adapter says it was not accepted (4xx, 429, connection
+    /// refused), or the provider answered with a 5xx error reply (it reports a failure; the retry carries the same
+    /// Idempotency-Key). No reply at all (a timeout, a reset after sending, an unreadable success reply) may hide an
+    /// accepted task: that submit is never retried and the job is left ambiguous.
     /// </summary>
     internal static bool IsSafeToResubmit(ProviderError error) =>
-        error.Class == ErrorClass.Retryable && (!error.MayHaveBeenAccepted || error.HttpStatus == 503);
+        error.Class == ErrorClass.Retryable && (!error.MayHaveBeenAccepted || error.HttpStatus >= 500);
 
     private void Observe(ProviderError? error)
     {
