@@ -56,7 +56,8 @@ internal static class SimCommand
         SimulatorHost host;
         try
         {
-            host = await SimulatorHost.StartAsync(options, cancellationToken).ConfigureAwait(false);
+            // Starting takes milliseconds; a stop request during it is honoured right after.
+            host = await SimulatorHost.StartAsync(options, CancellationToken.None).ConfigureAwait(false);
         }
         catch (SimulatorConfigException ex)
         {
