@@ -56,7 +56,8 @@ internal static class SimCommand
         SimulatorHost host;
         try
         {
-            host = await SimulatorHost.StartAsync(options, cancellationToken).ConfigureAwait(false);
+            // Starting takes milliseconds; a stop request during it is honoured right after.
+            host = await SimulatorHost.StartAsync(options, CancellationToken.None).ConfigureAwait(false);
         }
         catch (SimulatorConfigException ex)
         {
@@ -74,7 +75,7 @@ internal static class SimCommand
 
             await output.WriteLineAsync($"  inspect   {host.BaseAddress}_sim/stats  {host.BaseAddress}_sim/requests").ConfigureAwait(false);
             await output.WriteLineAsync("Press Ctrl+C to stop.").ConfigureAwait(false);
-            await output.FlushAsync(cancellationToken).ConfigureAwait(false);
+            await output.FlushAsync(CancellationToken.None).ConfigureAwait(false);
             // The action's token is the primary stop signal. In our tests System.CommandLine 2.0.0 did not cancel it on
             // SIGTERM while Kestrel was running (the process died with 143), so the command also listens for the signals.
             using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);

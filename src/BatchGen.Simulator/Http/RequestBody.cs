@@ -15,6 +15,13 @@ internal static class RequestBody
             return bytes;
         }
 
+        if (http.Request.ContentLength == 0
+            || (http.Request.ContentLength is null && (HttpMethods.IsGet(http.Request.Method) || HttpMethods.IsHead(http.Request.Method))))
+        {
+            http.Items[ItemKey] = Array.Empty<byte>();
+            return [];
+        }
+
         using var buffer = new MemoryStream();
         var chunk = new byte[16 * 1024];
         int read;

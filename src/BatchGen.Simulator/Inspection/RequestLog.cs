@@ -59,13 +59,14 @@ internal sealed class RequestLog(int capacity)
     /// <summary>True for headers that carry credentials: their values are never logged or served.</summary>
     public static bool IsSecretHeader(string name)
     {
-        var n = name.ToLowerInvariant();
-        return n is "authorization" or "proxy-authorization" or "cookie" or "set-cookie"
-            || n.Contains("api-key", StringComparison.Ordinal)
-            || n.Contains("apikey", StringComparison.Ordinal)
-            || n.Contains("api_key", StringComparison.Ordinal)
-            || n.Contains("secret", StringComparison.Ordinal)
-            || n.Contains("token", StringComparison.Ordinal);
+        const StringComparison Ci = StringComparison.OrdinalIgnoreCase;
+        return name.Equals("authorization", Ci) || name.Equals("proxy-authorization", Ci)
+            || name.Equals("cookie", Ci) || name.Equals("set-cookie", Ci)
+            || name.Contains("api-key", Ci)
+            || name.Contains("apikey", Ci)
+            || name.Contains("api_key", Ci)
+            || name.Contains("secret", Ci)
+            || name.Contains("token", Ci);
     }
 
     public static string? BodyText(ReadOnlySpan<byte> body)

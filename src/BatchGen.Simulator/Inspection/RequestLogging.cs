@@ -24,7 +24,7 @@ internal static class RequestLogging
         var body = HttpMethods.IsPost(http.Request.Method) || HttpMethods.IsPut(http.Request.Method)
             ? await RequestBody.ReadAsync(http).ConfigureAwait(false)
             : [];
-        var headers = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
+        var headers = new Dictionary<string, string>(http.Request.Headers.Count, StringComparer.OrdinalIgnoreCase);
         foreach (var (name, value) in http.Request.Headers)
         {
             headers[name] = RequestLog.IsSecretHeader(name) ? RequestLog.Redacted : value.ToString();

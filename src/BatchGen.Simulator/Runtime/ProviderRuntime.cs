@@ -37,7 +37,8 @@ internal sealed class ProviderRuntime
 
     public bool IsAccepted(string key) => AcceptedKeys?.Contains(key) ?? key.Length > 0;
 
-    public KeyAccount Account(string key) => accounts.GetOrAdd(key, _ => new KeyAccount(Scenario, state.Now));
+    public KeyAccount Account(string key) =>
+        accounts.TryGetValue(key, out var account) ? account : accounts.GetOrAdd(key, static (_, s) => new KeyAccount(s.Scenario, s.state.Now), this);
 
     public long NextSequence() => Interlocked.Increment(ref sequence);
 

@@ -75,6 +75,11 @@ internal static class ScenarioLoader
             return $"unknown key '{name}' (check spelling; keys are snake_case)";
         }
 
+        if (ex.InnerException is InvalidCastException)
+        {
+            return $"wrong kind of value here ({inner}); to reuse an anchor write a merge key {{ <<: *name }} instead of a plain *name";
+        }
+
         return inner;
     }
 

@@ -17,6 +17,10 @@ public sealed class SimulatorScenario
     /// <summary>How many requests <c>GET /_sim/requests</c> keeps (a ring buffer). Default 10,000.</summary>
     public int RequestLogCapacity { get; set; } = 10_000;
 
+    /// <summary>Free-form YAML for anchors reused below with <c>&lt;&lt;: *name</c> or <c>*name</c>; otherwise ignored.</summary>
+    [System.Text.Json.Serialization.JsonIgnore]
+    public Dictionary<string, object>? Shared { get; set; }
+
     /// <summary>Per-provider behaviour keyed by provider name; a provider not listed gets the defaults.</summary>
     public Dictionary<string, ProviderScenario> Providers { get; set; } = new(StringComparer.Ordinal);
 
