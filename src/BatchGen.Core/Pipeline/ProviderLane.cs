@@ -84,27 +84,47 @@ internal sealed class ProviderLane
             return;
         }
 
-        var attempt = job.Attempts + 1;
-        // Write-ahead: the intent is durable before the request leaves.
-        await _context.RecordAsync(new LedgerEvent
-        {
-            JobId = job.Id,
-            State = JobState.Submitting,
-            Attempt = attempt,
-            EstimatedCostUsd = estimate,
-        }).ConfigureAwait(false);
-
+        var attempt = job.Attempts;
+        var mayBeInFlight = false;
         _progress.AddInFlight(1);
         SubmitResult result;
         try
         {
-            result = await _client.SubmitAsync(job.Spec, _context.HardStopToken).ConfigureAwait(false);
-            _progress.AddRequest();
+            result = await _client.SubmitAsync(
+                job.Spec,
+                // Write-ahead: the intent is durable before the request leaves (after the throttle's wait).
+                beforeSend: () =>
+                {
+                    attempt++;
+                    mayBeInFlight = true;
+                    _progress.AddRequest();
+                    return _context.RecordAsync(new LedgerEvent
+                    {
+                        JobId = job.Id,
+                        State = JobState.Submitting,
+                        Attempt = attempt,
+                        EstimatedCostUsd = estimate,
+                    });
+                },
+                // Certainly not accepted: back to pending while the retry waits, so a crash here is not ambiguous.
+                onRefused: error =>
+                {
+                    mayBeInFlight = false;
+                    return _context.RecordAsync(ErrorEvent(job.Id, JobState.Pending, attempt, error) with { Note = "submit refused; retrying" });
+                },
+                _context.HardStopToken).ConfigureAwait(false);
         }
         catch (OperationCanceledException)
         {
-            // Abandoned after the grace period: the request may have left. The job stays ambiguous, charged.
             _progress.AddInFlight(-1);
+            if (!mayBeInFlight)
+            {
+                // Stopped while waiting for the throttle or a backoff: nothing was sent, the job stays pending.
+                _context.Budget.Release(reservation);
+                return;
+            }
+
+            // Abandoned after the grace period: the request may have left. The job stays ambiguous, charged.
             _context.Budget.Commit(reservation, estimate ?? 0m);
             _context.CountAmbiguous();
             return;

@@ -38,9 +38,17 @@ internal sealed class ResilientProviderClient : IDisposable
 
     public ProviderThrottle Throttle => _throttle;
 
-    /// <summary>Submits with retries for rejected attempts. A transport failure after sending comes back as
-    /// <see cref="SubmitResult.Ambiguous"/>.</summary>
-    public async Task<SubmitResult> SubmitAsync(JobSpec job, CancellationToken cancellationToken)
+    /// <summary>
+    /// Submits with retries for rejected attempts. Each attempt first waits for the throttle, then calls
+    /// <paramref name="beforeSend"/> (the write-ahead intent, so a job never waits in the throttle as "submitting"),
+    /// then sends; a refused attempt calls <paramref name="onRefused"/> before the backoff. A transport failure after
+    /// sending comes back as <see cref="SubmitResult.Ambiguous"/>.
+    /// </summary>
+    public async Task<SubmitResult> SubmitAsync(
+        JobSpec job,
+        Func<Task> beforeSend,
+        Func<ProviderError, Task> onRefused,
+        CancellationToken cancellationToken)
     {
         try
         {
@@ -48,11 +56,17 @@ internal sealed class ResilientProviderClient : IDisposable
                 static async (state, ct) =>
                 {
                     await state.Self._throttle.WaitAsync(ct).ConfigureAwait(false);
+                    await state.BeforeSend().ConfigureAwait(false);
                     var result = await state.Self._adapter.SubmitAsync(state.Job, ct).ConfigureAwait(false);
                     state.Self.Observe(result.Error);
+                    if (result.Error is { } refused && IsSafeToResubmit(refused))
+                    {
+                        await state.OnRefused(refused).ConfigureAwait(false);
+                    }
+
                     return result;
                 },
-                (Self: this, Job: job),
+                (Self: this, Job: job, BeforeSend: beforeSend, OnRefused: onRefused),
                 cancellationToken).ConfigureAwait(false);
             var ambiguous = outcome.Error is { } error && !IsSafeToResubmit(error) && error.Class == ErrorClass.Retryable;
             return new SubmitResult(outcome, ambiguous);
