@@ -112,6 +112,7 @@ internal sealed class ApiPipeline(ProviderRuntime provider, IProviderDialect dia
         }
 
         var reply = await handler(ctx).ConfigureAwait(false);
+        dialect.Decorate(reply, account);
         if (fault == RequestFault.ConnectionReset)
         {
             provider.Counters.Count(Counter.ConnectionReset);

@@ -27,6 +27,11 @@ internal interface IProviderDialect
     /// <summary>The provider's reply for an error. <paramref name="problems"/> is set for validation errors.</summary>
     SimReply Error(HttpContext http, DateTimeOffset now, SimError error, string? detail = null, IReadOnlyList<FieldProblem>? problems = null);
 
+    /// <summary>Adds headers every successful reply of this provider carries (Segmind's remaining-requests count).</summary>
+    void Decorate(SimReply reply, KeyAccount account)
+    {
+    }
+
     /// <summary>Adds the provider's rate-limit hint headers to a 429.</summary>
     void AddRetryHint(SimReply reply, TimeSpan retryAfter, DateTimeOffset now)
     {

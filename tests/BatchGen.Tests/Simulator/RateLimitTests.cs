@@ -54,8 +54,10 @@ public sealed class RateLimitTests
     {
         await using var sim = await SimTestHost.StartAsync(s => Limit(s, "segmind", 1));
         var key = ("x-api-key", "k");
-        await sim.GetAsync("/segmind/v1/get-user-credits", key);
+        var (_, _, ok) = await sim.GetAsync("/segmind/v1/get-user-credits", key);
         var (status, json, response) = await sim.GetAsync("/segmind/v1/get-user-credits", key);
+
+        ok.Headers.GetValues("x-rate-limit-remaining").Single().ShouldBe("0");
 
         status.ShouldBe(429);
         json!["error"].ShouldNotBeNull();

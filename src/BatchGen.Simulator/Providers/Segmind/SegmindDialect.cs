@@ -31,6 +31,14 @@ internal sealed class SegmindDialect : IProviderDialect
         return SimReply.Of(status, new JsonObject { ["error"] = message });
     }
 
+    public void Decorate(SimReply reply, KeyAccount account)
+    {
+        if (account.RateRemaining is { } remaining)
+        {
+            reply.Headers["x-rate-limit-remaining"] = remaining.ToString(CultureInfo.InvariantCulture);
+        }
+    }
+
     public void AddRetryHint(SimReply reply, TimeSpan retryAfter, DateTimeOffset now)
     {
         reply.Headers["x-rate-limit-remaining"] = "0";
