@@ -135,7 +135,8 @@ public static class ManifestLoader
         long duplicates = 0;
         JobSpec? firstDuplicate = null;
         var unpriced = new HashSet<(string, string, int)>();
-        foreach (var job in Manifest.Enumerate(document, filename, name, deduplicate, bag, dup => { duplicates++; firstDuplicate ??= dup; }))
+        // Ids are only needed here to collapse duplicates; without them the pass skips the hashing.
+        foreach (var job in Manifest.Enumerate(document, filename, name, deduplicate, bag, dup => { duplicates++; firstDuplicate ??= dup; }, computeIds: false))
         {
             count++;
             var p = job.Parameters;
