@@ -104,7 +104,8 @@ internal sealed class JobBuilder
             if (v[f] is { } value && (accepted & JobFields.All[f].Bit) == 0 && !(f == JobFields.Style && value.Text == "none"))
             {
                 var takes = string.Join(", ", ProviderCapabilities.AcceptedFields(provider).Order(StringComparer.Ordinal));
-                bag.Error(value.Mark, JobFields.All[f].Name, $"{provider} does not accept {JobFields.All[f].Name} (provider={provider}, {JobFields.All[f].Name}={value.Text}; {provider} takes {takes})");
+                var field = JobFields.All[f].Name;
+                bag.Error(value.Mark, field, $"{provider} does not accept {field} (provider={provider}, {field}={value.Text}; provider at {v[JobFields.Provider]!.Mark}; {provider} takes {takes})");
             }
         }
 
