@@ -20,7 +20,19 @@ public static class ManifestLoader
         ArgumentNullException.ThrowIfNull(path);
         ArgumentNullException.ThrowIfNull(options);
         var bag = new DiagnosticBag();
-        var manifest = LoadInto(path, options, bag);
+        Manifest? manifest;
+        try
+        {
+            manifest = LoadInto(path, options, bag);
+        }
+#pragma warning disable CA1031 // The loader's contract: bad input never escapes as an exception, even through a bug.
+        catch (Exception ex) when (ex is not OperationCanceledException and not OutOfMemoryException)
+#pragma warning restore CA1031
+        {
+            bag.Error(new SourceMark(path, 1, 1), "manifest", $"could not be read ({ex.GetType().Name}: {ex.Message}); this is a BatchGen bug, please report it with the manifest");
+            manifest = null;
+        }
+
         return new ManifestLoadResult(manifest, bag.Errors(), bag.Warnings());
     }
 
