@@ -79,6 +79,13 @@ public sealed class CsvEdgeCaseTests : IDisposable
     }
 
     [Fact]
+    public void Load_MisspeltHeader_DidYouMean()
+    {
+        ErrorsOf(LoadCsv("provider,promt,image_url\nmagnific,p,https://x.test/a.png\n"))
+            .ShouldContain("jobs.csv:1:2: promt: 'promt' is not a job field and no template uses it; did you mean 'prompt'?");
+    }
+
+    [Fact]
     public void Load_RowsFileMissing_ErrorAtTheRowsKey()
     {
         var errors = _h.Errors("version: 1\nrows: nowhere.csv\n");
