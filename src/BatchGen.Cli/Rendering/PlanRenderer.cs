@@ -40,6 +40,8 @@ internal static class PlanRenderer
     public static void RenderAllJobs(IAnsiConsole console, Manifest manifest, CancellationToken cancellationToken)
     {
         console.WriteLine($"All {Format.Count(manifest.JobCount)} jobs (#, id, provider, resolution, duration, est. cost, output, combination):");
+        // Written to the underlying writer, not through the console, so long lines are never wrapped.
+        var writer = console.Profile.Out.Writer;
         long index = 0;
         foreach (var job in manifest.Jobs())
         {
@@ -47,7 +49,7 @@ internal static class PlanRenderer
             index++;
             var cost = manifest.Providers[job.Provider].Pricing.EstimateUsd(job.Parameters);
             var combination = string.Join(", ", job.Axes.Select(kv => $"{kv.Key}={kv.Value}"));
-            console.WriteLine(string.Join('\t', index.ToString(System.Globalization.CultureInfo.InvariantCulture), job.Id, job.Provider, job.Parameters.Resolution, job.Parameters.Duration + "s", Format.Usd(cost), job.OutputPath, combination));
+            writer.WriteLine(string.Join('\t', index.ToString(System.Globalization.CultureInfo.InvariantCulture), job.Id, job.Provider, job.Parameters.Resolution, job.Parameters.Duration + "s", Format.Usd(cost), job.OutputPath, combination));
         }
     }
 
