@@ -46,6 +46,16 @@ public sealed class CsvEdgeCaseTests : IDisposable
     }
 
     [Fact]
+    public void Load_EmptyCellAndWrittenDefault_SameRequestCollapsed()
+    {
+        var result = LoadCsv("provider,prompt,image_url,duration\nmagnific,p,https://x.test/a.png,\nmagnific,p,https://x.test/a.png,5\n");
+
+        result.Manifest!.JobCount.ShouldBe(1);
+        result.Manifest.Jobs().Count().ShouldBe(1);
+        result.Warnings.ShouldContain(w => w.Message.Contains("1 duplicate combination(s) collapsed", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public void Load_EmptyFile_OneLineError()
     {
         ErrorsOf(LoadCsv(string.Empty)).ShouldBe(["jobs.csv:1:1: rows: empty CSV file: expected a header row naming job fields or variables"]);
