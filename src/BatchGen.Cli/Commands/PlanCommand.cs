@@ -51,8 +51,14 @@ internal static class PlanCommand
             return ExitCodes.Success;
         }
 
-        var summary = PlanCalculator.Compute(manifest, request.All ? int.MaxValue : PlanCalculator.DefaultSampleSize, (_, _) => cancellationToken.ThrowIfCancellationRequested());
+        var summary = PlanCalculator.Compute(manifest, request.All ? 0 : PlanCalculator.DefaultSampleSize, (_, _) => cancellationToken.ThrowIfCancellationRequested());
         PlanRenderer.Render(console, manifest, summary, request.All);
+        if (request.All)
+        {
+            // Every job, streamed one line each (a table would hold them all in memory).
+            PlanRenderer.RenderAllJobs(console, manifest, cancellationToken);
+        }
+
         return ExitCodes.Success;
     }
 }

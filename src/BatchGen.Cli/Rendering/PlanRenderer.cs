@@ -30,8 +30,27 @@ internal static class PlanRenderer
             console.Write(AxesTable(plan));
         }
 
-        var title = all ? $"All {Format.Count(plan.Jobs)} jobs" : $"First {plan.Sample.Count} of {Format.Count(plan.Jobs)} jobs";
-        console.Write(JobsTable(plan.Sample, title));
+        if (!all)
+        {
+            console.Write(JobsTable(plan.Sample, $"First {plan.Sample.Count} of {Format.Count(plan.Jobs)} jobs"));
+        }
+    }
+
+    /// <summary>Every job, one tab-separated line each: #, id, provider, resolution, duration, cost, output, combination.</summary>
+    public static void RenderAllJobs(IAnsiConsole console, Manifest manifest, CancellationToken cancellationToken)
+    {
+        console.WriteLine($"All {Format.Count(manifest.JobCount)} jobs (#, id, provider, resolution, duration, est. cost, output, combination):");
+        // Written to the underlying writer, not through the console, so long lines are never wrapped.
+        var writer = console.Profile.Out.Writer;
+        long index = 0;
+        foreach (var job in manifest.Jobs())
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            index++;
+            var cost = manifest.Providers[job.Provider].Pricing.EstimateUsd(job.Parameters);
+            var combination = string.Join(", ", job.Axes.Select(kv => $"{kv.Key}={kv.Value}"));
+            writer.WriteLine(string.Join('\t', index.ToString(System.Globalization.CultureInfo.InvariantCulture), job.Id, job.Provider, job.Parameters.Resolution, job.Parameters.Duration + "s", Format.Usd(cost), job.OutputPath, combination));
+        }
     }
 
     private static Table ProvidersTable(PlanSummary plan)

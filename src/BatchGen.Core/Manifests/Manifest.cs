@@ -64,9 +64,9 @@ public sealed class Manifest
     /// <summary>Streams the validated jobs; ids are unique. Re-enumerable, same order every time.</summary>
     public IEnumerable<JobSpec> Jobs() => Enumerate(_document, _filename, Name, _deduplicate, new DiagnosticBag());
 
-    internal static IEnumerable<JobSpec> Enumerate(ManifestDocument document, Template filename, string name, bool deduplicate, DiagnosticBag bag, Action<JobSpec>? onDuplicate = null)
+    internal static IEnumerable<JobSpec> Enumerate(ManifestDocument document, Template filename, string name, bool deduplicate, DiagnosticBag bag, Action<JobSpec>? onDuplicate = null, bool computeIds = true)
     {
-        var builder = new JobBuilder(document, filename, name);
+        var builder = new JobBuilder(document, filename, name, computeIds || deduplicate);
         var seen = deduplicate ? new HashSet<ulong>() : null;
         foreach (var combination in new Grid(document).Enumerate())
         {

@@ -49,12 +49,14 @@ internal static class ManifestChecks
     }
 
     /// <summary>
-    /// True when two combinations could make the same job: include entries, or a variable no prompt, negative_prompt
-    /// or image_url template uses. Otherwise every combination differs in some request field and no id set is needed.
+    /// True when two combinations could make the same job: include entries, CSV rows (an empty cell and the default
+    /// value written out make the same request), or a variable no prompt, negative_prompt or image_url template uses.
+    /// Otherwise (matrix and zip only, axis values already de-duplicated) every combination differs in some request
+    /// field and no id set is needed, so memory stays flat.
     /// </summary>
     public static bool DuplicatesPossible(ManifestDocument doc)
     {
-        if (doc.Includes.Count > 0)
+        if (doc.Includes.Count > 0 || doc.Axes.Any(a => a.Name == "rows"))
         {
             return true;
         }

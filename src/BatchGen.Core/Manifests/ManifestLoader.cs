@@ -20,7 +20,19 @@ public static class ManifestLoader
         ArgumentNullException.ThrowIfNull(path);
         ArgumentNullException.ThrowIfNull(options);
         var bag = new DiagnosticBag();
-        var manifest = LoadInto(path, options, bag);
+        Manifest? manifest;
+        try
+        {
+            manifest = LoadInto(path, options, bag);
+        }
+#pragma warning disable CA1031 // The loader's contract: bad input never escapes as an exception, even through a bug.
+        catch (Exception ex) when (ex is not OperationCanceledException and not OutOfMemoryException)
+#pragma warning restore CA1031
+        {
+            bag.Error(new SourceMark(path, 1, 1), "manifest", $"could not be read ({ex.GetType().Name}: {ex.Message}); this is a BatchGen bug, please report it with the manifest");
+            manifest = null;
+        }
+
         return new ManifestLoadResult(manifest, bag.Errors(), bag.Warnings());
     }
 
@@ -135,7 +147,8 @@ public static class ManifestLoader
         long duplicates = 0;
         JobSpec? firstDuplicate = null;
         var unpriced = new HashSet<(string, string, int)>();
-        foreach (var job in Manifest.Enumerate(document, filename, name, deduplicate, bag, dup => { duplicates++; firstDuplicate ??= dup; }))
+        // Ids are only needed here to collapse duplicates; without them the pass skips the hashing.
+        foreach (var job in Manifest.Enumerate(document, filename, name, deduplicate, bag, dup => { duplicates++; firstDuplicate ??= dup; }, computeIds: false))
         {
             count++;
             var p = job.Parameters;

@@ -9,7 +9,7 @@ internal static class OutputPaths
     public static string? Sanitize(string rendered, out string? error)
     {
         error = null;
-        var path = rendered.Replace('\\', '/');
+        var path = rendered.Contains('\\', StringComparison.Ordinal) ? rendered.Replace('\\', '/') : rendered;
         if (path.Length == 0)
         {
             error = "renders to an empty path";
@@ -31,10 +31,10 @@ internal static class OutputPaths
             }
         }
 
-        var segments = path.Split('/');
-        foreach (var segment in segments)
+        foreach (var range in path.AsSpan().Split('/'))
         {
-            if (segment is "" or "." or ".." || segment.EndsWith(' ') || segment.EndsWith('.'))
+            var segment = path.AsSpan(range);
+            if (segment.IsEmpty || segment[^1] is ' ' or '.')
             {
                 error = $"'{Printable(rendered)}' has an empty, '.' or '..' segment (or one ending in a dot or space); paths must stay inside output.dir";
                 return null;

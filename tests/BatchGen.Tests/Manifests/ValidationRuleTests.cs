@@ -68,6 +68,17 @@ public sealed class ValidationRuleTests : IDisposable
         errors.ShouldHaveSingleItem().ShouldStartWith("m.yaml:8:1: manifest: malformed YAML:");
     }
 
+    [Theory]
+    [InlineData("version: 1\nmatrix:\n  seed: [1, 2\nname: x\n", "m.yaml:3:11: manifest: malformed YAML after this point")]
+    [InlineData("version: 1\nmatrix:\n  seed: [1]\n   bad: 2\n", "m.yaml:4:4: manifest: malformed YAML: While parsing a block mapping")]
+    [InlineData("- a\n- b\n", "m.yaml:1:1: manifest: expected a mapping of key: value at the top level")]
+    [InlineData("", "m.yaml:1:1: manifest: the file is empty")]
+    [InlineData("version: 1\n---\nversion: 1\n", "m.yaml:3:1: manifest: more than one YAML document")]
+    public void Load_MalformedYaml_OneLineErrorWithPosition(string yaml, string expected)
+    {
+        _h.Errors(yaml).ShouldHaveSingleItem().ShouldStartWith(expected);
+    }
+
     [Fact]
     public void Load_NoProvider_ErrorNamesTheFix()
     {

@@ -14,6 +14,8 @@ namespace BatchGen.Core.Manifests.Expansion;
 /// </summary>
 internal sealed class JobBuilder
 {
+    public const string PlaceholderId = "0000000000000000";
+
     private static readonly Dictionary<string, ulong> AcceptedMasks = ProviderNames.All.ToDictionary(
         p => p,
         p => JobFields.All.Where(f => ProviderCapabilities.AcceptedFields(p).Contains(f.Name)).Aggregate(0UL, (m, f) => m | f.Bit),
@@ -23,18 +25,28 @@ internal sealed class JobBuilder
     private readonly Template _filename;
     private readonly string _name;
     private readonly int[] _reportSlots;
+    private readonly string[] _slotNames;
     private readonly StringBuilder _text = new(256);
     private readonly JobIdentity _identity = new();
     private readonly string?[] _rendered = new string?[JobFields.Count];
+    private readonly Func<int, string, string?> _lookup;
+    private readonly bool _computeIds;
     private FieldValue?[] _values = [];
     private string _jobId = string.Empty;
     private int _replicate;
 
-    public JobBuilder(ManifestDocument doc, Template filename, string name)
+    /// <param name="computeIds">
+    /// False for a validation-only pass that needs no ids: jobs then carry a placeholder id (16 zeros) and the SHA-256,
+    /// the most expensive step, is skipped. Such jobs must never leave the loader.
+    /// </param>
+    public JobBuilder(ManifestDocument doc, Template filename, string name, bool computeIds = true)
     {
         _doc = doc;
+        _lookup = Lookup;
+        _computeIds = computeIds;
         _filename = filename;
         _name = name;
+        _slotNames = Enumerable.Range(0, doc.Keys.Count).Select(doc.Keys.NameOf).ToArray();
         _reportSlots = doc.Axes.SelectMany(a => a.Slots)
             .Concat(doc.Includes.SelectMany(i => i.Pairs.Select(p => p.Slot)))
             .Distinct()
@@ -55,8 +67,8 @@ internal sealed class JobBuilder
         for (var r = 0; r < _doc.Repeat; r++)
         {
             _replicate = r;
-            _jobId = _identity.Id(provider, parameters, r);
-            var rendered = _filename.Render(_text, Lookup, out var missing);
+            _jobId = _computeIds ? _identity.Id(provider, parameters, r) : PlaceholderId;
+            var rendered = _filename.Render(_text, _lookup, out var missing);
             if (rendered is null)
             {
                 bag.Error(_doc.OutputFilename?.Mark ?? combination.Mark, "output.filename", $"uses {{{missing}}}, which has no value in combination {Describe(combination)}");
@@ -92,7 +104,8 @@ internal sealed class JobBuilder
             if (v[f] is { } value && (accepted & JobFields.All[f].Bit) == 0 && !(f == JobFields.Style && value.Text == "none"))
             {
                 var takes = string.Join(", ", ProviderCapabilities.AcceptedFields(provider).Order(StringComparer.Ordinal));
-                bag.Error(value.Mark, JobFields.All[f].Name, $"{provider} does not accept {JobFields.All[f].Name} (provider={provider}, {JobFields.All[f].Name}={value.Text}; {provider} takes {takes})");
+                var field = JobFields.All[f].Name;
+                bag.Error(value.Mark, field, $"{provider} does not accept {field} (provider={provider}, {field}={value.Text}; provider at {v[JobFields.Provider]!.Mark}; {provider} takes {takes})");
             }
         }
 
@@ -109,7 +122,7 @@ internal sealed class JobBuilder
             _rendered[f] = null;
             if (v[f] is { Parsed: Template template } value)
             {
-                _rendered[f] = template.Render(_text, Lookup, out var missing);
+                _rendered[f] = template.Render(_text, _lookup, out var missing);
                 if (_rendered[f] is null)
                 {
                     bag.Error(value.Mark, JobFields.All[f].Name, $"uses {{{missing}}}, which has no value in combination {Describe(combination)}");
@@ -217,16 +230,23 @@ internal sealed class JobBuilder
 
     private KeyValuePair<string, string>[] Axes()
     {
-        var list = new List<KeyValuePair<string, string>>(_reportSlots.Length);
+        var count = 0;
+        foreach (var slot in _reportSlots)
+        {
+            count += _values[slot] is null ? 0 : 1;
+        }
+
+        var axes = new KeyValuePair<string, string>[count];
+        var i = 0;
         foreach (var slot in _reportSlots)
         {
             if (_values[slot] is { } value)
             {
-                list.Add(new(_doc.Keys.NameOf(slot), value.Text));
+                axes[i++] = new(_slotNames[slot], value.Text);
             }
         }
 
-        return [.. list];
+        return axes;
     }
 
     private string Describe(Combination combination)

@@ -15,14 +15,22 @@ internal static class YamlFile
         }
 
         var stream = new YamlStream();
+        var parser = new TrackingParser(new Parser(new StringReader(text)));
         try
         {
-            stream.Load(new StringReader(text));
+            stream.Load(parser);
         }
         catch (YamlException ex)
         {
             var mark = new SourceMark(display, (int)ex.Start.Line, (int)ex.Start.Column);
             bag.Error(mark, what, "malformed YAML: " + Clean(ex));
+            return null;
+        }
+        catch (InvalidOperationException)
+        {
+            // YamlDotNet's scanner can fail this way on some unclosed flow collections; report where parsing stopped.
+            var mark = new SourceMark(display, (int)parser.LastGood.Line, (int)parser.LastGood.Column);
+            bag.Error(mark, what, "malformed YAML after this point: check for an unclosed [ or {, a stray quote or bad indentation");
             return null;
         }
 
@@ -45,6 +53,25 @@ internal static class YamlFile
         }
 
         return root;
+    }
+
+    /// <summary>Remembers where the last event that parsed correctly ended.</summary>
+    private sealed class TrackingParser(IParser inner) : IParser
+    {
+        public Mark LastGood { get; private set; } = new(0, 1, 1);
+
+        public YamlDotNet.Core.Events.ParsingEvent? Current => inner.Current;
+
+        public bool MoveNext()
+        {
+            var moved = inner.MoveNext();
+            if (inner.Current is { } current)
+            {
+                LastGood = current.End;
+            }
+
+            return moved;
+        }
     }
 
     private static string Clean(YamlException ex)

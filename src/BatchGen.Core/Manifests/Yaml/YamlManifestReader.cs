@@ -27,7 +27,7 @@ internal sealed class YamlManifestReader
         var sections = new OrderedDictionary<string, YamlNode>(StringComparer.Ordinal);
         foreach (var (key, value) in root.Children)
         {
-            sections[((YamlScalarNode)key).Value ?? string.Empty] = value;
+            sections[KeyName(key)] = value;
         }
 
         reader.ReadAll(sections);
@@ -49,7 +49,7 @@ internal sealed class YamlManifestReader
         {
             foreach (var (key, node) in d.Children)
             {
-                var keyName = ((YamlScalarNode)key).Value!;
+                var keyName = KeyName(key);
                 if (FieldValueParser.FromNode(keyName, node, _file, _bag) is { } value)
                 {
                     _doc.Defaults.Add(new Pair(_doc.Keys.SlotOf(keyName), value));
@@ -134,7 +134,7 @@ internal sealed class YamlManifestReader
         var names = new List<string>();
         foreach (var (key, node) in group.Children)
         {
-            var name = ((YamlScalarNode)key).Value!;
+            var name = KeyName(key);
             var keyMark = key.MarkOf(_file);
             var slot = _doc.Keys.Declare(name, keyMark, isAxis: true);
             if (_axisOwner.TryGetValue(slot, out var owner))
@@ -184,6 +184,8 @@ internal sealed class YamlManifestReader
         _doc.Axes.Add(Dedup(new Axis(string.Join("+", names), slots, entries, mark)));
     }
 
+    private static string KeyName(YamlNode key) => (key as YamlScalarNode)?.Value ?? key.ToString();
+
     /// <summary>Drops repeated entries of an axis (same canonical values), with a warning.</summary>
     private Axis Dedup(Axis axis)
     {
@@ -221,7 +223,7 @@ internal sealed class YamlManifestReader
             var ok = true;
             foreach (var (key, value) in item.Children)
             {
-                var name = ((YamlScalarNode)key).Value!;
+                var name = KeyName(key);
                 var slot = _doc.Keys.Declare(name, key.MarkOf(_file), isAxis: false);
                 var parsed = FieldValueParser.FromNode(name, value, _file, _bag);
                 ok &= parsed is not null;

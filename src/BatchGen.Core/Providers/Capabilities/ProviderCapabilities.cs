@@ -29,16 +29,19 @@ public static class ProviderCapabilities
     /// <summary>Durations (seconds) the provider offers at all.</summary>
     public static IReadOnlyList<int> Durations(string provider) => provider switch
     {
-        ProviderNames.Pixwith or ProviderNames.Segmind => [5, 8],
-        _ => [5, 8, 10],
+        ProviderNames.Pixwith or ProviderNames.Segmind => V5Durations,
+        _ => V55Durations,
     };
+
+    private static readonly int[] V5Durations = [5, 8];
+    private static readonly int[] V55Durations = [5, 8, 10];
 
     /// <summary>
     /// Null when the provider allows this duration x resolution x motion mode; otherwise why not, in a few words.
     /// </summary>
     public static string? CheckTiming(string provider, int duration, string resolution, string? motionMode)
     {
-        if (!Durations(provider).Contains(duration))
+        if (duration == 10 && provider is ProviderNames.Pixwith or ProviderNames.Segmind)
         {
             return $"{provider} offers {string.Join(" or ", Durations(provider))} s only";
         }

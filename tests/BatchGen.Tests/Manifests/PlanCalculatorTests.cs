@@ -1,0 +1,83 @@
+using BatchGen.Core.Manifests.Planning;
+using BatchGen.Core.Providers;
+
+namespace BatchGen.Tests.Manifests;
+
+public sealed class PlanCalculatorTests : IDisposable
+{
+    private readonly ManifestHarness _h = new();
+
+    public void Dispose() => _h.Dispose();
+
+    [Fact]
+    public void Compute_Grid_CountsCostsAndAxisValues()
+    {
+        var manifest = _h.Load("""
+            version: 1
+            defaults: {image_url: "https://x.test/a.png", prompt: p}
+            matrix:
+              provider: [magnific, segmind]
+              resolution: [540p, 720p]
+              seed: [1, 2, 3]
+            budget: {max_cost: 10}
+            """).Manifest!;
+
+        var plan = PlanCalculator.Compute(manifest, sampleSize: 4);
+
+        plan.Jobs.ShouldBe(12);
+        plan.MaxCost.ShouldBe(10m);
+        plan.Sample.Count.ShouldBe(4);
+        plan.Providers.Select(p => (p.Name, p.Jobs)).ShouldBe([("magnific", 6L), ("segmind", 6L)]);
+        // magnific: 3 x 45 + 3 x 60 credits at $0.01; segmind: 3 x 0.375 + 3 x 0.50.
+        plan.Providers[0].EstimatedCostUsd.ShouldBe(3.15m);
+        plan.Providers[1].EstimatedCostUsd.ShouldBe(2.625m);
+        plan.EstimatedCostUsd.ShouldBe(5.775m);
+        plan.UnknownCostJobs.ShouldBe(0);
+        plan.AxisCounts.Select(a => a.Key).ShouldBe(["provider", "resolution", "seed"]);
+        plan.AxisCounts[2].Value.ShouldBe([new("1", 4L), new("2", 4L), new("3", 4L)]);
+        plan.EstimatedWallTime.ShouldBe(plan.Providers.Max(p => p.EstimatedWallTime));
+    }
+
+    [Fact]
+    public void Throughput_RateLimitBound_UsesRequestsPerJob()
+    {
+        var settings = ProviderCatalog.CreateDefaults()["magnific"];
+        settings.Concurrency = 100;
+        settings.RateLimit = new RateLimitSpec(60, TimeSpan.FromMinutes(1));
+        settings.NominalLatency = TimeSpan.FromSeconds(60);
+        settings.PollInterval = TimeSpan.FromSeconds(10);
+
+        // 1 submit + 6 polls per job at 1 request/s: 1/7 job per second (concurrency would allow 100/60).
+        PlanCalculator.Throughput(settings).ShouldBe(1.0 / 7, tolerance: 1e-9);
+    }
+
+    [Fact]
+    public void Throughput_ConcurrencyBound_UsesLatency()
+    {
+        var settings = ProviderCatalog.CreateDefaults()["segmind"];
+        settings.Concurrency = 2;
+        settings.RateLimit = new RateLimitSpec(1000, TimeSpan.FromSeconds(1));
+        settings.NominalLatency = TimeSpan.FromSeconds(40);
+
+        PlanCalculator.Throughput(settings).ShouldBe(2.0 / 40, tolerance: 1e-9);
+    }
+
+    [Fact]
+    public void Compute_UnpricedJobs_CountedAsUnknown()
+    {
+        var manifest = _h.Load("""
+            version: 1
+            defaults: {image_url: "https://x.test/a.png", prompt: p, provider: gmicloud}
+            matrix:
+              resolution: [540p, 1080p]
+            providers:
+              gmicloud:
+                pricing: {unit: usd, base: {540p: {5: 0.5}}}
+            """).Manifest!;
+
+        var plan = PlanCalculator.Compute(manifest);
+
+        plan.EstimatedCostUsd.ShouldBe(0.5m);
+        plan.UnknownCostJobs.ShouldBe(1);
+    }
+}
