@@ -63,13 +63,16 @@ internal sealed class JobFeeder
                 await EnqueueAsync(lane, new WorkItem(job, WorkStart.Submit)).ConfigureAwait(false);
                 return;
             case JobState.Submitting:
-                if (_context.Options.ResubmitAmbiguous && lane is not null)
+                var idempotent = _context.Providers[job.Provider].IdempotentSubmits;
+                if ((_context.Options.ResubmitAmbiguous || idempotent) && lane is not null)
                 {
                     await _context.RecordAsync(new LedgerEvent
                     {
                         JobId = job.Id,
                         State = JobState.Pending,
-                        Note = "ambiguous submit: resubmitting as asked (--resubmit-ambiguous)",
+                        Note = idempotent
+                            ? "ambiguous submit: resubmitting with the same Idempotency-Key (the provider honours it)"
+                            : "ambiguous submit: resubmitting as asked (--resubmit-ambiguous)",
                     }).ConfigureAwait(false);
                     await EnqueueAsync(lane, new WorkItem(job with { State = JobState.Pending }, WorkStart.Submit)).ConfigureAwait(false);
                 }

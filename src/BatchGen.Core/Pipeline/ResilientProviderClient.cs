@@ -19,6 +19,7 @@ internal sealed class ResilientProviderClient : IDisposable
     private readonly ProviderThrottle _throttle;
     private readonly ResiliencePipeline<SubmitOutcome> _submitPipeline;
     private readonly ResiliencePipeline<PollOutcome> _pollPipeline;
+    private readonly bool _idempotent;
 
     public ResilientProviderClient(IProviderAdapter adapter, ProviderSettings settings, RunOptions options, TimeProvider timeProvider)
     {
@@ -28,8 +29,9 @@ internal sealed class ResilientProviderClient : IDisposable
         var submitTimeout = settings.Mode == ProviderModes.Sync && settings.JobDeadline > settings.RequestTimeout
             ? settings.JobDeadline
             : settings.RequestTimeout;
-        _submitPipeline = BuildPipeline<SubmitOutcome>(settings, options, timeProvider, submitTimeout, o => o.Error, IsSafeToResubmit);
-        _pollPipeline = BuildPipeline<PollOutcome>(settings, options, timeProvider, settings.RequestTimeout, o => o.State is null ? o.Error : null, static _ => true);
+        _idempotent = settings.IdempotentSubmits;
+        _submitPipeline = BuildPipeline<SubmitOutcome>(settings, options, timeProvider, submitTimeout, retryTimeouts: _idempotent, o => o.Error, e => IsSafeToResubmitHere(e));
+        _pollPipeline = BuildPipeline<PollOutcome>(settings, options, timeProvider, settings.RequestTimeout, retryTimeouts: true, o => o.State is null ? o.Error : null, static _ => true);
     }
 
     public string Name => _adapter.Name;
@@ -59,7 +61,7 @@ internal sealed class ResilientProviderClient : IDisposable
                     await state.BeforeSend().ConfigureAwait(false);
                     var result = await state.Self._adapter.SubmitAsync(state.Job, ct).ConfigureAwait(false);
                     state.Self.Observe(result.Error);
-                    if (result.Error is { } refused && IsSafeToResubmit(refused))
+                    if (result.Error is { } refused && state.Self.IsSafeToResubmitHere(refused))
                     {
                         await state.OnRefused(refused).ConfigureAwait(false);
                     }
@@ -68,7 +70,7 @@ internal sealed class ResilientProviderClient : IDisposable
                 },
                 (Self: this, Job: job, BeforeSend: beforeSend, OnRefused: onRefused),
                 cancellationToken).ConfigureAwait(false);
-            var ambiguous = outcome.Error is { } error && !IsSafeToResubmit(error) && error.Class == ErrorClass.Retryable;
+            var ambiguous = outcome.Error is { } error && !IsSafeToResubmitHere(error) && error.Class == ErrorClass.Retryable;
             return new SubmitResult(outcome, ambiguous);
         }
         catch (TimeoutRejectedException)
@@ -130,6 +132,10 @@ internal sealed class ResilientProviderClient : IDisposable
     internal static bool IsSafeToResubmit(ProviderError error) =>
         error.Class == ErrorClass.Retryable && (!error.MayHaveBeenAccepted || error.HttpStatus >= 500);
 
+    /// <summary>Like <see cref="IsSafeToResubmit(ProviderError)"/>, and any retryable error when the provider honours Idempotency-Key.</summary>
+    private bool IsSafeToResubmitHere(ProviderError error) =>
+        IsSafeToResubmit(error) || (_idempotent && error.Class == ErrorClass.Retryable);
+
     private void Observe(ProviderError? error)
     {
         if (error is { HttpStatus: 429 })
@@ -147,12 +153,13 @@ internal sealed class ResilientProviderClient : IDisposable
         RunOptions options,
         TimeProvider timeProvider,
         TimeSpan attemptTimeout,
+        bool retryTimeouts,
         Func<T, ProviderError?> errorOf,
         Func<ProviderError, bool> retryable)
     {
         bool Handles(Outcome<T> outcome) => outcome switch
         {
-            { Exception: TimeoutRejectedException } => typeof(T) == typeof(PollOutcome),
+            { Exception: TimeoutRejectedException } => retryTimeouts,
             { Exception: not null } => false,
             { Result: { } result } => errorOf(result) is { Class: ErrorClass.Retryable } error && retryable(error),
             _ => false,

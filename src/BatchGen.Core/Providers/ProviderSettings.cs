@@ -53,6 +53,13 @@ public sealed class ProviderSettings
     /// <summary>Magnific only: public callback URL for webhooks; null = poll.</summary>
     public Uri? WebhookUrl { get; set; }
 
+    /// <summary>
+    /// The provider honours the <c>Idempotency-Key</c> header (a repeated key returns the task it created). Then a
+    /// submit whose reply was lost (timeout, reset) is retried, and an ambiguous job is resubmitted on resume, with
+    /// the same key. Default false: none of the five providers documents it, so such a job is left ambiguous.
+    /// </summary>
+    public bool IdempotentSubmits { get; set; }
+
     /// <summary>Optional per-provider budget cap in USD.</summary>
     public decimal? MaxCost { get; set; }
 
@@ -81,6 +88,7 @@ public sealed class ProviderSettings
         JobDeadline = JobDeadline,
         WebhookUrl = WebhookUrl,
         MaxCost = MaxCost,
+        IdempotentSubmits = IdempotentSubmits,
         ReportedCreditUsd = ReportedCreditUsd,
     };
 }

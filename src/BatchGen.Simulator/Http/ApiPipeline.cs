@@ -132,6 +132,13 @@ internal sealed class ApiPipeline(ProviderRuntime provider, IProviderDialect dia
     /// <summary>Admits, plans and records a new task, or returns the provider's concurrency or credits error.</summary>
     public (SimTask? Task, SimReply? Error) CreateTask(RequestContext ctx, TaskRequest ask, string id)
     {
+        if (provider.Scenario.HonourIdempotencyKey && ctx.IdempotencyKey is { } replayKey
+            && provider.FindByIdempotencyKey(ctx.ApiKey, replayKey) is { } earlier)
+        {
+            // A replayed submit: the task the key created before, not counted or charged again.
+            return (earlier, null);
+        }
+
         var price = provider.PriceOf(ask.Video, ask.Audio, ask.MultiClip, ask.Outputs);
         var account = provider.Account(ctx.ApiKey);
         switch (account.TryAdmit(ctx.Now, provider.Scenario.MaxConcurrentTasks, price))
@@ -146,6 +153,11 @@ internal sealed class ApiPipeline(ProviderRuntime provider, IProviderDialect dia
 
         var task = TaskPlanner.Plan(provider, ctx, ask, id, price);
         provider.Add(task);
+        if (ctx.IdempotencyKey is { } key)
+        {
+            provider.RememberIdempotencyKey(ctx.ApiKey, key, task);
+        }
+
         account.Track(task);
         provider.Counters.Count(Counter.Submit);
         provider.State.CountSubmit(ctx.IdempotencyKey);

@@ -11,6 +11,7 @@ internal sealed class ProviderRuntime
     private ConcurrentDictionary<string, SimTask> tasks = new(StringComparer.Ordinal);
     private ConcurrentDictionary<string, KeyAccount> accounts = new(StringComparer.Ordinal);
     private ConcurrentDictionary<string, int> submitOccurrences = new(StringComparer.Ordinal);
+    private ConcurrentDictionary<(string ApiKey, string IdempotencyKey), SimTask> byIdempotencyKey = new();
     private long sequence;
     private long taskSequence;
 
@@ -52,6 +53,13 @@ internal sealed class ProviderRuntime
 
     public void Add(SimTask task) => tasks[task.Id] = task;
 
+    /// <summary>The task an earlier submit with this Idempotency-Key created for this API key, if any.</summary>
+    public SimTask? FindByIdempotencyKey(string apiKey, string idempotencyKey) =>
+        byIdempotencyKey.TryGetValue((apiKey, idempotencyKey), out var task) ? task : null;
+
+    public void RememberIdempotencyKey(string apiKey, string idempotencyKey, SimTask task) =>
+        byIdempotencyKey.TryAdd((apiKey, idempotencyKey), task);
+
     public long NextTaskSequence() => Interlocked.Increment(ref taskSequence);
 
     /// <summary>The price of a job in the provider's unit: the scenario's flat price, or the built-in table.</summary>
@@ -73,6 +81,7 @@ internal sealed class ProviderRuntime
         tasks = new(StringComparer.Ordinal);
         accounts = new(StringComparer.Ordinal);
         submitOccurrences = new(StringComparer.Ordinal);
+        byIdempotencyKey = new();
         Interlocked.Exchange(ref sequence, 0);
         Interlocked.Exchange(ref taskSequence, 0);
         Counters = new ProviderCounters();

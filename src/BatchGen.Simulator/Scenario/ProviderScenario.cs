@@ -18,6 +18,12 @@ public sealed class ProviderScenario
 
     public FaultScenario Faults { get; set; } = new();
 
+    /// <summary>
+    /// A submit that repeats an <c>Idempotency-Key</c> already seen from the same API key gets the task that key
+    /// created (no new task, no charge), as Stripe-style APIs do. Default false: none of the five providers documents it.
+    /// </summary>
+    public bool HonourIdempotencyKey { get; set; }
+
     /// <summary>Result URLs stop working this long after the task completes (403). Default 3600 s.</summary>
     public double ResultUrlTtlSeconds { get; set; } = 3600;
 

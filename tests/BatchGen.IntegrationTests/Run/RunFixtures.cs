@@ -33,7 +33,7 @@ internal static class RunFixtures
     }
 
     /// <summary>Every provider pointed at a simulator, with short polls for its 100x time scale.</summary>
-    public static string WriteProvidersFile(TempDirectory dir, Uri simulator, int concurrency = 4, string rateLimit = "50/s")
+    public static string WriteProvidersFile(TempDirectory dir, Uri simulator, int concurrency = 4, string rateLimit = "50/s", bool idempotentSubmits = false)
     {
         var yaml = new StringBuilder("providers:\n");
         foreach (var name in ProviderNames.All)
@@ -46,9 +46,25 @@ internal static class RunFixtures
             yaml.AppendLine("    poll_interval_seconds: 0.1");
             yaml.AppendLine("    max_poll_interval_seconds: 0.3");
             yaml.AppendLine("    job_deadline_seconds: 120");
+            if (idempotentSubmits)
+            {
+                yaml.AppendLine("    idempotent_submits: true");
+            }
         }
 
         return dir.Write("providers.yaml", yaml.ToString());
+    }
+
+    /// <summary>A simulator scenario in which every provider honours Idempotency-Key.</summary>
+    public static string WriteIdempotentScenario(TempDirectory dir)
+    {
+        var yaml = new StringBuilder("providers:\n");
+        foreach (var name in ProviderNames.All)
+        {
+            yaml.AppendLine(CultureInfo.InvariantCulture, $"  {name}:\n    honour_idempotency_key: true");
+        }
+
+        return dir.Write("idempotent-scenario.yaml", yaml.ToString());
     }
 
     public static Dictionary<string, string> KeyEnvironment() => new(StringComparer.Ordinal)

@@ -17,7 +17,7 @@ internal sealed class ProvidersConfigReader
     [
         "base_url", "api_key_env", "concurrency", "rate_limit", "pricing", "charge_failed_jobs", "model", "mode",
         "nominal_latency_seconds", "poll_interval_seconds", "max_poll_interval_seconds", "request_timeout_seconds",
-        "job_deadline_seconds", "webhook_url", "max_cost",
+        "job_deadline_seconds", "webhook_url", "max_cost", "idempotent_submits", "reported_credit_usd",
     ];
 
     private readonly string _file;
@@ -168,6 +168,20 @@ internal sealed class ProvidersConfigReader
                     else if (_values.Url(node, field) is { } hook)
                     {
                         s.WebhookUrl = hook;
+                    }
+
+                    break;
+                case "idempotent_submits":
+                    if (_values.Bool(node, field) is { } idempotent)
+                    {
+                        s.IdempotentSubmits = idempotent;
+                    }
+
+                    break;
+                case "reported_credit_usd":
+                    if (_values.Number(node, field, min: 0, max: decimal.MaxValue, integer: false) is { } creditUsd)
+                    {
+                        s.ReportedCreditUsd = creditUsd;
                     }
 
                     break;
