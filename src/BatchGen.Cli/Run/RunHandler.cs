@@ -74,7 +74,17 @@ internal sealed class RunHandler
             await ledger.SetMetaAsync("manifest", manifest.Path, cancellationToken).ConfigureAwait(false);
             await ledger.SetMetaAsync("name", manifest.Name, cancellationToken).ConfigureAwait(false);
             await ledger.SetMetaAsync("axes", string.Join(",", manifest.Axes), cancellationToken).ConfigureAwait(false);
-            var summary = await ExecuteAsync(invocation, manifest, providers, keys, ledger, outputDirectory, cancellationToken).ConfigureAwait(false);
+            RunSummary summary;
+            try
+            {
+                summary = await ExecuteAsync(invocation, manifest, providers, keys, ledger, outputDirectory, cancellationToken).ConfigureAwait(false);
+            }
+            catch (LedgerException ex)
+            {
+                await _stderr.WriteLineAsync($"batchgen: {ex.Message}; every state change recorded before it is kept: rerun to resume").ConfigureAwait(false);
+                return ExitCodes.StorageError;
+            }
+
             if (invocation.WriteReports && summary.StopReason != RunStopReason.Cancelled)
             {
                 await WriteReportsAsync(ledger, manifest, outputDirectory).ConfigureAwait(false);

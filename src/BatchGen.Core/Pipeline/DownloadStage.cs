@@ -26,29 +26,34 @@ internal sealed class DownloadStage
     public Channel<DownloadItem> Items { get; }
 
     public Task RunAsync() =>
-        Task.WhenAll(Enumerable.Range(0, _context.Options.DownloadConcurrency).Select(_ => WorkerAsync()));
+        Task.WhenAll(Enumerable.Range(0, _context.Options.DownloadConcurrency).Select(_ => _context.GuardAsync(WorkerAsync)));
 
     private async Task WorkerAsync()
     {
         await foreach (var item in Items.Reader.ReadAllAsync(CancellationToken.None).ConfigureAwait(false))
         {
-            var progress = _context.Progress.For(item.Spec.Provider);
-            try
+            await ProcessAndCountAsync(item).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>Downloads (or saves) one result, verifies and records it, and counts the outcome.</summary>
+    public async Task ProcessAndCountAsync(DownloadItem item)
+    {
+        var progress = _context.Progress.For(item.Spec.Provider);
+        try
+        {
+            if (await ProcessAsync(item).ConfigureAwait(false))
             {
-                var ok = await ProcessAsync(item).ConfigureAwait(false);
-                if (ok)
-                {
-                    progress.AddSucceeded();
-                }
-                else
-                {
-                    progress.AddFailed();
-                }
+                progress.AddSucceeded();
             }
-            catch (OperationCanceledException) when (_context.StopToken.IsCancellationRequested)
+            else
             {
-                // Left Generated in the ledger: the next run downloads it (a .part file resumes with Range).
+                progress.AddFailed();
             }
+        }
+        catch (OperationCanceledException) when (_context.StopToken.IsCancellationRequested)
+        {
+            // Left Generated in the ledger: the next run downloads it (a .part file resumes with Range).
         }
     }
 
@@ -61,7 +66,8 @@ internal sealed class DownloadStage
 
         if (item.InlineVideo is { } video)
         {
-            var saved = await _context.Downloader.SaveInlineAsync(video, outputDirectory, spec.OutputPath, expected, _context.HardStopToken).ConfigureAwait(false);
+            // Never cancelled: these bytes were paid for and exist nowhere else.
+            var saved = await _context.Downloader.SaveInlineAsync(video, outputDirectory, spec.OutputPath, expected, CancellationToken.None).ConfigureAwait(false);
             return await RecordAsync(spec.Id, saved).ConfigureAwait(false);
         }
 

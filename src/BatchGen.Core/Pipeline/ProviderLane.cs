@@ -16,10 +16,10 @@ internal sealed class ProviderLane
     private readonly RunContext _context;
     private readonly ResilientProviderClient _client;
     private readonly ProviderSettings _settings;
-    private readonly ChannelWriter<DownloadItem> _downloads;
+    private readonly DownloadStage _downloads;
     private readonly ProviderProgress _progress;
 
-    public ProviderLane(RunContext context, ResilientProviderClient client, ChannelWriter<DownloadItem> downloads)
+    public ProviderLane(RunContext context, ResilientProviderClient client, DownloadStage downloads)
     {
         _context = context;
         _client = client;
@@ -39,7 +39,7 @@ internal sealed class ProviderLane
 
     /// <summary>Runs the workers until the lane's channel is completed and drained.</summary>
     public Task RunAsync() =>
-        Task.WhenAll(Enumerable.Range(0, Math.Max(1, _settings.Concurrency)).Select(_ => WorkerAsync()));
+        Task.WhenAll(Enumerable.Range(0, Math.Max(1, _settings.Concurrency)).Select(_ => _context.GuardAsync(WorkerAsync)));
 
     private async Task WorkerAsync()
     {
@@ -179,7 +179,8 @@ internal sealed class ProviderLane
                 HttpStatus = outcome.HttpStatus,
                 ActualCostUsd = outcome.ActualCostUsd,
             }).ConfigureAwait(false);
-            await _downloads.WriteAsync(new DownloadItem(job.Spec, outcome.RemoteId, [], video), CancellationToken.None).ConfigureAwait(false);
+            // The bytes exist only in memory: saved here, not queued, so a stop cannot drop them.
+            await _downloads.ProcessAndCountAsync(new DownloadItem(job.Spec, outcome.RemoteId, [], video)).ConfigureAwait(false);
             return;
         }
 
@@ -305,7 +306,7 @@ internal sealed class ProviderLane
             ActualCostUsd = poll.ActualCostUsd,
             Note = poll.ResultUrls.Count > 1 ? $"{poll.ResultUrls.Count} outputs" : null,
         }).ConfigureAwait(false);
-        await _downloads.WriteAsync(new DownloadItem(job.Spec, remoteId, poll.ResultUrls, null), CancellationToken.None).ConfigureAwait(false);
+        await _downloads.Items.Writer.WriteAsync(new DownloadItem(job.Spec, remoteId, poll.ResultUrls, null), _context.StopToken).ConfigureAwait(false);
     }
 
     private async Task FailAsync(LedgerJob job, BudgetReservation? reservation, decimal? estimate, ProviderError error, bool charged)

@@ -34,11 +34,20 @@ internal sealed class RunContext
 
     public LatencyTracker Latency { get; } = new();
 
-    /// <summary>Cancelled when the user asked to stop: no new admissions, polls stop.</summary>
-    public required CancellationToken StopToken { get; init; }
+    /// <summary>Cancelled when the user asked to stop or a stage failed: no new admissions, polls stop.</summary>
+    public CancellationToken StopToken => StopSource.Token;
+
+    /// <summary>Source of <see cref="StopToken"/>, linked to the user's stop.</summary>
+    public required CancellationTokenSource StopSource { get; init; }
+
+    /// <summary>Source of <see cref="HardStopToken"/>.</summary>
+    public required CancellationTokenSource HardStopSource { get; init; }
+
+    /// <summary>The first exception a stage could not handle (a ledger write failed, a bug): the run stops on it.</summary>
+    public Exception? Fault { get; private set; }
 
     /// <summary>Cancelled a grace period after <see cref="StopToken"/>: in-flight submits are abandoned.</summary>
-    public required CancellationToken HardStopToken { get; init; }
+    public CancellationToken HardStopToken => HardStopSource.Token;
 
     public bool BudgetStopped => Volatile.Read(ref _budgetStopped) == 1;
 
@@ -71,6 +80,32 @@ internal sealed class RunContext
     }
 
     public void CountAmbiguous() => Interlocked.Increment(ref _ambiguous);
+
+    /// <summary>
+    /// Runs one worker; an exception it cannot handle stops the whole run at once (no stage is left waiting on a
+    /// channel nobody reads) and is rethrown by the engine once every stage has drained.
+    /// </summary>
+    public async Task GuardAsync(Func<Task> worker)
+    {
+        try
+        {
+            await worker().ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (StopToken.IsCancellationRequested)
+        {
+            // Stopping: this worker's job stays where the ledger says; the next run picks it up.
+        }
+        catch (Exception ex)
+        {
+            lock (StopSource)
+            {
+                Fault ??= ex;
+            }
+
+            await StopSource.CancelAsync().ConfigureAwait(false);
+            await HardStopSource.CancelAsync().ConfigureAwait(false);
+        }
+    }
 
     /// <summary>Writes one event. Never cancelled: a state change that happened is always recorded.</summary>
     public Task RecordAsync(LedgerEvent ledgerEvent) => Ledger.AppendAsync(ledgerEvent, CancellationToken.None);

@@ -37,8 +37,9 @@ public sealed class RunEngine
         await ResumePlanner.PrepareAsync(ledger, request, stopToken).ConfigureAwait(false);
         var budget = await CreateBudgetAsync(request, stopToken).ConfigureAwait(false);
 
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(stopToken);
         using var hardStop = new CancellationTokenSource();
-        await using var stopRegistration = stopToken.Register(() => hardStop.CancelAfter(request.Options.SubmitGracePeriod)).ConfigureAwait(false);
+        await using var stopRegistration = stop.Token.Register(() => hardStop.CancelAfter(request.Options.SubmitGracePeriod)).ConfigureAwait(false);
         var context = new RunContext
         {
             Ledger = ledger,
@@ -49,8 +50,8 @@ public sealed class RunEngine
             Time = _time,
             Progress = request.Progress,
             Logger = _logger,
-            StopToken = stopToken,
-            HardStopToken = hardStop.Token,
+            StopSource = stop,
+            HardStopSource = hardStop,
         };
         foreach (var (provider, reason) in request.Unavailable)
         {
@@ -64,6 +65,10 @@ public sealed class RunEngine
         try
         {
             await RunStagesAsync(context, clients).ConfigureAwait(false);
+            if (context.Fault is { } fault)
+            {
+                System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(fault);
+            }
         }
         finally
         {
@@ -94,13 +99,13 @@ public sealed class RunEngine
     private static async Task RunStagesAsync(RunContext context, IReadOnlyDictionary<string, ResilientProviderClient> clients)
     {
         var downloads = new DownloadStage(context, clients);
-        var lanes = clients.Values.Select(c => new ProviderLane(context, c, downloads.Items.Writer)).ToList();
+        var lanes = clients.Values.Select(c => new ProviderLane(context, c, downloads)).ToList();
         var downloadTask = downloads.RunAsync();
         var laneTasks = lanes.Select(l => l.RunAsync()).ToList();
         var feeder = new JobFeeder(context, lanes.ToDictionary(l => l.Name, StringComparer.Ordinal), downloads.Items.Writer);
         try
         {
-            await feeder.RunAsync().ConfigureAwait(false);
+            await context.GuardAsync(feeder.RunAsync).ConfigureAwait(false);
         }
         finally
         {
