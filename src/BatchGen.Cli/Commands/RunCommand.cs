@@ -52,15 +52,15 @@ internal sealed class RunOptionSet
 {
     private readonly Argument<string> _manifest = new("manifest") { Description = "The manifest (YAML or CSV)." };
     private readonly Option<bool> _simulate = new("--simulate") { Description = "Run against the embedded provider simulator (no keys, no cost)." };
-    private readonly Option<string?> _out = new("--out") { Description = "Output directory (default: the manifest's output.dir, else out/<name>)." };
-    private readonly Option<string?> _providers = new("--providers") { Description = "Providers configuration file (YAML) over the built-in defaults." };
-    private readonly Option<decimal?> _maxCost = new("--max-cost") { Description = "Budget cap in USD for the whole batch (overrides budget.max_cost)." };
-    private readonly Option<long> _maxJobs = new("--max-jobs") { Description = "Refuse manifests with more jobs than this.", DefaultValueFactory = _ => 100_000 };
-    private readonly Option<string?> _scenario = new("--scenario") { Description = "With --simulate: simulator scenario file (latencies, faults, limits)." };
-    private readonly Option<double> _timeScale = new("--time-scale") { Description = "With --simulate: simulated time scale (0.01 = 100x faster).", DefaultValueFactory = _ => 0.01 };
-    private readonly Option<int> _seed = new("--seed") { Description = "With --simulate: simulator seed.", DefaultValueFactory = _ => 1 };
+    private readonly Option<string?> _out = new("--out") { HelpName = "DIR", Description = "Output directory (default: the manifest's output.dir, else out/<name>)." };
+    private readonly Option<string?> _providers = new("--providers") { HelpName = "FILE", Description = "Providers configuration file (YAML) over the built-in defaults." };
+    private readonly Option<decimal?> _maxCost = new("--max-cost") { HelpName = "USD", Description = "Budget cap in USD for the whole batch (overrides budget.max_cost)." };
+    private readonly Option<long> _maxJobs = new("--max-jobs") { HelpName = "N", Description = "Refuse manifests with more jobs than this.", DefaultValueFactory = _ => 100_000 };
+    private readonly Option<string?> _scenario = new("--scenario") { HelpName = "FILE", Description = "With --simulate: simulator scenario file (latencies, faults, limits)." };
+    private readonly Option<double> _timeScale = new("--time-scale") { HelpName = "X", Description = "With --simulate: simulated time scale (0.01 = 100x faster).", DefaultValueFactory = _ => 0.01 };
+    private readonly Option<int> _seed = new("--seed") { HelpName = "N", Description = "With --simulate: simulator seed.", DefaultValueFactory = _ => 1 };
     private readonly Option<bool> _noReport = new("--no-report") { Description = "Do not write the reports at the end." };
-    private readonly Option<string> _progress = new("--progress") { Description = "auto, live, plain or none.", DefaultValueFactory = _ => "auto" };
+    private readonly Option<string> _progress = new("--progress") { Description = "auto (a live table on a terminal, progress lines on stderr otherwise), live, plain or none.", DefaultValueFactory = _ => "auto" };
 
     public static RunOptionSet AddTo(Command command)
     {
