@@ -3,8 +3,9 @@ namespace BatchGen.Core.Reports;
 /// <summary>
 /// Chooses the two axes of the contact sheet. Explicit choices must be report dimensions (the manifest's axes or
 /// "provider"). Defaults: columns = provider when there are several, else the dimension with the most values;
-/// rows = style when it is an axis, else the remaining dimension with the most values (ties: declared order).
-/// A dimension with a single value is not used when another one exists.
+/// rows = the remaining dimension that fills the most cells of the grid with the columns (an axis that moves with the
+/// columns, like a style set per provider, would leave one cell per row), preferring style, then the one with the most
+/// values (ties: declared order). A dimension with a single value is not used when another one exists.
 /// </summary>
 internal sealed record ContactSheetLayout(string? RowAxis, string? ColumnAxis)
 {
@@ -31,8 +32,18 @@ internal sealed record ContactSheetLayout(string? RowAxis, string? ColumnAxis)
             ?? (counts[JobAxes.Provider] > 1 && options.RowAxis != JobAxes.Provider ? JobAxes.Provider : null)
             ?? byCount.FirstOrDefault(d => d != options.RowAxis && counts[d] > 1);
         var row = options.RowAxis
-            ?? (dimensions.Contains("style", StringComparer.Ordinal) && column != "style" && counts["style"] > 1 ? "style" : null)
-            ?? byCount.FirstOrDefault(d => d != column && counts[d] > 1);
+            ?? byCount
+                .Where(d => d != column && counts[d] > 1)
+                .OrderByDescending(d => FilledCells(model, d, column))
+                .ThenByDescending(d => d == "style")
+                .FirstOrDefault();
         return (new ContactSheetLayout(row, column), null);
     }
+
+    /// <summary>Distinct (row value, column value) pairs: how many cells of the grid hold at least one job.</summary>
+    private static int FilledCells(ReportModel model, string rowAxis, string? columnAxis) =>
+        model.Jobs
+            .Select(j => (JobAxes.ValueOf(j, rowAxis), columnAxis is null ? string.Empty : JobAxes.ValueOf(j, columnAxis)))
+            .Distinct()
+            .Count();
 }
