@@ -56,9 +56,8 @@ public sealed class RunEngineFaultTests
     }
 
     /// <summary>
-    /// Magnific can list its tasks, but the task list holds the task the lost reply created, which the ledger does not
-    /// know: it cannot be matched to the job with certainty, so the job stays ambiguous across runs (here the list call
-    /// itself is reset as well, which also leaves it ambiguous) and is never submitted again.
+    /// Magnific can list its tasks, but here the list call is reset as well: the provider cannot be asked, so the job
+    /// stays ambiguous across runs and is never submitted again.
     /// </summary>
     [Fact]
     public async Task RunAsync_ConnectionResetOnMagnificSubmit_StaysAmbiguousOnRerunWithoutResubmit()
@@ -73,6 +72,43 @@ public sealed class RunEngineFaultTests
         (await h.JobsByIdAsync())[jobs[0].Id].State.ShouldBe(JobState.Submitting);
         h.CreatedTasks(jobs[0].Id).ShouldBe(1);
         h.Stats(ProviderNames.Magnific).SubmitAttempts.ShouldBe(1);
+    }
+
+    /// <summary>
+    /// The reply of a Magnific submit was lost after the task was created: on the next run the task list holds a task
+    /// the ledger does not know, which cannot be matched to the job with certainty, so the job stays ambiguous.
+    /// </summary>
+    [Fact]
+    public async Task RunAsync_MagnificReplyLostAfterTaskCreated_ListShowsUnknownTaskJobStaysAmbiguous()
+    {
+        await using var h = await PipelineHarness.StartAsync();
+        var jobs = PipelineHarness.Jobs(ProviderNames.Magnific, 1).ToList();
+        await h.RunAsync(jobs, wrap: a => new LostReplyAdapter(a, send: true));
+
+        var second = await h.RunAsync(jobs);
+
+        second.Ambiguous.ShouldBe(1);
+        (await h.JobsByIdAsync())[jobs[0].Id].State.ShouldBe(JobState.Submitting);
+        h.CreatedTasks(jobs[0].Id).ShouldBe(1);
+    }
+
+    /// <summary>
+    /// A Magnific submit timed out before reaching the provider: on the next run the task list holds no task the ledger
+    /// does not know, so the submit never arrived; the job goes back to pending and is submitted once.
+    /// </summary>
+    [Fact]
+    public async Task RunAsync_MagnificSubmitNeverArrived_ListReconcilesAndJobSucceedsOnce()
+    {
+        await using var h = await PipelineHarness.StartAsync();
+        var jobs = PipelineHarness.Jobs(ProviderNames.Magnific, 1).ToList();
+        var first = await h.RunAsync(jobs, wrap: a => new LostReplyAdapter(a, send: false));
+        first.Ambiguous.ShouldBe(1);
+
+        var second = await h.RunAsync(jobs);
+
+        second.Count(JobState.Succeeded).ShouldBe(1);
+        h.CreatedTasks(jobs[0].Id).ShouldBe(1);
+        (await h.EventsAsync(jobs[0].Id)).ShouldContain(e => e.State == JobState.Pending && e.Note != null && e.Note.StartsWith("ambiguous submit reconciled", StringComparison.Ordinal));
     }
 
     [Fact]
@@ -343,6 +379,31 @@ public sealed class RunEngineFaultTests
                 faults.Http503 = rate;
                 break;
         }
+    }
+
+    /// <summary>Every submit comes back as a timeout with no reply, after (<c>send</c>) or instead of sending it.</summary>
+    private sealed class LostReplyAdapter(IProviderAdapter inner, bool send) : IProviderAdapter
+    {
+        public string Name => inner.Name;
+
+        public async Task<SubmitOutcome> SubmitAsync(JobSpec job, CancellationToken cancellationToken)
+        {
+            if (send)
+            {
+                await inner.SubmitAsync(job, cancellationToken);
+            }
+
+            return new SubmitOutcome
+            {
+                Error = new ProviderError(ErrorClass.Retryable, $"{Name} submit of job {job.Id}: no reply before the timeout")
+                {
+                    Code = "timeout",
+                    MayHaveBeenAccepted = true,
+                },
+            };
+        }
+
+        public Task<PollOutcome> PollAsync(string remoteId, CancellationToken cancellationToken) => inner.PollAsync(remoteId, cancellationToken);
     }
 
     /// <summary>Hands out a broken (403) URL the first time each task succeeds, the real one afterwards.</summary>
