@@ -195,7 +195,10 @@ internal sealed class ProviderLane
             ActualCostUsd = outcome.ActualCostUsd,
         }).ConfigureAwait(false);
         _progress.AddInFlight(-1);
-        await TrackAsync(job, remoteId, outcome.EstimatedTime, reattached: false, reservation, estimate).ConfigureAwait(false);
+        // The deadline counts from this submit, not from an earlier attempt's (a job retried with --all-failed keeps its
+        // first submit time in the ledger, which would fail the new task at once).
+        var submitted = job with { State = JobState.Submitted, RemoteId = remoteId, SubmittedAt = _context.Time.GetUtcNow() };
+        await TrackAsync(submitted, remoteId, outcome.EstimatedTime, reattached: false, reservation, estimate).ConfigureAwait(false);
     }
 
     /// <summary>Polls one accepted task until it finishes, fails, passes its deadline, or the run stops.</summary>
@@ -225,8 +228,16 @@ internal sealed class ProviderLane
     private async Task TrackCoreAsync(LedgerJob job, string remoteId, TimeSpan? expected, bool reattached, BudgetReservation? reservation, decimal? estimate)
     {
         var spec = job.Spec;
-        var submittedAt = job.SubmittedAt ?? _context.Time.GetUtcNow();
+        var now = _context.Time.GetUtcNow();
+        var submittedAt = job.SubmittedAt ?? now;
         var deadline = submittedAt + _settings.JobDeadline;
+        if (reattached && deadline <= now)
+        {
+            // Re-attached past its deadline (a retry after "deadline", or a resume long after the submit): the task may
+            // have finished since, so it gets a fresh window instead of failing again before a single poll.
+            deadline = now + _settings.JobDeadline;
+        }
+
         var schedule = new PollSchedule(_settings, expected ?? _context.Latency.Median(Name, spec.Parameters.Resolution), reattached);
         var delay = schedule.FirstDelay;
         var running = job.State == JobState.Running;

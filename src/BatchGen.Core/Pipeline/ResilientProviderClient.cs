@@ -20,10 +20,12 @@ internal sealed class ResilientProviderClient : IDisposable
     private readonly ResiliencePipeline<SubmitOutcome> _submitPipeline;
     private readonly ResiliencePipeline<PollOutcome> _pollPipeline;
     private readonly bool _idempotent;
+    private readonly ProviderProgress? _progress;
 
-    public ResilientProviderClient(IProviderAdapter adapter, ProviderSettings settings, RunOptions options, TimeProvider timeProvider)
+    public ResilientProviderClient(IProviderAdapter adapter, ProviderSettings settings, RunOptions options, TimeProvider timeProvider, ProviderProgress? progress = null)
     {
         _adapter = adapter;
+        _progress = progress;
         _throttle = new ProviderThrottle(settings.RateLimit, timeProvider);
         // A synchronous submit (Segmind v1) holds the request for the whole generation: its timeout is the job deadline.
         var submitTimeout = settings.Mode == ProviderModes.Sync && settings.JobDeadline > settings.RequestTimeout
@@ -141,6 +143,7 @@ internal sealed class ResilientProviderClient : IDisposable
         if (error is { HttpStatus: 429 })
         {
             _throttle.OnThrottled(error.RetryAfter);
+            _progress?.AddThrottled();
         }
         else if (error is null)
         {

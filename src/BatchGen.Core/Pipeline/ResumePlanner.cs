@@ -95,6 +95,8 @@ internal static class ResumePlanner
         var state = job switch
         {
             { ResultUrl: not null, ErrorCode: not "expired" } => JobState.Generated,
+            // The result URL expired: the task succeeded, so ask it for a fresh URL; never generate (pay) again.
+            { ResultUrl: not null, RemoteId: not null, ErrorCode: "expired" } => JobState.Submitted,
             { RemoteId: not null, ErrorCode: { } code } when RepollableCodes.Contains(code) => JobState.Submitted,
             _ => JobState.Pending,
         };

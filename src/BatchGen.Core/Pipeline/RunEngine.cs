@@ -60,7 +60,7 @@ public sealed class RunEngine
 
         var clients = request.Adapters.ToDictionary(
             kv => kv.Key,
-            kv => new ResilientProviderClient(kv.Value, request.Providers[kv.Key], request.Options, _time),
+            kv => new ResilientProviderClient(kv.Value, request.Providers[kv.Key], request.Options, _time, request.Progress.For(kv.Key)),
             StringComparer.Ordinal);
         try
         {

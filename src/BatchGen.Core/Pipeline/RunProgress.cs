@@ -21,6 +21,7 @@ public sealed class ProviderProgress(string name)
     private long _failed;
     private long _blocked;
     private long _requests;
+    private long _throttled;
     private long _spentMicros;
 
     public string Name { get; } = name;
@@ -40,6 +41,9 @@ public sealed class ProviderProgress(string name)
     /// <summary>HTTP requests sent to the provider's API (submits and polls).</summary>
     public long Requests => Interlocked.Read(ref _requests);
 
+    /// <summary>429 replies the provider sent (each one slowed the request rate down).</summary>
+    public long Throttled => Interlocked.Read(ref _throttled);
+
     public decimal SpentUsd => Interlocked.Read(ref _spentMicros) / 1_000_000m;
 
     /// <summary>Why the provider stopped taking jobs (bad key, no credits), when it did.</summary>
@@ -56,6 +60,8 @@ public sealed class ProviderProgress(string name)
     internal void AddBlocked() => Interlocked.Increment(ref _blocked);
 
     internal void AddRequest() => Interlocked.Increment(ref _requests);
+
+    internal void AddThrottled() => Interlocked.Increment(ref _throttled);
 
     internal void AddSpent(decimal usd) => Interlocked.Add(ref _spentMicros, (long)(usd * 1_000_000m));
 }

@@ -1,0 +1,65 @@
+using BatchGen.Core.Jobs;
+using BatchGen.Core.Ledger;
+using BatchGen.Core.Providers;
+using BatchGen.Simulator;
+
+namespace BatchGen.Tests.Pipeline;
+
+/// <summary>Per-provider request rate and concurrency limits against the simulator's per-key limits.</summary>
+public sealed class RunEngineLimitTests
+{
+    private static readonly string[] Providers = [ProviderNames.Magnific, ProviderNames.GmiCloud, ProviderNames.Segmind];
+
+    [Fact]
+    public async Task RunAsync_LimitsAtOrBelowSimulators_SimulatorCountsNoRateOrConcurrencyRejections()
+    {
+        await using var h = await PipelineHarness.StartAsync(s =>
+        {
+            foreach (var name in Providers)
+            {
+                s.Providers[name].RateLimit = new RateLimitScenario { Permits = 30, PeriodSeconds = 1, Burst = 30 };
+                s.Providers[name].MaxConcurrentTasks = 4;
+            }
+        });
+        foreach (var name in Providers)
+        {
+            h.Providers[name].RateLimit = new RateLimitSpec(30, TimeSpan.FromSeconds(1));
+            h.Providers[name].Concurrency = 4;
+        }
+
+        var jobs = Providers.SelectMany(p => PipelineHarness.Jobs(p, 20)).ToList();
+
+        var summary = await h.RunAsync(jobs);
+
+        summary.Count(JobState.Succeeded).ShouldBe(60);
+        foreach (var name in Providers)
+        {
+            var stats = h.Stats(name);
+            stats.RateLimited.ShouldBe(0, name);
+            stats.ConcurrencyLimited.ShouldBe(0, name);
+            stats.Submits.ShouldBe(20, name);
+            h.Progress.For(name).Throttled.ShouldBe(0, name);
+        }
+    }
+
+    [Fact]
+    public async Task RunAsync_LimitsAboveSimulators_RateLimitsAbsorbedAndThrottleSlowsDown()
+    {
+        await using var h = await PipelineHarness.StartAsync(s =>
+            s.Providers[ProviderNames.GmiCloud].RateLimit = new RateLimitScenario { Permits = 10, PeriodSeconds = 1, Burst = 4 });
+        h.Providers[ProviderNames.GmiCloud].RateLimit = new RateLimitSpec(200, TimeSpan.FromSeconds(1));
+        h.Providers[ProviderNames.GmiCloud].Concurrency = 8;
+        h.Providers[ProviderNames.GmiCloud].NominalLatency = TimeSpan.FromMilliseconds(300);
+        var jobs = PipelineHarness.Jobs(ProviderNames.GmiCloud, 10).ToList();
+
+        var summary = await h.RunAsync(jobs);
+
+        summary.Count(JobState.Succeeded).ShouldBe(10);
+        h.Stats(ProviderNames.GmiCloud).RateLimited.ShouldBeGreaterThan(0);
+        h.Progress.For(ProviderNames.GmiCloud).Throttled.ShouldBeGreaterThan(0);
+        foreach (var job in jobs)
+        {
+            h.CreatedTasks(job.Id).ShouldBe(1, job.Id);
+        }
+    }
+}
