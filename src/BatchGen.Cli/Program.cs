@@ -35,18 +35,31 @@ try
 {
     return await parseResult.InvokeAsync(new InvocationConfiguration
     {
+        // Exceptions reach the handlers below: one line and a documented exit code, never a stack trace.
+        EnableDefaultExceptionHandler = false,
         // After Ctrl+C or SIGTERM the action has this long to stop before the process exits with 130.
         ProcessTerminationTimeout = TimeSpan.FromSeconds(4.5),
     }).ConfigureAwait(false);
 }
 catch (OperationCanceledException)
 {
+    await Console.Error.WriteLineAsync("batchgen: stopped; run the same command again to resume").ConfigureAwait(false);
     return ExitCodes.Cancelled;
+}
+catch (BatchGen.Core.Ledger.LedgerException ex)
+{
+    await Console.Error.WriteLineAsync($"batchgen: {ex.Message}").ConfigureAwait(false);
+    return ExitCodes.StorageError;
+}
+catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+{
+    await Console.Error.WriteLineAsync($"batchgen: {ex.Message.ReplaceLineEndings(" ")}").ConfigureAwait(false);
+    return ExitCodes.StorageError;
 }
 #pragma warning disable CA1031 // The process edge: any escaped exception becomes one line and a documented exit code.
 catch (Exception ex)
 #pragma warning restore CA1031
 {
-    await Console.Error.WriteLineAsync($"batchgen: internal error: {ex.GetType().Name}: {ex.Message}").ConfigureAwait(false);
+    await Console.Error.WriteLineAsync($"batchgen: internal error: {ex.GetType().Name}: {ex.Message.ReplaceLineEndings(" ")}").ConfigureAwait(false);
     return ExitCodes.InternalError;
 }

@@ -69,7 +69,7 @@ internal sealed class RunHandler
             return ExitCodes.StorageError;
         }
 
-        await using (ledger.ConfigureAwait(false))
+        try
         {
             await ledger.SetMetaAsync("manifest", manifest.Path, cancellationToken).ConfigureAwait(false);
             await ledger.SetMetaAsync("name", manifest.Name, cancellationToken).ConfigureAwait(false);
@@ -87,11 +87,35 @@ internal sealed class RunHandler
 
             if (invocation.WriteReports && summary.StopReason != RunStopReason.Cancelled)
             {
-                await WriteReportsAsync(ledger, manifest, outputDirectory).ConfigureAwait(false);
+                try
+                {
+                    await WriteReportsAsync(ledger, manifest, outputDirectory).ConfigureAwait(false);
+                }
+                catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+                {
+                    await _stderr.WriteLineAsync($"batchgen: the reports could not be written ({ex.Message.ReplaceLineEndings(" ")}); the ledger is complete: 'batchgen report' rebuilds them").ConfigureAwait(false);
+                }
             }
 
             await PrintSummaryAsync(summary, outputDirectory).ConfigureAwait(false);
             return ExitCodeOf(summary);
+        }
+        finally
+        {
+            await CloseAsync(ledger).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>Closes the ledger; a failure here (a full disk at the last checkpoint) is one line, not a second error.</summary>
+    private async Task CloseAsync(SqliteLedger ledger)
+    {
+        try
+        {
+            await ledger.DisposeAsync().ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is LedgerException or Microsoft.Data.Sqlite.SqliteException or IOException)
+        {
+            await _stderr.WriteLineAsync($"batchgen: closing {ledger.Path}: {ex.Message.ReplaceLineEndings(" ")} (every recorded state change is kept)").ConfigureAwait(false);
         }
     }
 

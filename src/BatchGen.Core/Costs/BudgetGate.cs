@@ -186,6 +186,15 @@ public sealed class BudgetGate
         }
     }
 
+    /// <summary>True when this amount more would pass the global cap (as opposed to a provider's cap only).</summary>
+    public bool WouldPassGlobalCap(decimal estimatedUsd)
+    {
+        lock (_lock)
+        {
+            return MaxCostUsd is { } max && _spent + _reserved + estimatedUsd > max;
+        }
+    }
+
     private string? RefusalReasonLocked(string provider, decimal estimatedUsd)
     {
         if (MaxCostUsd is { } max && _spent + _reserved + estimatedUsd > max)

@@ -24,6 +24,9 @@ public sealed class VideoDownloader
     /// <summary>A body that sends nothing for this long counts as interrupted (and is resumed).</summary>
     private static readonly TimeSpan StallTimeout = TimeSpan.FromSeconds(60);
 
+    /// <summary>How long to wait for the response headers of a download.</summary>
+    private static readonly TimeSpan HeadersTimeout = TimeSpan.FromSeconds(60);
+
     private readonly HttpClient _http;
     private readonly TimeProvider _timeProvider;
 
@@ -144,7 +147,10 @@ public sealed class VideoDownloader
             HttpResponseMessage response;
             try
             {
-                response = await _http.SendAsync(message, HttpCompletionOption.ResponseHeadersRead, cancellationToken).ConfigureAwait(false);
+                // A server that accepts the connection and never answers must not hold a download worker forever.
+                using var headersTimeout = new CancellationTokenSource(HeadersTimeout, _timeProvider);
+                using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, headersTimeout.Token);
+                response = await _http.SendAsync(message, HttpCompletionOption.ResponseHeadersRead, linked.Token).ConfigureAwait(false);
             }
             catch (Exception ex) when (ex is HttpRequestException || (ex is OperationCanceledException && !cancellationToken.IsCancellationRequested))
             {

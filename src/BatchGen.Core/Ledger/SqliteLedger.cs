@@ -113,9 +113,39 @@ public sealed class SqliteLedger : IAsyncDisposable
     public IAsyncEnumerable<LedgerJob> ReadJobsAsync(CancellationToken cancellationToken) =>
         StreamAsync($"SELECT {LedgerRows.JobColumns} FROM jobs ORDER BY seq;", null, LedgerRows.ReadJob, cancellationToken);
 
-    /// <summary>One provider's jobs in insertion order, streamed on a connection of their own (readers run side by side).</summary>
-    public IAsyncEnumerable<LedgerJob> ReadJobsAsync(string provider, CancellationToken cancellationToken) =>
-        StreamAsync($"SELECT {LedgerRows.JobColumns} FROM jobs WHERE provider = $id ORDER BY seq;", provider, LedgerRows.ReadJob, cancellationToken);
+    /// <summary>
+    /// One provider's jobs in insertion order, read in pages of <paramref name="pageSize"/> on short read transactions,
+    /// so a slow consumer (the run's feeder) never pins an old snapshot and the WAL can be checkpointed meanwhile.
+    /// Each page is a fresh snapshot: a job's row reflects its state when its page was read.
+    /// </summary>
+    public async IAsyncEnumerable<LedgerJob> ReadJobsAsync(string provider, [EnumeratorCancellation] CancellationToken cancellationToken, int pageSize = 1000)
+    {
+        long after = 0;
+        while (true)
+        {
+            var page = new List<(long Seq, LedgerJob Job)>(pageSize);
+            await foreach (var row in StreamAsync(
+                $"SELECT {LedgerRows.JobColumns}, seq FROM jobs WHERE provider = $id AND seq > {after} ORDER BY seq LIMIT {pageSize};",
+                provider,
+                r => (r.GetInt64(r.FieldCount - 1), LedgerRows.ReadJob(r)),
+                cancellationToken).ConfigureAwait(false))
+            {
+                page.Add(row);
+            }
+
+            foreach (var (_, job) in page)
+            {
+                yield return job;
+            }
+
+            if (page.Count < pageSize)
+            {
+                yield break;
+            }
+
+            after = page[^1].Seq;
+        }
+    }
 
     /// <summary>Events of one job, or of all jobs when <paramref name="jobId"/> is null, in the order they were written.</summary>
     public IAsyncEnumerable<LedgerEvent> ReadEventsAsync(string? jobId, CancellationToken cancellationToken) =>

@@ -135,8 +135,10 @@ internal sealed class DownloadStage
 
     private async Task<IReadOnlyList<Uri>> RefreshAsync(DownloadItem item)
     {
-        if (item.RemoteId is null || !_clients.TryGetValue(item.Spec.Provider, out var client))
+        if (item.RemoteId is null || item.RemoteId.StartsWith("sync:", StringComparison.Ordinal)
+            || !_clients.TryGetValue(item.Spec.Provider, out var client))
         {
+            // A synchronous reply has no task to ask again: its bytes were lost before they were saved.
             return [];
         }
 

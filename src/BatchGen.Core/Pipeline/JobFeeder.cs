@@ -86,7 +86,12 @@ internal sealed class JobFeeder
                 await EnqueueAsync(lane, new WorkItem(job, WorkStart.Poll)).ConfigureAwait(false);
                 return;
             case JobState.Generated:
-                await _downloads.WriteAsync(ToDownload(job), _context.StopToken).ConfigureAwait(false);
+                // The file may have been saved before the process died: take it rather than fetch (or lose) it again.
+                if (!await AdoptSavedFileAsync(job).ConfigureAwait(false))
+                {
+                    await _downloads.WriteAsync(ToDownload(job), _context.StopToken).ConfigureAwait(false);
+                }
+
                 return;
             case JobState.Succeeded:
                 await CheckFileAsync(job).ConfigureAwait(false);
@@ -102,6 +107,31 @@ internal sealed class JobFeeder
         await lane.Work.Writer.WriteAsync(item, _context.StopToken).ConfigureAwait(false);
     }
 
+    /// <summary>A generated job whose file is already on disk and verifies is recorded as succeeded.</summary>
+    private async Task<bool> AdoptSavedFileAsync(LedgerJob job)
+    {
+        var spec = job.Spec.Parameters;
+        var (width, height) = FrameSize.For(spec.Resolution, spec.AspectRatio);
+        var check = await VideoDownloader.VerifyExistingAsync(
+            _context.Options.OutputDirectory, job.Spec.OutputPath, new ExpectedVideo(spec.Duration, width, height), null, _context.StopToken).ConfigureAwait(false);
+        if (!check.Success)
+        {
+            return false;
+        }
+
+        await _context.RecordAsync(new LedgerEvent
+        {
+            JobId = job.Id,
+            State = JobState.Succeeded,
+            FilePath = check.RelativePath,
+            Bytes = check.Bytes,
+            Sha256 = check.Sha256,
+            Note = "file found complete on disk after an interruption",
+        }).ConfigureAwait(false);
+        _context.Progress.For(job.Provider).AddSucceeded();
+        return true;
+    }
+
     /// <summary>A succeeded job whose file is missing or damaged is downloaded again, never regenerated.</summary>
     private async Task CheckFileAsync(LedgerJob job)
     {
@@ -111,7 +141,7 @@ internal sealed class JobFeeder
             var spec = job.Spec.Parameters;
             var (width, height) = FrameSize.For(spec.Resolution, spec.AspectRatio);
             var check = await VideoDownloader.VerifyExistingAsync(
-                _context.Options.OutputDirectory, job.FilePath, new ExpectedVideo(spec.Duration, width, height), null, _context.StopToken).ConfigureAwait(false);
+                _context.Options.OutputDirectory, job.FilePath, new ExpectedVideo(spec.Duration, width, height), job.Sha256, _context.StopToken).ConfigureAwait(false);
             if (check.Success && (job.Bytes is null || check.Bytes == job.Bytes))
             {
                 progress.AddSucceeded();
@@ -130,7 +160,10 @@ internal sealed class JobFeeder
 
     private async Task HoldUnavailableAsync(LedgerJob job)
     {
-        var reason = _context.BlockedReason(job.Provider) ?? $"{job.Provider}: provider not available";
+        var reason = _context.BlockedReason(job.Provider)
+            ?? _context.UnavailableReason(job.Provider)
+            ?? $"{job.Provider}: provider not available";
+        _context.Block(job.Provider, reason);
         _context.Progress.For(job.Provider).AddBlocked();
         if (job.State == JobState.Blocked && job.ErrorMessage == reason)
         {

@@ -71,16 +71,24 @@ internal sealed class ProviderLane
             return;
         }
 
-        if (_context.BudgetStopped)
+        if (_context.IsBudgetStopped(Name))
         {
-            _context.HoldForBudget(estimate);
+            _context.HoldForBudget(Name, estimate, globalCap: _context.Budget.WouldPassGlobalCap(estimate ?? 0m));
+            return;
+        }
+
+        if (estimate is null && (_context.Budget.MaxCostUsd is not null || _settings.MaxCost is not null))
+        {
+            // A job the price table cannot price cannot be checked against a cap: never sent blind.
+            var p = job.Spec.Parameters;
+            await BlockAsync(job, $"{Name}: no price for {p.Resolution} x {p.Duration}s in its pricing table, so it cannot be checked against the budget (add providers.{Name}.pricing)").ConfigureAwait(false);
             return;
         }
 
         var reservation = _context.Budget.TryReserve(Name, estimate ?? 0m);
         if (reservation is null)
         {
-            _context.HoldForBudget(estimate);
+            _context.HoldForBudget(Name, estimate, globalCap: _context.Budget.WouldPassGlobalCap(estimate ?? 0m));
             return;
         }
 
@@ -150,7 +158,16 @@ internal sealed class ProviderLane
                 return;
             }
 
-            _context.Budget.Release(reservation);
+            if (outcome.RemoteId is not null && _settings.ChargeFailedJobs)
+            {
+                // Accepted, then failed at once: charged where the provider charges failures.
+                _context.Budget.Commit(reservation, estimate ?? 0m);
+            }
+            else
+            {
+                _context.Budget.Release(reservation);
+            }
+
             if (error.Class == ErrorClass.Account)
             {
                 _context.Block(Name, error.Message);
@@ -158,8 +175,18 @@ internal sealed class ProviderLane
                 return;
             }
 
+            if (error.Class == ErrorClass.Retryable)
+            {
+                // Certainly not accepted, retries ran out (429s, 503s, an open circuit): the job waits for the next run.
+                await _context.RecordAsync(ErrorEvent(job.Id, JobState.Pending, attempt, error) with
+                {
+                    Note = "submit refused until retries ran out; left pending for the next run",
+                }).ConfigureAwait(false);
+                return;
+            }
+
             _progress.AddFailed();
-            await _context.RecordAsync(ErrorEvent(job.Id, JobState.Failed, attempt, error)).ConfigureAwait(false);
+            await _context.RecordAsync(ErrorEvent(job.Id, JobState.Failed, attempt, error) with { RemoteId = outcome.RemoteId }).ConfigureAwait(false);
             return;
         }
 
@@ -249,16 +276,7 @@ internal sealed class ProviderLane
                 await Task.Delay(wait, _context.Time, _context.StopToken).ConfigureAwait(false);
             }
 
-            if (_context.Time.GetUtcNow() >= deadline)
-            {
-                await FailAsync(job, reservation, estimate, new ProviderError(ErrorClass.Retryable,
-                    $"{Name}: task {remoteId} not finished within the job deadline of {_settings.JobDeadline.TotalSeconds:0} s")
-                {
-                    Code = "deadline",
-                }, charged: true).ConfigureAwait(false);
-                return;
-            }
-
+            // The deadline is checked after a poll, never instead of it: a task that finished is always collected.
             var poll = await _client.PollAsync(remoteId, _context.StopToken).ConfigureAwait(false);
             _progress.AddRequest();
             delay = schedule.Next();
@@ -266,14 +284,18 @@ internal sealed class ProviderLane
             {
                 case { State: null, Error: { Class: ErrorClass.Account } error }:
                     // The key stopped working mid-run: keep the task Submitted so a later run re-attaches to it.
+                    // It was accepted, so its reservation counts as spent.
+                    if (reservation is not null)
+                    {
+                        _context.Budget.Commit(reservation, estimate ?? 0m);
+                    }
+
                     _context.Block(Name, error.Message);
                     await _context.RecordAsync(ErrorEvent(job.Id, running ? JobState.Running : JobState.Submitted, 0, error)).ConfigureAwait(false);
                     return;
                 case { State: null, Error: { Class: ErrorClass.Permanent } error }:
                     await FailAsync(job, reservation, estimate, error, charged: false).ConfigureAwait(false);
                     return;
-                case { State: null }:
-                    continue;
                 case { State: RemoteState.Failed }:
                     var failure = poll.Error ?? new ProviderError(ErrorClass.Permanent, $"{Name}: task {remoteId} failed ({poll.RawStatus})") { Code = "generation_failed" };
                     await FailAsync(job, reservation, estimate, failure, charged: false).ConfigureAwait(false);
@@ -285,6 +307,16 @@ internal sealed class ProviderLane
                     running = true;
                     await _context.RecordAsync(new LedgerEvent { JobId = job.Id, State = JobState.Running, Note = poll.RawStatus }).ConfigureAwait(false);
                     break;
+            }
+
+            if (_context.Time.GetUtcNow() >= deadline)
+            {
+                await FailAsync(job, reservation, estimate, new ProviderError(ErrorClass.Retryable,
+                    $"{Name}: task {remoteId} not finished within the job deadline of {_settings.JobDeadline.TotalSeconds:0} s (remote id kept: 'batchgen retry --failed' polls it again)")
+                {
+                    Code = "deadline",
+                }, charged: true).ConfigureAwait(false);
+                return;
             }
         }
     }

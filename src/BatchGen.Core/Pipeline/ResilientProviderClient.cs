@@ -3,15 +3,16 @@ using BatchGen.Core.Providers;
 using Polly;
 using Polly.CircuitBreaker;
 using Polly.Retry;
-using Polly.Timeout;
 
 namespace BatchGen.Core.Pipeline;
 
 /// <summary>
-/// One provider's adapter behind its throttle and its Polly pipelines: a per-attempt timeout, a circuit breaker
-/// and exponential backoff with jitter that honours Retry-After. Submits are retried only when the provider
-/// certainly did not accept them (429, a 5xx reply, an open circuit); a timeout or a dropped connection after the
-/// request left is returned as an ambiguous outcome, never retried, because retrying could pay twice.
+/// One provider's adapter behind its throttle and its Polly pipelines: exponential backoff with jitter that honours
+/// Retry-After, and a circuit breaker. Each attempt waits for the throttle first, then runs under its own timeout, so
+/// a job queued behind the rate limit never times out unsent. Submits are retried only when the provider certainly
+/// did not accept them (429, 503, a 4xx, a refused connection, an open circuit); a timeout, a dropped connection after
+/// the request left or another 5xx may hide an accepted task: returned as ambiguous, never retried, because retrying
+/// could pay twice (unless the provider honours Idempotency-Key).
 /// </summary>
 internal sealed class ResilientProviderClient : IDisposable
 {
@@ -19,6 +20,9 @@ internal sealed class ResilientProviderClient : IDisposable
     private readonly ProviderThrottle _throttle;
     private readonly ResiliencePipeline<SubmitOutcome> _submitPipeline;
     private readonly ResiliencePipeline<PollOutcome> _pollPipeline;
+    private readonly TimeProvider _time;
+    private readonly TimeSpan _submitTimeout;
+    private readonly TimeSpan _pollTimeout;
     private readonly bool _idempotent;
     private readonly ProviderProgress? _progress;
 
@@ -26,14 +30,16 @@ internal sealed class ResilientProviderClient : IDisposable
     {
         _adapter = adapter;
         _progress = progress;
+        _time = timeProvider;
         _throttle = new ProviderThrottle(settings.RateLimit, timeProvider);
         // A synchronous submit (Segmind v1) holds the request for the whole generation: its timeout is the job deadline.
-        var submitTimeout = settings.Mode == ProviderModes.Sync && settings.JobDeadline > settings.RequestTimeout
+        _submitTimeout = settings.Mode == ProviderModes.Sync && settings.JobDeadline > settings.RequestTimeout
             ? settings.JobDeadline
             : settings.RequestTimeout;
+        _pollTimeout = settings.RequestTimeout;
         _idempotent = settings.IdempotentSubmits;
-        _submitPipeline = BuildPipeline<SubmitOutcome>(settings, options, timeProvider, submitTimeout, retryTimeouts: _idempotent, o => o.Error, e => IsSafeToResubmitHere(e));
-        _pollPipeline = BuildPipeline<PollOutcome>(settings, options, timeProvider, settings.RequestTimeout, retryTimeouts: true, o => o.State is null ? o.Error : null, static _ => true);
+        _submitPipeline = BuildPipeline<SubmitOutcome>(settings, options, timeProvider, o => o.Error, IsSafeToResubmitHere);
+        _pollPipeline = BuildPipeline<PollOutcome>(settings, options, timeProvider, o => o.State is null ? o.Error : null, static _ => true);
     }
 
     public string Name => _adapter.Name;
@@ -43,10 +49,10 @@ internal sealed class ResilientProviderClient : IDisposable
     public ProviderThrottle Throttle => _throttle;
 
     /// <summary>
-    /// Submits with retries for rejected attempts. Each attempt first waits for the throttle, then calls
+    /// Submits with retries for refused attempts. Each attempt first waits for the throttle, then calls
     /// <paramref name="beforeSend"/> (the write-ahead intent, so a job never waits in the throttle as "submitting"),
-    /// then sends; a refused attempt calls <paramref name="onRefused"/> before the backoff. A transport failure after
-    /// sending comes back as <see cref="SubmitResult.Ambiguous"/>.
+    /// then sends under the attempt timeout; a refused attempt calls <paramref name="onRefused"/> before the backoff.
+    /// A failure that may hide an accepted task comes back as <see cref="SubmitResult.Ambiguous"/>.
     /// </summary>
     public async Task<SubmitResult> SubmitAsync(
         JobSpec job,
@@ -59,11 +65,16 @@ internal sealed class ResilientProviderClient : IDisposable
             var outcome = await _submitPipeline.ExecuteAsync(
                 static async (state, ct) =>
                 {
-                    await state.Self._throttle.WaitAsync(ct).ConfigureAwait(false);
+                    var self = state.Self;
+                    await self._throttle.WaitAsync(ct).ConfigureAwait(false);
                     await state.BeforeSend().ConfigureAwait(false);
-                    var result = await state.Self._adapter.SubmitAsync(state.Job, ct).ConfigureAwait(false);
-                    state.Self.Observe(result.Error);
-                    if (result.Error is { } refused && state.Self.IsSafeToResubmitHere(refused))
+                    var result = await self.WithTimeoutAsync(
+                        self._submitTimeout,
+                        t => self._adapter.SubmitAsync(state.Job, t),
+                        () => new SubmitOutcome { Error = TimeoutError(self.Name, "submit", mayHaveBeenAccepted: true) },
+                        ct).ConfigureAwait(false);
+                    self.Observe(result.Error);
+                    if (result.Error is { } refused && self.IsSafeToResubmitHere(refused))
                     {
                         await state.OnRefused(refused).ConfigureAwait(false);
                     }
@@ -72,16 +83,8 @@ internal sealed class ResilientProviderClient : IDisposable
                 },
                 (Self: this, Job: job, BeforeSend: beforeSend, OnRefused: onRefused),
                 cancellationToken).ConfigureAwait(false);
-            var ambiguous = outcome.Error is { } error && !IsSafeToResubmitHere(error) && error.Class == ErrorClass.Retryable;
+            var ambiguous = outcome.Error is { Class: ErrorClass.Retryable } error && !IsSafeToResubmit(error);
             return new SubmitResult(outcome, ambiguous);
-        }
-        catch (TimeoutRejectedException)
-        {
-            var error = new ProviderError(ErrorClass.Retryable, $"{Name}: submit timed out; the provider may or may not have accepted it")
-            {
-                Code = "timeout",
-            };
-            return new SubmitResult(new SubmitOutcome { Error = error }, Ambiguous: true);
         }
         catch (BrokenCircuitException ex)
         {
@@ -102,17 +105,18 @@ internal sealed class ResilientProviderClient : IDisposable
             return await _pollPipeline.ExecuteAsync(
                 static async (state, ct) =>
                 {
-                    await state.Self._throttle.WaitAsync(ct).ConfigureAwait(false);
-                    var result = await state.Self._adapter.PollAsync(state.RemoteId, ct).ConfigureAwait(false);
-                    state.Self.Observe(result.State is null ? result.Error : null);
+                    var self = state.Self;
+                    await self._throttle.WaitAsync(ct).ConfigureAwait(false);
+                    var result = await self.WithTimeoutAsync(
+                        self._pollTimeout,
+                        t => self._adapter.PollAsync(state.RemoteId, t),
+                        () => new PollOutcome { Error = TimeoutError(self.Name, "status request", mayHaveBeenAccepted: false) },
+                        ct).ConfigureAwait(false);
+                    self.Observe(result.State is null ? result.Error : null);
                     return result;
                 },
                 (Self: this, RemoteId: remoteId),
                 cancellationToken).ConfigureAwait(false);
-        }
-        catch (TimeoutRejectedException)
-        {
-            return new PollOutcome { Error = new ProviderError(ErrorClass.Retryable, $"{Name}: status request timed out") { Code = "timeout" } };
         }
         catch (BrokenCircuitException ex)
         {
@@ -126,17 +130,41 @@ internal sealed class ResilientProviderClient : IDisposable
     public void Dispose() => _throttle.Dispose();
 
     /// <summary>
-    /// True when a failed submit may be sent again: the adapter says it was not accepted (4xx, 429, connection
-    /// refused), or the provider answered with a 5xx error reply (it reports a failure; the retry carries the same
-    /// Idempotency-Key). No reply at all (a timeout, a reset after sending, an unreadable success reply) may hide an
+    /// True when a failed submit certainly created nothing and may be sent again: the adapter says it was not accepted
+    /// (4xx, 429, connection refused), or the provider answered 503 "unavailable". A timeout, a reset after sending, an
+    /// unreadable reply or another 5xx (a gateway may answer 502/504 after the backend created the task) may hide an
     /// accepted task: that submit is never retried and the job is left ambiguous.
     /// </summary>
     internal static bool IsSafeToResubmit(ProviderError error) =>
-        error.Class == ErrorClass.Retryable && (!error.MayHaveBeenAccepted || error.HttpStatus >= 500);
+        error.Class == ErrorClass.Retryable && (!error.MayHaveBeenAccepted || error.HttpStatus == 503);
 
     /// <summary>Like <see cref="IsSafeToResubmit(ProviderError)"/>, and any retryable error when the provider honours Idempotency-Key.</summary>
     private bool IsSafeToResubmitHere(ProviderError error) =>
         IsSafeToResubmit(error) || (_idempotent && error.Class == ErrorClass.Retryable);
+
+    /// <summary>Runs one HTTP attempt under its own timeout; a timeout becomes an outcome, the caller's stop stays an exception.</summary>
+    private async Task<T> WithTimeoutAsync<T>(TimeSpan timeout, Func<CancellationToken, Task<T>> attempt, Func<T> onTimeout, CancellationToken cancellationToken)
+    {
+        using var timer = new CancellationTokenSource(timeout, _time);
+        using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, timer.Token);
+        try
+        {
+            return await attempt(linked.Token).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (timer.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
+        {
+            return onTimeout();
+        }
+    }
+
+    private static ProviderError TimeoutError(string provider, string what, bool mayHaveBeenAccepted) =>
+        new(ErrorClass.Retryable, mayHaveBeenAccepted
+            ? $"{provider}: {what} timed out; the provider may or may not have accepted it"
+            : $"{provider}: {what} timed out")
+        {
+            Code = "timeout",
+            MayHaveBeenAccepted = mayHaveBeenAccepted,
+        };
 
     private void Observe(ProviderError? error)
     {
@@ -155,14 +183,11 @@ internal sealed class ResilientProviderClient : IDisposable
         ProviderSettings settings,
         RunOptions options,
         TimeProvider timeProvider,
-        TimeSpan attemptTimeout,
-        bool retryTimeouts,
         Func<T, ProviderError?> errorOf,
         Func<ProviderError, bool> retryable)
     {
         bool Handles(Outcome<T> outcome) => outcome switch
         {
-            { Exception: TimeoutRejectedException } => retryTimeouts,
             { Exception: not null } => false,
             { Result: { } result } => errorOf(result) is { Class: ErrorClass.Retryable } error && retryable(error),
             _ => false,
@@ -199,10 +224,8 @@ internal sealed class ResilientProviderClient : IDisposable
             SamplingDuration = TimeSpan.FromSeconds(30),
             BreakDuration = TimeSpan.FromSeconds(5),
             ShouldHandle = args => ValueTask.FromResult(
-                args.Outcome.Exception is TimeoutRejectedException
-                || (args.Outcome.Result is { } r && errorOf(r) is { Class: ErrorClass.Retryable, HttpStatus: not 429 })),
+                args.Outcome.Result is { } r && errorOf(r) is { Class: ErrorClass.Retryable, HttpStatus: not 429 }),
         });
-        builder.AddTimeout(attemptTimeout);
         return builder.Build();
     }
 }

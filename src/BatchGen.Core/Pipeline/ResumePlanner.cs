@@ -12,7 +12,10 @@ internal static class ResumePlanner
     /// <summary>Failure codes after which the remote task may still finish or be polled again.</summary>
     private static readonly HashSet<string> RepollableCodes = new(StringComparer.Ordinal) { "deadline", "timeout", "circuit_open", "server_error", "rate_limited", "connection" };
 
-    public static async Task PrepareAsync(SqliteLedger ledger, RunRequest request, CancellationToken cancellationToken)
+    /// <summary>Failure codes of the download stage (or a finished task without a URL): the video exists at the provider.</summary>
+    private static readonly HashSet<string> DownloadCodes = new(StringComparer.Ordinal) { "expired", "truncated", "io_error", "download_failed", "malformed_reply" };
+
+    public static async Task PrepareAsync(SqliteLedger ledger, RunRequest request, TimeProvider time, CancellationToken cancellationToken)
     {
         var resets = new List<LedgerEvent>();
         var ambiguous = new Dictionary<string, List<LedgerJob>>(StringComparer.Ordinal);
@@ -33,7 +36,7 @@ internal static class ResumePlanner
             {
                 resets.Add(RetryEvent(job));
             }
-            else if (job.State == JobState.Submitting)
+            else if (job.State == JobState.Submitting && time.GetUtcNow() - job.UpdatedAt >= request.Options.ReconcileSettleTime)
             {
                 Bucket(ambiguous, job.Provider).Add(job);
             }
@@ -55,8 +58,9 @@ internal static class ResumePlanner
 
     /// <summary>
     /// Asks the provider for its task list. When every task it lists is already known to the ledger, none of the
-    /// ambiguous submits reached it, so they can safely go back to pending. Otherwise they stay ambiguous: an unknown
-    /// task cannot be matched to a job with certainty.
+    /// ambiguous submits (all older than the settle time) reached it, so they can safely go back to pending. Otherwise
+    /// they stay ambiguous: an unknown task cannot be matched to a job with certainty. This trusts the list to be
+    /// complete: the provider documents no paging for it.
     /// </summary>
     private static async Task ReconcileAsync(SqliteLedger ledger, ITaskLister lister, List<LedgerJob> jobs, HashSet<string> known, CancellationToken cancellationToken)
     {
@@ -94,10 +98,12 @@ internal static class ResumePlanner
     {
         var state = job switch
         {
-            { ResultUrl: not null, ErrorCode: not "expired" } => JobState.Generated,
-            // The result URL expired: the task succeeded, so ask it for a fresh URL; never generate (pay) again.
-            { ResultUrl: not null, RemoteId: not null, ErrorCode: "expired" } => JobState.Submitted,
+            // A download failed (retryable): the task succeeded, so ask it for a fresh URL; never generate (pay) again.
+            { RemoteId: { } id, ErrorClass: ErrorClass.Retryable, ErrorCode: { } code }
+                when DownloadCodes.Contains(code) && !id.StartsWith("sync:", StringComparison.Ordinal) => JobState.Submitted,
+            { ResultUrl: not null, ErrorCode: not "expired" and not "verify_failed" } => JobState.Generated,
             { RemoteId: not null, ErrorCode: { } code } when RepollableCodes.Contains(code) => JobState.Submitted,
+            // Generation failed, the provider lost the result (Segmind after its retention), or --all-failed: a new task.
             _ => JobState.Pending,
         };
         return new LedgerEvent { JobId = job.Id, State = state, Note = $"retry requested after {job.ErrorCode ?? "failure"}" };

@@ -11,6 +11,7 @@ namespace BatchGen.Core.Pipeline;
 internal sealed class RunContext
 {
     private readonly ConcurrentDictionary<string, string> _blocked = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, bool> _budgetStoppedProviders = new(StringComparer.Ordinal);
     private int _budgetStopped;
     private long _budgetRemainingJobs;
     private long _budgetRemainingMicros;
@@ -49,7 +50,11 @@ internal sealed class RunContext
     /// <summary>Cancelled a grace period after <see cref="StopToken"/>: in-flight submits are abandoned.</summary>
     public CancellationToken HardStopToken => HardStopSource.Token;
 
-    public bool BudgetStopped => Volatile.Read(ref _budgetStopped) == 1;
+    /// <summary>True when the global cap or any provider's cap stopped submission.</summary>
+    public bool BudgetStopped => Volatile.Read(ref _budgetStopped) == 1 || !_budgetStoppedProviders.IsEmpty;
+
+    /// <summary>True when the budget keeps this provider from submitting: the global cap, or its own cap.</summary>
+    public bool IsBudgetStopped(string provider) => Volatile.Read(ref _budgetStopped) == 1 || _budgetStoppedProviders.ContainsKey(provider);
 
     public int BudgetRemainingJobs => (int)Interlocked.Read(ref _budgetRemainingJobs);
 
@@ -61,6 +66,11 @@ internal sealed class RunContext
 
     public string? BlockedReason(string provider) => _blocked.TryGetValue(provider, out var reason) ? reason : null;
 
+    /// <summary>Providers that cannot be called at all (no key), with the reason; blocked when a job of theirs shows up.</summary>
+    public IReadOnlyDictionary<string, string> Unavailable { get; init; } = new Dictionary<string, string>();
+
+    public string? UnavailableReason(string provider) => Unavailable.TryGetValue(provider, out var reason) ? reason : null;
+
     /// <summary>Stops all submits to a provider after an account-level error; the first reason wins.</summary>
     public void Block(string provider, string reason)
     {
@@ -71,10 +81,21 @@ internal sealed class RunContext
         }
     }
 
-    /// <summary>Counts a job the budget kept from being submitted.</summary>
-    public void HoldForBudget(decimal? estimatedUsd)
+    /// <summary>
+    /// Counts a job the budget kept from being submitted, and stops submission: everywhere when the global cap was
+    /// reached, for that provider only when its own cap was.
+    /// </summary>
+    public void HoldForBudget(string provider, decimal? estimatedUsd, bool globalCap)
     {
-        Interlocked.Exchange(ref _budgetStopped, 1);
+        if (globalCap)
+        {
+            Interlocked.Exchange(ref _budgetStopped, 1);
+        }
+        else
+        {
+            _budgetStoppedProviders.TryAdd(provider, true);
+        }
+
         Interlocked.Increment(ref _budgetRemainingJobs);
         Interlocked.Add(ref _budgetRemainingMicros, (long)((estimatedUsd ?? 0) * 1_000_000m));
     }
@@ -102,8 +123,8 @@ internal sealed class RunContext
                 Fault ??= ex;
             }
 
+            // As for Ctrl+C: in-flight submits get their grace period, so they are not all left ambiguous.
             await StopSource.CancelAsync().ConfigureAwait(false);
-            await HardStopSource.CancelAsync().ConfigureAwait(false);
         }
     }
 

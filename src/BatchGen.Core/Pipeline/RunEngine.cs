@@ -34,7 +34,7 @@ public sealed class RunEngine
 
         var ledger = request.Ledger;
         var sync = await ledger.SyncJobsAsync(request.Jobs, stopToken).ConfigureAwait(false);
-        await ResumePlanner.PrepareAsync(ledger, request, stopToken).ConfigureAwait(false);
+        await ResumePlanner.PrepareAsync(ledger, request, _time, stopToken).ConfigureAwait(false);
         var budget = await CreateBudgetAsync(request, stopToken).ConfigureAwait(false);
 
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(stopToken);
@@ -52,12 +52,8 @@ public sealed class RunEngine
             Logger = _logger,
             StopSource = stop,
             HardStopSource = hardStop,
+            Unavailable = request.Unavailable,
         };
-        foreach (var (provider, reason) in request.Unavailable)
-        {
-            context.Block(provider, reason);
-        }
-
         var clients = request.Adapters.ToDictionary(
             kv => kv.Key,
             kv => new ResilientProviderClient(kv.Value, request.Providers[kv.Key], request.Options, _time, request.Progress.For(kv.Key)),
@@ -134,8 +130,13 @@ public sealed class RunEngine
         var byProvider = new Dictionary<string, decimal>(StringComparer.Ordinal);
         await foreach (var job in request.Ledger.ReadJobsAsync(cancellationToken).ConfigureAwait(false))
         {
-            // The reports' definition of spent; in-flight and ambiguous jobs count at their estimate (they may be charged).
-            var amount = CostRules.IsInFlight(job) && job.ActualCostUsd is null ? CostRules.Estimate(job) : CostRules.Spent(job, chargeFailed);
+            // The reports' definition of spent; in-flight and ambiguous jobs count at their estimate (they may be charged),
+            // except ambiguous jobs this run resubmits: their new submit reserves the estimate itself.
+            var resubmitted = job.State == JobState.Submitting
+                && (request.Options.ResubmitAmbiguous || (request.Providers.TryGetValue(job.Provider, out var s) && s.IdempotentSubmits));
+            var amount = resubmitted ? 0m
+                : CostRules.IsInFlight(job) && job.ActualCostUsd is null ? CostRules.Estimate(job)
+                : CostRules.Spent(job, chargeFailed);
             if (amount != 0m)
             {
                 spent += amount;

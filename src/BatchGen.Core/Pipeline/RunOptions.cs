@@ -27,6 +27,12 @@ public sealed class RunOptions
 
     public RetryFailedMode RetryFailed { get; init; } = RetryFailedMode.None;
 
+    /// <summary>
+    /// An ambiguous submit is reconciled against a provider's task list only once it is this old, so a task the
+    /// provider has not listed yet is not mistaken for one that never arrived.
+    /// </summary>
+    public TimeSpan ReconcileSettleTime { get; init; } = TimeSpan.FromMinutes(2);
+
     /// <summary>Parallel downloads across all providers.</summary>
     public int DownloadConcurrency { get; init; } = 4;
 

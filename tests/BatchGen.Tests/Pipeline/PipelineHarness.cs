@@ -110,6 +110,7 @@ internal sealed class PipelineHarness : IAsyncDisposable
             RetryMaxDelay = TimeSpan.FromMilliseconds(200),
             MaxRetryAttempts = 8,
             SubmitGracePeriod = TimeSpan.FromMilliseconds(500),
+            ReconcileSettleTime = TimeSpan.Zero,
         };
         Progress = new RunProgress();
         var request = new RunRequest

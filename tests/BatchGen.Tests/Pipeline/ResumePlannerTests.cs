@@ -132,7 +132,7 @@ public sealed class ResumePlannerTests : IAsyncLifetime, IDisposable
             Ledger = _ledger,
             Downloader = new VideoDownloader(_http, TimeProvider.System),
             Options = new RunOptions { OutputDirectory = _dir.Path, RetryFailed = mode },
-        }, CancellationToken.None);
+        }, TimeProvider.System, CancellationToken.None);
 
     private async Task<JobState> StateAsync(string id) => (await _ledger.GetJobAsync(id, CancellationToken.None))!.State;
 }
