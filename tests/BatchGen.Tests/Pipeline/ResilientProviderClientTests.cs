@@ -8,8 +8,9 @@ public sealed class ResilientProviderClientTests
     [Theory]
     [InlineData(ErrorClass.Retryable, false, 429, true)] // rate limited: certainly not accepted
     [InlineData(ErrorClass.Retryable, false, null, true)] // connection refused before sending
-    [InlineData(ErrorClass.Retryable, true, 500, true)] // a 5xx error reply: the provider reports a failure
-    [InlineData(ErrorClass.Retryable, true, 503, true)]
+    [InlineData(ErrorClass.Retryable, true, 503, true)] // unavailable: the provider did not process it
+    [InlineData(ErrorClass.Retryable, true, 500, false)] // other 5xx: the backend may have created the task
+    [InlineData(ErrorClass.Retryable, true, 502, false)] // a gateway may answer after the backend accepted it
     [InlineData(ErrorClass.Retryable, true, null, false)] // timeout or reset after sending: may have been accepted
     [InlineData(ErrorClass.Retryable, true, 200, false)] // unreadable success reply: a task was probably created
     [InlineData(ErrorClass.Permanent, false, 400, false)] // validation: sending it again cannot help

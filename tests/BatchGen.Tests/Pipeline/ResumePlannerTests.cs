@@ -17,13 +17,13 @@ public sealed class ResumePlannerTests : IAsyncLifetime, IDisposable
         _ledger = await SqliteLedger.OpenAsync(Path.Combine(_dir.Path, "ledger.db"), TimeProvider.System, CancellationToken.None);
 
     [Fact]
-    public async Task PrepareAsync_FailedDownloadWithResultUrl_BackToGenerated()
+    public async Task PrepareAsync_FailedDownloadWithResultUrl_BackToSubmittedToFetchTheResultAgain()
     {
         var id = await FailAsync(ErrorClass.Retryable, "truncated", remoteId: "t-1", resultUrl: "http://127.0.0.1/files/a.mp4");
 
         await PrepareAsync(RetryFailedMode.Retryable);
 
-        (await StateAsync(id)).ShouldBe(JobState.Generated);
+        (await StateAsync(id)).ShouldBe(JobState.Submitted);
     }
 
     [Fact]

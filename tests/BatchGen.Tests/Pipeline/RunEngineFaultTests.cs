@@ -2,6 +2,7 @@ using BatchGen.Core.Jobs;
 using BatchGen.Core.Ledger;
 using BatchGen.Core.Pipeline;
 using BatchGen.Core.Providers;
+using BatchGen.Core.Providers.Http;
 using BatchGen.Simulator;
 using BatchGen.Tests.Simulator;
 
@@ -16,6 +17,28 @@ public sealed class RunEngineFaultTests
     [Theory]
     [InlineData("http_500")]
     [InlineData("http_502")]
+    public async Task RunAsync_ServerErrorOnSubmit_LeftAmbiguousNeverSentTwice(string fault)
+    {
+        // A 500 or 502 may come from a gateway after the backend created the task: never resubmitted.
+        await using var h = await PipelineHarness.StartAsync(s => SetServerFault(s.Providers[ProviderNames.GmiCloud].Faults, fault, 0.5));
+        var jobs = PipelineHarness.Jobs(ProviderNames.GmiCloud, 8).ToList();
+
+        var summary = await h.RunAsync(jobs);
+
+        summary.Ambiguous.ShouldBeGreaterThan(0);
+        (summary.Count(JobState.Succeeded) + summary.Ambiguous).ShouldBe(8);
+        var ledger = await h.JobsByIdAsync();
+        foreach (var job in jobs)
+        {
+            h.CreatedTasks(job.Id).ShouldBeLessThanOrEqualTo(1, job.Id);
+            if (ledger[job.Id].State == JobState.Submitting)
+            {
+                ledger[job.Id].ErrorCode.ShouldBe(ErrorCodes.ServerError);
+            }
+        }
+    }
+
+    [Theory]
     [InlineData("http_503")]
     public async Task RunAsync_ServerErrorsOnSubmitAndPoll_RetriedEveryJobSucceedsWithOneSubmit(string fault)
     {
