@@ -44,6 +44,26 @@ internal static class LedgerLocator
             : (null, null, $"{ledger}: no ledger yet (run 'batchgen run {argument}' first)");
     }
 
+    /// <summary>Resolves the argument and reads every job of its ledger; or a one-line error.</summary>
+    public static async Task<(LoadedLedger? Ledger, string? Error)> LoadAsync(string argument, CancellationToken cancellationToken)
+    {
+        var (ledgerPath, outputDirectory, error) = Resolve(argument, null);
+        if (error is not null)
+        {
+            return (null, error);
+        }
+
+        try
+        {
+            var jobs = await ReadAllJobsAsync(ledgerPath!, cancellationToken).ConfigureAwait(false);
+            return (new LoadedLedger(ledgerPath!, outputDirectory!, jobs), null);
+        }
+        catch (LedgerException ex)
+        {
+            return (null, ex.Message);
+        }
+    }
+
     /// <summary>Reads every job of a ledger (read-only, beside a live run if there is one).</summary>
     public static async Task<IReadOnlyList<LedgerJob>> ReadAllJobsAsync(string ledgerPath, CancellationToken cancellationToken)
     {
@@ -78,3 +98,6 @@ internal static class LedgerLocator
         }
     }
 }
+
+/// <summary>A batch's ledger read for a report or an export.</summary>
+internal sealed record LoadedLedger(string LedgerPath, string OutputDirectory, IReadOnlyList<LedgerJob> Jobs);

@@ -21,22 +21,13 @@ internal static class ExportCommand
 
     private static async Task<int> RunAsync(string targetPath, string format, string? outputFile, CancellationToken cancellationToken)
     {
-        var (ledgerPath, _, error) = LedgerLocator.Resolve(targetPath, null);
-        if (error is not null)
+        var (loaded, error) = await LedgerLocator.LoadAsync(targetPath, cancellationToken);
+        if (loaded is null)
         {
-            return await FailAsync(error, ExitCodes.InvalidInput);
+            return await FailAsync(error!, ExitCodes.InvalidInput);
         }
 
-        IReadOnlyList<LedgerJob> jobs;
-        try
-        {
-            jobs = await LedgerLocator.ReadAllJobsAsync(ledgerPath!, cancellationToken);
-        }
-        catch (LedgerException ex)
-        {
-            return await FailAsync(ex.Message, ExitCodes.InvalidInput);
-        }
-
+        var jobs = loaded.Jobs;
         try
         {
             var problem = await ExportRunner.ExportAsync(jobs, format, outputFile, Console.Out, cancellationToken);

@@ -27,24 +27,15 @@ internal static class ReportCommand
 
     private static async Task<int> RunAsync(string targetPath, string? outDirectory, ContactSheetOptions sheet, CancellationToken cancellationToken)
     {
-        var (ledgerPath, outputRoot, error) = LedgerLocator.Resolve(targetPath, null);
-        if (error is not null)
+        var (loaded, error) = await LedgerLocator.LoadAsync(targetPath, cancellationToken);
+        if (loaded is null)
         {
-            return await FailAsync(error, ExitCodes.InvalidInput);
+            return await FailAsync(error!, ExitCodes.InvalidInput);
         }
 
-        IReadOnlyList<LedgerJob> jobs;
-        try
-        {
-            jobs = await LedgerLocator.ReadAllJobsAsync(ledgerPath!, cancellationToken);
-        }
-        catch (LedgerException ex)
-        {
-            return await FailAsync(ex.Message, ExitCodes.InvalidInput);
-        }
-
-        var kind = File.Exists(ledgerPath) && Path.GetFullPath(targetPath) == ledgerPath ? ReportTargetKind.Ledger : ReportTargetKind.Manifest;
-        var request = new ReportRequest(ReportInput.NameFor(targetPath, kind), outputRoot!, outDirectory, sheet);
+        var jobs = loaded.Jobs;
+        var kind = Path.GetFullPath(targetPath) == loaded.LedgerPath ? ReportTargetKind.Ledger : ReportTargetKind.Manifest;
+        var request = new ReportRequest(ReportInput.NameFor(targetPath, kind), loaded.OutputDirectory, outDirectory, sheet);
         ReportOutcome outcome;
         try
         {
@@ -52,7 +43,7 @@ internal static class ReportCommand
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {
-            return await FailAsync($"{outDirectory ?? outputRoot}: cannot write the reports ({ex.Message})", ExitCodes.StorageError);
+            return await FailAsync($"{outDirectory ?? loaded.OutputDirectory}: cannot write the reports ({ex.Message})", ExitCodes.StorageError);
         }
 
         if (!outcome.Succeeded)

@@ -1,5 +1,4 @@
 using BatchGen.Core.Downloads;
-using BatchGen.Tests.Support;
 using FsCheck;
 using FsCheck.Fluent;
 

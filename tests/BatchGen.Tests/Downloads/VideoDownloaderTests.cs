@@ -1,6 +1,5 @@
 using System.Security.Cryptography;
 using BatchGen.Core.Downloads;
-using BatchGen.Tests.Support;
 
 namespace BatchGen.Tests.Downloads;
 

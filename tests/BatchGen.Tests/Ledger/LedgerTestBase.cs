@@ -1,7 +1,6 @@
 using BatchGen.Core.Jobs;
 using BatchGen.Core.Ledger;
 using BatchGen.Core.Providers;
-using BatchGen.Tests.Support;
 using Microsoft.Data.Sqlite;
 
 namespace BatchGen.Tests.Ledger;

@@ -1,6 +1,5 @@
 using BatchGen.Core.Jobs;
 using BatchGen.Core.Manifests;
-using BatchGen.Tests.Support;
 
 namespace BatchGen.Tests.Manifests;
 

@@ -4,7 +4,6 @@ using BatchGen.Core.Ledger;
 using BatchGen.Core.Pipeline;
 using BatchGen.Core.Providers;
 using BatchGen.Simulator;
-using BatchGen.Tests.Support;
 using Microsoft.Extensions.Logging.Abstractions;
 
 namespace BatchGen.Tests.Pipeline;

@@ -3,7 +3,6 @@ using BatchGen.Core.Jobs;
 using BatchGen.Core.Ledger;
 using BatchGen.Core.Pipeline;
 using BatchGen.Core.Providers;
-using BatchGen.Tests.Support;
 
 namespace BatchGen.Tests.Pipeline;
 

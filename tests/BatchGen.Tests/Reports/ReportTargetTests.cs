@@ -1,5 +1,4 @@
 using BatchGen.Core.Reports;
-using BatchGen.Tests.Support;
 
 namespace BatchGen.Tests.Reports;
 

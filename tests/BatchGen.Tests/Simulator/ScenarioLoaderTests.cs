@@ -1,5 +1,4 @@
 using BatchGen.Simulator;
-using BatchGen.Tests.Support;
 
 namespace BatchGen.Tests.Simulator;
 

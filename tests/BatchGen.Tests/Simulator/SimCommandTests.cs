@@ -1,6 +1,5 @@
 using BatchGen.Cli.Commands;
 using BatchGen.Simulator;
-using BatchGen.Tests.Support;
 
 namespace BatchGen.Tests.Simulator;
 

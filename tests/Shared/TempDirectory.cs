@@ -1,4 +1,4 @@
-namespace BatchGen.Tests.Support;
+namespace BatchGen.TestSupport;
 
 /// <summary>A fresh directory under the system temp folder, deleted on dispose.</summary>
 public sealed class TempDirectory : IDisposable
