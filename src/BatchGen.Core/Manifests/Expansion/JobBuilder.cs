@@ -30,7 +30,9 @@ internal sealed class JobBuilder
     private readonly JobIdentity _identity = new();
     private readonly string?[] _rendered = new string?[JobFields.Count];
     private readonly Func<int, string, string?> _lookup;
-    private readonly bool _computeIds;
+    private string? _lastProvider;
+    private ulong _lastAccepted;
+    private string? _lastValidUrl;
     private FieldValue?[] _values = [];
     private string _jobId = string.Empty;
     private int _replicate;
@@ -43,7 +45,7 @@ internal sealed class JobBuilder
     {
         _doc = doc;
         _lookup = Lookup;
-        _computeIds = computeIds;
+        ComputeIds = computeIds;
         _filename = filename;
         _name = name;
         _slotNames = Enumerable.Range(0, doc.Keys.Count).Select(doc.Keys.NameOf).ToArray();
@@ -53,36 +55,45 @@ internal sealed class JobBuilder
             .ToArray();
     }
 
-    /// <summary>The jobs of one combination (one per replicate), or none with errors in <paramref name="bag"/>.</summary>
-    public IEnumerable<JobSpec> Build(Combination combination, DiagnosticBag bag)
+    /// <summary>
+    /// Whether jobs get their real id. False for a validation-only pass (and for jobs nobody will see): they then carry
+    /// <see cref="PlaceholderId"/> and skip the hashing. Such jobs must never leave the loader.
+    /// </summary>
+    public bool ComputeIds { get; set; }
+
+    /// <summary>
+    /// Adds the jobs of one combination (one per replicate) to <paramref name="jobs"/>, or none with errors in
+    /// <paramref name="bag"/>. Not an iterator: no allocation per combination beyond the jobs themselves.
+    /// </summary>
+    public void Build(Combination combination, DiagnosticBag bag, List<JobSpec> jobs)
     {
         _values = combination.Values;
         var parameters = BuildParameters(combination, bag, out var provider);
         if (parameters is null)
         {
-            yield break;
+            return;
         }
 
         var axes = Axes();
         for (var r = 0; r < _doc.Repeat; r++)
         {
             _replicate = r;
-            _jobId = _computeIds ? _identity.Id(provider, parameters, r) : PlaceholderId;
+            _jobId = ComputeIds ? _identity.Id(provider, parameters, r) : PlaceholderId;
             var rendered = _filename.Render(_text, _lookup, out var missing);
             if (rendered is null)
             {
                 bag.Error(_doc.OutputFilename?.Mark ?? combination.Mark, "output.filename", $"uses {{{missing}}}, which has no value in combination {Describe(combination)}");
-                yield break;
+                return;
             }
 
             var path = OutputPaths.Sanitize(rendered, out var pathError);
             if (path is null)
             {
                 bag.Error(_doc.OutputFilename?.Mark ?? combination.Mark, "output.filename", pathError!);
-                yield break;
+                return;
             }
 
-            yield return new JobSpec { Id = _jobId, Provider = provider, Parameters = parameters, Replicate = r, Axes = axes, OutputPath = path };
+            jobs.Add(new JobSpec { Id = _jobId, Provider = provider, Parameters = parameters, Replicate = r, Axes = axes, OutputPath = path });
         }
     }
 
@@ -98,7 +109,13 @@ internal sealed class JobBuilder
 
         provider = name;
         var errors = bag.ErrorCount;
-        var accepted = AcceptedMasks[provider];
+        if (!ReferenceEquals(provider, _lastProvider))
+        {
+            _lastAccepted = AcceptedMasks[provider];
+            _lastProvider = provider;
+        }
+
+        var accepted = _lastAccepted;
         for (var f = 0; f < JobFields.Count; f++)
         {
             if (v[f] is { } value && (accepted & JobFields.All[f].Bit) == 0 && !(f == JobFields.Style && value.Text == "none"))
@@ -130,7 +147,7 @@ internal sealed class JobBuilder
             }
         }
 
-        if (_rendered[JobFields.Prompt] is not { } prompt || (v[JobFields.Prompt] is not null && prompt.Trim().Length == 0))
+        if (_rendered[JobFields.Prompt] is not { } prompt || (v[JobFields.Prompt] is not null && prompt.AsSpan().Trim().IsEmpty))
         {
             if (v[JobFields.Prompt] is null)
             {
@@ -181,12 +198,17 @@ internal sealed class JobBuilder
             return;
         }
 
+        // A URL that passed once passes again: most grids use a handful of URLs for many jobs.
         if (_rendered[JobFields.ImageUrl] is { } url
+            && !string.Equals(url, _lastValidUrl, StringComparison.Ordinal)
             && (!Uri.TryCreate(url, UriKind.Absolute, out var uri) || (uri.Scheme != Uri.UriSchemeHttp && uri.Scheme != Uri.UriSchemeHttps)))
         {
             bag.Error(value.Mark, "image_url", $"'{url}' is not an absolute http or https URL");
             _rendered[JobFields.ImageUrl] = null;
+            return;
         }
+
+        _lastValidUrl = _rendered[JobFields.ImageUrl];
     }
 
     private void ReportTiming(Combination combination, DiagnosticBag bag, string provider, int duration, string resolution, string? motion, string reason)
