@@ -68,10 +68,11 @@ public sealed class Manifest
     /// Streams the jobs. <paramref name="idsFor"/> jobs get their real id (all by default); later ones carry
     /// <see cref="JobBuilder.PlaceholderId"/> unless ids are needed to collapse duplicates (validation-only passes and
     /// callers that look at the first few jobs only, such as <c>plan</c> without <c>--all</c>).
+    /// <paramref name="validateOnly"/>: see <see cref="JobBuilder.ValidateOnly"/> (ignored when duplicates are collapsed).
     /// </summary>
-    internal static IEnumerable<JobSpec> Enumerate(ManifestDocument document, Template filename, string name, bool deduplicate, DiagnosticBag bag, Action<JobSpec>? onDuplicate = null, long idsFor = long.MaxValue)
+    internal static IEnumerable<JobSpec> Enumerate(ManifestDocument document, Template filename, string name, bool deduplicate, DiagnosticBag bag, Action<JobSpec>? onDuplicate = null, long idsFor = long.MaxValue, bool validateOnly = false)
     {
-        var builder = new JobBuilder(document, filename, name, idsFor > 0 || deduplicate);
+        var builder = new JobBuilder(document, filename, name, idsFor > 0 || deduplicate) { ValidateOnly = validateOnly && !deduplicate };
         var seen = deduplicate ? new HashSet<ulong>() : null;
         var jobs = new List<JobSpec>(document.Repeat);
         long yielded = 0;

@@ -149,7 +149,7 @@ public static class ManifestLoader
         var unpriced = new HashSet<(string, string, int)>();
         var prices = new Planning.JobTally(providers);
         // Ids are only needed here to collapse duplicates; without them the pass skips the hashing.
-        foreach (var job in Manifest.Enumerate(document, filename, name, deduplicate, bag, dup => { duplicates++; firstDuplicate ??= dup; }, idsFor: 0))
+        foreach (var job in Manifest.Enumerate(document, filename, name, deduplicate, bag, dup => { duplicates++; firstDuplicate ??= dup; }, idsFor: 0, validateOnly: true))
         {
             count++;
             var p = job.Parameters;
