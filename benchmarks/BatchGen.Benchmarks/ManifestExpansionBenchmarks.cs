@@ -13,7 +13,7 @@ namespace BatchGen.Benchmarks;
 /// <summary>
 /// Expanding and validating a grid manifest of <see cref="Jobs"/> jobs (2 providers x 5 styles x 2 resolutions x 50
 /// subjects x N seeds): load (schema, model, count, one validation pass over every job), stream every job with its
-/// SHA-256 id, and the whole <c>plan</c> computation. Few iterations: a 1M-job operation takes seconds.
+/// id, and the whole <c>plan</c> computation. Few iterations: a 1M-job operation takes seconds.
 /// Run: <c>dotnet run -c Release --project benchmarks/BatchGen.Benchmarks -- --filter '*ManifestExpansion*'</c>.
 /// </summary>
 [MemoryDiagnoser]
