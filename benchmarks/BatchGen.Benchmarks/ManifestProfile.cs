@@ -65,10 +65,12 @@ internal static class ManifestProfile
     private static void Time(string label, int jobs, Func<long> action)
     {
         var allocated = GC.GetAllocatedBytesForCurrentThread();
+        var cpu = Process.GetCurrentProcess().TotalProcessorTime;
         var watch = Stopwatch.StartNew();
         action();
         watch.Stop();
+        cpu = Process.GetCurrentProcess().TotalProcessorTime - cpu;
         allocated = GC.GetAllocatedBytesForCurrentThread() - allocated;
-        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{label,-28} {watch.Elapsed.TotalMilliseconds,9:F1} ms {jobs / watch.Elapsed.TotalSeconds,12:N0} /s {allocated / (double)jobs,8:F1} B/job"));
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{label,-28} {watch.Elapsed.TotalMilliseconds,9:F1} ms {jobs / watch.Elapsed.TotalSeconds,12:N0} /s {allocated / (double)jobs,8:F1} B/job {cpu.TotalMilliseconds,9:F1} ms CPU (all threads, less sensitive to other load)"));
     }
 }

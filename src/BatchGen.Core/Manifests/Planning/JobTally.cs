@@ -6,9 +6,9 @@ namespace BatchGen.Core.Manifests.Planning;
 
 /// <summary>
 /// Counts jobs by what their price depends on (provider, resolution, duration, audio, multi-clip, outputs) and by
-/// axis value, cheaply: the strings of a job are shared with the manifest's values, so lookups hash and compare them
-/// by reference (no string hashing per job) and costs are computed once per price class, then multiplied by its
-/// count (exact in decimal, so the totals equal a job-by-job sum). Memory depends on the manifest's distinct values,
+/// axis value, cheaply: costs are computed once per price class, then multiplied by its count (exact in decimal, so
+/// the totals equal a job-by-job sum); axis values, whose strings are the manifest's own value instances, are looked up
+/// by reference first (no string hashing per job) and merged by text. Memory depends on the manifest's distinct values,
 /// not on the job count.
 /// </summary>
 internal sealed class JobTally
@@ -18,6 +18,9 @@ internal sealed class JobTally
     private readonly Dictionary<(string Axis, string Value), AxisValue> _byReference = new(ReferencePairComparer.Instance);
     private readonly Dictionary<string, Dictionary<string, AxisValue>> _byText = new(StringComparer.Ordinal);
     private readonly Dictionary<string, List<AxisValue>> _order = new(StringComparer.Ordinal);
+    private (string? Axis, string? Value, AxisValue? Counter)[] _last = [];
+    private PriceKey _lastKey;
+    private PriceClass? _lastClass;
 
     public JobTally(IReadOnlyDictionary<string, ProviderSettings> providers) => _providers = providers;
 
@@ -30,15 +33,29 @@ internal sealed class JobTally
         priceClass.Jobs++;
         if (countAxes)
         {
-            foreach (var (axis, value) in job.Axes)
+            var axes = job.Axes;
+            if (_last.Length < axes.Count)
             {
-                if (!_byReference.TryGetValue((axis, value), out var counter))
+                Array.Resize(ref _last, axes.Count);
+            }
+
+            for (var i = 0; i < axes.Count; i++)
+            {
+                // Consecutive jobs share most axis values (only the last axes of the grid change fast).
+                var (axis, value) = axes[i];
+                ref var last = ref _last[i];
+                if (!ReferenceEquals(axis, last.Axis) || !ReferenceEquals(value, last.Value))
                 {
-                    counter = Shared(axis, value);
-                    _byReference[(axis, value)] = counter;
+                    if (!_byReference.TryGetValue((axis, value), out var found))
+                    {
+                        found = Shared(axis, value);
+                        _byReference[(axis, value)] = found;
+                    }
+
+                    last = (axis, value, found);
                 }
 
-                counter.Jobs++;
+                last.Counter!.Jobs++;
             }
         }
 
@@ -50,12 +67,19 @@ internal sealed class JobTally
     {
         var p = job.Parameters;
         var key = new PriceKey(job.Provider, p.Resolution, p.Duration, p.Audio, p.MultiClip, p.NumOutputs);
+        if (_lastClass is not null && key.Equals(_lastKey))
+        {
+            return _lastClass;
+        }
+
         if (!_classes.TryGetValue(key, out var priceClass))
         {
             priceClass = new PriceClass(job.Provider, p.Resolution, p.Duration, _providers[job.Provider].Pricing.EstimateUsd(p));
             _classes[key] = priceClass;
         }
 
+        _lastKey = key;
+        _lastClass = priceClass;
         return priceClass;
     }
 
@@ -101,15 +125,20 @@ internal sealed class JobTally
         public long Jobs { get; set; }
     }
 
-    /// <summary>Strings compared by reference: two equal texts from different places make two keys, merged by text later.</summary>
+    /// <summary>
+    /// Compared by value (equal texts are one class whatever their instance) but hashed cheaply, from the lengths and a
+    /// few characters of the provider and resolution: those are short words from small sets.
+    /// </summary>
     private readonly record struct PriceKey(string Provider, string Resolution, int Duration, bool? Audio, bool? MultiClip, int? NumOutputs)
     {
         public bool Equals(PriceKey other) =>
-            ReferenceEquals(Provider, other.Provider) && ReferenceEquals(Resolution, other.Resolution) && Duration == other.Duration
-            && Audio == other.Audio && MultiClip == other.MultiClip && NumOutputs == other.NumOutputs;
+            Duration == other.Duration && Audio == other.Audio && MultiClip == other.MultiClip && NumOutputs == other.NumOutputs
+            && (ReferenceEquals(Provider, other.Provider) || string.Equals(Provider, other.Provider, StringComparison.Ordinal))
+            && (ReferenceEquals(Resolution, other.Resolution) || string.Equals(Resolution, other.Resolution, StringComparison.Ordinal));
 
-        public override int GetHashCode() =>
-            HashCode.Combine(RuntimeHelpers.GetHashCode(Provider), RuntimeHelpers.GetHashCode(Resolution), Duration, Audio, MultiClip, NumOutputs);
+        public override int GetHashCode() => HashCode.Combine(Sketch(Provider), Sketch(Resolution), Duration, Audio, MultiClip, NumOutputs);
+
+        private static int Sketch(string text) => text.Length == 0 ? 0 : (text.Length << 16) ^ (text[0] << 8) ^ text[^1] ^ (text[text.Length / 2] << 4);
     }
 
     private sealed class ReferencePairComparer : IEqualityComparer<(string Axis, string Value)>
