@@ -13,7 +13,7 @@ namespace BatchGen.Benchmarks;
 /// <summary>
 /// Expanding and validating a grid manifest of <see cref="Jobs"/> jobs (2 providers x 5 styles x 2 resolutions x 50
 /// subjects x N seeds): load (schema, model, count, one validation pass over every job), stream every job with its
-/// SHA-256 id, and the whole <c>plan</c> computation. Few iterations: a 1M-job operation takes seconds.
+/// id, and the whole <c>plan</c> computation. Few iterations: a 1M-job operation takes seconds.
 /// Run: <c>dotnet run -c Release --project benchmarks/BatchGen.Benchmarks -- --filter '*ManifestExpansion*'</c>.
 /// </summary>
 [MemoryDiagnoser]
@@ -34,10 +34,17 @@ public class ManifestExpansionBenchmarks
         _directory = Path.Combine(Path.GetTempPath(), "batchgen-bench", Guid.NewGuid().ToString("N"));
         Directory.CreateDirectory(_directory);
         _path = Path.Combine(_directory, "grid.yaml");
-        var seeds = Jobs / (2 * 5 * 2 * 50);
+        File.WriteAllText(_path, GridYaml(Jobs));
+        _manifest = Load().Manifest ?? throw new InvalidOperationException("benchmark manifest is invalid");
+    }
+
+    /// <summary>The benchmark grid: 2 providers x 5 styles x 2 resolutions x 50 subjects x jobs / 1000 seeds.</summary>
+    internal static string GridYaml(int jobs)
+    {
+        var seeds = jobs / (2 * 5 * 2 * 50);
         var subjects = string.Join(", ", Enumerable.Range(0, 50).Select(i => "subject " + i.ToString(CultureInfo.InvariantCulture)));
         var seedList = string.Join(", ", Enumerable.Range(0, seeds).Select(i => i.ToString(CultureInfo.InvariantCulture)));
-        File.WriteAllText(_path, $$"""
+        return $$"""
             version: 1
             name: bench
             defaults:
@@ -51,8 +58,7 @@ public class ManifestExpansionBenchmarks
               seed: [{{seedList}}]
             output:
               filename: "{provider}/{style}/{job_id}.mp4"
-            """);
-        _manifest = Load().Manifest ?? throw new InvalidOperationException("benchmark manifest is invalid");
+            """;
     }
 
     [GlobalCleanup]

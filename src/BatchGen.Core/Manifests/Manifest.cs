@@ -64,13 +64,23 @@ public sealed class Manifest
     /// <summary>Streams the validated jobs; ids are unique. Re-enumerable, same order every time.</summary>
     public IEnumerable<JobSpec> Jobs() => Enumerate(_document, _filename, Name, _deduplicate, new DiagnosticBag());
 
-    internal static IEnumerable<JobSpec> Enumerate(ManifestDocument document, Template filename, string name, bool deduplicate, DiagnosticBag bag, Action<JobSpec>? onDuplicate = null, bool computeIds = true)
+    /// <summary>
+    /// Streams the jobs. <paramref name="idsFor"/> jobs get their real id (all by default); later ones carry
+    /// <see cref="JobBuilder.PlaceholderId"/> unless ids are needed to collapse duplicates (validation-only passes and
+    /// callers that look at the first few jobs only, such as <c>plan</c> without <c>--all</c>).
+    /// <paramref name="validateOnly"/>: see <see cref="JobBuilder.ValidateOnly"/> (ignored when duplicates are collapsed).
+    /// </summary>
+    internal static IEnumerable<JobSpec> Enumerate(ManifestDocument document, Template filename, string name, bool deduplicate, DiagnosticBag bag, Action<JobSpec>? onDuplicate = null, long idsFor = long.MaxValue, bool validateOnly = false)
     {
-        var builder = new JobBuilder(document, filename, name, computeIds || deduplicate);
+        var builder = new JobBuilder(document, filename, name, idsFor > 0 || deduplicate) { ValidateOnly = validateOnly && !deduplicate };
         var seen = deduplicate ? new HashSet<ulong>() : null;
+        var jobs = new List<JobSpec>(document.Repeat);
+        long yielded = 0;
         foreach (var combination in new Grid(document).Enumerate())
         {
-            foreach (var job in builder.Build(combination, bag))
+            jobs.Clear();
+            builder.Build(combination, bag, jobs);
+            foreach (var job in jobs)
             {
                 if (seen is not null && !seen.Add(Convert.ToUInt64(job.Id, 16)))
                 {
@@ -79,7 +89,14 @@ public sealed class Manifest
                 }
 
                 yield return job;
+                if (++yielded >= idsFor && !deduplicate)
+                {
+                    builder.ComputeIds = false;
+                }
             }
         }
     }
+
+    /// <summary>Jobs where only the first <paramref name="withIds"/> carry their id (the rest a placeholder): for summaries.</summary>
+    internal IEnumerable<JobSpec> JobsWithIdsFor(long withIds) => Enumerate(_document, _filename, Name, _deduplicate, new DiagnosticBag(), idsFor: withIds);
 }

@@ -147,12 +147,13 @@ public static class ManifestLoader
         long duplicates = 0;
         JobSpec? firstDuplicate = null;
         var unpriced = new HashSet<(string, string, int)>();
+        var prices = new Planning.JobTally(providers);
         // Ids are only needed here to collapse duplicates; without them the pass skips the hashing.
-        foreach (var job in Manifest.Enumerate(document, filename, name, deduplicate, bag, dup => { duplicates++; firstDuplicate ??= dup; }, computeIds: false))
+        foreach (var job in Manifest.Enumerate(document, filename, name, deduplicate, bag, dup => { duplicates++; firstDuplicate ??= dup; }, idsFor: 0, validateOnly: true))
         {
             count++;
             var p = job.Parameters;
-            if (providers[job.Provider].Pricing.EstimateUsd(p) is null && unpriced.Add((job.Provider, p.Resolution, p.Duration)))
+            if (prices.ClassOf(job).CostUsd is null && unpriced.Add((job.Provider, p.Resolution, p.Duration)))
             {
                 bag.Warning(document.Start, "pricing", $"no price for provider={job.Provider}, resolution={p.Resolution}, duration={p.Duration} in its pricing table; the cost of these jobs is unknown (set providers.{job.Provider}.pricing.base)");
             }

@@ -9,6 +9,11 @@ internal static class OutputPaths
     public static string? Sanitize(string rendered, out string? error)
     {
         error = null;
+        if (IsClean(rendered))
+        {
+            return rendered.Contains('\\', StringComparison.Ordinal) ? rendered.Replace('\\', '/') : rendered;
+        }
+
         var path = rendered.Contains('\\', StringComparison.Ordinal) ? rendered.Replace('\\', '/') : rendered;
         if (path.Length == 0)
         {
@@ -43,6 +48,38 @@ internal static class OutputPaths
 
         return path;
     }
+
+    /// <summary>True exactly when <see cref="Sanitize"/> accepts <paramref name="rendered"/>; allocates nothing.</summary>
+    public static bool IsClean(ReadOnlySpan<char> rendered)
+    {
+        if (rendered.IsEmpty || rendered[0] is '/' or '\\' || (rendered.Length >= 2 && rendered[1] == ':'))
+        {
+            return false;
+        }
+
+        var start = 0;
+        for (var i = 0; i < rendered.Length; i++)
+        {
+            var c = rendered[i];
+            if (c is '/' or '\\')
+            {
+                if (!IsCleanSegment(rendered[start..i]))
+                {
+                    return false;
+                }
+
+                start = i + 1;
+            }
+            else if (char.IsControl(c) || c is '<' or '>' or '"' or '|' or '?' or '*' or ':')
+            {
+                return false;
+            }
+        }
+
+        return IsCleanSegment(rendered[start..]);
+    }
+
+    private static bool IsCleanSegment(ReadOnlySpan<char> segment) => !segment.IsEmpty && segment[^1] is not (' ' or '.');
 
     private static string Printable(string text) => new(text.Select(c => char.IsControl(c) ? '?' : c).ToArray());
 }

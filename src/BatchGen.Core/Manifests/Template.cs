@@ -119,4 +119,89 @@ internal sealed class Template
 
         return buffer.ToString();
     }
+
+    /// <summary>Renders into <paramref name="buffer"/> (no string made); false and the missing variable when a value is absent.</summary>
+    public bool RenderTo(StringBuilder buffer, Func<int, string, string?> lookup, out string? missing)
+    {
+        missing = null;
+        buffer.Clear();
+        buffer.Append(_literals[0]);
+        for (var i = 0; i < _variables.Length; i++)
+        {
+            var value = lookup(_slots.Length > i ? _slots[i] : -1, _variables[i]);
+            if (value is null)
+            {
+                missing = _variables[i];
+                return false;
+            }
+
+            buffer.Append(value).Append(_literals[i + 1]);
+        }
+
+        return true;
+    }
+
+    /// <summary>
+    /// Like <see cref="Render(StringBuilder, Func{int, string, string?}, out string?)"/>, but returns the previous text
+    /// (no new string) when every variable has the very same value instance as in the previous call with
+    /// <paramref name="cache"/>: consecutive combinations often differ only in keys this template does not use.
+    /// </summary>
+    public string? Render(StringBuilder buffer, Func<int, string, string?> lookup, RenderCache cache, out string? missing)
+    {
+        missing = null;
+        if (_variables.Length == 0)
+        {
+            return _literals[0];
+        }
+
+        var same = ReferenceEquals(cache.Template, this) && cache.Result is not null;
+        if (!ReferenceEquals(cache.Template, this))
+        {
+            cache.Template = this;
+            cache.Values = new string?[_variables.Length];
+        }
+
+        var values = cache.Values;
+        for (var i = 0; i < _variables.Length; i++)
+        {
+            var value = lookup(_slots.Length > i ? _slots[i] : -1, _variables[i]);
+            if (value is null)
+            {
+                missing = _variables[i];
+                cache.Result = null;
+                return null;
+            }
+
+            if (!ReferenceEquals(value, values[i]))
+            {
+                values[i] = value;
+                same = false;
+            }
+        }
+
+        if (same)
+        {
+            return cache.Result;
+        }
+
+        buffer.Clear();
+        buffer.Append(_literals[0]);
+        for (var i = 0; i < values.Length; i++)
+        {
+            buffer.Append(values[i]).Append(_literals[i + 1]);
+        }
+
+        cache.Result = buffer.ToString();
+        return cache.Result;
+    }
+}
+
+/// <summary>The last rendering of a template (for <see cref="Template.Render(StringBuilder, Func{int, string, string?}, RenderCache, out string?)"/>). One per caller and field; not thread-safe.</summary>
+internal sealed class RenderCache
+{
+    public Template? Template { get; set; }
+
+    public string?[] Values { get; set; } = [];
+
+    public string? Result { get; set; }
 }

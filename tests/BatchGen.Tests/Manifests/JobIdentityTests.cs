@@ -1,4 +1,8 @@
+using System.Buffers;
+using System.Text.Encodings.Web;
+using System.Text.Json;
 using BatchGen.Core.Jobs;
+using BatchGen.Core.Manifests.Fields;
 using BatchGen.Core.Manifests;
 using FsCheck;
 using FsCheck.Fluent;
@@ -51,7 +55,42 @@ public sealed class JobIdentityTests : IDisposable
     {
         var text = new JobIdentity().CanonicalText("magnific", Parameters(1, "720p", "clay"), 2);
 
-        text.ShouldBe("{\"format\":1,\"provider\":\"magnific\",\"replicate\":2,\"request\":{\"aspect_ratio\":\"9:16\",\"duration\":8,\"image_url\":\"https://x.test/a.png\",\"prompt\":\"a cat: \\\"quoted\\\", 猫\",\"resolution\":\"720p\",\"seed\":1,\"style\":\"clay\"}}");
+        text.ShouldBe("{\"format\":2,\"provider\":\"magnific\",\"replicate\":2,\"request\":{\"aspect_ratio\":\"9:16\",\"duration\":8,\"image_url\":\"https://x.test/a.png\",\"prompt\":\"a cat: \\\"quoted\\\", 猫\",\"resolution\":\"720p\",\"seed\":1,\"style\":\"clay\"}}");
+    }
+
+    [Fact]
+    public void Compute_KnownRequest_ApprovedId()
+    {
+        // Approved value (format 2: SipHash-2-4 of the canonical text above with the fixed key "BatchGen.JobId.2").
+        // Changing it changes every id in every ledger: bump JobIdentity.FormatVersion and say so in docs/manifest.md.
+        JobIdentity.Compute("magnific", Parameters(1, "720p", "clay"), 2).ShouldBe(ApprovedId);
+    }
+
+    [Fact]
+    public void CanonicalText_AnyRequest_SameAsUtf8JsonWriterReference()
+    {
+        var extra = JsonDocument.Parse("{\"z\": [1, {\"b\": 2, \"a\": \"é\"}], \"a\": null, \"m\": {\"y\": true, \"x\": 1.50}}").RootElement;
+        var extraMap = extra.EnumerateObject().ToDictionary(p => p.Name, p => p.Value.Clone(), StringComparer.Ordinal);
+        var texts = Gen.Elements("a cat", "猫 \"q\" \\ 🐱", "<b>&</b>", "line\nbreak\t\u2028", "");
+        var gen =
+            from prompt in texts
+            from negative in Gen.OneOf(Gen.Constant<string?>(null), texts.Select(t => (string?)t))
+            from seed in Gen.OneOf(Gen.Constant<long?>(null), Gen.Choose(0, int.MaxValue).Select(s => (long?)s))
+            from audio in Gen.Elements<bool?>(null, true, false)
+            from outputs in Gen.Elements<int?>(null, 1, 4)
+            from withExtra in Gen.Elements(true, false)
+            from replicate in Gen.Choose(0, 999)
+            select (new JobParameters
+            {
+                Prompt = prompt, ImageUrl = "https://x.test/a.png?q=1&r=2", NegativePrompt = negative, Duration = 10, Resolution = "540p",
+                AspectRatio = "1:1", Style = "anime", Seed = seed, CameraMovement = "zoom_in", Audio = audio, MultiClip = !audio,
+                Thinking = "auto", MotionMode = "fast", NumOutputs = outputs, PromptOptimization = audio, SoundEffectContent = negative,
+                LipSyncTtsContent = negative, LipSyncTtsSpeakerId = "3", Extra = withExtra ? extraMap : null,
+            }, replicate);
+
+        Prop.ForAll(gen.ToArbitrary(), c =>
+            new JobIdentity().CanonicalText("segmind", c.Item1, c.replicate) == ReferenceCanonicalText("segmind", c.Item1, c.replicate))
+            .QuickCheckThrowOnFailure();
     }
 
     /// <summary>Key order, quoting style, flow vs block style and the place a value is written never change the id.</summary>
@@ -84,6 +123,80 @@ public sealed class JobIdentityTests : IDisposable
             var jobs = _h.Jobs(yaml.Replace("defaults:\n    ", "defaults:\n    ", StringComparison.Ordinal));
             return jobs.Count == 1 && jobs[0].Id == expected;
         }).QuickCheckThrowOnFailure();
+    }
+
+    private const string ApprovedId = "c7ebb3f1365f3f14";
+
+    /// <summary>The canonical text as the first implementation wrote it, with Utf8JsonWriter (the specification of the format).</summary>
+    private static string ReferenceCanonicalText(string provider, JobParameters p, int replicate)
+    {
+        var buffer = new ArrayBufferWriter<byte>();
+        using (var w = new Utf8JsonWriter(buffer, new JsonWriterOptions { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping }))
+        {
+            w.WriteStartObject();
+            w.WriteNumber("format", JobIdentity.FormatVersion);
+            w.WriteString("provider", provider);
+            w.WriteNumber("replicate", replicate);
+            w.WriteStartObject("request");
+            w.WriteString("aspect_ratio", p.AspectRatio);
+            Optional(w, "audio", p.Audio);
+            Optional(w, "camera_movement", p.CameraMovement);
+            w.WriteNumber("duration", p.Duration);
+            if (p.Extra is { Count: > 0 } extra)
+            {
+                w.WriteStartObject("extra");
+                foreach (var (key, value) in extra.OrderBy(kv => kv.Key, StringComparer.Ordinal))
+                {
+                    w.WritePropertyName(key);
+                    CanonicalJson.Write(w, value);
+                }
+
+                w.WriteEndObject();
+            }
+
+            w.WriteString("image_url", p.ImageUrl);
+            Optional(w, "lip_sync_tts_content", p.LipSyncTtsContent);
+            Optional(w, "lip_sync_tts_speaker_id", p.LipSyncTtsSpeakerId);
+            Optional(w, "motion_mode", p.MotionMode);
+            Optional(w, "multi_clip", p.MultiClip);
+            Optional(w, "negative_prompt", p.NegativePrompt);
+            if (p.NumOutputs is { } outputs)
+            {
+                w.WriteNumber("num_outputs", outputs);
+            }
+
+            w.WriteString("prompt", p.Prompt);
+            Optional(w, "prompt_optimization", p.PromptOptimization);
+            w.WriteString("resolution", p.Resolution);
+            if (p.Seed is { } seed)
+            {
+                w.WriteNumber("seed", seed);
+            }
+
+            Optional(w, "sound_effect_content", p.SoundEffectContent);
+            Optional(w, "style", p.Style);
+            Optional(w, "thinking", p.Thinking);
+            w.WriteEndObject();
+            w.WriteEndObject();
+        }
+
+        return System.Text.Encoding.UTF8.GetString(buffer.WrittenSpan);
+    }
+
+    private static void Optional(Utf8JsonWriter w, string name, string? value)
+    {
+        if (value is not null)
+        {
+            w.WriteString(name, value);
+        }
+    }
+
+    private static void Optional(Utf8JsonWriter w, string name, bool? value)
+    {
+        if (value is { } flag)
+        {
+            w.WriteBoolean(name, flag);
+        }
     }
 
     private static string Quote(string value, bool quote) =>

@@ -80,4 +80,57 @@ public sealed class PlanCalculatorTests : IDisposable
         plan.EstimatedCostUsd.ShouldBe(0.5m);
         plan.UnknownCostJobs.ShouldBe(1);
     }
+
+    [Fact]
+    public void Compute_SameValueWrittenInSeveralPlaces_MergedAndCostsEqualJobByJobSum()
+    {
+        var manifest = _h.Load("""
+            version: 1
+            defaults: {image_url: "https://x.test/a.png", prompt: "{subject}", audio: true}
+            matrix:
+              provider: [magnific, aimlapi]
+              resolution: [540p, 720p, "1080p"]
+              subject: [cat, dog]
+              multi_clip: [true, false]
+            include:
+              - {provider: magnific, resolution: 720p, subject: cat, style: anime}
+              - {provider: aimlapi, resolution: "720p", subject: owl, multi_clip: false}
+            """).Manifest!;
+        var jobs = manifest.Jobs().ToList();
+        var prices = jobs.Select(j => manifest.Providers[j.Provider].Pricing.EstimateUsd(j.Parameters)).ToList();
+
+        var plan = PlanCalculator.Compute(manifest, sampleSize: 3);
+
+        plan.Jobs.ShouldBe(jobs.Count);
+        plan.EstimatedCostUsd.ShouldBe(prices.Sum(p => p ?? 0));
+        plan.EstimatedCostUsd.ToString(System.Globalization.CultureInfo.InvariantCulture)
+            .ShouldBe(prices.Aggregate(0m, (sum, p) => sum + (p ?? 0)).ToString(System.Globalization.CultureInfo.InvariantCulture));
+        plan.UnknownCostJobs.ShouldBe(prices.Count(p => p is null));
+        plan.Providers.Single(p => p.Name == "aimlapi").Jobs.ShouldBe(jobs.Count(j => j.Provider == "aimlapi"));
+        var resolution = plan.AxisCounts.Single(a => a.Key == "resolution").Value;
+        resolution.Select(kv => kv.Key).ShouldBe(["540p", "720p", "1080p"]);
+        resolution.Single(kv => kv.Key == "720p").Value.ShouldBe(jobs.Count(j => j.Axes.Contains(new("resolution", "720p"))));
+        plan.AxisCounts.Single(a => a.Key == "subject").Value.ShouldBe([new("cat", 12L), new("dog", 12L), new("owl", 1L)]);
+        plan.Sample.Select(s => s.Job.Id).ShouldBe(jobs.Take(3).Select(j => j.Id));
+    }
+
+    [Fact]
+    public void Compute_IdsOnlyForTheSample_SampleHasRealIdsAndTotalsAreTheSame()
+    {
+        var manifest = _h.Load("""
+            version: 1
+            defaults: {image_url: "https://x.test/a.png", prompt: p}
+            matrix: {provider: [magnific, segmind], seed: [1, 2, 3, 4]}
+            """).Manifest!;
+        var ids = manifest.Jobs().Select(j => j.Id).ToList();
+        var seen = new List<string>();
+
+        var plan = PlanCalculator.Compute(manifest, sampleSize: 2, (job, _) => seen.Add(job.Id), idsForEveryJob: false);
+
+        plan.Sample.Select(s => s.Job.Id).ShouldBe(ids.Take(2));
+        plan.Jobs.ShouldBe(8);
+        plan.EstimatedCostUsd.ShouldBe(PlanCalculator.Compute(manifest).EstimatedCostUsd);
+        seen.Take(2).ShouldBe(ids.Take(2));
+        seen.Skip(3).ShouldAllBe(id => id == "0000000000000000");
+    }
 }

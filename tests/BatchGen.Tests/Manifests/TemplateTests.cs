@@ -1,5 +1,7 @@
 using System.Text;
 using BatchGen.Core.Manifests;
+using FsCheck;
+using FsCheck.Fluent;
 
 namespace BatchGen.Tests.Manifests;
 
@@ -59,5 +61,59 @@ public sealed class TemplateTests
     {
         OutputPaths.Sanitize(rendered, out var error).ShouldBe(expected);
         (error is null).ShouldBe(expected is not null);
+    }
+
+    [Fact]
+    public void IsClean_AnyPath_AgreesWithTheRulesOfSanitize()
+    {
+        var chars = Gen.Elements('a', 'b', '.', ' ', '/', '\\', ':', '*', '\u0001', '\u007f', '\u0085', '\u00e9', '猫');
+        var paths = Gen.ArrayOf(chars).Select(a => new string(a));
+
+        Prop.ForAll(paths.ToArbitrary(), path =>
+            OutputPaths.IsClean(path) == (ReferenceSanitize(path) is not null)
+            && OutputPaths.Sanitize(path, out _) == ReferenceSanitize(path)).QuickCheckThrowOnFailure();
+    }
+
+    [Fact]
+    public void Render_WithCache_SameTextAsWithoutAndReusedWhenValuesAreTheSame()
+    {
+        var template = Template.TryParse("a {x} {y}", out _)!;
+        template.Bind(_ => -1);
+        var cache = new RenderCache();
+        var one = "1";
+        var values = new Dictionary<string, string> { ["x"] = one, ["y"] = "2" };
+        string? Lookup(int slot, string name) => values.GetValueOrDefault(name);
+
+        var first = template.Render(new StringBuilder(), Lookup, cache, out _);
+        var again = template.Render(new StringBuilder(), Lookup, cache, out _);
+        values["y"] = "3";
+        var changed = template.Render(new StringBuilder(), Lookup, cache, out _);
+        values.Remove("x");
+        var missing = template.Render(new StringBuilder(), Lookup, cache, out var name);
+        values["x"] = one;
+
+        first.ShouldBe("a 1 2");
+        again.ShouldBeSameAs(first);
+        changed.ShouldBe("a 1 3");
+        missing.ShouldBeNull();
+        name.ShouldBe("x");
+        template.Render(new StringBuilder(), Lookup, cache, out _).ShouldBe("a 1 3");
+    }
+
+    /// <summary>The rules of OutputPaths.Sanitize as first written (string operations), to check the span version against.</summary>
+    private static string? ReferenceSanitize(string rendered)
+    {
+        var path = rendered.Replace('\\', '/');
+        if (path.Length == 0 || path.StartsWith('/') || (path.Length >= 2 && path[1] == ':'))
+        {
+            return null;
+        }
+
+        if (path.Any(c => char.IsControl(c) || c is '<' or '>' or '"' or '|' or '?' or '*' or ':'))
+        {
+            return null;
+        }
+
+        return path.Split('/').Any(segment => segment.Length == 0 || segment[^1] is ' ' or '.') ? null : path;
     }
 }

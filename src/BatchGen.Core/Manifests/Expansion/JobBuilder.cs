@@ -26,24 +26,27 @@ internal sealed class JobBuilder
     private readonly string _name;
     private readonly int[] _reportSlots;
     private readonly string[] _slotNames;
+    private static readonly ulong[] FieldBits = JobFields.All.Select(f => f.Bit).ToArray();
+
     private readonly StringBuilder _text = new(256);
+    private readonly RenderCache[] _renderCaches = Enumerable.Range(0, JobFields.Count).Select(_ => new RenderCache()).ToArray();
+    private char[] _pathChars = new char[256];
     private readonly JobIdentity _identity = new();
     private readonly string?[] _rendered = new string?[JobFields.Count];
     private readonly Func<int, string, string?> _lookup;
-    private readonly bool _computeIds;
+    private string? _lastProvider;
+    private ulong _lastAccepted;
+    private string? _lastValidUrl;
     private FieldValue?[] _values = [];
     private string _jobId = string.Empty;
     private int _replicate;
 
-    /// <param name="computeIds">
-    /// False for a validation-only pass that needs no ids: jobs then carry a placeholder id (16 zeros) and the SHA-256,
-    /// the most expensive step, is skipped. Such jobs must never leave the loader.
-    /// </param>
+    /// <param name="computeIds">See <see cref="ComputeIds"/>.</param>
     public JobBuilder(ManifestDocument doc, Template filename, string name, bool computeIds = true)
     {
         _doc = doc;
         _lookup = Lookup;
-        _computeIds = computeIds;
+        ComputeIds = computeIds;
         _filename = filename;
         _name = name;
         _slotNames = Enumerable.Range(0, doc.Keys.Count).Select(doc.Keys.NameOf).ToArray();
@@ -53,37 +56,64 @@ internal sealed class JobBuilder
             .ToArray();
     }
 
-    /// <summary>The jobs of one combination (one per replicate), or none with errors in <paramref name="bag"/>.</summary>
-    public IEnumerable<JobSpec> Build(Combination combination, DiagnosticBag bag)
+    /// <summary>
+    /// Whether jobs get their real id. False for a validation-only pass (and for jobs nobody will see): they then carry
+    /// <see cref="PlaceholderId"/> and skip the hashing. Such jobs must never leave the loader.
+    /// </summary>
+    public bool ComputeIds { get; set; }
+
+    /// <summary>
+    /// A validation-only pass: every rule is checked (output path included) but jobs carry no axes and an empty
+    /// output path, and skip the allocations those take. Only for the loader's pass that needs no duplicate warning.
+    /// </summary>
+    public bool ValidateOnly { get; set; }
+
+    /// <summary>
+    /// Adds the jobs of one combination (one per replicate) to <paramref name="jobs"/>, or none with errors in
+    /// <paramref name="bag"/>. Not an iterator: no allocation per combination beyond the jobs themselves.
+    /// </summary>
+    public void Build(Combination combination, DiagnosticBag bag, List<JobSpec> jobs)
     {
         _values = combination.Values;
         var parameters = BuildParameters(combination, bag, out var provider);
         if (parameters is null)
         {
-            yield break;
+            return;
         }
 
-        var axes = Axes();
+        var axes = ValidateOnly ? [] : Axes();
         for (var r = 0; r < _doc.Repeat; r++)
         {
             _replicate = r;
-            _jobId = _computeIds ? _identity.Id(provider, parameters, r) : PlaceholderId;
-            var rendered = _filename.Render(_text, _lookup, out var missing);
-            if (rendered is null)
+            _jobId = ComputeIds ? _identity.Id(provider, parameters, r) : PlaceholderId;
+            if (!_filename.RenderTo(_text, _lookup, out var missing))
             {
                 bag.Error(_doc.OutputFilename?.Mark ?? combination.Mark, "output.filename", $"uses {{{missing}}}, which has no value in combination {Describe(combination)}");
-                yield break;
+                return;
             }
 
-            var path = OutputPaths.Sanitize(rendered, out var pathError);
+            string? pathError = null;
+            var path = ValidateOnly && IsCleanPath() ? string.Empty : OutputPaths.Sanitize(_text.ToString(), out pathError);
             if (path is null)
             {
                 bag.Error(_doc.OutputFilename?.Mark ?? combination.Mark, "output.filename", pathError!);
-                yield break;
+                return;
             }
 
-            yield return new JobSpec { Id = _jobId, Provider = provider, Parameters = parameters, Replicate = r, Axes = axes, OutputPath = path };
+            jobs.Add(new JobSpec { Id = _jobId, Provider = provider, Parameters = parameters, Replicate = r, Axes = axes, OutputPath = path });
         }
+    }
+
+    /// <summary>Checks the rendered path in <see cref="_text"/> without making a string of it.</summary>
+    private bool IsCleanPath()
+    {
+        if (_text.Length > _pathChars.Length)
+        {
+            _pathChars = new char[Math.Max(_text.Length, _pathChars.Length * 2)];
+        }
+
+        _text.CopyTo(0, _pathChars, 0, _text.Length);
+        return OutputPaths.IsClean(_pathChars.AsSpan(0, _text.Length));
     }
 
     private JobParameters? BuildParameters(Combination combination, DiagnosticBag bag, out string provider)
@@ -98,10 +128,16 @@ internal sealed class JobBuilder
 
         provider = name;
         var errors = bag.ErrorCount;
-        var accepted = AcceptedMasks[provider];
+        if (!ReferenceEquals(provider, _lastProvider))
+        {
+            _lastAccepted = AcceptedMasks[provider];
+            _lastProvider = provider;
+        }
+
+        var accepted = _lastAccepted;
         for (var f = 0; f < JobFields.Count; f++)
         {
-            if (v[f] is { } value && (accepted & JobFields.All[f].Bit) == 0 && !(f == JobFields.Style && value.Text == "none"))
+            if (v[f] is { } value && (accepted & FieldBits[f]) == 0 && !(f == JobFields.Style && value.Text == "none"))
             {
                 var takes = string.Join(", ", ProviderCapabilities.AcceptedFields(provider).Order(StringComparer.Ordinal));
                 var field = JobFields.All[f].Name;
@@ -122,7 +158,7 @@ internal sealed class JobBuilder
             _rendered[f] = null;
             if (v[f] is { Parsed: Template template } value)
             {
-                _rendered[f] = template.Render(_text, _lookup, out var missing);
+                _rendered[f] = template.Render(_text, _lookup, _renderCaches[f], out var missing);
                 if (_rendered[f] is null)
                 {
                     bag.Error(value.Mark, JobFields.All[f].Name, $"uses {{{missing}}}, which has no value in combination {Describe(combination)}");
@@ -130,7 +166,7 @@ internal sealed class JobBuilder
             }
         }
 
-        if (_rendered[JobFields.Prompt] is not { } prompt || (v[JobFields.Prompt] is not null && prompt.Trim().Length == 0))
+        if (_rendered[JobFields.Prompt] is not { } prompt || (v[JobFields.Prompt] is not null && prompt.AsSpan().Trim().IsEmpty))
         {
             if (v[JobFields.Prompt] is null)
             {
@@ -181,12 +217,17 @@ internal sealed class JobBuilder
             return;
         }
 
+        // A URL that passed once passes again: most grids use a handful of URLs for many jobs.
         if (_rendered[JobFields.ImageUrl] is { } url
+            && !string.Equals(url, _lastValidUrl, StringComparison.Ordinal)
             && (!Uri.TryCreate(url, UriKind.Absolute, out var uri) || (uri.Scheme != Uri.UriSchemeHttp && uri.Scheme != Uri.UriSchemeHttps)))
         {
             bag.Error(value.Mark, "image_url", $"'{url}' is not an absolute http or https URL");
             _rendered[JobFields.ImageUrl] = null;
+            return;
         }
+
+        _lastValidUrl = _rendered[JobFields.ImageUrl];
     }
 
     private void ReportTiming(Combination combination, DiagnosticBag bag, string provider, int duration, string resolution, string? motion, string reason)

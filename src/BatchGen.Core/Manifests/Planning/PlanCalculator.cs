@@ -13,38 +13,22 @@ public static class PlanCalculator
     public const int DefaultSampleSize = 20;
 
     /// <param name="onJob">Called for every job with its estimate (null = no price); lets the caller stream them out.</param>
-    public static PlanSummary Compute(Manifest manifest, int sampleSize = DefaultSampleSize, Action<JobSpec, decimal?>? onJob = null)
+    /// <param name="idsForEveryJob">
+    /// False when nobody looks at the ids of jobs past the sample (<paramref name="onJob"/> ignores <see cref="JobSpec.Id"/>
+    /// and <see cref="JobSpec.OutputPath"/>): those jobs then skip the hashing and carry a placeholder id.
+    /// </param>
+    public static PlanSummary Compute(Manifest manifest, int sampleSize = DefaultSampleSize, Action<JobSpec, decimal?>? onJob = null, bool idsForEveryJob = true)
     {
         ArgumentNullException.ThrowIfNull(manifest);
-        var perProvider = new Dictionary<string, (long Jobs, decimal Cost, long Unknown)>(StringComparer.Ordinal);
-        var axes = new Dictionary<string, Dictionary<string, long>>(StringComparer.Ordinal);
-        var valueOrder = new Dictionary<string, List<string>>(StringComparer.Ordinal);
+        var tally = new JobTally(manifest.Providers);
         var sample = new List<(JobSpec, decimal?)>();
+        var countAxes = manifest.Axes.Count > 0;
         long total = 0;
-        foreach (var job in manifest.Jobs())
+        var jobs = idsForEveryJob ? manifest.Jobs() : manifest.JobsWithIdsFor(sampleSize);
+        foreach (var job in jobs)
         {
             total++;
-            var cost = manifest.Providers[job.Provider].Pricing.EstimateUsd(job.Parameters);
-            var current = perProvider.GetValueOrDefault(job.Provider);
-            perProvider[job.Provider] = (current.Jobs + 1, current.Cost + (cost ?? 0), current.Unknown + (cost is null ? 1 : 0));
-            foreach (var (axis, value) in job.Axes)
-            {
-                if (!axes.TryGetValue(axis, out var counts))
-                {
-                    axes[axis] = counts = new Dictionary<string, long>(StringComparer.Ordinal);
-                    valueOrder[axis] = [];
-                }
-
-                if (!counts.TryAdd(value, 1))
-                {
-                    counts[value]++;
-                }
-                else
-                {
-                    valueOrder[axis].Add(value);
-                }
-            }
-
+            var cost = tally.Add(job, countAxes);
             if (sample.Count < sampleSize)
             {
                 sample.Add((job, cost));
@@ -53,8 +37,10 @@ public static class PlanCalculator
             onJob?.Invoke(job, cost);
         }
 
-        var providers = ProviderNames.All.Where(perProvider.ContainsKey)
-            .Select(name => Plan(name, manifest.Providers[name], perProvider[name]))
+        var providers = ProviderNames.All
+            .Select(name => (Name: name, Classes: tally.Classes.Where(c => c.Provider == name).ToArray()))
+            .Where(p => p.Classes.Length > 0)
+            .Select(p => Plan(p.Name, manifest.Providers[p.Name], Totals(p.Classes)))
             .ToArray();
         return new PlanSummary
         {
@@ -65,12 +51,26 @@ public static class PlanCalculator
             EstimatedWallTime = providers.Length == 0 ? TimeSpan.Zero : providers.Max(p => p.EstimatedWallTime),
             MaxCost = manifest.MaxCost,
             Providers = providers,
-            AxisCounts = manifest.Axes.Where(axes.ContainsKey)
-                .Select(a => new KeyValuePair<string, IReadOnlyList<KeyValuePair<string, long>>>(
-                    a, valueOrder[a].Select(v => new KeyValuePair<string, long>(v, axes[a][v])).ToArray()))
+            AxisCounts = manifest.Axes
+                .Select(a => (Axis: a, Counts: tally.AxisCounts(a)))
+                .Where(a => a.Counts is not null)
+                .Select(a => new KeyValuePair<string, IReadOnlyList<KeyValuePair<string, long>>>(a.Axis, a.Counts!))
                 .ToArray(),
             Sample = sample,
         };
+    }
+
+    private static (long Jobs, decimal Cost, long Unknown) Totals(JobTally.PriceClass[] classes)
+    {
+        (long Jobs, decimal Cost, long Unknown) totals = default;
+        foreach (var c in classes)
+        {
+            totals.Jobs += c.Jobs;
+            totals.Cost += (c.CostUsd ?? 0) * c.Jobs;
+            totals.Unknown += c.CostUsd is null ? c.Jobs : 0;
+        }
+
+        return totals;
     }
 
     /// <summary>Jobs per second one provider sustains with these settings.</summary>
