@@ -71,6 +71,15 @@ internal sealed class RunHandler
 
         try
         {
+            // Job ids are the resume keys: a ledger written with another id format would see every job as new.
+            var idFormat = JobIdentity.FormatVersion.ToString(CultureInfo.InvariantCulture);
+            if (await ledger.GetMetaAsync("job_id_format", cancellationToken).ConfigureAwait(false) is { } recorded && recorded != idFormat)
+            {
+                await _stderr.WriteLineAsync($"batchgen: {ledger.Path}: written with job id format {recorded}, this version uses {idFormat}; resuming would submit every job again. Use a new --out directory, or the batchgen version that wrote it.").ConfigureAwait(false);
+                return ExitCodes.InvalidInput;
+            }
+
+            await ledger.SetMetaAsync("job_id_format", idFormat, cancellationToken).ConfigureAwait(false);
             await ledger.SetMetaAsync("manifest", manifest.Path, cancellationToken).ConfigureAwait(false);
             await ledger.SetMetaAsync("name", manifest.Name, cancellationToken).ConfigureAwait(false);
             await ledger.SetMetaAsync("axes", string.Join(",", manifest.Axes), cancellationToken).ConfigureAwait(false);
