@@ -69,6 +69,9 @@ public sealed class RunEngine
             {
                 System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(fault);
             }
+
+            // Every stage drained: no job changes state any more, so the attributed costs can join the current rows.
+            await CreditAttributions.WriteAsync(context).ConfigureAwait(false);
         }
         finally
         {
