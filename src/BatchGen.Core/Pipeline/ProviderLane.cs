@@ -74,6 +74,10 @@ internal sealed class ProviderLane
         }
 
         await _creditBaseline.Value.ConfigureAwait(false);
+        if (_context.StopToken.IsCancellationRequested)
+        {
+            return;
+        }
 
         if (_context.BudgetStopped)
         {
