@@ -54,7 +54,9 @@ internal sealed class ProviderLane
             }
             else
             {
-                await TrackAsync(item.Job, item.Job.RemoteId!, expected: null, reattached: true).ConfigureAwait(false);
+                // Re-attached: settles the reservation the resume made at its estimate (charged, or released if not).
+                _context.ResumeReservations.TryRemove(item.Job.Id, out var reservation);
+                await TrackAsync(item.Job, item.Job.RemoteId!, expected: null, reattached: true, reservation, item.Job.EstimatedCostUsd).ConfigureAwait(false);
             }
         }
     }

@@ -24,6 +24,9 @@ internal sealed class RunContext
 
     public required BudgetGate Budget { get; init; }
 
+    /// <summary>Reservations of the jobs in flight when the previous run stopped, taken by the lane that re-attaches them.</summary>
+    public required ConcurrentDictionary<string, BudgetReservation> ResumeReservations { get; init; }
+
     public required VideoDownloader Downloader { get; init; }
 
     public required TimeProvider Time { get; init; }

@@ -24,7 +24,8 @@ public sealed class ResumeReportTests(ITestOutputHelper output)
     {
         using var a = new TempDirectory();
         using var b = new TempDirectory();
-        var uninterrupted = await RunBatchAsync(a, "a", interrupt: null);
+        // The two batches are independent (own folders, own simulators): run side by side to keep the test short.
+        var uninterruptedTask = RunBatchAsync(a, "a", interrupt: null);
 
         var resumed = await RunBatchAsync(b, "b", async (args, cwd, _) =>
         {
@@ -33,8 +34,12 @@ public sealed class ResumeReportTests(ITestOutputHelper output)
             capped.ExitCode.ShouldBe(3, capped.StdErr);
             return [.. args, "--max-cost", "100"];
         });
+        var uninterrupted = await uninterruptedTask;
 
         resumed.ExitCode.ShouldBe(uninterrupted.ExitCode);
+        // The run's own total: in-flight jobs re-attached on resume and then failed free are not counted as spent.
+        resumed.Spent.ShouldBe(uninterrupted.Spent);
+        resumed.Spent.ShouldNotBeEmpty();
         AssertSameReports(uninterrupted.OutputDirectory, resumed.OutputDirectory);
     }
 
@@ -43,7 +48,8 @@ public sealed class ResumeReportTests(ITestOutputHelper output)
     {
         using var a = new TempDirectory();
         using var b = new TempDirectory();
-        var uninterrupted = await RunBatchAsync(a, "a", interrupt: null);
+        // The two batches are independent (own folders, own simulators): run side by side to keep the test short.
+        var uninterruptedTask = RunBatchAsync(a, "a", interrupt: null);
 
         var resumed = await RunBatchAsync(b, "b", async (args, cwd, sim) =>
         {
@@ -68,8 +74,12 @@ public sealed class ResumeReportTests(ITestOutputHelper output)
             process.ExitCode.ShouldBe(130);
             return args;
         });
+        var uninterrupted = await uninterruptedTask;
 
         resumed.ExitCode.ShouldBe(uninterrupted.ExitCode);
+        // The run's own total: in-flight jobs re-attached on resume and then failed free are not counted as spent.
+        resumed.Spent.ShouldBe(uninterrupted.Spent);
+        resumed.Spent.ShouldNotBeEmpty();
         AssertSameReports(uninterrupted.OutputDirectory, resumed.OutputDirectory);
     }
 
@@ -77,7 +87,7 @@ public sealed class ResumeReportTests(ITestOutputHelper output)
     /// Runs the batch in its own folder against its own simulator (same seed and faults): in one go, or first through
     /// <paramref name="interrupt"/>, which returns the arguments of the resuming run. Then `batchgen report`.
     /// </summary>
-    private async Task<(int ExitCode, string OutputDirectory)> RunBatchAsync(
+    private async Task<(int ExitCode, string OutputDirectory, string Spent)> RunBatchAsync(
         TempDirectory dir,
         string name,
         Func<string[], string, SimulatorProcess, Task<string[]>>? interrupt)
@@ -100,7 +110,8 @@ public sealed class ResumeReportTests(ITestOutputHelper output)
         var report = await CliProcess.RunAsync(cwd, ["report", outputDirectory]);
         report.ExitCode.ShouldBe(0, report.StdErr);
         (await sim.IdempotencyCountsAsync()).Values.ShouldAllBe(n => n == 1, $"{name}: a job was submitted twice");
-        return (run.ExitCode, outputDirectory);
+        var spent = System.Text.RegularExpressions.Regex.Match(run.StdOut, @"spent \$[0-9.]+").Value;
+        return (run.ExitCode, outputDirectory, spent);
     }
 
     private static async Task<int> SubmitsAsync(SimulatorProcess sim)
