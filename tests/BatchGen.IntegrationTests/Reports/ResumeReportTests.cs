@@ -13,7 +13,7 @@ namespace BatchGen.IntegrationTests.Reports;
 /// </summary>
 public sealed class ResumeReportTests(ITestOutputHelper output)
 {
-    private const int Jobs = 20;
+    private const int Jobs = 10;
 
     // Legitimately run-dependent: when things happened (times and latency), the provider's task id (a resumed
     // submit is a different request) and how many attempts the submit took (a stop can interrupt an attempt).
@@ -29,8 +29,8 @@ public sealed class ResumeReportTests(ITestOutputHelper output)
 
         var resumed = await RunBatchAsync(b, "b", async (args, cwd, _) =>
         {
-            // Estimates: 16 x $0.45 + 4 x $0.375 = $8.70; $3 stops the batch part-way.
-            var capped = await CliProcess.RunAsync(cwd, RunFixtures.KeyEnvironment(), [.. args, "--max-cost", "3"], TimeSpan.FromMinutes(1));
+            // Estimates: 8 x $0.45 + 2 x $0.375 = $4.35; $2 stops the batch part-way.
+            var capped = await CliProcess.RunAsync(cwd, RunFixtures.KeyEnvironment(), [.. args, "--max-cost", "2"], TimeSpan.FromMinutes(1));
             capped.ExitCode.ShouldBe(3, capped.StdErr);
             return [.. args, "--max-cost", "100"];
         });
@@ -57,8 +57,8 @@ public sealed class ResumeReportTests(ITestOutputHelper output)
             process.StandardInput.Close();
             var stderr = process.StandardError.ReadToEndAsync();
             _ = process.StandardOutput.ReadToEndAsync();
-            // Interrupt once tasks are in flight (a generation takes about 1.5 s at this time scale), not on a timer.
-            for (var i = 0; i < 300 && await SubmitsAsync(sim) < 8; i++)
+            // Interrupt once tasks are in flight (a generation takes about a second at this time scale), not on a timer.
+            for (var i = 0; i < 300 && await SubmitsAsync(sim) < 5; i++)
             {
                 await Task.Delay(25);
             }
@@ -94,7 +94,7 @@ public sealed class ResumeReportTests(ITestOutputHelper output)
     {
         var cwd = dir.Path;
         var scenario = dir.Write("scenario.yaml", "providers:\n  magnific: { faults: { task_failed: 0.3 } }\n  pixwith: { faults: { task_failed: 0.3 } }\n");
-        await using var sim = await SimulatorProcess.StartAsync(cwd, "--time-scale", "0.03", "--seed", "5", "--scenario", scenario);
+        await using var sim = await SimulatorProcess.StartAsync(cwd, "--time-scale", "0.02", "--seed", "5", "--scenario", scenario);
         var manifest = RunFixtures.WriteManifest(dir, "resume", Jobs);
         var providers = RunFixtures.WriteProvidersFile(dir, sim.BaseAddress);
         var outputDirectory = Path.Combine(cwd, "out");
