@@ -144,6 +144,7 @@ internal sealed class DownloadStage
 
         var poll = await client.PollAsync(item.RemoteId, _context.StopToken).ConfigureAwait(false);
         _context.Progress.For(item.Spec.Provider).AddRequest();
+        _context.ObserveCredits(item.Spec.Provider, poll.RemainingCredits);
         if (poll.State == RemoteState.Succeeded && poll.ResultUrls.Count > 0)
         {
             await _context.RecordAsync(new LedgerEvent

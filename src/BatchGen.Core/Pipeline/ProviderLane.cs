@@ -18,6 +18,7 @@ internal sealed class ProviderLane
     private readonly ProviderSettings _settings;
     private readonly DownloadStage _downloads;
     private readonly ProviderProgress _progress;
+    private readonly Lazy<Task> _creditBaseline;
 
     public ProviderLane(RunContext context, ResilientProviderClient client, DownloadStage downloads)
     {
@@ -26,6 +27,7 @@ internal sealed class ProviderLane
         _settings = context.Providers[client.Name];
         _downloads = downloads;
         _progress = context.Progress.For(client.Name);
+        _creditBaseline = new Lazy<Task>(ReadCreditBaselineAsync);
         Work = Channel.CreateBounded<WorkItem>(new BoundedChannelOptions(Math.Max(16, _settings.Concurrency * 2))
         {
             FullMode = BoundedChannelFullMode.Wait,
@@ -52,7 +54,9 @@ internal sealed class ProviderLane
             }
             else
             {
-                await TrackAsync(item.Job, item.Job.RemoteId!, expected: null, reattached: true).ConfigureAwait(false);
+                // Re-attached: settles the reservation the resume made at its estimate (charged, or released if not).
+                _context.ResumeReservations.TryRemove(item.Job.Id, out var reservation);
+                await TrackAsync(item.Job, item.Job.RemoteId!, expected: null, reattached: true, reservation, item.Job.EstimatedCostUsd).ConfigureAwait(false);
             }
         }
     }
@@ -68,6 +72,12 @@ internal sealed class ProviderLane
         if (_context.BlockedReason(Name) is { } reason)
         {
             await BlockAsync(job, reason).ConfigureAwait(false);
+            return;
+        }
+
+        await _creditBaseline.Value.ConfigureAwait(false);
+        if (_context.StopToken.IsCancellationRequested)
+        {
             return;
         }
 
@@ -144,6 +154,9 @@ internal sealed class ProviderLane
     private async Task OnSubmittedAsync(LedgerJob job, int attempt, decimal? estimate, BudgetReservation reservation, SubmitResult result)
     {
         var outcome = result.Outcome;
+        // The reply to an accepted submit carries the balance right after this job's charge; any other is a plain reading.
+        var ownCharge = outcome.Error is null && outcome.ActualCostUsd is null;
+        _context.ObserveCredits(Name, outcome.RemainingCredits, ownCharge ? job.Id : null, estimate);
         if (outcome.Error is { } error)
         {
             _progress.AddInFlight(-1);
@@ -279,6 +292,7 @@ internal sealed class ProviderLane
             // The deadline is checked after a poll, never instead of it: a task that finished is always collected.
             var poll = await _client.PollAsync(remoteId, _context.StopToken).ConfigureAwait(false);
             _progress.AddRequest();
+            _context.ObserveCredits(Name, poll.RemainingCredits);
             delay = schedule.Next();
             switch (poll)
             {
@@ -394,6 +408,26 @@ internal sealed class ProviderLane
         ErrorCode = error.Code,
         ErrorMessage = error.Message,
     };
+
+    /// <summary>Once per run, before its first submit: the balance the first charge is measured from.</summary>
+    private async Task ReadCreditBaselineAsync()
+    {
+        if (_client.Adapter is not ICreditBalanceSource source)
+        {
+            return;
+        }
+
+        try
+        {
+            await _client.Throttle.WaitAsync(_context.StopToken).ConfigureAwait(false);
+            _progress.AddRequest();
+            _context.ObserveCredits(Name, await source.ReadCreditBalanceAsync(_context.StopToken).ConfigureAwait(false));
+        }
+        catch (OperationCanceledException)
+        {
+            // Stopping: no baseline; the submits that follow are not sent either.
+        }
+    }
 
     private static TimeSpan Min(TimeSpan a, TimeSpan b) => a < b ? a : b;
 }

@@ -25,6 +25,9 @@ internal sealed class RunContext
 
     public required BudgetGate Budget { get; init; }
 
+    /// <summary>Reservations of the jobs in flight when the previous run stopped, taken by the lane that re-attaches them.</summary>
+    public required ConcurrentDictionary<string, BudgetReservation> ResumeReservations { get; init; }
+
     public required VideoDownloader Downloader { get; init; }
 
     public required TimeProvider Time { get; init; }
@@ -34,6 +37,28 @@ internal sealed class RunContext
     public required ILogger Logger { get; init; }
 
     public LatencyTracker Latency { get; } = new();
+
+    /// <summary>Per provider: the credit balances its replies reported, for actual costs from their deltas.</summary>
+    public ConcurrentDictionary<string, CreditTracker> CreditTrackers { get; } = new(StringComparer.Ordinal);
+
+    /// <summary>Records a balance a reply reported: the job's own charge when <paramref name="chargedJobId"/> is set.</summary>
+    public void ObserveCredits(string provider, decimal? balance, string? chargedJobId = null, decimal? estimateUsd = null)
+    {
+        if (balance is not { } value)
+        {
+            return;
+        }
+
+        var tracker = CreditTrackers.GetOrAdd(provider, static _ => new CreditTracker());
+        if (chargedJobId is null)
+        {
+            tracker.ObserveBalance(value);
+        }
+        else
+        {
+            tracker.ObserveCharge(chargedJobId, value, estimateUsd);
+        }
+    }
 
     /// <summary>Cancelled when the user asked to stop or a stage failed: no new admissions, polls stop.</summary>
     public CancellationToken StopToken => StopSource.Token;

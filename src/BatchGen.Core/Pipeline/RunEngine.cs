@@ -35,7 +35,8 @@ public sealed class RunEngine
         var ledger = request.Ledger;
         var sync = await ledger.SyncJobsAsync(request.Jobs, stopToken).ConfigureAwait(false);
         await ResumePlanner.PrepareAsync(ledger, request, _time, stopToken).ConfigureAwait(false);
-        var budget = await CreateBudgetAsync(request, stopToken).ConfigureAwait(false);
+        var resume = await CreateBudgetAsync(request, stopToken).ConfigureAwait(false);
+        var budget = resume.Gate;
 
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(stopToken);
         using var hardStop = new CancellationTokenSource();
@@ -46,6 +47,7 @@ public sealed class RunEngine
             Options = request.Options,
             Providers = request.Providers,
             Budget = budget,
+            ResumeReservations = new System.Collections.Concurrent.ConcurrentDictionary<string, BudgetReservation>(resume.InFlight, StringComparer.Ordinal),
             Downloader = request.Downloader,
             Time = _time,
             Progress = request.Progress,
@@ -65,6 +67,9 @@ public sealed class RunEngine
             {
                 System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(fault);
             }
+
+            // Every stage drained: no job changes state any more, so the attributed costs can join the current rows.
+            await CreditAttributions.WriteAsync(context).ConfigureAwait(false);
         }
         finally
         {
@@ -122,31 +127,29 @@ public sealed class RunEngine
         }
     }
 
-    /// <summary>A budget gate that counts what the ledger already spent (or may have: in-flight and ambiguous jobs).</summary>
-    private static async Task<BudgetGate> CreateBudgetAsync(RunRequest request, CancellationToken cancellationToken)
+    /// <summary>
+    /// A budget gate that counts what the ledger already spent, with a reservation at its estimate for every job that
+    /// was in flight (it may be charged): a re-attached job settles it like a fresh submit (charged or released), an
+    /// ambiguous one keeps it.
+    /// </summary>
+    private static async Task<BudgetResume> CreateBudgetAsync(RunRequest request, CancellationToken cancellationToken)
     {
         var chargeFailed = request.Providers.Values.Where(p => p.ChargeFailedJobs).Select(p => p.Name).ToHashSet(StringComparer.Ordinal);
-        var spent = 0m;
-        var byProvider = new Dictionary<string, decimal>(StringComparer.Ordinal);
+        var jobs = new List<LedgerJob>();
         await foreach (var job in request.Ledger.ReadJobsAsync(cancellationToken).ConfigureAwait(false))
         {
-            // The reports' definition of spent; in-flight and ambiguous jobs count at their estimate (they may be charged),
-            // except ambiguous jobs this run resubmits: their new submit reserves the estimate itself.
+            // An ambiguous job this run resubmits is left out: its new submit reserves its estimate itself.
             var resubmitted = job.State == JobState.Submitting
                 && (request.Options.ResubmitAmbiguous || (request.Providers.TryGetValue(job.Provider, out var s) && s.IdempotentSubmits));
-            var amount = resubmitted ? 0m
-                : CostRules.IsInFlight(job) && job.ActualCostUsd is null ? CostRules.Estimate(job)
-                : CostRules.Spent(job, chargeFailed);
-            if (amount != 0m)
+            if (!resubmitted)
             {
-                spent += amount;
-                byProvider[job.Provider] = byProvider.GetValueOrDefault(job.Provider) + amount;
+                jobs.Add(job);
             }
         }
 
         var caps = request.Providers.Values
             .Where(p => p.MaxCost is not null)
             .ToDictionary(p => p.Name, p => p.MaxCost!.Value, StringComparer.Ordinal);
-        return new BudgetGate(request.Options.MaxCostUsd, caps, spent, byProvider);
+        return BudgetResume.FromLedger(request.Options.MaxCostUsd, caps, jobs, chargeFailed);
     }
 }

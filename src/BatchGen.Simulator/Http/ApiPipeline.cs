@@ -141,7 +141,7 @@ internal sealed class ApiPipeline(ProviderRuntime provider, IProviderDialect dia
 
         var price = provider.PriceOf(ask.Video, ask.Audio, ask.MultiClip, ask.Outputs);
         var account = provider.Account(ctx.ApiKey);
-        switch (account.TryAdmit(ctx.Now, provider.Scenario.MaxConcurrentTasks, price))
+        switch (account.TryAdmit(ctx.Now, provider.Scenario.MaxConcurrentTasks, price, out var balanceAfter))
         {
             case AdmitResult.Concurrency:
                 provider.Counters.Count(Counter.ConcurrencyLimited);
@@ -152,6 +152,7 @@ internal sealed class ApiPipeline(ProviderRuntime provider, IProviderDialect dia
         }
 
         var task = TaskPlanner.Plan(provider, ctx, ask, id, price);
+        task.BalanceAfterCharge = balanceAfter;
         provider.Add(task);
         if (ctx.IdempotencyKey is { } key)
         {

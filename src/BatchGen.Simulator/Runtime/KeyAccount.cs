@@ -7,6 +7,7 @@ internal sealed class KeyAccount
     private readonly TokenBucket? bucket;
     private readonly List<SimTask> active = [];
     private decimal? balance;
+    private decimal charged;
 
     public KeyAccount(ProviderScenario scenario, DateTimeOffset now)
     {
@@ -22,6 +23,21 @@ internal sealed class KeyAccount
             lock (gate)
             {
                 return balance;
+            }
+        }
+    }
+
+    /// <summary>
+    /// The balance a reply reports: the configured balance, or, when unlimited, a notional 1,000,000 credits minus
+    /// what was charged, so reported balances still fall with each charge.
+    /// </summary>
+    public decimal ReportedBalance
+    {
+        get
+        {
+            lock (gate)
+            {
+                return Reported();
             }
         }
     }
@@ -53,10 +69,14 @@ internal sealed class KeyAccount
     }
 
     /// <summary>Reserves a concurrency slot and the price of a task, or says which limit stops it.</summary>
-    public AdmitResult TryAdmit(DateTimeOffset now, int? maxConcurrent, decimal price)
+    public AdmitResult TryAdmit(DateTimeOffset now, int? maxConcurrent, decimal price) => TryAdmit(now, maxConcurrent, price, out _);
+
+    /// <summary>As <see cref="TryAdmit(DateTimeOffset, int?, decimal)"/>, with the reported balance right after this charge.</summary>
+    public AdmitResult TryAdmit(DateTimeOffset now, int? maxConcurrent, decimal price, out decimal balanceAfter)
     {
         lock (gate)
         {
+            balanceAfter = Reported();
             active.RemoveAll(t => !t.IsActiveAt(now));
             if (maxConcurrent is { } max && active.Count >= max)
             {
@@ -73,9 +93,13 @@ internal sealed class KeyAccount
                 balance -= price;
             }
 
+            charged += price;
+            balanceAfter = Reported();
             return AdmitResult.Admitted;
         }
     }
+
+    private decimal Reported() => balance ?? (1_000_000m - charged);
 
     /// <summary>Counts an admitted task against the concurrency limit until it finishes.</summary>
     public void Track(SimTask task)

@@ -56,6 +56,9 @@ internal sealed class SimTask
 
     public decimal Price { get; init; }
 
+    /// <summary>The key's reported balance right after this task was charged (Segmind's <c>x-remaining-credits</c>).</summary>
+    public decimal BalanceAfterCharge { get; set; }
+
     public string? Model { get; init; }
 
     public string? WebhookUrl { get; init; }

@@ -69,4 +69,18 @@ public sealed class DocExamplesTests
         segmindStatus.ShouldBe(200);
         segmind!["free-credits"].ShouldNotBeNull();
     }
+
+    [Fact]
+    public async Task SegmindSubmits_ConcurrentCharges_EachReplyReportsTheBalanceRightAfterItsOwnCharge()
+    {
+        await using var sim = await SimTestHost.StartAsync(s => s.Providers["segmind"].Credits = new BatchGen.Simulator.CreditScenario { Balance = 100, PricePerJob = 2 });
+        var e = DocExamples.SegmindAsyncSubmit;
+        var replies = await Task.WhenAll(Enumerable.Range(0, 5).Select(_ => sim.SendAsync(HttpMethod.Post, "/segmind" + e.Path, e.Body, e.Headers)));
+
+        var balances = replies.Select(r => decimal.Parse(r.Response.Headers.GetValues("x-remaining-credits").Single(), System.Globalization.CultureInfo.InvariantCulture)).Order().ToList();
+        balances.ShouldBe([90m, 92m, 94m, 96m, 98m]);
+        var s = DocExamples.SegmindCredits;
+        var (_, credits, _) = await sim.SendAsync(HttpMethod.Get, "/segmind" + s.Path, null, s.Headers);
+        credits!["credits"]!.GetValue<decimal>().ShouldBe(90m);
+    }
 }

@@ -40,7 +40,10 @@ internal sealed class SegmindApi(ApiPipeline api)
         _ => "FAILED",
     };
 
-    private static decimal Balance(RequestContext ctx) => ctx.Provider.Account(ctx.ApiKey).Balance ?? 1_000_000m;
+    private static decimal Balance(RequestContext ctx) => ctx.Provider.Account(ctx.ApiKey).ReportedBalance;
+
+    /// <summary>Replies to a submit report the balance right after that task's own charge, whatever ran since.</summary>
+    private static string BalanceAfter(SimTask task) => task.BalanceAfterCharge.ToString(CultureInfo.InvariantCulture);
 
     private (SimTask? Task, SimReply? Error) Create(RequestContext ctx)
     {
@@ -99,7 +102,7 @@ internal sealed class SegmindApi(ApiPipeline api)
         }
 
         var origin = $"{ctx.Provider.State.PublicOrigin}/segmind";
-        return SimReply.Ok(new JsonObject
+        var reply = SimReply.Ok(new JsonObject
         {
             ["request_id"] = task.Id,
             ["status"] = "QUEUED",
@@ -107,6 +110,8 @@ internal sealed class SegmindApi(ApiPipeline api)
             ["status_url"] = $"{origin}/v2/requests/{task.Id}/status",
             ["response_url"] = $"{origin}/v2/requests/{task.Id}",
         });
+        reply.Headers["x-remaining-credits"] = BalanceAfter(task);
+        return reply;
     }
 
     private async ValueTask<SimReply> SyncAsync(RequestContext ctx)
@@ -150,7 +155,7 @@ internal sealed class SegmindApi(ApiPipeline api)
                 ctx.Provider.Counters.Count(Counter.DownloadedBytes, content.Length);
             },
         };
-        reply.Headers["x-remaining-credits"] = Balance(ctx).ToString(CultureInfo.InvariantCulture);
+        reply.Headers["x-remaining-credits"] = BalanceAfter(task);
         if (ctx.Provider.Account(ctx.ApiKey).RateRemaining is { } remaining)
         {
             reply.Headers["x-rate-limit-remaining"] = remaining.ToString(CultureInfo.InvariantCulture);
