@@ -93,7 +93,7 @@ public sealed class ResumeReportTests(ITestOutputHelper output)
         Func<string[], string, SimulatorProcess, Task<string[]>>? interrupt)
     {
         var cwd = dir.Path;
-        var scenario = dir.Write("scenario.yaml", "providers:\n  magnific: { faults: { task_failed: 0.3 } }\n  pixwith: { faults: { task_failed: 0.3 } }\n");
+        var scenario = dir.Write("scenario.yaml", "providers:\n  magnific: { faults: { task_failed: 0.5 } }\n  gmicloud: { faults: { task_failed: 0.5 } }\n  pixwith: { faults: { task_failed: 0.5 } }\n");
         await using var sim = await SimulatorProcess.StartAsync(cwd, "--time-scale", "0.02", "--seed", "5", "--scenario", scenario);
         var manifest = RunFixtures.WriteManifest(dir, "resume", Jobs);
         var providers = RunFixtures.WriteProvidersFile(dir, sim.BaseAddress);
