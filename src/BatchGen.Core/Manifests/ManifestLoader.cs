@@ -170,6 +170,37 @@ public static class ManifestLoader
             bag.Error(document.Start, "manifest", "produces no jobs: every combination is excluded, or no job source (matrix, zip, rows, include) is given");
         }
 
+        if (!bag.HasErrors)
+        {
+            CheckOutputPathsUnique(document, filename, name, deduplicate, bag);
+        }
+
         return count;
+    }
+
+    /// <summary>
+    /// Two jobs writing the same file would overwrite each other's paid video: an error naming both combinations.
+    /// Paths that carry {job_id} are unique by construction; others are checked (case-insensitively, as on macOS and
+    /// Windows), which keeps one entry per job in memory.
+    /// </summary>
+    private static void CheckOutputPathsUnique(ManifestDocument document, Template filename, string name, bool deduplicate, DiagnosticBag bag)
+    {
+        if (filename.Variables.Contains("job_id", StringComparer.Ordinal))
+        {
+            return;
+        }
+
+        var seen = new Dictionary<string, JobSpec>(StringComparer.OrdinalIgnoreCase);
+        foreach (var job in Manifest.Enumerate(document, filename, name, deduplicate, bag, idsFor: 0))
+        {
+            if (!seen.TryAdd(job.OutputPath, job))
+            {
+                var first = seen[job.OutputPath];
+                bag.Error(document.OutputFilename?.Mark ?? document.Start, "output.filename", $"renders '{job.OutputPath}' for two jobs ({Describe(first)}) and ({Describe(job)}): each would overwrite the other's video; add {{job_id}} or the axis that differs");
+                return;
+            }
+        }
+
+        static string Describe(JobSpec job) => string.Join(", ", job.Axes.Select(kv => $"{kv.Key}={kv.Value}"));
     }
 }

@@ -39,6 +39,7 @@ public sealed class ValidationRuleTests : IDisposable
     [InlineData("matrix:\n  seed: [1]\noutput: {filename: \"../{job_id}.mp4\"}", "m.yaml:8:20: output.filename: '../")]
     [InlineData("matrix:\n  seed: [1]\noutput: {filename: \"/abs/{job_id}.mp4\"}", "m.yaml:8:20: output.filename: '/abs/")]
     [InlineData("matrix:\n  seed: [1]\noutput: {dir: \"out/{seed}\"}", "m.yaml:8:15: output.dir: uses {seed}: output.dir may only use {name}")]
+    [InlineData("matrix:\n  seed: [1, 2]\noutput: {filename: \"video.mp4\"}", "m.yaml:8:20: output.filename: renders 'video.mp4' for two jobs (seed=1) and (seed=2): each would overwrite the other's video")]
     // URLs and required fields.
     [InlineData("matrix:\n  image_url: [ftp://x/a.png]", "m.yaml:7:15: image_url: 'ftp://x/a.png' is not an absolute http or https URL")]
     [InlineData("matrix:\n  image_url: [cat.png]", "m.yaml:7:15: image_url: 'cat.png' is not an absolute http or https URL")]
