@@ -1,4 +1,5 @@
 using System.CommandLine;
+using System.Runtime.InteropServices;
 using BatchGen.Cli;
 using BatchGen.Cli.Commands;
 
@@ -20,26 +21,37 @@ if (parseResult.Errors.Count > 0)
     return ExitCodes.InvalidInput;
 }
 
-// The first Ctrl+C cancels the action's token (System.CommandLine); a second one exits at once. Both leave the
-// ledger consistent: every state change is one SQLite transaction.
-var interrupts = 0;
-Console.CancelKeyPress += (_, _) =>
+// The first Ctrl+C or SIGTERM cancels the command's token (no new admissions, the ledger stays consistent) and the
+// process exits with 130 within 5 s; a second one exits at once. Handled here, not by System.CommandLine, because an
+// embedded web host (the simulator of `run --simulate`) takes SIGINT for itself otherwise.
+using var stop = new CancellationTokenSource();
+var signals = 0;
+void OnSignal(PosixSignalContext context)
 {
-    if (Interlocked.Increment(ref interrupts) > 1)
+    context.Cancel = true;
+    if (Interlocked.Increment(ref signals) > 1)
     {
         Environment.Exit(ExitCodes.Cancelled);
     }
-};
+
+    stop.Cancel();
+    _ = Task.Delay(TimeSpan.FromSeconds(4.5), CancellationToken.None).ContinueWith(_ => Environment.Exit(ExitCodes.Cancelled), TaskScheduler.Default);
+}
+
+using var sigint = PosixSignalRegistration.Create(PosixSignal.SIGINT, OnSignal);
+using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, OnSignal);
 
 try
 {
-    return await parseResult.InvokeAsync(new InvocationConfiguration
-    {
-        // Exceptions reach the handlers below: one line and a documented exit code, never a stack trace.
-        EnableDefaultExceptionHandler = false,
-        // After Ctrl+C or SIGTERM the action has this long to stop before the process exits with 130.
-        ProcessTerminationTimeout = TimeSpan.FromSeconds(4.5),
-    }).ConfigureAwait(false);
+    return await parseResult.InvokeAsync(
+        new InvocationConfiguration
+        {
+            // Exceptions reach the handlers below: one line and a documented exit code, never a stack trace.
+            EnableDefaultExceptionHandler = false,
+            // Signals are handled above.
+            ProcessTerminationTimeout = null,
+        },
+        stop.Token).ConfigureAwait(false);
 }
 catch (OperationCanceledException)
 {
