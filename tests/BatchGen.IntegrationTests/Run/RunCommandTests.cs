@@ -149,6 +149,29 @@ public sealed class RunCommandTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public async Task Run_SimulateInterrupted_StopsWith130DespiteTheEmbeddedWebHost()
+    {
+        using var dir = new TempDirectory();
+        var manifest = RunFixtures.WriteManifest(dir, "simstop", 20);
+        using var process = CliProcess.Start(dir.Path, null, ["run", manifest, "--simulate", "--time-scale", "0.2", "--progress", "none", "--out", Path.Combine(dir.Path, "out")]);
+        process.StandardInput.Close();
+        var stdout = process.StandardOutput.ReadToEndAsync();
+        var stderr = process.StandardError.ReadToEndAsync();
+        await Task.Delay(3000);
+        using (var kill = Process.Start("kill", ["-INT", process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]))
+        {
+            await kill!.WaitForExitAsync();
+        }
+
+        using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(20));
+        await process.WaitForExitAsync(cts.Token);
+        output.WriteLine(await stdout + await stderr);
+        process.ExitCode.ShouldBe(130);
+        (await stderr).ShouldContain("run the same command again to resume");
+        (await ReadLedgerAsync(dir)).ShouldContain(j => j.State != JobState.Succeeded, "the run stopped before finishing");
+    }
+
+    [Fact]
     public async Task Run_BudgetBelowBatchCost_StopsWithExit3AndResumesWithHigherCap()
     {
         using var dir = new TempDirectory();
