@@ -113,6 +113,8 @@ internal sealed class ProviderLane
                 // Write-ahead: the intent is durable before the request leaves (after the throttle's wait).
                 beforeSend: () =>
                 {
+                    // A stop asked while this job waited for the throttle or a backoff: nothing new leaves after it.
+                    _context.StopToken.ThrowIfCancellationRequested();
                     attempt++;
                     mayBeInFlight = true;
                     _progress.AddRequest();
