@@ -24,6 +24,7 @@ internal sealed class LedgerWriter : IAsyncDisposable
 
     private readonly Task _loop;
     private long _commits;
+    private SqliteException? _broken;
 
     public LedgerWriter(SqliteConnection connection, string path, TimeProvider timeProvider)
     {
@@ -33,6 +34,9 @@ internal sealed class LedgerWriter : IAsyncDisposable
         _commands = new LedgerAppendCommands(connection);
         _loop = Task.Run(RunAsync);
     }
+
+    /// <summary>True after SQLite abandoned a transaction (a full disk): no write can succeed on this connection.</summary>
+    public bool IsBroken => Volatile.Read(ref _broken) is not null;
 
     /// <summary>Transactions committed by the append loop (for tests and diagnostics).</summary>
     internal long Commits => Interlocked.Read(ref _commits);
@@ -154,14 +158,40 @@ internal sealed class LedgerWriter : IAsyncDisposable
 
     private void Commit(List<PendingAppend> batch)
     {
-        using var transaction = _connection.BeginTransaction();
-        foreach (var item in batch)
+        if (_broken is not null)
         {
-            item.Written = item.Event with { Time = _timeProvider.GetUtcNow() };
-            item.Unknown = !_commands.Execute(transaction, item.Written);
+            // The connection is stuck in a transaction SQLite already abandoned: every later write fails the same way.
+            throw _broken;
         }
 
-        transaction.Commit();
+        var transaction = _connection.BeginTransaction();
+        try
+        {
+            foreach (var item in batch)
+            {
+                item.Written = item.Event with { Time = _timeProvider.GetUtcNow() };
+                item.Unknown = !_commands.Execute(transaction, item.Written);
+            }
+
+            transaction.Commit();
+        }
+        catch (SqliteException original)
+        {
+            try
+            {
+                transaction.Dispose();
+            }
+            catch (SqliteException)
+            {
+                // SQLite rolled the transaction back itself (a full disk, an I/O error): report that cause, not the
+                // failed rollback, now and for every write after it.
+                _broken = original;
+            }
+
+            throw;
+        }
+
+        transaction.Dispose();
         Interlocked.Increment(ref _commits);
     }
 

@@ -219,7 +219,14 @@ public sealed class SqliteLedger : IAsyncDisposable
 
         if (_writerConnection is not null)
         {
-            await _writerConnection.DisposeAsync().ConfigureAwait(false);
+            try
+            {
+                await _writerConnection.DisposeAsync().ConfigureAwait(false);
+            }
+            catch (SqliteException) when (_writer?.IsBroken == true)
+            {
+                // The write that broke it was reported; closing only repeats SQLite's abandoned transaction.
+            }
         }
 
         if (_lock is not null)
