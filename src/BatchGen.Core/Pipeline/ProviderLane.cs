@@ -11,7 +11,7 @@ namespace BatchGen.Core.Pipeline;
 /// read the lane's bounded channel, so the cap on tasks in flight is the worker count; each worker takes a job
 /// from admission until the provider reports it finished, then hands it to the download stage.
 /// </summary>
-internal sealed class ProviderLane
+internal sealed partial class ProviderLane
 {
     private readonly RunContext _context;
     private readonly ResilientProviderClient _client;
@@ -243,149 +243,6 @@ internal sealed class ProviderLane
         await TrackAsync(submitted, remoteId, outcome.EstimatedTime, reattached: false, reservation, estimate).ConfigureAwait(false);
     }
 
-    /// <summary>Polls one accepted task until it finishes, fails, passes its deadline, or the run stops.</summary>
-    private async Task TrackAsync(
-        LedgerJob job,
-        string remoteId,
-        TimeSpan? expected,
-        bool reattached,
-        BudgetReservation? reservation = null,
-        decimal? estimate = null)
-    {
-        _progress.AddInFlight(1);
-        try
-        {
-            await TrackCoreAsync(job, remoteId, expected, reattached, reservation, estimate ?? job.EstimatedCostUsd).ConfigureAwait(false);
-        }
-        catch (OperationCanceledException) when (_context.StopToken.IsCancellationRequested)
-        {
-            // Stopped by the user: the task stays Submitted/Running in the ledger and is re-attached on resume.
-        }
-        finally
-        {
-            _progress.AddInFlight(-1);
-        }
-    }
-
-    private async Task TrackCoreAsync(LedgerJob job, string remoteId, TimeSpan? expected, bool reattached, BudgetReservation? reservation, decimal? estimate)
-    {
-        var spec = job.Spec;
-        var now = _context.Time.GetUtcNow();
-        var submittedAt = job.SubmittedAt ?? now;
-        var deadline = submittedAt + _settings.JobDeadline;
-        if (reattached && deadline <= now)
-        {
-            // Re-attached past its deadline (a retry after "deadline", or a resume long after the submit): the task may
-            // have finished since, so it gets a fresh window instead of failing again before a single poll.
-            deadline = now + _settings.JobDeadline;
-        }
-
-        var schedule = new PollSchedule(_settings, expected ?? _context.Latency.Median(Name, spec.Parameters.Resolution), reattached);
-        var delay = schedule.FirstDelay;
-        var running = job.State == JobState.Running;
-        while (true)
-        {
-            var wait = Min(delay, deadline - _context.Time.GetUtcNow());
-            if (wait > TimeSpan.Zero)
-            {
-                await Task.Delay(wait, _context.Time, _context.StopToken).ConfigureAwait(false);
-            }
-
-            // The deadline is checked after a poll, never instead of it: a task that finished is always collected.
-            var poll = await _client.PollAsync(remoteId, _context.StopToken).ConfigureAwait(false);
-            _progress.AddRequest();
-            _context.ObserveCredits(Name, poll.RemainingCredits);
-            delay = schedule.Next();
-            switch (poll)
-            {
-                case { State: null, Error: { Class: ErrorClass.Account } error }:
-                    // The key stopped working mid-run: keep the task Submitted so a later run re-attaches to it.
-                    // It was accepted, so its reservation counts as spent.
-                    if (reservation is not null)
-                    {
-                        _context.Budget.Commit(reservation, estimate ?? 0m);
-                    }
-
-                    _context.Block(Name, error.Message);
-                    await _context.RecordAsync(ErrorEvent(job.Id, running ? JobState.Running : JobState.Submitted, 0, error)).ConfigureAwait(false);
-                    return;
-                case { State: null, Error: { Class: ErrorClass.Permanent } error }:
-                    await FailAsync(job, reservation, estimate, error, charged: false).ConfigureAwait(false);
-                    return;
-                case { State: RemoteState.Failed }:
-                    var failure = poll.Error ?? new ProviderError(ErrorClass.Permanent, $"{Name}: task {remoteId} failed ({poll.RawStatus})") { Code = "generation_failed" };
-                    await FailAsync(job, reservation, estimate, failure, charged: false).ConfigureAwait(false);
-                    return;
-                case { State: RemoteState.Succeeded }:
-                    await OnGeneratedAsync(job, remoteId, poll, submittedAt, reservation, estimate).ConfigureAwait(false);
-                    return;
-                case { State: RemoteState.Running } when !running:
-                    running = true;
-                    await _context.RecordAsync(new LedgerEvent { JobId = job.Id, State = JobState.Running, Note = poll.RawStatus }).ConfigureAwait(false);
-                    break;
-            }
-
-            if (_context.Time.GetUtcNow() >= deadline)
-            {
-                await FailAsync(job, reservation, estimate, new ProviderError(ErrorClass.Retryable,
-                    $"{Name}: task {remoteId} not finished within the job deadline of {_settings.JobDeadline.TotalSeconds:0} s (remote id kept: 'batchgen retry --failed' polls it again)")
-                {
-                    Code = "deadline",
-                }, charged: true).ConfigureAwait(false);
-                return;
-            }
-        }
-    }
-
-    private async Task OnGeneratedAsync(LedgerJob job, string remoteId, PollOutcome poll, DateTimeOffset submittedAt, BudgetReservation? reservation, decimal? estimate)
-    {
-        var charged = poll.ActualCostUsd ?? estimate ?? 0m;
-        if (reservation is not null)
-        {
-            _context.Budget.Commit(reservation, charged);
-        }
-
-        _progress.AddSpent(charged);
-        _context.Latency.Add(Name, job.Spec.Parameters.Resolution, _context.Time.GetUtcNow() - submittedAt);
-        if (poll.ResultUrls.Count == 0)
-        {
-            await FailAsync(job, null, null, new ProviderError(ErrorClass.Retryable, $"{Name}: task {remoteId} completed without a result URL")
-            {
-                Code = "malformed_reply",
-            }, charged: true).ConfigureAwait(false);
-            return;
-        }
-
-        await _context.RecordAsync(new LedgerEvent
-        {
-            JobId = job.Id,
-            State = JobState.Generated,
-            RemoteId = remoteId,
-            ResultUrl = poll.ResultUrls[0].ToString(),
-            ActualCostUsd = poll.ActualCostUsd,
-            Note = poll.ResultUrls.Count > 1 ? $"{poll.ResultUrls.Count} outputs" : null,
-        }).ConfigureAwait(false);
-        await _downloads.Items.Writer.WriteAsync(new DownloadItem(job.Spec, remoteId, poll.ResultUrls, null), _context.StopToken).ConfigureAwait(false);
-    }
-
-    private async Task FailAsync(LedgerJob job, BudgetReservation? reservation, decimal? estimate, ProviderError error, bool charged)
-    {
-        if (reservation is not null)
-        {
-            if (charged || _settings.ChargeFailedJobs)
-            {
-                _context.Budget.Commit(reservation, estimate ?? 0m);
-            }
-            else
-            {
-                _context.Budget.Release(reservation);
-            }
-        }
-
-        _progress.AddFailed();
-        await _context.RecordAsync(ErrorEvent(job.Id, JobState.Failed, 0, error)).ConfigureAwait(false);
-    }
-
     private async Task BlockAsync(LedgerJob job, string reason, ProviderError? error = null)
     {
         _progress.AddBlocked();
@@ -431,8 +288,4 @@ internal sealed class ProviderLane
         }
     }
 
-    private static TimeSpan Min(TimeSpan a, TimeSpan b) => a < b ? a : b;
 }
-
-/// <summary>A finished task on its way to disk: its result URLs, or the bytes of a synchronous reply.</summary>
-internal sealed record DownloadItem(JobSpec Spec, string? RemoteId, IReadOnlyList<Uri> ResultUrls, ReadOnlyMemory<byte>? InlineVideo);
