@@ -9,6 +9,16 @@ foreach (var command in CommandCatalog.Create())
     root.Subcommands.Add(command);
 }
 
+// `--version` names what a support request needs: the tool, the SQLite library under the ledger, the runtime.
+if (args is ["--version"])
+{
+    var version = typeof(ExitCodes).Assembly
+        .GetCustomAttributes(typeof(System.Reflection.AssemblyInformationalVersionAttribute), false)
+        .OfType<System.Reflection.AssemblyInformationalVersionAttribute>().FirstOrDefault()?.InformationalVersion ?? "unknown";
+    await Console.Out.WriteLineAsync($"batchgen {version.Split('+')[0]} (SQLite {BatchGen.Core.Ledger.SqliteVersion.Native}, .NET {Environment.Version})").ConfigureAwait(false);
+    return ExitCodes.Success;
+}
+
 var parseResult = root.Parse(args);
 if (parseResult.Errors.Count > 0)
 {
