@@ -1,9 +1,16 @@
+using System.Globalization;
+using System.Text;
+
 namespace BatchGen.Core.Manifests;
 
-/// <summary>Turns the ways a file cannot be read into one-line diagnostics.</summary>
+/// <summary>
+/// Reads input files (manifests, providers files, CSV rows) with bounds: only regular files, at most a given size,
+/// through a reader that stops past the cap even if the file grows. Every way a file cannot be read is a one-line
+/// diagnostic. A device, FIFO or socket is refused without opening it (opening a FIFO would wait for a writer).
+/// </summary>
 internal static class FileChecks
 {
-    public static bool CheckReadable(string fullPath, SourceMark mark, string what, DiagnosticBag bag, out string text)
+    public static bool CheckReadable(string fullPath, SourceMark mark, string what, int maxBytes, DiagnosticBag bag, out string text)
     {
         text = string.Empty;
         if (Directory.Exists(fullPath))
@@ -20,13 +27,66 @@ internal static class FileChecks
 
         try
         {
-            text = File.ReadAllText(fullPath);
+            var info = new FileInfo(fullPath);
+            // Devices, FIFOs and sockets report a length of 0 on Linux and macOS, like an empty file: both are refused.
+            if (info.Length == 0)
+            {
+                bag.Error(mark, what, "the file is empty, or is not a regular file (a device, pipe or socket cannot be read as a manifest)");
+                return false;
+            }
+
+            if (info.Length > maxBytes)
+            {
+                bag.Error(mark, what, TooLarge(info.Length, maxBytes));
+                return false;
+            }
+
+            var bytes = ReadAtMost(fullPath, maxBytes);
+            if (bytes is null)
+            {
+                bag.Error(mark, what, TooLarge(null, maxBytes));
+                return false;
+            }
+
+            using var reader = new StreamReader(new MemoryStream(bytes, writable: false), Encoding.UTF8, detectEncodingFromByteOrderMarks: true);
+            text = reader.ReadToEnd();
             return true;
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or System.Security.SecurityException)
         {
-            bag.Error(mark, what, $"cannot read the file: {ex.Message}");
+            bag.Error(mark, what, $"cannot read the file: {ex.Message.ReplaceLineEndings(" ")}");
             return false;
         }
     }
+
+    /// <summary>The file's bytes, or null when it holds more than <paramref name="maxBytes"/> (it grew after the size check).</summary>
+    private static byte[]? ReadAtMost(string fullPath, int maxBytes)
+    {
+        using var stream = new FileStream(fullPath, FileMode.Open, FileAccess.Read, FileShare.ReadWrite, bufferSize: 1, FileOptions.SequentialScan);
+        var buffer = new MemoryStream();
+        var chunk = new byte[81920];
+        while (true)
+        {
+            var room = maxBytes + 1 - (int)buffer.Length;
+            var read = stream.Read(chunk, 0, Math.Min(chunk.Length, room));
+            if (read == 0)
+            {
+                return buffer.ToArray();
+            }
+
+            buffer.Write(chunk, 0, read);
+            if (buffer.Length > maxBytes)
+            {
+                return null;
+            }
+        }
+    }
+
+    private static string TooLarge(long? length, int maxBytes)
+    {
+        var size = length is { } l ? $"is {Mib(l)} MiB, " : "grew while being read and is ";
+        return $"{size}larger than the {Mib(maxBytes)} MiB allowed for this kind of file";
+    }
+
+    private static string Mib(long bytes) => (bytes / (1024.0 * 1024.0)).ToString("0.##", CultureInfo.InvariantCulture);
 }

@@ -81,12 +81,7 @@ public static class ManifestLoader
     {
         if (document.FullPath.EndsWith(".csv", StringComparison.OrdinalIgnoreCase))
         {
-            if (!FileChecks.CheckReadable(document.FullPath, document.Start, "manifest", bag, out _))
-            {
-                return false;
-            }
-
-            if (CsvRowsReader.Read(document.FullPath, document.File, document.Keys, bag) is { } rows)
+            if (CsvRowsReader.Read(document.FullPath, document.File, document.Keys, bag, what: "manifest") is { } rows)
             {
                 document.Axes.Add(rows);
             }
@@ -94,7 +89,7 @@ public static class ManifestLoader
             return !bag.HasErrors;
         }
 
-        var root = YamlFile.Load(document.FullPath, document.File, "manifest", bag);
+        var root = YamlFile.Load(document.FullPath, document.File, "manifest", bag, ManifestSchema.TopLevelKeys);
         if (root is null || !ManifestSchema.Validate(root, document.File, bag))
         {
             return false;

@@ -1,10 +1,14 @@
+using System.Globalization;
 using System.Text;
+using BatchGen.Core.Manifests.Limits;
 
 namespace BatchGen.Core.Manifests;
 
 /// <summary>
 /// A text with <c>{var}</c> placeholders; <c>{{</c> and <c>}}</c> stand for literal braces. Compiled once at load,
-/// bound to combination slots once the manifest's keys are known, rendered per job without re-parsing.
+/// bound to combination slots once the manifest's keys are known, rendered per job without re-parsing. At most
+/// <see cref="ManifestLimits.MaxPlaceholders"/> placeholders; a rendering stops once it passes
+/// <see cref="ManifestLimits.MaxRenderedChars"/> (the render methods then return no text and no missing variable).
 /// </summary>
 internal sealed class Template
 {
@@ -61,6 +65,12 @@ internal sealed class Template
                     return null;
                 }
 
+                if (variables.Count == ManifestLimits.MaxPlaceholders)
+                {
+                    error = string.Create(CultureInfo.InvariantCulture, $"more than {ManifestLimits.MaxPlaceholders} {{placeholders}}; shorten the template");
+                    return null;
+                }
+
                 literals.Add(current.ToString());
                 current.Clear();
                 variables.Add(name);
@@ -93,7 +103,7 @@ internal sealed class Template
 
     /// <summary>
     /// Renders with the values of <paramref name="lookup"/> (slot, variable name) → text; returns null and the
-    /// missing variable when a value is absent.
+    /// missing variable when a value is absent, null and no variable when the text passes the length limit.
     /// </summary>
     public string? Render(StringBuilder buffer, Func<int, string, string?> lookup, out string? missing)
     {
@@ -115,6 +125,10 @@ internal sealed class Template
             }
 
             buffer.Append(value).Append(_literals[i + 1]);
+            if (buffer.Length > ManifestLimits.MaxRenderedChars)
+            {
+                return null;
+            }
         }
 
         return buffer.ToString();
@@ -136,6 +150,10 @@ internal sealed class Template
             }
 
             buffer.Append(value).Append(_literals[i + 1]);
+            if (buffer.Length > ManifestLimits.MaxRenderedChars)
+            {
+                return false;
+            }
         }
 
         return true;
@@ -189,6 +207,12 @@ internal sealed class Template
         for (var i = 0; i < values.Length; i++)
         {
             buffer.Append(values[i]).Append(_literals[i + 1]);
+            if (buffer.Length > ManifestLimits.MaxRenderedChars)
+            {
+                cache.Template = null;
+                cache.Result = null;
+                return null;
+            }
         }
 
         cache.Result = buffer.ToString();

@@ -1,5 +1,6 @@
 using BatchGen.Core.Manifests.Expansion;
 using BatchGen.Core.Manifests.Fields;
+using BatchGen.Core.Manifests.Limits;
 using global::CsvHelper;
 
 namespace BatchGen.Core.Manifests.Csv;
@@ -7,13 +8,22 @@ namespace BatchGen.Core.Manifests.Csv;
 /// <summary>
 /// Reads a CSV file of jobs into one axis: the header row names fields or variables, each row is an entry, an empty
 /// cell leaves the key unset. UTF-8 with or without BOM, LF or CRLF, RFC 4180 quoting. Locations are the row's first
-/// physical line and the field number.
+/// physical line and the field number. The file is read through <see cref="FileChecks"/> (regular files only, at most
+/// <see cref="ManifestLimits.MaxCsvBytes"/>); a cell longer than <see cref="ManifestLimits.MaxValueChars"/> is refused.
 /// </summary>
 internal static class CsvRowsReader
 {
-    public static Axis? Read(string path, string displayFile, KeyTable keys, DiagnosticBag bag)
+    /// <param name="fileMark">Where file-level problems (missing, not a regular file, too large) are reported: the
+    /// <c>rows:</c> value of the manifest that names the file, or the CSV file itself.</param>
+    /// <param name="what">The name such problems are reported under.</param>
+    public static Axis? Read(string path, string displayFile, KeyTable keys, DiagnosticBag bag, SourceMark? fileMark = null, string what = "rows")
     {
         var start = new SourceMark(displayFile, 1, 1);
+        if (!FileChecks.CheckReadable(path, fileMark ?? start, what, ManifestLimits.MaxCsvBytes, bag, out var text))
+        {
+            return null;
+        }
+
         var malformed = new List<(long Line, CsvMalformedReason Reason)>();
         var options = new CsvReaderOptions
         {
@@ -27,7 +37,7 @@ internal static class CsvRowsReader
         };
         try
         {
-            using var reader = CsvReader.FromFile(path, options);
+            using var reader = CsvReader.FromText(text, options);
             if (!reader.Read())
             {
                 bag.Error(start, "rows", "empty CSV file: expected a header row naming job fields or variables");
@@ -128,6 +138,13 @@ internal static class CsvRowsReader
         {
             if (record[i].Length == 0)
             {
+                continue;
+            }
+
+            if (record[i].Length > ManifestLimits.MaxValueChars)
+            {
+                bag.Error(new SourceMark(file, line, i + 1), keys.NameOf(slots[i]), $"a cell of {record[i].Length} characters is longer than the {ManifestLimits.MaxValueChars} allowed");
+                ok = false;
                 continue;
             }
 

@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text;
 using BatchGen.Core.Jobs;
 using BatchGen.Core.Manifests.Fields;
+using BatchGen.Core.Manifests.Limits;
 using BatchGen.Core.Providers;
 using BatchGen.Core.Providers.Capabilities;
 
@@ -88,7 +89,9 @@ internal sealed class JobBuilder
             _jobId = ComputeIds ? _identity.Id(provider, parameters, r) : PlaceholderId;
             if (!_filename.RenderTo(_text, _lookup, out var missing))
             {
-                bag.Error(_doc.OutputFilename?.Mark ?? combination.Mark, "output.filename", $"uses {{{missing}}}, which has no value in combination {Describe(combination)}");
+                bag.Error(_doc.OutputFilename?.Mark ?? combination.Mark, "output.filename", missing is null
+                    ? $"renders longer than {ManifestLimits.MaxRenderedChars} characters in combination {Describe(combination)}"
+                    : $"uses {{{missing}}}, which has no value in combination {Describe(combination)}");
                 return;
             }
 
@@ -161,7 +164,9 @@ internal sealed class JobBuilder
                 _rendered[f] = template.Render(_text, _lookup, _renderCaches[f], out var missing);
                 if (_rendered[f] is null)
                 {
-                    bag.Error(value.Mark, JobFields.All[f].Name, $"uses {{{missing}}}, which has no value in combination {Describe(combination)}");
+                    bag.Error(value.Mark, JobFields.All[f].Name, missing is null
+                        ? $"renders longer than {ManifestLimits.MaxRenderedChars} characters in combination {Describe(combination)}"
+                        : $"uses {{{missing}}}, which has no value in combination {Describe(combination)}");
                 }
             }
         }

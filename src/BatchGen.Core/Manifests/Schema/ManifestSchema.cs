@@ -1,3 +1,4 @@
+using System.Collections.Frozen;
 using System.Globalization;
 using BatchGen.Core.Manifests.Yaml;
 using NJsonSchema;
@@ -24,10 +25,15 @@ internal static class ManifestSchema
         return reader.ReadToEnd();
     }
 
+    private static readonly Lazy<FrozenSet<string>> TopLevel = new(() => Schema.Value.ActualProperties.Keys.ToFrozenSet(StringComparer.Ordinal), LazyThreadSafetyMode.ExecutionAndPublication);
+
+    /// <summary>The keys a manifest may have at the top level (the schema's properties).</summary>
+    public static IReadOnlySet<string> TopLevelKeys => TopLevel.Value;
+
     /// <summary>Adds one diagnostic per schema violation; returns true when there were none.</summary>
     public static bool Validate(YamlNode root, string file, DiagnosticBag bag)
     {
-        var json = YamlToJson.Convert(root, file);
+        var json = YamlToJson.Convert(root, file, TopLevelKeys);
         var errors = Schema.Value.Validate(json.Json);
         foreach (var error in Flatten(errors))
         {

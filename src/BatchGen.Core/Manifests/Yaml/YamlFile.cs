@@ -1,24 +1,34 @@
+using BatchGen.Core.Manifests.Limits;
 using YamlDotNet.Core;
 using YamlDotNet.RepresentationModel;
 
 namespace BatchGen.Core.Manifests.Yaml;
 
-/// <summary>Reads a YAML file into a node tree; every failure (missing, directory, unreadable, malformed) is a diagnostic.</summary>
+/// <summary>
+/// Reads a YAML file into a node tree; every failure (missing, directory, not a regular file, too large, malformed,
+/// past a <see cref="ManifestLimits"/> bound) is a diagnostic.
+/// </summary>
 internal static class YamlFile
 {
-    public static YamlMappingNode? Load(string fullPath, string display, string what, DiagnosticBag bag)
+    /// <param name="knownTopLevelKeys">Top-level keys the caller reads; aliases under other keys are not expanded (see <see cref="BoundedYamlParser"/>).</param>
+    public static YamlMappingNode? Load(string fullPath, string display, string what, DiagnosticBag bag, IReadOnlySet<string>? knownTopLevelKeys = null)
     {
         var start = new SourceMark(display, 1, 1);
-        if (!FileChecks.CheckReadable(fullPath, start, what, bag, out var text))
+        if (!FileChecks.CheckReadable(fullPath, start, what, ManifestLimits.MaxYamlBytes, bag, out var text))
         {
             return null;
         }
 
         var stream = new YamlStream();
-        var parser = new TrackingParser(new Parser(new StringReader(text)));
+        var parser = new TrackingParser(new BoundedYamlParser(new Parser(new StringReader(text)), knownTopLevelKeys));
         try
         {
             stream.Load(parser);
+        }
+        catch (YamlLimitException ex)
+        {
+            bag.Error(new SourceMark(display, ex.Line, ex.Column), what, ex.Message);
+            return null;
         }
         catch (YamlException ex)
         {

@@ -116,7 +116,7 @@ internal sealed class YamlManifestReader
         }
 
         var display = Path.Combine(Path.GetDirectoryName(_file) ?? string.Empty, relative);
-        if (CsvRowsReader.Read(full, display, _doc.Keys, _bag) is { } axis)
+        if (CsvRowsReader.Read(full, display, _doc.Keys, _bag, fileMark: mark) is { } axis)
         {
             foreach (var slot in axis.Slots)
             {

@@ -16,6 +16,8 @@ internal sealed class YamlToJson
     private readonly List<SourceMark> _keyLines = [];
     private SourceMark? _currentKey;
     private readonly string _file;
+    private IReadOnlySet<string>? _knownTopLevelKeys;
+    private int _depth;
 
     private YamlToJson(string file) => _file = file;
 
@@ -29,9 +31,11 @@ internal sealed class YamlToJson
     public SourceMark KeyMarkOfLine(int line) =>
         line >= 1 && line <= _keyLines.Count ? _keyLines[line - 1] : MarkOfLine(line);
 
-    public static YamlToJson Convert(YamlNode root, string file)
+    /// <param name="knownTopLevelKeys">When given, the values of other top-level keys are written as null, never
+    /// expanded: the schema reports the unknown key, and an alias bomb under a typo costs nothing.</param>
+    public static YamlToJson Convert(YamlNode root, string file, IReadOnlySet<string>? knownTopLevelKeys = null)
     {
-        var converter = new YamlToJson(file);
+        var converter = new YamlToJson(file) { _knownTopLevelKeys = knownTopLevelKeys };
         converter.Write(root, null, typed: false);
         return converter;
     }
@@ -73,7 +77,15 @@ internal sealed class YamlToJson
                     _currentKey = k.MarkOf(_file);
                     Line(v.MarkOf(_file));
                     _json.Append(':');
+                    if (_depth == 0 && _knownTopLevelKeys is not null && !_knownTopLevelKeys.Contains(name))
+                    {
+                        _json.Append("null");
+                        continue;
+                    }
+
+                    _depth++;
                     Write(v, name, typed || ScalarTyping.StartsTypedSubtree(name));
+                    _depth--;
                 }
 
                 Line(mark);
