@@ -57,6 +57,16 @@ internal sealed class RunHandler
 
         await using var simulator = invocation.Simulate ? await StartSimulatorAsync(invocation, cancellationToken).ConfigureAwait(false) : null;
         var keys = simulator is null ? ReadKeys(providers) : SimulatorKeys(simulator, providers, invocation.TimeScale);
+        foreach (var warning in keys.Values.Select(k => k.Warning).OfType<string>())
+        {
+            await _stderr.WriteLineAsync($"warning: {warning}").ConfigureAwait(false);
+        }
+
+        if (manifest.OutputDirectoryProblem(outputDirectory) is { } outputProblem)
+        {
+            await _stderr.WriteLineAsync($"batchgen: {outputProblem}").ConfigureAwait(false);
+            return ExitCodes.InvalidInput;
+        }
 
         SqliteLedger ledger;
         try
@@ -132,7 +142,7 @@ internal sealed class RunHandler
         RunInvocation invocation,
         Manifest manifest,
         Dictionary<string, ProviderSettings> providers,
-        Dictionary<string, string?> keys,
+        Dictionary<string, ApiKeyReading> keys,
         SqliteLedger ledger,
         string outputDirectory,
         CancellationToken cancellationToken)
@@ -143,13 +153,15 @@ internal sealed class RunHandler
         var unavailable = new Dictionary<string, string>(StringComparer.Ordinal);
         foreach (var (name, settings) in providers)
         {
-            if (keys.GetValueOrDefault(name) is { Length: > 0 } key)
+            var reading = keys.GetValueOrDefault(name) ?? ApiKeys.Check(settings.ApiKeyEnv, null);
+            if (reading.Key is { } key)
             {
                 adapters[name] = ProviderAdapterFactory.Create(settings, apiHttp, key, _time);
             }
             else
             {
-                unavailable[name] = $"{name}: environment variable {settings.ApiKeyEnv} is not set (no API key)";
+                // Checked before any request is built: a key that cannot form a header blocks its provider (exit 4).
+                unavailable[name] = $"{name}: {reading.Problem}";
             }
         }
 
@@ -203,9 +215,9 @@ internal sealed class RunHandler
         }, cancellationToken).ConfigureAwait(false);
 
     /// <summary>Points every provider at the simulator and scales its timings to the simulator's time scale.</summary>
-    private static Dictionary<string, string?> SimulatorKeys(SimulatorHost simulator, Dictionary<string, ProviderSettings> providers, double timeScale)
+    private static Dictionary<string, ApiKeyReading> SimulatorKeys(SimulatorHost simulator, Dictionary<string, ProviderSettings> providers, double timeScale)
     {
-        var keys = new Dictionary<string, string?>(StringComparer.Ordinal);
+        var keys = new Dictionary<string, ApiKeyReading>(StringComparer.Ordinal);
         foreach (var (name, settings) in providers)
         {
             settings.BaseUrl = simulator.ProviderBaseUrl(name);
@@ -215,7 +227,7 @@ internal sealed class RunHandler
             settings.JobDeadline = Scale(settings.JobDeadline, timeScale, TimeSpan.FromMinutes(2));
             // The same request budget per simulated minute: the simulator's clock runs 1/timeScale times faster.
             settings.RateLimit = new RateLimitSpec(settings.RateLimit.Permits, Scale(settings.RateLimit.Period, timeScale, TimeSpan.FromMilliseconds(10)));
-            keys[name] = $"sim-key-{name}";
+            keys[name] = new ApiKeyReading($"sim-key-{name}", null, null);
         }
 
         return keys;
@@ -224,8 +236,8 @@ internal sealed class RunHandler
     private static TimeSpan Scale(TimeSpan value, double scale, TimeSpan floor) =>
         TimeSpan.FromTicks(Math.Max(floor.Ticks, (long)(value.Ticks * scale)));
 
-    private static Dictionary<string, string?> ReadKeys(Dictionary<string, ProviderSettings> providers) =>
-        providers.ToDictionary(kv => kv.Key, kv => Environment.GetEnvironmentVariable(kv.Value.ApiKeyEnv), StringComparer.Ordinal);
+    private static Dictionary<string, ApiKeyReading> ReadKeys(Dictionary<string, ProviderSettings> providers) =>
+        providers.ToDictionary(kv => kv.Key, kv => ApiKeys.FromEnvironment(kv.Value.ApiKeyEnv), StringComparer.Ordinal);
 
     private static HttpClient CreateHttpClient() => new(new SocketsHttpHandler
     {

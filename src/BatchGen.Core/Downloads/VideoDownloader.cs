@@ -48,6 +48,19 @@ public sealed class VideoDownloader
 
         try
         {
+            return await DownloadToAsync(request, relative, finalPath, cancellationToken).ConfigureAwait(false);
+        }
+        catch (PathTooLongException ex) when (!IsFallback(relative) && TryPrepareFallback(request.OutputDirectory, request.RelativePath, ex.Message, out relative, out finalPath, out failure))
+        {
+            // The file system refused the name although it passed validation (a shorter limit than usual): keep the paid result.
+            return await DownloadToAsync(request, relative, finalPath, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    private async Task<DownloadOutcome> DownloadToAsync(DownloadRequest request, string relative, string finalPath, CancellationToken cancellationToken)
+    {
+        try
+        {
             PartFileResult? complete;
             await using (var part = await PartFile.OpenAsync(finalPath + ".part", keepExisting: true, cancellationToken).ConfigureAwait(false))
             {
@@ -64,7 +77,7 @@ public sealed class VideoDownloader
 
             return await VideoVerifier.FinishAsync(complete, finalPath, relative, request.Expected, cancellationToken).ConfigureAwait(false);
         }
-        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException && ex is not PathTooLongException)
         {
             return DownloadOutcome.Fail(relative, DownloadFailureKind.Io, $"{relative}: cannot write the file: {ex.Message.ReplaceLineEndings(" ")} (check free space and permissions of the output directory)", retryable: false);
         }
@@ -82,6 +95,18 @@ public sealed class VideoDownloader
 
         try
         {
+            return await SaveInlineToAsync(video, relative, finalPath, expected, cancellationToken).ConfigureAwait(false);
+        }
+        catch (PathTooLongException ex) when (!IsFallback(relative) && TryPrepareFallback(outputDirectory, relativePath, ex.Message, out relative, out finalPath, out failure))
+        {
+            return await SaveInlineToAsync(video, relative, finalPath, expected, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    private static async Task<DownloadOutcome> SaveInlineToAsync(ReadOnlyMemory<byte> video, string relative, string finalPath, ExpectedVideo expected, CancellationToken cancellationToken)
+    {
+        try
+        {
             PartFileResult complete;
             await using (var part = await PartFile.OpenAsync(finalPath + ".part", keepExisting: false, cancellationToken).ConfigureAwait(false))
             {
@@ -92,7 +117,7 @@ public sealed class VideoDownloader
 
             return await VideoVerifier.FinishAsync(complete, finalPath, relative, expected, cancellationToken).ConfigureAwait(false);
         }
-        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException && ex is not PathTooLongException)
         {
             return DownloadOutcome.Fail(relative, DownloadFailureKind.Io, $"{relative}: cannot write the file: {ex.Message.ReplaceLineEndings(" ")} (check free space and permissions of the output directory)", retryable: false);
         }
@@ -105,14 +130,53 @@ public sealed class VideoDownloader
     public static Task<DownloadOutcome> VerifyExistingAsync(string outputDirectory, string relativePath, ExpectedVideo expected, string? expectedSha256, CancellationToken cancellationToken) =>
         ExistingFileCheck.RunAsync(outputDirectory, relativePath, expected, expectedSha256, cancellationToken);
 
+    /// <summary>
+    /// Checks the path (rules, inside the output directory, links followed) and creates its directory. A path that
+    /// cannot be used (unsafe, too long for this file system, or leading out through a link) falls back to
+    /// <see cref="OutputPaths.FallbackPath"/>: the result is already paid for and must not be lost. Only when the
+    /// fallback fails too is the outcome a failure.
+    /// </summary>
     internal static bool TryPrepare(string outputDirectory, string relativePath, out string relative, out string finalPath, out DownloadOutcome failure)
     {
-        finalPath = string.Empty;
+        if (TryPrepareAt(outputDirectory, relativePath, out relative, out finalPath, out var problem, out var fatal))
+        {
+            failure = null!;
+            return true;
+        }
+
+        return !fatal
+            ? TryPrepareFallback(outputDirectory, relativePath, problem, out relative, out finalPath, out failure)
+            : Fail(relativePath, problem, out relative, out failure);
+    }
+
+    private static bool TryPrepareFallback(string outputDirectory, string relativePath, string problem, out string relative, out string finalPath, out DownloadOutcome failure)
+    {
         failure = null!;
+        var fallback = OutputPaths.FallbackPath(relativePath);
+        if (TryPrepareAt(outputDirectory, fallback, out relative, out finalPath, out var fallbackProblem, out _))
+        {
+            return true;
+        }
+
+        return Fail(relativePath, $"{problem}; the fallback name {fallback} failed too: {fallbackProblem}", out relative, out failure);
+    }
+
+    private static bool Fail(string relativePath, string problem, out string relative, out DownloadOutcome failure)
+    {
+        relative = OutputPaths.Printable(relativePath);
+        failure = DownloadOutcome.Fail(relative, DownloadFailureKind.Io, $"output path '{relative}': {problem} (choose a writable --out directory)", retryable: false);
+        return false;
+    }
+
+    /// <param name="fatal">The directory itself cannot be written (permissions, I/O): another name would not help.</param>
+    private static bool TryPrepareAt(string outputDirectory, string relativePath, out string relative, out string finalPath, out string problem, out bool fatal)
+    {
+        finalPath = string.Empty;
+        problem = string.Empty;
+        fatal = false;
         if (!OutputPaths.TrySanitize(relativePath, out relative, out var error))
         {
-            relative = OutputPaths.Printable(relativePath);
-            failure = DownloadOutcome.Fail(relative, DownloadFailureKind.Io, $"output path '{relative}' {error}", retryable: false);
+            problem = error!;
             return false;
         }
 
@@ -122,12 +186,20 @@ public sealed class VideoDownloader
             Directory.CreateDirectory(Path.GetDirectoryName(finalPath)!);
             return true;
         }
-        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or ArgumentException)
+        catch (Exception ex) when (ex is PathTooLongException or ArgumentException)
         {
-            failure = DownloadOutcome.Fail(relative, DownloadFailureKind.Io, $"{relative}: cannot prepare the output directory: {ex.Message.ReplaceLineEndings(" ")} (choose a writable --out directory)", retryable: false);
+            problem = ex.Message.ReplaceLineEndings(" ");
+            return false;
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            problem = "cannot prepare the output directory: " + ex.Message.ReplaceLineEndings(" ");
+            fatal = true;
             return false;
         }
     }
+
+    private static bool IsFallback(string relative) => relative.StartsWith(OutputPaths.FallbackDirectory + "/", StringComparison.Ordinal);
 
     /// <summary>Fills the part file. Returns null when it holds the whole body, else the failure.</summary>
     private async Task<DownloadOutcome?> FetchAsync(Uri url, PartFile part, string relative, CancellationToken cancellationToken)

@@ -61,6 +61,14 @@ public sealed class Manifest
     /// <summary>Number of jobs after exclude, include, repeat and de-duplication.</summary>
     public long JobCount { get; }
 
+    /// <summary>
+    /// Why the jobs cannot be written under <paramref name="outputDirectory"/> (another <c>--out</c> than the manifest's),
+    /// or null: the longest video path must fit the file system's limits, and no symbolic link inside an existing
+    /// directory may lead out of it. Checked before anything is paid.
+    /// </summary>
+    public string? OutputDirectoryProblem(string outputDirectory) =>
+        OutputLocation.Problem(System.IO.Path.GetFullPath(outputDirectory), _document.MaxOutputPathBytes);
+
     /// <summary>Streams the validated jobs; ids are unique. Re-enumerable, same order every time.</summary>
     public IEnumerable<JobSpec> Jobs() => Enumerate(_document, _filename, Name, _deduplicate, new DiagnosticBag());
 

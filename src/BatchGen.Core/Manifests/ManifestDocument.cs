@@ -14,6 +14,12 @@ internal sealed class ManifestDocument
 
     public string? Name { get; set; }
 
+    /// <summary>Where <see cref="Name"/> was written (the file's start when it comes from the file name).</summary>
+    public SourceMark? NameMark { get; set; }
+
+    /// <summary>The longest rendered output path seen so far, in UTF-8 bytes (set while jobs are built).</summary>
+    public int MaxOutputPathBytes { get; set; }
+
     public List<Pair> Defaults { get; } = [];
 
     public List<Axis> Axes { get; } = [];

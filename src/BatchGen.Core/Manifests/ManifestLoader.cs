@@ -64,11 +64,17 @@ public static class ManifestLoader
         }
 
         var name = document.Name ?? System.IO.Path.GetFileNameWithoutExtension(fullPath);
-        var outputDirectory = OutputDirectory(document, name, bag);
+        OutputLocation.CheckName(name, document.NameMark ?? document.Start, bag);
+        var outputDirectory = bag.HasErrors ? null : OutputDirectory(document, name, bag);
         var filename = document.OutputFilename?.Template ?? Template.TryParse(OutputPaths.DefaultFilename, out _)!;
         filename.Bind(document.Keys.SlotOf);
         var deduplicate = ManifestChecks.DuplicatesPossible(document);
         var jobCount = ValidateAll(document, filename, name, deduplicate, providers, bag);
+        if (!bag.HasErrors && outputDirectory is not null && OutputLocation.Problem(outputDirectory, document.MaxOutputPathBytes) is { } problem)
+        {
+            bag.Error(document.OutputFilename?.Mark ?? document.OutputDir?.Mark ?? document.Start, "output", problem);
+        }
+
         if (bag.HasErrors || outputDirectory is null)
         {
             return null;
@@ -120,7 +126,12 @@ public static class ManifestLoader
         var rendered = template.Render(new System.Text.StringBuilder(), (_, variable) => variable == "name" ? name : null, out var missing);
         if (rendered is null)
         {
-            bag.Error(document.OutputDir?.Mark ?? document.Start, "output.dir", $"uses {{{missing}}}: output.dir may only use {{name}} (it is one directory for the whole batch)");
+            bag.Error(document.OutputDir?.Mark ?? document.Start, "output.dir", missing is null ? "renders too long" : $"uses {{{missing}}}: output.dir may only use {{name}} (it is one directory for the whole batch)");
+            return null;
+        }
+
+        if (!OutputLocation.CheckDirectory(rendered, document.OutputDir?.Mark ?? document.Start, bag))
+        {
             return null;
         }
 

@@ -1,5 +1,6 @@
 using BatchGen.Core.Jobs;
 using BatchGen.Core.Providers;
+using BatchGen.Core.Providers.Http;
 using Polly;
 using Polly.CircuitBreaker;
 using Polly.Retry;
@@ -68,11 +69,23 @@ internal sealed class ResilientProviderClient : IDisposable
                     var self = state.Self;
                     await self._throttle.WaitAsync(ct).ConfigureAwait(false);
                     await state.BeforeSend().ConfigureAwait(false);
-                    var result = await self.WithTimeoutAsync(
-                        self._submitTimeout,
-                        t => self._adapter.SubmitAsync(state.Job, t),
-                        () => new SubmitOutcome { Error = TimeoutError(self.Name, "submit", mayHaveBeenAccepted: true) },
-                        ct).ConfigureAwait(false);
+                    var tracking = SendTracking.Begin();
+                    SubmitOutcome result;
+                    try
+                    {
+                        result = await self.WithTimeoutAsync(
+                            self._submitTimeout,
+                            t => self._adapter.SubmitAsync(state.Job, t),
+                            () => new SubmitOutcome { Error = TimeoutError(self.Name, "submit", mayHaveBeenAccepted: true) },
+                            ct).ConfigureAwait(false);
+                    }
+#pragma warning disable CA1031 // An adapter bug must end as this job's outcome, not as a crash that leaves it "submitting".
+                    catch (Exception ex) when (ex is not OperationCanceledException)
+#pragma warning restore CA1031
+                    {
+                        result = new SubmitOutcome { Error = UnexpectedError(self.Name, state.Job.Id, ex, tracking.RequestStarted) };
+                    }
+
                     self.Observe(result.Error);
                     if (result.Error is { } refused && self.IsSafeToResubmitHere(refused))
                     {
@@ -156,6 +169,24 @@ internal sealed class ResilientProviderClient : IDisposable
             return onTimeout();
         }
     }
+
+    /// <summary>
+    /// An exception from an adapter's submit. Raised before the request started to leave (building the body or the
+    /// headers), it certainly sent nothing: a permanent "not sent" failure, never ambiguous. Raised after, the provider
+    /// may have accepted the task: ambiguous. The exception's message is left out (it may quote a header value).
+    /// </summary>
+    private static ProviderError UnexpectedError(string provider, string jobId, Exception exception, bool requestStarted) =>
+        requestStarted
+            ? new ProviderError(ErrorClass.Retryable, $"{provider}: submit of job {jobId} failed with an unexpected {exception.GetType().Name} after the request was sent; the provider may or may not have accepted it (a BatchGen bug, please report it)")
+            {
+                Code = "unexpected",
+                MayHaveBeenAccepted = true,
+            }
+            : new ProviderError(ErrorClass.Permanent, $"{provider}: submit of job {jobId} could not be built ({exception.GetType().Name}); nothing was sent (a BatchGen bug, please report it)")
+            {
+                Code = ErrorCodes.NotSent,
+                MayHaveBeenAccepted = false,
+            };
 
     private static ProviderError TimeoutError(string provider, string what, bool mayHaveBeenAccepted) =>
         new(ErrorClass.Retryable, mayHaveBeenAccepted

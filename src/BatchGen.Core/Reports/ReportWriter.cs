@@ -52,6 +52,12 @@ public static class ReportWriter
         async Task Write(string name, Func<TextWriter, Task> write)
         {
             var path = Path.Combine(directory, name);
+            // Checked right before writing: a report must not land outside the directory through a planted link.
+            if (!Downloads.OutputPaths.IsInside(Downloads.OutputPaths.RealPath(directory), Downloads.OutputPaths.RealPath(path)))
+            {
+                throw new IOException($"{path} is a symbolic link leading out of {directory}; remove it");
+            }
+
             await AtomicFile.WriteAsync(path, write, cancellationToken).ConfigureAwait(false);
             written.Add(path);
         }

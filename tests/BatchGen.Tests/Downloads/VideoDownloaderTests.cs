@@ -197,14 +197,16 @@ public sealed class VideoDownloaderTests : IAsyncLifetime, IDisposable
     }
 
     [Fact]
-    public async Task DownloadAsync_UnsafePath_FailsWithoutRequest()
+    public async Task DownloadAsync_UnsafePath_PaidResultSavedUnderFallbackInside()
     {
         var outcome = await new VideoDownloader(_http, TimeProvider.System).DownloadAsync(
             new DownloadRequest(_server.Url("video/cat"), _temp.Path, "../evil.mp4", Expected), default);
 
-        outcome.Failure.ShouldBe(DownloadFailureKind.Io);
-        outcome.Message.ShouldNotBeNull().ShouldContain("'..' segment");
-        _server.Requests.ShouldBeEmpty();
+        outcome.Success.ShouldBeTrue(outcome.Message);
+        outcome.RelativePath.ShouldBe(OutputPaths.FallbackPath("../evil.mp4"));
+        outcome.RelativePath.ShouldStartWith("renamed/evil~");
+        (await File.ReadAllBytesAsync(Path.Combine(_temp.Path, outcome.RelativePath))).ShouldBe(Video);
+        File.Exists(Path.Combine(Path.GetDirectoryName(_temp.Path)!, "evil.mp4")).ShouldBeFalse();
     }
 
     [Fact]

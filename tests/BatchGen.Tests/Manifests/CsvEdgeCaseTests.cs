@@ -58,7 +58,7 @@ public sealed class CsvEdgeCaseTests : IDisposable
     [Fact]
     public void Load_EmptyFile_OneLineError()
     {
-        ErrorsOf(LoadCsv(string.Empty)).ShouldBe(["jobs.csv:1:1: rows: empty CSV file: expected a header row naming job fields or variables"]);
+        ErrorsOf(LoadCsv(string.Empty)).ShouldBe(["jobs.csv:1:1: manifest: the file is empty, or is not a regular file (a device, pipe or socket cannot be read as a manifest)"]);
     }
 
     [Fact]

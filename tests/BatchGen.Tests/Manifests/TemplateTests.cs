@@ -66,11 +66,11 @@ public sealed class TemplateTests
     [Fact]
     public void IsClean_AnyPath_AgreesWithTheRulesOfSanitize()
     {
-        var chars = Gen.Elements('a', 'b', '.', ' ', '/', '\\', ':', '*', '\u0001', '\u007f', '\u0085', '\u00e9', '猫');
+        var chars = Gen.Elements('a', 'b', 'c', 'o', 'n', '1', '.', ' ', '/', '\\', ':', '*', '\u0001', '\u007f', '\u0085', '\u00e9', '猫', '\u202e', '\u2067', '\ud83d', '\ude00');
         var paths = Gen.ArrayOf(chars).Select(a => new string(a));
 
         Prop.ForAll(paths.ToArbitrary(), path =>
-            OutputPaths.IsClean(path) == (ReferenceSanitize(path) is not null)
+            OutputPaths.IsClean(path, out _) == (ReferenceSanitize(path) is not null)
             && OutputPaths.Sanitize(path, out _) == ReferenceSanitize(path)).QuickCheckThrowOnFailure();
     }
 
@@ -109,11 +109,39 @@ public sealed class TemplateTests
             return null;
         }
 
-        if (path.Any(c => char.IsControl(c) || c is '<' or '>' or '"' or '|' or '?' or '*' or ':'))
+        if (path.Any(c => char.IsControl(c) || c is '<' or '>' or '"' or '|' or '?' or '*' or ':' or '\u061c' or '\u200e' or '\u200f' or (>= '\u202a' and <= '\u202e') or (>= '\u2066' and <= '\u2069')))
         {
             return null;
         }
 
-        return path.Split('/').Any(segment => segment.Length == 0 || segment[^1] is ' ' or '.') ? null : path;
+        if (Encoding.UTF8.GetByteCount(path) > 4080 || HasLoneSurrogate(path))
+        {
+            return null;
+        }
+
+        var segments = path.Split('/');
+        var reserved = new[] { "CON", "PRN", "AUX", "NUL" }.Concat(Enumerable.Range(0, 10).SelectMany(i => new[] { $"COM{i}", $"LPT{i}" })).Concat(["COM¹", "COM²", "COM³", "LPT¹", "LPT²", "LPT³"]);
+        return segments.Select((segment, i) =>
+                segment.Length == 0 || segment[^1] is ' ' or '.'
+                || reserved.Contains(segment.Split('.')[0].TrimEnd(' '), StringComparer.OrdinalIgnoreCase)
+                || Encoding.UTF8.GetByteCount(segment) > (i == segments.Length - 1 ? 239 : 255))
+            .Any(bad => bad) ? null : path;
+    }
+
+    private static bool HasLoneSurrogate(string text)
+    {
+        for (var i = 0; i < text.Length; i++)
+        {
+            if (char.IsHighSurrogate(text[i]) && i + 1 < text.Length && char.IsLowSurrogate(text[i + 1]))
+            {
+                i++;
+            }
+            else if (char.IsSurrogate(text[i]))
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 }

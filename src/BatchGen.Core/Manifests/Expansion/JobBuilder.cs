@@ -96,11 +96,18 @@ internal sealed class JobBuilder
             }
 
             string? pathError = null;
-            var path = ValidateOnly && IsCleanPath() ? string.Empty : OutputPaths.Sanitize(_text.ToString(), out pathError);
+            var pathBytes = 0;
+            var path = ValidateOnly && IsCleanPath(out pathBytes) ? string.Empty : OutputPaths.Sanitize(_text.ToString(), out pathError);
             if (path is null)
             {
                 bag.Error(_doc.OutputFilename?.Mark ?? combination.Mark, "output.filename", pathError!);
                 return;
+            }
+
+            pathBytes = path.Length == 0 ? pathBytes : OutputPaths.Utf8Length(path);
+            if (pathBytes > _doc.MaxOutputPathBytes)
+            {
+                _doc.MaxOutputPathBytes = pathBytes;
             }
 
             jobs.Add(new JobSpec { Id = _jobId, Provider = provider, Parameters = parameters, Replicate = r, Axes = axes, OutputPath = path });
@@ -108,7 +115,7 @@ internal sealed class JobBuilder
     }
 
     /// <summary>Checks the rendered path in <see cref="_text"/> without making a string of it.</summary>
-    private bool IsCleanPath()
+    private bool IsCleanPath(out int utf8Bytes)
     {
         if (_text.Length > _pathChars.Length)
         {
@@ -116,7 +123,7 @@ internal sealed class JobBuilder
         }
 
         _text.CopyTo(0, _pathChars, 0, _text.Length);
-        return OutputPaths.IsClean(_pathChars.AsSpan(0, _text.Length));
+        return OutputPaths.IsClean(_pathChars.AsSpan(0, _text.Length), out utf8Bytes);
     }
 
     private JobParameters? BuildParameters(Combination combination, DiagnosticBag bag, out string provider)

@@ -38,6 +38,7 @@ internal sealed class YamlManifestReader
         if (s.TryGetValue("name", out var name) && name is YamlScalarNode n)
         {
             _doc.Name = n.Value;
+            _doc.NameMark = n.MarkOf(_file);
         }
 
         if (s.TryGetValue("rows", out var rows) && rows is YamlScalarNode r && r.Value is { Length: > 0 } rowsPath)

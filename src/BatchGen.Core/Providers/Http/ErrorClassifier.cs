@@ -84,6 +84,16 @@ internal sealed class ErrorClassifier
         };
     }
 
+    /// <summary>
+    /// The request was never sent: a header could not be formed from the API key (an account problem: the provider is
+    /// blocked until the variable is fixed), or the request could not be built. Never ambiguous.
+    /// </summary>
+    public ProviderError NotSent(string operation, string detail, bool keyProblem) =>
+        Create(keyProblem ? ErrorClass.Account : ErrorClass.Permanent, keyProblem ? ErrorCodes.Auth : ErrorCodes.NotSent, operation, detail) with
+        {
+            MayHaveBeenAccepted = false,
+        };
+
     public ProviderError Create(ErrorClass errorClass, string code, string operation, string detail, TimeSpan? retryAfter = null)
     {
         var text = $"{provider} {operation}: {SafeText.OneLine(detail, apiKey)}{Hint(code, retryAfter)}";

@@ -15,4 +15,7 @@ public static class ErrorCodes
     public const string Auth = "auth";
     public const string Credits = "credits";
     public const string NotFound = "not_found";
+
+    /// <summary>The request could not be built (a header value, the body) and was never sent.</summary>
+    public const string NotSent = "not_sent";
 }

@@ -37,7 +37,12 @@ internal sealed class ProviderTransport(HttpClient http, Action<HttpRequestHeade
     {
         using (request)
         {
-            authenticate(request.Headers);
+            if (Prepare(request, operation) is { } notSent)
+            {
+                return new SendResult(null, notSent);
+            }
+
+            SendTracking.MarkStarted();
             try
             {
                 using var response = await http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, cancellationToken);
@@ -55,6 +60,51 @@ internal sealed class ProviderTransport(HttpClient http, Action<HttpRequestHeade
                         : errors.Connection(operation, exception, isSubmit));
             }
         }
+    }
+
+    /// <summary>
+    /// Adds the auth header and checks every header value before anything leaves: a value with a line break or a
+    /// non-ASCII character would inject a header or be refused by the handler after the request was counted as sent.
+    /// Returns the "not sent" error, or null when the request may go.
+    /// </summary>
+    private ProviderError? Prepare(HttpRequestMessage request, string operation)
+    {
+        try
+        {
+            authenticate(request.Headers);
+        }
+#pragma warning disable CA1031 // Whatever header building throws, nothing was sent: a classified error, never a crash.
+        catch (Exception exception) when (exception is not OperationCanceledException)
+#pragma warning restore CA1031
+        {
+            return errors.NotSent(operation, "the API key cannot be put in an HTTP header; nothing was sent", keyProblem: true);
+        }
+
+        foreach (var (name, values) in request.Headers.NonValidated)
+        {
+            foreach (var value in values)
+            {
+                if (!IsSafeHeaderValue(value))
+                {
+                    return errors.NotSent(operation, $"the {name} header would hold a line break, a control or a non-ASCII character; nothing was sent", keyProblem: true);
+                }
+            }
+        }
+
+        return null;
+    }
+
+    private static bool IsSafeHeaderValue(string value)
+    {
+        foreach (var c in value)
+        {
+            if (c is not ((>= ' ' and <= '~') or '\t'))
+            {
+                return false;
+            }
+        }
+
+        return true;
     }
 
     private static Dictionary<string, string> CopyHeaders(HttpResponseMessage response)
