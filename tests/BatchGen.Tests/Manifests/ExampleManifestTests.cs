@@ -46,7 +46,7 @@ public sealed class ExampleManifestTests
         embedded.ShouldBe(File.ReadAllText(Path.Combine(ManifestsDirectory(), "..", "schemas", "manifest.schema.json")));
     }
 
-    private static string ManifestsDirectory()
+    internal static string ManifestsDirectory()
     {
         var dir = new DirectoryInfo(AppContext.BaseDirectory);
         while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "BatchGen.sln")))
