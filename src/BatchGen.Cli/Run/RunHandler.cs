@@ -18,6 +18,9 @@ namespace BatchGen.Cli.Run;
 /// </summary>
 internal sealed class RunHandler
 {
+    /// <summary>Beside the ledger: the embedded simulator's memory across runs.</summary>
+    public const string SimulatorStateDirectory = ".simulator";
+
     private readonly IAnsiConsole _console;
     private readonly TextWriter _stderr;
     private readonly TimeProvider _time;
@@ -55,9 +58,6 @@ internal sealed class RunHandler
         var outputDirectory = Path.GetFullPath(invocation.OutputDirectory ?? manifest.OutputDirectory);
         var providers = manifest.Providers.ToDictionary(kv => kv.Key, kv => kv.Value.Clone(), StringComparer.Ordinal);
 
-        await using var simulator = invocation.Simulate ? await StartSimulatorAsync(invocation, cancellationToken).ConfigureAwait(false) : null;
-        var keys = simulator is null ? ReadKeys(providers) : SimulatorKeys(simulator, providers, invocation.TimeScale);
-
         SqliteLedger ledger;
         try
         {
@@ -69,8 +69,25 @@ internal sealed class RunHandler
             return ExitCodes.StorageError;
         }
 
+        SimulatorHost? simulator = null;
         try
         {
+            // Started once the ledger is ours (its lock also guards the simulator's state beside it).
+            if (invocation.Simulate)
+            {
+                try
+                {
+                    simulator = await StartSimulatorAsync(invocation, outputDirectory, cancellationToken).ConfigureAwait(false);
+                }
+                catch (SimulatorConfigException ex)
+                {
+                    await _stderr.WriteLineAsync($"batchgen: simulator: {ex.Message}").ConfigureAwait(false);
+                    return ExitCodes.InvalidInput;
+                }
+            }
+
+            var keys = simulator is null ? ReadKeys(providers) : SimulatorKeys(simulator, providers, invocation.TimeScale);
+
             // Job ids are the resume keys: a ledger written with another id format would see every job as new.
             var idFormat = JobIdentity.FormatVersion.ToString(CultureInfo.InvariantCulture);
             if (await ledger.GetMetaAsync("job_id_format", cancellationToken).ConfigureAwait(false) is { } recorded && recorded != idFormat)
@@ -86,7 +103,7 @@ internal sealed class RunHandler
             RunSummary summary;
             try
             {
-                summary = await ExecuteAsync(invocation, manifest, providers, keys, ledger, outputDirectory, cancellationToken).ConfigureAwait(false);
+                summary = await ExecuteAsync(invocation, manifest, providers, keys, ledger, outputDirectory, simulator, cancellationToken).ConfigureAwait(false);
             }
             catch (LedgerException ex)
             {
@@ -111,6 +128,11 @@ internal sealed class RunHandler
         }
         finally
         {
+            if (simulator is not null)
+            {
+                await simulator.DisposeAsync().ConfigureAwait(false);
+            }
+
             await CloseAsync(ledger).ConfigureAwait(false);
         }
     }
@@ -135,6 +157,7 @@ internal sealed class RunHandler
         Dictionary<string, string?> keys,
         SqliteLedger ledger,
         string outputDirectory,
+        SimulatorHost? simulator,
         CancellationToken cancellationToken)
     {
         using var apiHttp = CreateHttpClient();
@@ -174,6 +197,7 @@ internal sealed class RunHandler
                 ResubmitAmbiguous = invocation.ResubmitAmbiguous,
                 RetryFailed = invocation.RetryFailed,
                 RetryBaseDelay = invocation.Simulate ? TimeSpan.FromMilliseconds(100) : TimeSpan.FromSeconds(1),
+                MapResultUrl = simulator is null ? null : SimulatorUrls(simulator.BaseAddress),
             },
             Progress = progress,
         };
@@ -193,14 +217,28 @@ internal sealed class RunHandler
         }
     }
 
-    private static async Task<SimulatorHost> StartSimulatorAsync(RunInvocation invocation, CancellationToken cancellationToken) =>
+    /// <summary>
+    /// The embedded simulator keeps its providers' tasks in <c>&lt;out&gt;/.simulator</c>, so the same command after a
+    /// stop or crash finds the tasks it had submitted, as it would at a real provider.
+    /// </summary>
+    private static async Task<SimulatorHost> StartSimulatorAsync(RunInvocation invocation, string outputDirectory, CancellationToken cancellationToken) =>
         await SimulatorHost.StartAsync(new SimulatorOptions
         {
             Port = 0,
             ScenarioFile = invocation.ScenarioFile,
             Seed = invocation.Seed,
             TimeScale = invocation.TimeScale,
+            StateDirectory = Path.Combine(outputDirectory, SimulatorStateDirectory),
         }, cancellationToken).ConfigureAwait(false);
+
+    /// <summary>
+    /// Result URLs recorded by an earlier run name the port its embedded simulator had then: they are pointed at this
+    /// run's simulator (same signing key, so they stay valid until they expire).
+    /// </summary>
+    internal static Func<Uri, Uri> SimulatorUrls(Uri current) => url =>
+        url.IsLoopback && url.AbsolutePath.StartsWith("/files/", StringComparison.Ordinal) && (url.Port != current.Port || url.Host != current.Host)
+            ? new UriBuilder(url) { Host = current.Host, Port = current.Port }.Uri
+            : url;
 
     /// <summary>Points every provider at the simulator and scales its timings to the simulator's time scale.</summary>
     private static Dictionary<string, string?> SimulatorKeys(SimulatorHost simulator, Dictionary<string, ProviderSettings> providers, double timeScale)
@@ -259,6 +297,11 @@ internal sealed class RunHandler
         if (summary.Lost > 0)
         {
             _console.WriteLine(string.Create(c, $"{summary.Lost} jobs in the ledger are no longer in the manifest (kept, not run)"));
+        }
+
+        if (summary.Retry.Describe() is { } retry)
+        {
+            await _stderr.WriteLineAsync(retry).ConfigureAwait(false);
         }
 
         foreach (var (provider, reason) in summary.BlockedProviders)

@@ -46,6 +46,12 @@ public sealed record LedgerEvent
 
     /// <summary>Free text for the event stream (e.g. "resume: re-attached", "download retry 2").</summary>
     public string? Note { get; init; }
+
+    /// <summary>Output records written with this event (same transaction); null leaves them as they are.</summary>
+    public IReadOnlyList<LedgerOutput>? Outputs { get; init; }
+
+    /// <summary>A new result (a task's fresh output list): forget the job's earlier output records first.</summary>
+    public bool ReplaceOutputs { get; init; }
 }
 
 /// <summary>A job's current row in the ledger.</summary>
@@ -95,4 +101,7 @@ public sealed record LedgerJob
 
     /// <summary>False when the manifest no longer produces this job (kept, reported as lost).</summary>
     public bool InManifest { get; init; } = true;
+
+    /// <summary>Every output of the job, by index (empty when none is recorded yet).</summary>
+    public IReadOnlyList<LedgerOutput> Outputs { get; init; } = [];
 }

@@ -11,7 +11,7 @@ internal static class LedgerSchema
     /// <summary>'BGL1' in ASCII.</summary>
     public const int ApplicationId = 0x42474C31;
 
-    public const int Version = 1;
+    public const int Version = 2;
 
     public const string FormatKey = "format";
 
@@ -70,7 +70,7 @@ internal static class LedgerSchema
             BEGIN SELECT RAISE(ABORT, 'ledger events are append-only'); END;
         CREATE TRIGGER events_no_delete BEFORE DELETE ON events
             BEGIN SELECT RAISE(ABORT, 'ledger events are append-only'); END;
-        """;
+        """ + LedgerMigrations.OutputsTableSql;
 
     /// <summary>What the file holds before we touch it.</summary>
     public enum Kind
@@ -86,7 +86,7 @@ internal static class LedgerSchema
     public static Kind Inspect(SqliteConnection connection, string path)
     {
         var applicationId = Convert.ToInt64(Scalar(connection, "PRAGMA application_id;"), System.Globalization.CultureInfo.InvariantCulture);
-        var version = Convert.ToInt64(Scalar(connection, "PRAGMA user_version;"), System.Globalization.CultureInfo.InvariantCulture);
+        var version = UserVersion(connection);
         var tables = Convert.ToInt64(Scalar(connection, "SELECT COUNT(*) FROM sqlite_master;"), System.Globalization.CultureInfo.InvariantCulture);
         if (applicationId == 0 && version == 0 && tables == 0)
         {
@@ -138,6 +138,10 @@ internal static class LedgerSchema
         command.ExecuteNonQuery();
         transaction.Commit();
     }
+
+    /// <summary>The schema version the file says it has (<c>PRAGMA user_version</c>).</summary>
+    public static long UserVersion(SqliteConnection connection) =>
+        Convert.ToInt64(Scalar(connection, "PRAGMA user_version;"), System.Globalization.CultureInfo.InvariantCulture);
 
     public static object? Scalar(SqliteConnection connection, string sql)
     {

@@ -1,7 +1,6 @@
 using System.Threading.Channels;
 using BatchGen.Core.Downloads;
 using BatchGen.Core.Ledger;
-using BatchGen.Core.Media;
 
 namespace BatchGen.Core.Pipeline;
 
@@ -86,12 +85,9 @@ internal sealed class JobFeeder
                 await EnqueueAsync(lane, new WorkItem(job, WorkStart.Poll)).ConfigureAwait(false);
                 return;
             case JobState.Generated:
-                // The file may have been saved before the process died: take it rather than fetch (or lose) it again.
-                if (!await AdoptSavedFileAsync(job).ConfigureAwait(false))
-                {
-                    await _downloads.WriteAsync(ToDownload(job), _context.StopToken).ConfigureAwait(false);
-                }
-
+                // Files may have been saved before the process died: the download stage takes those rather than fetch
+                // (or lose) them again.
+                await _downloads.WriteAsync(ToDownload(job), _context.StopToken).ConfigureAwait(false);
                 return;
             case JobState.Succeeded:
                 await CheckFileAsync(job).ConfigureAwait(false);
@@ -107,53 +103,50 @@ internal sealed class JobFeeder
         await lane.Work.Writer.WriteAsync(item, _context.StopToken).ConfigureAwait(false);
     }
 
-    /// <summary>A generated job whose file is already on disk and verifies is recorded as succeeded.</summary>
-    private async Task<bool> AdoptSavedFileAsync(LedgerJob job)
-    {
-        var spec = job.Spec.Parameters;
-        var (width, height) = FrameSize.For(spec.Resolution, spec.AspectRatio);
-        var check = await VideoDownloader.VerifyExistingAsync(
-            _context.Options.OutputDirectory, job.Spec.OutputPath, new ExpectedVideo(spec.Duration, width, height), null, _context.StopToken).ConfigureAwait(false);
-        if (!check.Success)
-        {
-            return false;
-        }
-
-        await _context.RecordAsync(new LedgerEvent
-        {
-            JobId = job.Id,
-            State = JobState.Succeeded,
-            FilePath = check.RelativePath,
-            Bytes = check.Bytes,
-            Sha256 = check.Sha256,
-            Note = "file found complete on disk after an interruption",
-        }).ConfigureAwait(false);
-        _context.Progress.For(job.Provider).AddSucceeded();
-        return true;
-    }
-
-    /// <summary>A succeeded job whose file is missing or damaged is downloaded again, never regenerated.</summary>
+    /// <summary>
+    /// A succeeded job's outputs are checked on disk (present, valid MP4, recorded size and SHA-256). One that is missing
+    /// or damaged is downloaded again, never regenerated; the others stay as they are.
+    /// </summary>
     private async Task CheckFileAsync(LedgerJob job)
     {
-        var progress = _context.Progress.For(job.Provider);
-        if (job.FilePath is not null)
+        var outputs = JobOutputs.Of(job);
+        var expected = JobOutputs.Expected(job.Spec);
+        var bad = new List<string>();
+        var found = new List<LedgerOutput>();
+        foreach (var output in outputs)
         {
-            var spec = job.Spec.Parameters;
-            var (width, height) = FrameSize.For(spec.Resolution, spec.AspectRatio);
+            var path = JobOutputs.PathOf(job.Spec, output);
             var check = await VideoDownloader.VerifyExistingAsync(
-                _context.Options.OutputDirectory, job.FilePath, new ExpectedVideo(spec.Duration, width, height), job.Sha256, _context.StopToken).ConfigureAwait(false);
-            if (check.Success && (job.Bytes is null || check.Bytes == job.Bytes))
+                _context.Options.OutputDirectory, path, expected, output.Sha256, _context.StopToken).ConfigureAwait(false);
+            if (!check.Success || (output.Bytes is not null && check.Bytes != output.Bytes))
             {
-                progress.AddSucceeded();
-                return;
+                bad.Add(path);
             }
+            else if (!output.IsSaved)
+            {
+                // Recorded before output records existed (a migrated ledger): the file is there, record it now.
+                found.Add(JobOutputs.Saved(output, check));
+            }
+        }
+
+        if (outputs.Count > 0 && bad.Count == 0)
+        {
+            if (found.Count > 0)
+            {
+                await _context.RecordAsync(new LedgerEvent { JobId = job.Id, State = JobState.Succeeded, Outputs = found, Note = $"{found.Count} output(s) found on disk and recorded" }).ConfigureAwait(false);
+            }
+
+            _context.Progress.For(job.Provider).AddSucceeded();
+            return;
         }
 
         await _context.RecordAsync(new LedgerEvent
         {
             JobId = job.Id,
             State = JobState.Generated,
-            Note = "file missing or damaged on disk: downloading again",
+            Note = bad.Count == 0
+                ? "no file recorded: downloading again"
+                : $"{string.Join(", ", bad)} missing or damaged on disk: downloading again",
         }).ConfigureAwait(false);
         await _downloads.WriteAsync(ToDownload(job), _context.StopToken).ConfigureAwait(false);
     }
@@ -181,5 +174,5 @@ internal sealed class JobFeeder
     }
 
     private static DownloadItem ToDownload(LedgerJob job) =>
-        new(job.Spec, job.RemoteId, job.ResultUrl is null ? [] : [new Uri(job.ResultUrl)], null);
+        new(job.Spec, job.RemoteId, JobOutputs.Of(job), null) { TakeExisting = true };
 }

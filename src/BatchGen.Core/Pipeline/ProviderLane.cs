@@ -220,6 +220,7 @@ internal sealed partial class ProviderLane
                 RemoteId = outcome.RemoteId ?? $"sync:{job.Id}",
                 HttpStatus = outcome.HttpStatus,
                 ActualCostUsd = outcome.ActualCostUsd,
+                ReplaceOutputs = true,
             }).ConfigureAwait(false);
             // The bytes exist only in memory: saved here, not queued, so a stop cannot drop them.
             await _downloads.ProcessAndCountAsync(new DownloadItem(job.Spec, outcome.RemoteId, [], video)).ConfigureAwait(false);

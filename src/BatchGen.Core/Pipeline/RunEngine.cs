@@ -34,7 +34,7 @@ public sealed class RunEngine
 
         var ledger = request.Ledger;
         var sync = await ledger.SyncJobsAsync(request.Jobs, stopToken).ConfigureAwait(false);
-        await ResumePlanner.PrepareAsync(ledger, request, _time, stopToken).ConfigureAwait(false);
+        var retry = await ResumePlanner.PrepareAsync(ledger, request, _time, stopToken).ConfigureAwait(false);
         var resume = await CreateBudgetAsync(request, stopToken).ConfigureAwait(false);
         var budget = resume.Gate;
 
@@ -94,6 +94,7 @@ public sealed class RunEngine
             SpentUsd = budget.SpentUsd,
             MaxCostUsd = request.Options.MaxCostUsd,
             BlockedProviders = new Dictionary<string, string>(context.BlockedProviders, StringComparer.Ordinal),
+            Retry = retry,
         };
     }
 

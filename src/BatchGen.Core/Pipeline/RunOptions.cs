@@ -51,6 +51,12 @@ public sealed class RunOptions
     /// <summary>Attempts to download a result (each may resume with Range) before the job fails.</summary>
     public int MaxDownloadAttempts { get; init; } = 4;
 
+    /// <summary>
+    /// Rewrites a result URL before it is fetched; null = use it as recorded. <c>run --simulate</c> points URLs recorded
+    /// by an earlier run's embedded simulator (an older port) at the one running now.
+    /// </summary>
+    public Func<Uri, Uri>? MapResultUrl { get; init; }
+
     internal IReadOnlyList<string> Validate()
     {
         var errors = new List<string>();

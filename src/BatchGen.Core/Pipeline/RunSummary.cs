@@ -37,6 +37,9 @@ public sealed record RunSummary
     /// <summary>Providers that refused the account, with the reason.</summary>
     public IReadOnlyDictionary<string, string> BlockedProviders { get; init; } = new Dictionary<string, string>();
 
+    /// <summary>What the retry asked for did before the run (<see cref="RetryReport.None"/> for a plain run).</summary>
+    public RetryReport Retry { get; init; } = RetryReport.None;
+
     public int Total => Counts.Values.Sum();
 
     public int Count(JobState state) => Counts.TryGetValue(state, out var n) ? n : 0;

@@ -109,10 +109,9 @@ internal static class ContactSheetHtml
         var file = job.FilePath ?? (job.State == JobState.Succeeded ? job.Spec.OutputPath : null);
         if (job.State == JobState.Succeeded && file is not null)
         {
-            var full = Path.GetFullPath(Path.Combine(model.Input.OutputRoot ?? reportDirectory, file));
-            var href = HtmlText.RelativeUrl(Path.GetRelativePath(reportDirectory, full));
-            html.Append("<video src=\"").Append(HtmlText.Encode(href)).Append("\" controls muted loop playsinline preload=\"metadata\" title=\"")
+            html.Append("<video src=\"").Append(HtmlText.Encode(Href(model, file, reportDirectory))).Append("\" controls muted loop playsinline preload=\"metadata\" title=\"")
                 .Append(HtmlText.Encode(job.Id)).Append("\"></video><span class=\"badge corner ").Append(state).Append("\">").Append(state).Append("</span>");
+            MoreOutputs(html, model, job, reportDirectory);
         }
         else
         {
@@ -145,6 +144,33 @@ internal static class ContactSheetHtml
 
         html.Append("</div><div class=\"id\">").Append(HtmlText.Encode(job.Id)).Append(" · ").Append(HtmlText.Encode(job.Provider))
             .Append("</div></figcaption></figure>\n");
+    }
+
+    /// <summary>A job with several output files (Pixwith <c>num_outputs</c>): the others, small, under the first.</summary>
+    private static void MoreOutputs(StringBuilder html, ReportModel model, LedgerJob job, string reportDirectory)
+    {
+        var outputs = ReportOutputs.Saved(job);
+        if (outputs.Count < 2)
+        {
+            return;
+        }
+
+        html.Append("<div class=\"outputs\" title=\"").Append(outputs.Count).Append(" outputs\">");
+        foreach (var output in outputs.Skip(1))
+        {
+            var label = $"output {output.Index} of {outputs.Count}: {output.FilePath}";
+            html.Append("<figure class=\"output\"><video src=\"").Append(HtmlText.Encode(Href(model, output.FilePath!, reportDirectory)))
+                .Append("\" controls muted loop playsinline preload=\"metadata\" title=\"").Append(HtmlText.Encode(label)).Append("\"></video>")
+                .Append("<figcaption>#").Append(output.Index).Append("</figcaption></figure>");
+        }
+
+        html.Append("</div>");
+    }
+
+    private static string Href(ReportModel model, string file, string reportDirectory)
+    {
+        var full = Path.GetFullPath(Path.Combine(model.Input.OutputRoot ?? reportDirectory, file));
+        return HtmlText.RelativeUrl(Path.GetRelativePath(reportDirectory, full));
     }
 
     private static string JobData(ReportModel model) => ReportJson.ToCompactString(

@@ -118,6 +118,8 @@ public static class Exporter
         }
 
         WriteOptional(writer, "sha256", job.Sha256);
+        writer.WritePropertyName("outputs");
+        ReportOutputs.Write(writer, ReportOutputs.Saved(job));
         writer.WriteMoney("estimatedCostUsd", job.EstimatedCostUsd);
         writer.WriteMoney("actualCostUsd", job.ActualCostUsd);
         WriteOptional(writer, "errorClass", job.ErrorClass?.ToString().ToLowerInvariant());

@@ -160,15 +160,9 @@ internal sealed class ApiPipeline(ProviderRuntime provider, IProviderDialect dia
         }
 
         account.Track(task);
-        provider.Counters.Count(Counter.Submit);
-        provider.State.CountSubmit(ctx.IdempotencyKey);
-        switch (task.Fate)
-        {
-            case TaskFate.Fail: provider.Counters.Count(Counter.FailedTask); break;
-            case TaskFate.Moderated: provider.Counters.Count(Counter.ModeratedTask); break;
-            case TaskFate.NeverFinish: provider.Counters.Count(Counter.NeverFinishingTask); break;
-        }
-
+        provider.CountCreated(task, ctx.IdempotencyKey);
+        // Kept before the reply leaves: a provider that answered has the task, whatever happens to this process.
+        provider.State.Journal?.Append(new JournalEntry(provider.Name, ctx.DecisionKey, ctx.Occurrence, ctx.IdempotencyKey, task));
         return (task, null);
     }
 
