@@ -11,9 +11,10 @@ internal sealed partial class DownloadStage
 
     /// <summary>
     /// Asks the provider for the task again: its current result URLs, merged with what is recorded about each output.
-    /// Null with a one-line reason when there is no task to ask, or it no longer offers the video.
+    /// Null with a one-line reason when there is no task to ask, or it no longer offers the video (<c>Gone</c>: only a
+    /// new generation can give it).
     /// </summary>
-    private async Task<(List<LedgerOutput>? Outputs, DownloadOutcome? Failure)> RefreshAsync(DownloadItem item, IReadOnlyList<LedgerOutput> outputs)
+    private async Task<(List<LedgerOutput>? Outputs, DownloadOutcome? Failure, bool Gone)> RefreshAsync(DownloadItem item, IReadOnlyList<LedgerOutput> outputs)
     {
         var spec = item.Spec;
         var missing = outputs.FirstOrDefault(o => o.ResultUrl is null) ?? new LedgerOutput { Index = 1 };
@@ -21,13 +22,13 @@ internal sealed partial class DownloadStage
         if (item.RemoteId is null || item.RemoteId.StartsWith("sync:", StringComparison.Ordinal))
         {
             // A synchronous reply has no task to ask again: its bytes were lost before they were saved.
-            return (null, Expired(path, $"{spec.Provider} returned this video in its reply (no task to ask again) and the bytes were lost before they were saved; {RegenerateHint}", retryable: false));
+            return (null, Expired(path, $"{spec.Provider} returned this video in its reply (no task to ask again) and the bytes were lost before they were saved; {RegenerateHint}", retryable: false), true);
         }
 
         if (!_clients.TryGetValue(spec.Provider, out var client))
         {
             var reason = _context.UnavailableReason(spec.Provider) ?? $"{spec.Provider}: provider not available in this run";
-            return (null, Expired(path, $"no result URL for task {item.RemoteId}, and the provider cannot be asked for one ({reason})", retryable: true));
+            return (null, Expired(path, $"no result URL for task {item.RemoteId}, and the provider cannot be asked for one ({reason})", retryable: true), false);
         }
 
         var poll = await client.PollAsync(item.RemoteId, _context.StopToken).ConfigureAwait(false);
@@ -46,19 +47,19 @@ internal sealed partial class DownloadStage
             }).ConfigureAwait(false);
             if (fresh.FirstOrDefault(o => o.ResultUrl is null) is { } gone)
             {
-                return (null, Expired(JobOutputs.PathOf(spec, gone), $"{spec.Provider} task {item.RemoteId} now lists {poll.ResultUrls.Count} outputs, not output {gone.Index}; {RegenerateHint}", retryable: false));
+                return (null, Expired(JobOutputs.PathOf(spec, gone), $"{spec.Provider} task {item.RemoteId} now lists {poll.ResultUrls.Count} outputs, not output {gone.Index}; {RegenerateHint}", retryable: false), true);
             }
 
-            return (fresh, null);
+            return (fresh, null, false);
         }
 
         if (poll.State is null && poll.Error is { Class: ErrorClass.Retryable or ErrorClass.Account } transient)
         {
-            return (null, DownloadOutcome.Fail(path, DownloadFailureKind.Http, $"{path}: could not ask {spec.Provider} for a fresh result URL of task {item.RemoteId}: {transient.Message} ('batchgen retry --failed' tries again)", retryable: true, poll.HttpStatus));
+            return (null, DownloadOutcome.Fail(path, DownloadFailureKind.Http, $"{path}: could not ask {spec.Provider} for a fresh result URL of task {item.RemoteId}: {transient.Message} ('batchgen retry --failed' tries again)", retryable: true, poll.HttpStatus), false);
         }
 
         var said = poll.Error?.Message ?? $"status {poll.RawStatus ?? "unknown"}, no result URL";
-        return (null, Expired(path, $"the result URL expired and {spec.Provider} task {item.RemoteId} no longer offers the video ({said}); {RegenerateHint}", retryable: false));
+        return (null, Expired(path, $"the result URL expired and {spec.Provider} task {item.RemoteId} no longer offers the video ({said}); {RegenerateHint}", retryable: false), true);
     }
 
     private async Task<bool> RecordSuccessAsync(DownloadItem item, List<LedgerOutput> saved, int taken)
@@ -84,18 +85,21 @@ internal sealed partial class DownloadStage
         return true;
     }
 
-    private async Task<bool> RecordFailureAsync(DownloadItem item, List<LedgerOutput> saved, DownloadOutcome outcome)
+    /// <summary>
+    /// Records the failure. <paramref name="gone"/>: the provider no longer has the video (code <c>result_gone</c>, a
+    /// permanent failure: <c>retry --failed</c> leaves it and says so, <c>retry --all-failed</c> generates it again).
+    /// </summary>
+    private async Task<bool> RecordFailureAsync(DownloadItem item, List<LedgerOutput> saved, DownloadOutcome outcome, bool gone = false)
     {
         await _context.RecordAsync(new LedgerEvent
         {
             JobId = item.Spec.Id,
             State = JobState.Failed,
             HttpStatus = outcome.HttpStatus,
-            ErrorClass = outcome.Failure == DownloadFailureKind.VerifyFailed || (!outcome.Retryable && outcome.Failure == DownloadFailureKind.Expired)
-                ? ErrorClass.Permanent
-                : ErrorClass.Retryable,
+            ErrorClass = outcome.Failure == DownloadFailureKind.VerifyFailed || gone ? ErrorClass.Permanent : ErrorClass.Retryable,
             ErrorCode = outcome.Failure switch
             {
+                _ when gone => "result_gone",
                 DownloadFailureKind.VerifyFailed => "verify_failed",
                 DownloadFailureKind.Expired => "expired",
                 DownloadFailureKind.Truncated => "truncated",

@@ -80,14 +80,15 @@ internal sealed partial class DownloadStage
 
         var taken = saved.Count;
         DownloadOutcome? last = null;
+        var gone = false;
         for (var attempt = 1; attempt <= _context.Options.MaxDownloadAttempts; attempt++)
         {
             if (outputs.Count == 0 || outputs.Any(o => !saved.ContainsKey(o.Index) && o.ResultUrl is null))
             {
-                var (fresh, failure) = await RefreshAsync(item, outputs).ConfigureAwait(false);
+                var (fresh, failure, lost) = await RefreshAsync(item, outputs).ConfigureAwait(false);
                 if (fresh is null)
                 {
-                    last = failure;
+                    (last, gone) = (failure, lost);
                     break;
                 }
 
@@ -111,7 +112,7 @@ internal sealed partial class DownloadStage
 
         return last is null && outputs.Count > 0 && outputs.All(o => saved.ContainsKey(o.Index))
             ? await RecordSuccessAsync(item, saved.Values.ToList(), taken).ConfigureAwait(false)
-            : await RecordFailureAsync(item, saved.Values.ToList(), last ?? NoResult(item)).ConfigureAwait(false);
+            : await RecordFailureAsync(item, saved.Values.ToList(), last ?? NoResult(item), gone).ConfigureAwait(false);
     }
 
     /// <summary>Resume: keeps every output whose file is already on disk and verifies (same SHA-256 when one is recorded).</summary>

@@ -26,7 +26,7 @@ internal sealed class TaskJournal : IDisposable
     {
         PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower,
         IgnoreReadOnlyProperties = true,
-        Converters = { new JsonStringEnumConverter(JsonNamingPolicy.SnakeCaseLower) },
+        Converters = { new JsonStringEnumConverter(JsonNamingPolicy.SnakeCaseLower), new ReadOnlySetConverter() },
     };
 
     private readonly Lock gate = new();
@@ -60,7 +60,7 @@ internal sealed class TaskJournal : IDisposable
         try
         {
             System.IO.Directory.CreateDirectory(full);
-            stream = new FileStream(path, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.Read);
+            stream = new FileStream(path, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None);
         }
         catch (IOException ex)
         {
@@ -159,7 +159,7 @@ internal sealed class TaskJournal : IDisposable
         {
             return JsonSerializer.Deserialize<JournalEntry>(line, Json);
         }
-        catch (JsonException)
+        catch (Exception ex) when (ex is JsonException or NotSupportedException)
         {
             return null;
         }
@@ -176,4 +176,14 @@ internal sealed class TaskJournal : IDisposable
         File.WriteAllBytes(path, key);
         return key;
     }
+}
+
+/// <summary>Sets of output indexes (<see cref="SimTask.ExpiredOutputs"/>) as JSON arrays.</summary>
+internal sealed class ReadOnlySetConverter : JsonConverter<IReadOnlySet<int>>
+{
+    public override IReadOnlySet<int> Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options) =>
+        JsonSerializer.Deserialize<HashSet<int>>(ref reader, options) ?? [];
+
+    public override void Write(Utf8JsonWriter writer, IReadOnlySet<int> value, JsonSerializerOptions options) =>
+        JsonSerializer.Serialize(writer, value.Order().ToArray(), options);
 }

@@ -34,6 +34,17 @@ internal sealed class SimTestHost : IAsyncDisposable
         return new SimTestHost(host, clock);
     }
 
+    /// <summary>A host on a shared clock that keeps its tasks in <paramref name="stateDirectory"/> (restart tests).</summary>
+    public static async Task<SimTestHost> StartAsync(ManualClock clock, string stateDirectory, Action<SimulatorScenario>? configure = null)
+    {
+        var scenario = SimulatorScenario.Fast();
+        configure?.Invoke(scenario);
+        var host = await SimulatorHost.StartAsync(
+            new SimulatorOptions { Scenario = scenario, TimeProvider = clock, StateDirectory = stateDirectory },
+            CancellationToken.None);
+        return new SimTestHost(host, clock);
+    }
+
     /// <summary>Moves the clock past any Fast() task's queue and generation time.</summary>
     public void FinishAll() => Clock.Advance(TimeSpan.FromSeconds(5));
 
