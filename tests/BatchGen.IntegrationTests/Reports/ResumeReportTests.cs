@@ -165,7 +165,7 @@ public sealed class ResumeReportTests(ITestOutputHelper output)
         return root.ToJsonString();
     }
 
-    private static List<Dictionary<string, string>> ReadCsv(string path)
+    internal static List<Dictionary<string, string>> ReadCsv(string path)
     {
         var options = new CsvHelper.CsvReaderOptions { Separator = ',', HasHeader = false, Mode = CsvHelper.CsvMode.Rfc4180 };
         using var reader = CsvHelper.CsvReader.FromFile(path, options);
