@@ -138,12 +138,20 @@ internal static class LedgerSchema
     /// <summary>Applies the migrations a ledger written by an older binary lacks (writable connections only).</summary>
     public static void Migrate(SqliteConnection connection, DateTimeOffset now)
     {
-        var version = Convert.ToInt32(Scalar(connection, "PRAGMA user_version;"), System.Globalization.CultureInfo.InvariantCulture);
-        for (var step = version - 1; step < Migrations.Length; step++)
+        while (true)
         {
-            using var transaction = connection.BeginTransaction();
+            // IMMEDIATE: two processes migrating at once (a run and a review app) take turns, and the second sees
+            // the first's work when it re-reads the version inside its own transaction.
+            using var transaction = connection.BeginTransaction(deferred: false);
             using var command = connection.CreateCommand();
             command.Transaction = transaction;
+            command.CommandText = "PRAGMA user_version;";
+            var step = Convert.ToInt32(command.ExecuteScalar(), System.Globalization.CultureInfo.InvariantCulture) - 1;
+            if (step >= Migrations.Length)
+            {
+                return;
+            }
+
             command.CommandText = Migrations[step].Sql
                 + $"PRAGMA user_version = {step + 2};"
                 + "INSERT INTO meta (key, value) VALUES ('schema_version', $version) ON CONFLICT (key) DO UPDATE SET value = excluded.value;"
