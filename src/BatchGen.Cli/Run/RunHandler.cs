@@ -52,6 +52,19 @@ internal sealed class RunHandler
         }
 
         var manifest = loaded.Manifest;
+        DeepVideoCheck? deep = null;
+        if (invocation.DeepVerify)
+        {
+            deep = DeepVideoCheck.FromPath();
+            if (deep is null)
+            {
+                await _stderr.WriteLineAsync("batchgen: --verify deep needs ffmpeg on PATH (install it, e.g. 'apt-get install ffmpeg'), or use --verify standard").ConfigureAwait(false);
+                return ExitCodes.InvalidInput;
+            }
+
+            await _stderr.WriteLineAsync($"verify: deep (every video is decoded with {deep.FfmpegPath})").ConfigureAwait(false);
+        }
+
         var outputDirectory = Path.GetFullPath(invocation.OutputDirectory ?? manifest.OutputDirectory);
         var providers = manifest.Providers.ToDictionary(kv => kv.Key, kv => kv.Value.Clone(), StringComparer.Ordinal);
 
@@ -86,7 +99,7 @@ internal sealed class RunHandler
             RunSummary summary;
             try
             {
-                summary = await ExecuteAsync(invocation, manifest, providers, keys, ledger, outputDirectory, cancellationToken).ConfigureAwait(false);
+                summary = await ExecuteAsync(invocation, manifest, providers, keys, ledger, outputDirectory, deep, cancellationToken).ConfigureAwait(false);
             }
             catch (LedgerException ex)
             {
@@ -107,6 +120,7 @@ internal sealed class RunHandler
             }
 
             await PrintSummaryAsync(summary, outputDirectory).ConfigureAwait(false);
+            await PrintVideoWarningsAsync(ledger, cancellationToken).ConfigureAwait(false);
             return ExitCodeOf(summary);
         }
         finally
@@ -135,6 +149,7 @@ internal sealed class RunHandler
         Dictionary<string, string?> keys,
         SqliteLedger ledger,
         string outputDirectory,
+        DeepVideoCheck? deep,
         CancellationToken cancellationToken)
     {
         using var apiHttp = CreateHttpClient();
@@ -173,6 +188,7 @@ internal sealed class RunHandler
                 MaxCostUsd = invocation.MaxCostUsd ?? manifest.MaxCost,
                 ResubmitAmbiguous = invocation.ResubmitAmbiguous,
                 RetryFailed = invocation.RetryFailed,
+                DeepVerify = deep,
                 RetryBaseDelay = invocation.Simulate ? TimeSpan.FromMilliseconds(100) : TimeSpan.FromSeconds(1),
             },
             Progress = progress,
@@ -249,6 +265,30 @@ internal sealed class RunHandler
         var chargeFailed = manifest.Providers.Values.Where(p => p.ChargeFailedJobs).Select(p => p.Name).ToHashSet(StringComparer.Ordinal);
         var input = ReportInput.FromLedger(manifest.Name, jobs, outputDirectory, manifest.Axes, chargeFailed);
         await ReportWriter.WriteAllAsync(input, outputDirectory, ContactSheetOptions.Default, CancellationToken.None).ConfigureAwait(false);
+    }
+
+    /// <summary>Videos that differ from the request (kept: they are paid for) are named on stderr, first few in full.</summary>
+    private async Task PrintVideoWarningsAsync(SqliteLedger ledger, CancellationToken cancellationToken)
+    {
+        const int Shown = 5;
+        var count = 0;
+        await foreach (var job in ledger.ReadJobsAsync(cancellationToken).ConfigureAwait(false))
+        {
+            if (job is not { InManifest: true, State: JobState.Succeeded, Video.Warning: { } warning })
+            {
+                continue;
+            }
+
+            if (++count <= Shown)
+            {
+                await _stderr.WriteLineAsync($"warning: {job.Provider} job {job.Id}: video {warning} (kept: it is paid for)").ConfigureAwait(false);
+            }
+        }
+
+        if (count > Shown)
+        {
+            await _stderr.WriteLineAsync(string.Create(CultureInfo.InvariantCulture, $"warning: {count} videos in all differ from the request; 'batchgen status' and the reports list them")).ConfigureAwait(false);
+        }
     }
 
     private async Task PrintSummaryAsync(RunSummary summary, string outputDirectory)

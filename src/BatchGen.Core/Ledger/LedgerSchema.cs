@@ -20,6 +20,12 @@ internal static class LedgerSchema
     /// </summary>
     private static readonly Migration[] Migrations =
     [
+        // What each saved video is: frame size, duration, codec, and a warning when it differs from the request.
+        new(
+            "video_facts",
+            "ALTER TABLE jobs ADD COLUMN video_width INTEGER; ALTER TABLE jobs ADD COLUMN video_height INTEGER; "
+            + "ALTER TABLE jobs ADD COLUMN video_seconds REAL; ALTER TABLE jobs ADD COLUMN video_codec TEXT; "
+            + "ALTER TABLE jobs ADD COLUMN video_warning TEXT;"),
     ];
 
     /// <summary>The schema version this binary writes: the base schema plus every migration.</summary>

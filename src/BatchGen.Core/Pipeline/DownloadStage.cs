@@ -61,7 +61,7 @@ internal sealed class DownloadStage
     {
         var spec = item.Spec;
         var (width, height) = FrameSize.For(spec.Parameters.Resolution, spec.Parameters.AspectRatio);
-        var expected = new ExpectedVideo(spec.Parameters.Duration, width, height);
+        var expected = _context.Expected(spec.Parameters.Duration, width, height);
         var outputDirectory = _context.Options.OutputDirectory;
 
         if (item.InlineVideo is { } video)
@@ -171,6 +171,8 @@ internal sealed class DownloadStage
                 FilePath = outcome.RelativePath,
                 Bytes = outcome.Bytes,
                 Sha256 = outcome.Sha256,
+                Video = outcome.Video,
+                Note = outcome.Video?.Warning is { } warning ? $"video differs from the request: {warning}" : null,
             }).ConfigureAwait(false);
             return true;
         }
@@ -184,6 +186,7 @@ internal sealed class DownloadStage
             ErrorCode = outcome.Failure switch
             {
                 DownloadFailureKind.VerifyFailed => "verify_failed",
+                DownloadFailureKind.Undecodable => "undecodable",
                 DownloadFailureKind.Expired => "expired",
                 DownloadFailureKind.Truncated => "truncated",
                 DownloadFailureKind.Io => "io_error",

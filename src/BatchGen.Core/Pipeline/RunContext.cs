@@ -38,6 +38,10 @@ internal sealed class RunContext
 
     public LatencyTracker Latency { get; } = new();
 
+    /// <summary>What a saved video is compared with (differences are warnings), with the deep check when asked.</summary>
+    public Downloads.ExpectedVideo Expected(int durationSeconds, int width, int height) =>
+        new(durationSeconds, width, height) { Deep = Options.DeepVerify };
+
     /// <summary>Per provider: the credit balances its replies reported, for actual costs from their deltas.</summary>
     public ConcurrentDictionary<string, CreditTracker> CreditTrackers { get; } = new(StringComparer.Ordinal);
 
