@@ -90,7 +90,12 @@ public sealed class VideoDownloader
                 complete = new PartFileResult(part.Path, part.Length, part.Sha256Hex());
             }
 
-            return await VideoVerifier.FinishAsync(complete, finalPath, relative, expected, cancellationToken).ConfigureAwait(false);
+            var outcome = await VideoVerifier.FinishAsync(complete, finalPath, relative, expected, cancellationToken).ConfigureAwait(false);
+
+            // Bytes from a synchronous reply cannot be fetched again: an unplayable one stays failed (and kept).
+            return outcome.Failure == DownloadFailureKind.Undecodable
+                ? outcome with { Retryable = false, Message = outcome.Message?.Replace("; downloading it again", "; a synchronous reply cannot be fetched again", StringComparison.Ordinal) }
+                : outcome;
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {

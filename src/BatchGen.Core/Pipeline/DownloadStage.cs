@@ -182,7 +182,9 @@ internal sealed class DownloadStage
             JobId = jobId,
             State = JobState.Failed,
             HttpStatus = outcome.HttpStatus,
-            ErrorClass = outcome.Failure == DownloadFailureKind.VerifyFailed ? ErrorClass.Permanent : ErrorClass.Retryable,
+            ErrorClass = outcome.Failure == DownloadFailureKind.VerifyFailed || (outcome.Failure == DownloadFailureKind.Undecodable && !outcome.Retryable)
+                ? ErrorClass.Permanent
+                : ErrorClass.Retryable,
             ErrorCode = outcome.Failure switch
             {
                 DownloadFailureKind.VerifyFailed => "verify_failed",
