@@ -60,7 +60,7 @@ internal sealed class RunOptionSet
     private readonly Option<double> _timeScale = new("--time-scale") { HelpName = "X", Description = "With --simulate: simulated time scale (0.01 = 100x faster).", DefaultValueFactory = _ => 0.01 };
     private readonly Option<int> _seed = new("--seed") { HelpName = "N", Description = "With --simulate: simulator seed.", DefaultValueFactory = _ => 1 };
     private readonly Option<bool> _noReport = new("--no-report") { Description = "Do not write the reports at the end." };
-    private readonly Option<string> _verify = new("--verify") { Description = "standard (each video is a complete, playable MP4) or deep (also decode every video with ffmpeg, which must be installed).", DefaultValueFactory = _ => "standard" };
+    private readonly Option<string?> _verify = new("--verify") { Description = "standard (each video is a complete, playable MP4) or deep (also decode every video with ffmpeg, which must be installed). Default: the manifest's verify, else standard." };
     private readonly Option<string> _progress = new("--progress") { Description = "auto (a live table on a terminal, progress lines on stderr otherwise), live, plain or none.", DefaultValueFactory = _ => "auto" };
 
     public static RunOptionSet AddTo(Command command)
@@ -90,6 +90,6 @@ internal sealed class RunOptionSet
         Seed = parseResult.GetValue(_seed),
         WriteReports = !parseResult.GetValue(_noReport),
         Progress = parseResult.GetValue(_progress) ?? "auto",
-        DeepVerify = parseResult.GetValue(_verify) == "deep",
+        Verify = parseResult.GetValue(_verify),
     };
 }

@@ -53,12 +53,12 @@ internal sealed class RunHandler
 
         var manifest = loaded.Manifest;
         DeepVideoCheck? deep = null;
-        if (invocation.DeepVerify)
+        if (invocation.Verify == "deep" || (invocation.Verify is null && manifest.DeepVerify))
         {
             deep = DeepVideoCheck.FromPath();
             if (deep is null)
             {
-                await _stderr.WriteLineAsync("batchgen: --verify deep needs ffmpeg on PATH (install it, e.g. 'apt-get install ffmpeg'), or use --verify standard").ConfigureAwait(false);
+                await _stderr.WriteLineAsync($"batchgen: {(invocation.Verify == "deep" ? "--verify deep" : $"{manifest.Path}: verify: deep")} needs ffmpeg on PATH (install it, e.g. 'apt-get install ffmpeg'), or use --verify standard").ConfigureAwait(false);
                 return ExitCodes.InvalidInput;
             }
 

@@ -29,8 +29,8 @@ internal sealed record RunInvocation
 
     public bool WriteReports { get; init; } = true;
 
-    /// <summary><c>--verify deep</c>: decode every saved video with ffmpeg besides the container check.</summary>
-    public bool DeepVerify { get; init; }
+    /// <summary><c>--verify standard|deep</c> (deep: decode every saved video with ffmpeg too); null: the manifest's <c>verify</c>.</summary>
+    public string? Verify { get; init; }
 
     /// <summary>auto (live view on a terminal, plain lines otherwise), live, plain or none.</summary>
     public string Progress { get; init; } = "auto";

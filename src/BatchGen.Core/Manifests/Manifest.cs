@@ -31,6 +31,7 @@ public sealed class Manifest
         Name = name;
         OutputDirectory = outputDirectory;
         MaxCost = document.MaxCost;
+        DeepVerify = document.DeepVerify;
         Providers = providers;
         JobCount = jobCount;
         Axes = document.Axes.SelectMany(a => a.Slots)
@@ -51,6 +52,9 @@ public sealed class Manifest
 
     /// <summary>budget.max_cost in USD, when set.</summary>
     public decimal? MaxCost { get; }
+
+    /// <summary><c>verify: deep</c> in the manifest: decode every saved video with ffmpeg.</summary>
+    public bool DeepVerify { get; }
 
     /// <summary>Settings of all five providers: defaults, then the providers file, then the manifest's section.</summary>
     public IReadOnlyDictionary<string, ProviderSettings> Providers { get; }

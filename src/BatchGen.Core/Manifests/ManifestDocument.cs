@@ -30,6 +30,9 @@ internal sealed class ManifestDocument
 
     public decimal? MaxCost { get; set; }
 
+    /// <summary><c>verify: deep</c>: decode every saved video with ffmpeg.</summary>
+    public bool DeepVerify { get; set; }
+
     /// <summary>The manifest's <c>providers:</c> section, applied over the defaults and the providers file.</summary>
     public YamlMappingNode? Providers { get; set; }
 

@@ -56,6 +56,21 @@ public sealed class RealVideoTests
     }
 
     [Fact]
+    public async Task Run_VerifyDeepInTheManifest_DecodesEveryVideoAndSaysSo()
+    {
+        Ffmpeg.EnsureInstalled();
+        using var dir = new TempDirectory();
+        await using var sim = await SimulatorProcess.StartAsync(dir.Path, "--time-scale", "0.01");
+        var manifest = WriteManifest(dir, "deep", [ProviderNames.GmiCloud], Resolutions, verify: "deep");
+
+        var result = await RunAsync(dir, manifest, RunFixtures.WriteProvidersFile(dir, sim.BaseAddress));
+
+        result.ExitCode.ShouldBe(0, result.StdErr);
+        result.StdErr.ShouldContain("verify: deep (every video is decoded with /usr/bin/ffmpeg)");
+        (await RunCommandTests.ReadLedgerAsync(dir)).ShouldAllBe(j => j.State == JobState.Succeeded);
+    }
+
+    [Fact]
     public async Task Run_ContactSheet_PlaysAVideoInHeadlessChromium()
     {
         HeadlessChromium.EnsureInstalled();
@@ -227,10 +242,11 @@ public sealed class RealVideoTests
         job.Video.ShouldBe(new VideoFacts(width, height, job.Spec.Parameters.Duration, "avc1"));
     }
 
-    private static string WriteManifest(TempDirectory dir, string name, IReadOnlyList<string> providers, IReadOnlyList<string> resolutions) =>
+    private static string WriteManifest(TempDirectory dir, string name, IReadOnlyList<string> providers, IReadOnlyList<string> resolutions, string verify = "standard") =>
         dir.Write($"{name}.yaml", $"""
             version: 1
             name: {name}
+            verify: {verify}
             defaults:
               prompt: "a ginger cat on a windowsill, slow push-in"
               image_url: https://example.com/cat.png

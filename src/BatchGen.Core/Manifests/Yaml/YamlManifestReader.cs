@@ -98,6 +98,11 @@ internal sealed class YamlManifestReader
             _doc.MaxCost = maxCost;
         }
 
+        if (s.TryGetValue("verify", out var verify) && verify is YamlScalarNode v)
+        {
+            _doc.DeepVerify = v.Value == "deep";
+        }
+
         if (s.TryGetValue("providers", out var providers) && providers is YamlMappingNode p)
         {
             _doc.Providers = p;
