@@ -7,6 +7,8 @@ namespace BatchGen.Simulator;
 /// </summary>
 internal sealed class VideoContent
 {
+    private const int WriteSlice = 64 * 1024;
+
     private readonly byte[][] _parts;
 
     public VideoContent(byte[] header, byte[] firstSample, byte[] tail, long length)
@@ -59,10 +61,14 @@ internal sealed class VideoContent
             var partEnd = partStart + part.LongLength;
             if (start < partEnd && start < end)
             {
-                var offset = (int)(start - partStart);
-                var n = (int)(Math.Min(partEnd, end) - start);
-                await destination.WriteAsync(part.AsMemory(offset, n), cancellationToken).ConfigureAwait(false);
-                start += n;
+                // In slices, so the response streams while it is written rather than as one large buffer.
+                while (start < Math.Min(partEnd, end))
+                {
+                    var offset = (int)(start - partStart);
+                    var n = (int)Math.Min(Math.Min(partEnd, end) - start, WriteSlice);
+                    await destination.WriteAsync(part.AsMemory(offset, n), cancellationToken).ConfigureAwait(false);
+                    start += n;
+                }
             }
 
             partStart = partEnd;
