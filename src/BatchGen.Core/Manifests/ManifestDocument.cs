@@ -34,4 +34,13 @@ internal sealed class ManifestDocument
     public YamlMappingNode? Providers { get; set; }
 
     public SourceMark Start => new(File, 1, 1);
+
+    /// <summary>
+    /// A whole job source (defaults, matrix, zip, a zip group, include or exclude, rows) was reported as malformed:
+    /// the grid is unknown, so the per-job rules are not run (they would report what the malformed section hides).
+    /// </summary>
+    public bool SourceRejected { get; set; }
+
+    /// <summary>Some value is <see cref="FieldValue.IsRejected"/>: combinations holding one make no job and skip the rules on it.</summary>
+    public bool HasRejected { get; set; }
 }
