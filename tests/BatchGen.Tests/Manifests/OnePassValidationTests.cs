@@ -70,6 +70,19 @@ public sealed class OnePassValidationTests : IDisposable
         errors.ShouldBe(["shots.csv:3:2: provider: 'segmnd' is not one of: magnific, gmicloud, aimlapi, pixwith, segmind; did you mean 'segmind'?"]);
     }
 
+    [Fact]
+    public void Load_CsvManifestWithTypoAndRuleViolationInOtherRows_BothReported()
+    {
+        var path = _h.Write("jobs.csv", "provider,prompt,image_url,duration\nsegmnd,a,https://x.test/a.png,5\npixwith,b,https://x.test/b.png,10\nmagnific,c,https://x.test/c.png,8\n");
+
+        var errors = ManifestHarness.LoadFile(path).Errors.Select(e => _h.Relative(e.ToString())).ToList();
+
+        errors.Count.ShouldBe(2, string.Join("\n", errors));
+        errors[0].ShouldEndWith("did you mean 'segmind'?");
+        errors[0].ShouldStartWith("jobs.csv:2:1: provider: ");
+        errors[1].ShouldStartWith("jobs.csv:3:4: duration: pixwith offers 5 or 8 s only");
+    }
+
     [Theory]
     [InlineData("matrix:\n  duration: [7]")]
     [InlineData("matrix:\n  lip_sync_tts_speaker_id: [\"10\"]")]
