@@ -247,7 +247,8 @@ internal sealed class RunHandler
         }
 
         var chargeFailed = manifest.Providers.Values.Where(p => p.ChargeFailedJobs).Select(p => p.Name).ToHashSet(StringComparer.Ordinal);
-        var input = ReportInput.FromLedger(manifest.Name, jobs, outputDirectory, manifest.Axes, chargeFailed);
+        var (votes, ratings) = await ledger.ReadReviewsAsync(CancellationToken.None).ConfigureAwait(false);
+        var input = ReportInput.FromLedger(manifest.Name, jobs, outputDirectory, manifest.Axes, chargeFailed) with { Votes = votes, Ratings = ratings };
         await ReportWriter.WriteAllAsync(input, outputDirectory, ContactSheetOptions.Default, CancellationToken.None).ConfigureAwait(false);
     }
 

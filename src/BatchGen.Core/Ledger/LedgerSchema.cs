@@ -20,6 +20,36 @@ internal static class LedgerSchema
     /// </summary>
     private static readonly Migration[] Migrations =
     [
+        new("reviews", """
+            CREATE TABLE votes (
+                seq          INTEGER PRIMARY KEY,
+                time         TEXT NOT NULL,
+                rater        TEXT NOT NULL,
+                axis         TEXT,
+                left_job_id  TEXT NOT NULL,
+                right_job_id TEXT NOT NULL,
+                winner       TEXT NOT NULL CHECK (winner IN ('left', 'right', 'tie', 'both_bad')),
+                source       TEXT NOT NULL
+            );
+            CREATE TABLE ratings (
+                seq      INTEGER PRIMARY KEY,
+                time     TEXT NOT NULL,
+                rater    TEXT NOT NULL,
+                job_id   TEXT NOT NULL,
+                stars    INTEGER CHECK (stars IS NULL OR stars BETWEEN 1 AND 5),
+                rejected INTEGER NOT NULL DEFAULT 0,
+                tags     TEXT,
+                note     TEXT
+            );
+            CREATE TRIGGER votes_no_update BEFORE UPDATE ON votes
+                BEGIN SELECT RAISE(ABORT, 'ledger votes are append-only'); END;
+            CREATE TRIGGER votes_no_delete BEFORE DELETE ON votes
+                BEGIN SELECT RAISE(ABORT, 'ledger votes are append-only'); END;
+            CREATE TRIGGER ratings_no_update BEFORE UPDATE ON ratings
+                BEGIN SELECT RAISE(ABORT, 'ledger ratings are append-only'); END;
+            CREATE TRIGGER ratings_no_delete BEFORE DELETE ON ratings
+                BEGIN SELECT RAISE(ABORT, 'ledger ratings are append-only'); END;
+            """),
     ];
 
     /// <summary>The schema version this binary writes: the base schema plus every migration.</summary>
@@ -138,12 +168,20 @@ internal static class LedgerSchema
     /// <summary>Applies the migrations a ledger written by an older binary lacks (writable connections only).</summary>
     public static void Migrate(SqliteConnection connection, DateTimeOffset now)
     {
-        var version = Convert.ToInt32(Scalar(connection, "PRAGMA user_version;"), System.Globalization.CultureInfo.InvariantCulture);
-        for (var step = version - 1; step < Migrations.Length; step++)
+        while (true)
         {
-            using var transaction = connection.BeginTransaction();
+            // IMMEDIATE: two processes migrating at once (a run and a review app) take turns, and the second sees
+            // the first's work when it re-reads the version inside its own transaction.
+            using var transaction = connection.BeginTransaction(deferred: false);
             using var command = connection.CreateCommand();
             command.Transaction = transaction;
+            command.CommandText = "PRAGMA user_version;";
+            var step = Convert.ToInt32(command.ExecuteScalar(), System.Globalization.CultureInfo.InvariantCulture) - 1;
+            if (step >= Migrations.Length)
+            {
+                return;
+            }
+
             command.CommandText = Migrations[step].Sql
                 + $"PRAGMA user_version = {step + 2};"
                 + "INSERT INTO meta (key, value) VALUES ('schema_version', $version) ON CONFLICT (key) DO UPDATE SET value = excluded.value;"

@@ -13,6 +13,12 @@ public sealed record ReportRequest(string BatchName, string OutputRoot, string? 
     public IReadOnlyList<string>? Axes { get; init; }
 
     public IReadOnlySet<string>? ChargeFailedProviders { get; init; }
+
+    /// <summary>The batch's pairwise votes (review section of the reports).</summary>
+    public IReadOnlyList<Reviews.Vote> Votes { get; init; } = [];
+
+    /// <summary>The batch's ratings.</summary>
+    public IReadOnlyList<Reviews.Rating> Ratings { get; init; } = [];
 }
 
 /// <summary>The result of a report build: the files written, or one line saying what was wrong.</summary>
@@ -29,7 +35,11 @@ public static class ReportBuilder
     {
         ArgumentNullException.ThrowIfNull(request);
         ArgumentNullException.ThrowIfNull(jobs);
-        var input = ReportInput.FromLedger(request.BatchName, jobs, request.OutputRoot, request.Axes, request.ChargeFailedProviders);
+        var input = ReportInput.FromLedger(request.BatchName, jobs, request.OutputRoot, request.Axes, request.ChargeFailedProviders) with
+        {
+            Votes = request.Votes,
+            Ratings = request.Ratings,
+        };
         if (ReportWriter.Validate(input, request.Sheet) is { } error)
         {
             return new ReportOutcome([], error);
