@@ -64,8 +64,8 @@ internal static class LedgerLocator
                     jobs.Add(job);
                 }
 
-                var (votes, ratings) = await ledger.ReadReviewsAsync(cancellationToken).ConfigureAwait(false);
-                return (new LoadedLedger(ledgerPath!, outputDirectory!, jobs) { Votes = votes, Ratings = ratings }, null);
+                var reviews = await ledger.ReadReviewsAsync(cancellationToken).ConfigureAwait(false);
+                return (new LoadedLedger(ledgerPath!, outputDirectory!, jobs) { Reviews = reviews }, null);
             }
         }
         catch (LedgerException ex)
@@ -112,7 +112,5 @@ internal static class LedgerLocator
 /// <summary>A batch's ledger read for a report or an export.</summary>
 internal sealed record LoadedLedger(string LedgerPath, string OutputDirectory, IReadOnlyList<LedgerJob> Jobs)
 {
-    public IReadOnlyList<BatchGen.Core.Reviews.Vote> Votes { get; init; } = [];
-
-    public IReadOnlyList<BatchGen.Core.Reviews.Rating> Ratings { get; init; } = [];
+    public BatchGen.Core.Reviews.ReviewData Reviews { get; init; } = BatchGen.Core.Reviews.ReviewData.Empty;
 }

@@ -37,8 +37,7 @@ internal static class ReportCommand
         var kind = Path.GetFullPath(targetPath) == loaded.LedgerPath ? ReportTargetKind.Ledger : ReportTargetKind.Manifest;
         var request = new ReportRequest(ReportInput.NameFor(targetPath, kind), loaded.OutputDirectory, outDirectory, sheet)
         {
-            Votes = loaded.Votes,
-            Ratings = loaded.Ratings,
+            Reviews = loaded.Reviews,
         };
         ReportOutcome outcome;
         try

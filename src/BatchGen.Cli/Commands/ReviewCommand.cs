@@ -65,6 +65,8 @@ internal static class ReviewCommand
 
             await using (server)
             {
+                using var checking = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+                var checks = StartChecks(server.Batch, checking.Token);
                 await Console.Out.WriteLineAsync(server.PageUri.ToString());
                 await Console.Out.FlushAsync(cancellationToken);
                 await Console.Error.WriteLineAsync("batchgen review: open the address above; votes and ratings are saved to the ledger as you cast them. Ctrl+C stops.");
@@ -81,10 +83,40 @@ internal static class ReviewCommand
                 {
                     await Console.Error.WriteLineAsync("batchgen review: stopped");
                 }
+
+                await checking.CancelAsync();
+                await checks;
             }
         }
 
         return ExitCodes.Success;
+    }
+
+    /// <summary>Starts the automatic video checks in the background, or says once why they are skipped.</summary>
+    private static Task StartChecks(ReviewBatch batch, CancellationToken cancellationToken)
+    {
+        if (VideoChecks.FindFfmpeg() is not { } ffmpeg)
+        {
+            return Console.Error.WriteLineAsync("batchgen review: ffmpeg not found: automatic video checks (black, frozen, cuts, motion) skipped; install ffmpeg to run them");
+        }
+
+        return Task.Run(
+            async () =>
+            {
+                try
+                {
+                    await new VideoCheckRunner(batch, ffmpeg).RunAsync(cancellationToken);
+                }
+                catch (OperationCanceledException)
+                {
+                    // Stopped with the app; unchecked videos are checked next time.
+                }
+                catch (Exception ex) when (ex is LedgerException or IOException or System.ComponentModel.Win32Exception)
+                {
+                    await Console.Error.WriteLineAsync($"batchgen review: video checks stopped: {ex.Message.ReplaceLineEndings(" ")}");
+                }
+            },
+            CancellationToken.None);
     }
 
     /// <summary>Opens the address with $BROWSER or xdg-open where a desktop is there; silently does nothing otherwise.</summary>

@@ -27,12 +27,15 @@ internal sealed class ReviewServer : IAsyncDisposable
 
     private readonly WebApplication _app;
 
-    private ReviewServer(WebApplication app, Uri address, string token)
+    private ReviewServer(WebApplication app, ReviewBatch batch, Uri address, string token)
     {
         _app = app;
+        Batch = batch;
         Address = address;
         Token = token;
     }
+
+    public ReviewBatch Batch { get; }
 
     /// <summary>http://127.0.0.1:PORT/</summary>
     public Uri Address { get; }
@@ -68,7 +71,7 @@ internal sealed class ReviewServer : IAsyncDisposable
         }
 
         var bound = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
-        return new ReviewServer(app, new Uri($"http://127.0.0.1:{new Uri(bound).Port}/"), token);
+        return new ReviewServer(app, batch, new Uri($"http://127.0.0.1:{new Uri(bound).Port}/"), token);
     }
 
     public async ValueTask DisposeAsync()
@@ -98,6 +101,7 @@ internal sealed class ReviewServer : IAsyncDisposable
         {
             var (jobs, dimensions) = await batch.ReadAsync(ct).ConfigureAwait(false);
             var ratings = batch.Store.ReadRatings();
+            var checks = batch.Store.ReadChecks();
             return Results.Ok(new
             {
                 batch.Name,
@@ -108,6 +112,8 @@ internal sealed class ReviewServer : IAsyncDisposable
                     State = LedgerValues.State(j.State),
                     Values = dimensions.ToDictionary(d => d, d => JobAxes.ValueOf(j, d), StringComparer.Ordinal),
                     Video = j.State == JobState.Succeeded && batch.VideoPath(j) is not null ? $"/media/{j.Id}" : null,
+                    Flags = checks.GetValueOrDefault(j.Id)?.Check?.Flags ?? [],
+                    CheckError = checks.GetValueOrDefault(j.Id)?.Error,
                 }),
                 Ratings = LatestPerRaterAndJob(ratings).Select(r => new { r.Rater, r.JobId, r.Stars, r.Rejected, r.Tags, r.Note }),
             });

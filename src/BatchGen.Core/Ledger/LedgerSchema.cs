@@ -41,6 +41,19 @@ internal static class LedgerSchema
                 tags     TEXT,
                 note     TEXT
             );
+            CREATE TABLE video_checks (
+                seq             INTEGER PRIMARY KEY,
+                time            TEXT NOT NULL,
+                job_id          TEXT NOT NULL,
+                sha256          TEXT,
+                duration_s      REAL,
+                black_fraction  REAL,
+                frozen_fraction REAL,
+                scene_cuts      INTEGER,
+                motion          REAL,
+                error           TEXT
+            );
+            CREATE INDEX video_checks_job ON video_checks (job_id, seq);
             CREATE TRIGGER votes_no_update BEFORE UPDATE ON votes
                 BEGIN SELECT RAISE(ABORT, 'ledger votes are append-only'); END;
             CREATE TRIGGER votes_no_delete BEFORE DELETE ON votes

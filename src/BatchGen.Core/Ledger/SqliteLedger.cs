@@ -241,14 +241,14 @@ public sealed class SqliteLedger : IAsyncDisposable
         return _writer ?? throw LedgerException.Create(Path, "ledger is open read-only", "open it with OpenAsync to write");
     }
 
-    /// <summary>The batch's votes and ratings (none for a ledger that predates reviews).</summary>
-    public async Task<(IReadOnlyList<Reviews.Vote> Votes, IReadOnlyList<Reviews.Rating> Ratings)> ReadReviewsAsync(CancellationToken cancellationToken)
+    /// <summary>The batch's votes, ratings and automatic video checks (none for a ledger that predates reviews).</summary>
+    public async Task<Reviews.ReviewData> ReadReviewsAsync(CancellationToken cancellationToken)
     {
         ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) == 1, this);
         try
         {
             await using var connection = await OpenReaderAsync(cancellationToken).ConfigureAwait(false);
-            return (Reviews.ReviewStore.ReadVotes(connection), Reviews.ReviewStore.ReadRatings(connection));
+            return new Reviews.ReviewData(Reviews.ReviewStore.ReadVotes(connection), Reviews.ReviewStore.ReadRatings(connection), Reviews.ReviewStore.ReadChecks(connection));
         }
         catch (SqliteException ex)
         {

@@ -65,7 +65,7 @@ public sealed record ReportModel
             Total = total,
             Sections = sections,
             Comparison = comparison,
-            Review = Reviews.ReviewRanking.Build(dimensions, jobs, input.Votes, input.Ratings),
+            Review = Reviews.ReviewRanking.Build(dimensions, jobs, input.Reviews.Votes, input.Reviews.Ratings),
         };
     }
 

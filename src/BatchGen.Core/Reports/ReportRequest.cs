@@ -14,11 +14,8 @@ public sealed record ReportRequest(string BatchName, string OutputRoot, string? 
 
     public IReadOnlySet<string>? ChargeFailedProviders { get; init; }
 
-    /// <summary>The batch's pairwise votes (review section of the reports).</summary>
-    public IReadOnlyList<Reviews.Vote> Votes { get; init; } = [];
-
-    /// <summary>The batch's ratings.</summary>
-    public IReadOnlyList<Reviews.Rating> Ratings { get; init; } = [];
+    /// <summary>The batch's votes, ratings and video checks (review section of the reports).</summary>
+    public Reviews.ReviewData Reviews { get; init; } = Core.Reviews.ReviewData.Empty;
 }
 
 /// <summary>The result of a report build: the files written, or one line saying what was wrong.</summary>
@@ -37,8 +34,7 @@ public static class ReportBuilder
         ArgumentNullException.ThrowIfNull(jobs);
         var input = ReportInput.FromLedger(request.BatchName, jobs, request.OutputRoot, request.Axes, request.ChargeFailedProviders) with
         {
-            Votes = request.Votes,
-            Ratings = request.Ratings,
+            Reviews = request.Reviews,
         };
         if (ReportWriter.Validate(input, request.Sheet) is { } error)
         {

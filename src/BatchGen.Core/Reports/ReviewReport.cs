@@ -13,6 +13,7 @@ internal static class ReviewReport
 {
     public static void Markdown(StringBuilder md, ReportModel model)
     {
+        ChecksMarkdown(md, model);
         if (model.Review.Verdicts.Count == 0)
         {
             return;
@@ -48,6 +49,7 @@ internal static class ReviewReport
 
     public static void Html(StringBuilder html, ReportModel model)
     {
+        ChecksHtml(html, model);
         if (model.Review.Verdicts.Count == 0)
         {
             return;
@@ -123,7 +125,80 @@ internal static class ReviewReport
         }
 
         writer.WriteEndArray();
+        var checks = Checked(model);
+        writer.WriteStartObject("video_checks");
+        writer.WriteNumber("checked", checks.Count);
+        writer.WriteNumber("flagged", checks.Count(c => c.Check.Flags.Count > 0));
+        writer.WriteStartArray("flagged_videos");
+        foreach (var (jobId, check) in checks.Where(c => c.Check.Flags.Count > 0))
+        {
+            writer.WriteStartObject();
+            writer.WriteString("job_id", jobId);
+            writer.WriteStartArray("flags");
+            foreach (var flag in check.Flags)
+            {
+                writer.WriteStringValue(flag);
+            }
+
+            writer.WriteEndArray();
+            Number(writer, "black_fraction", check.BlackFraction, 4);
+            Number(writer, "frozen_fraction", check.FrozenFraction, 4);
+            writer.WriteNumber("scene_cuts", check.SceneCuts);
+            Number(writer, "motion", check.Motion, 4);
+            writer.WriteEndObject();
+        }
+
+        writer.WriteEndArray();
         writer.WriteEndObject();
+        writer.WriteEndObject();
+    }
+
+    /// <summary>The checked videos of the batch's jobs, by job id.</summary>
+    private static List<(string JobId, Reviews.VideoCheck Check)> Checked(ReportModel model) =>
+        model.Jobs
+            .Select(j => (j.Id, model.Input.Reviews.Checks.GetValueOrDefault(j.Id)?.Check))
+            .Where(x => x.Check is not null)
+            .Select(x => (x.Id, x.Check!))
+            .ToList();
+
+    private static void ChecksMarkdown(StringBuilder md, ReportModel model)
+    {
+        var checks = Checked(model);
+        if (checks.Count == 0)
+        {
+            return;
+        }
+
+        var flagged = checks.Where(c => c.Check.Flags.Count > 0).ToList();
+        md.Append("## Automatic video checks\n\n").Append(ReportFormat.Integer(checks.Count)).Append(" videos checked with ffmpeg (black frames, frozen frames, scene cuts, motion); ")
+            .Append(ReportFormat.Integer(flagged.Count)).Append(" flagged.\n\n");
+        if (flagged.Count > 0)
+        {
+            md.Append("| job | flags |\n|---|---|\n");
+            foreach (var (jobId, check) in flagged)
+            {
+                md.Append("| ").Append(jobId).Append(" | ").Append(Cell(string.Join(", ", check.Flags))).Append(" |\n");
+            }
+
+            md.Append('\n');
+        }
+    }
+
+    private static void ChecksHtml(StringBuilder html, ReportModel model)
+    {
+        var flagged = Checked(model).Where(c => c.Check.Flags.Count > 0).ToList();
+        if (flagged.Count == 0)
+        {
+            return;
+        }
+
+        html.Append("<h2>Automatic video checks: flagged videos</h2>\n<table class=\"checks\"><tr><th>job</th><th>flags</th></tr>\n");
+        foreach (var (jobId, check) in flagged)
+        {
+            html.Append("<tr><td>").Append(HtmlText.Encode(jobId)).Append("</td><td>").Append(HtmlText.Encode(string.Join(", ", check.Flags))).Append("</td></tr>\n");
+        }
+
+        html.Append("</table>\n");
     }
 
     private static void Number(Utf8JsonWriter writer, string name, double? value, int decimals)

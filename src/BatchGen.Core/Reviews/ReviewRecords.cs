@@ -61,3 +61,12 @@ public sealed record Rating(
     bool Rejected,
     IReadOnlyList<string> Tags,
     string? Note);
+
+/// <summary>The latest automatic check of a job's video (for the file with that SHA-256): figures, or why it failed.</summary>
+public sealed record StoredCheck(string JobId, string? Sha256, VideoCheck? Check, string? Error);
+
+/// <summary>Everything reviewers and the automatic checks added to a batch's ledger.</summary>
+public sealed record ReviewData(IReadOnlyList<Vote> Votes, IReadOnlyList<Rating> Ratings, IReadOnlyDictionary<string, StoredCheck> Checks)
+{
+    public static ReviewData Empty { get; } = new([], [], new Dictionary<string, StoredCheck>(StringComparer.Ordinal));
+}

@@ -153,6 +153,63 @@ public sealed class ReviewStore : IDisposable
         }
     }
 
+    /// <summary>Records the automatic check of a job's video (or why it could not be checked).</summary>
+    public void AppendCheck(string jobId, string? sha256, VideoCheck? check, string? error)
+    {
+        lock (_gate)
+        {
+            using var command = _connection.CreateCommand();
+            command.CommandText = """
+                INSERT INTO video_checks (time, job_id, sha256, duration_s, black_fraction, frozen_fraction, scene_cuts, motion, error)
+                VALUES ($time, $job, $sha, $duration, $black, $frozen, $cuts, $motion, $error);
+                """;
+            command.Parameters.AddWithValue("$time", LedgerValues.Time(_timeProvider.GetUtcNow()));
+            command.Parameters.AddWithValue("$job", jobId);
+            command.Parameters.AddWithValue("$sha", (object?)sha256 ?? DBNull.Value);
+            command.Parameters.AddWithValue("$duration", (object?)check?.DurationSeconds ?? DBNull.Value);
+            command.Parameters.AddWithValue("$black", (object?)check?.BlackFraction ?? DBNull.Value);
+            command.Parameters.AddWithValue("$frozen", (object?)check?.FrozenFraction ?? DBNull.Value);
+            command.Parameters.AddWithValue("$cuts", (object?)check?.SceneCuts ?? DBNull.Value);
+            command.Parameters.AddWithValue("$motion", (object?)check?.Motion ?? DBNull.Value);
+            command.Parameters.AddWithValue("$error", (object?)error ?? DBNull.Value);
+            command.ExecuteNonQuery();
+        }
+    }
+
+    /// <summary>The latest check per job.</summary>
+    public IReadOnlyDictionary<string, StoredCheck> ReadChecks()
+    {
+        lock (_gate)
+        {
+            return ReadChecks(_connection);
+        }
+    }
+
+    /// <summary>The latest check per job through any connection (none when the ledger predates them).</summary>
+    public static IReadOnlyDictionary<string, StoredCheck> ReadChecks(SqliteConnection connection)
+    {
+        ArgumentNullException.ThrowIfNull(connection);
+        var checks = new Dictionary<string, StoredCheck>(StringComparer.Ordinal);
+        if (!LedgerSchema.HasTable(connection, "video_checks"))
+        {
+            return checks;
+        }
+
+        using var command = connection.CreateCommand();
+        command.CommandText = "SELECT job_id, sha256, duration_s, black_fraction, frozen_fraction, scene_cuts, motion, error FROM video_checks ORDER BY seq;";
+        using var reader = command.ExecuteReader();
+        while (reader.Read())
+        {
+            var jobId = reader.GetString(0);
+            var check = reader.IsDBNull(2)
+                ? null
+                : new VideoCheck(reader.GetDouble(2), reader.GetDouble(3), reader.GetDouble(4), reader.GetInt32(5), reader.GetDouble(6));
+            checks[jobId] = new StoredCheck(jobId, reader.IsDBNull(1) ? null : reader.GetString(1), check, reader.IsDBNull(7) ? null : reader.GetString(7));
+        }
+
+        return checks;
+    }
+
     /// <summary>Every vote, oldest first.</summary>
     public IReadOnlyList<Vote> ReadVotes()
     {
