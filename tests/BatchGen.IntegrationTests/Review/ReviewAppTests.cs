@@ -123,6 +123,42 @@ public sealed class ReviewAppTests(ReviewBatchFixture batch)
         result.StdErr.ShouldContain("nothing imported");
     }
 
+    [Fact]
+    public async Task Report_AfterVotes_ShowsScoresWithIntervalsBesideTheCosts()
+    {
+        var file = Path.Combine(batch.Directory, $"style-votes-{Guid.NewGuid():N}.csv");
+        var pairs = await StylePairsAsync();
+        await File.WriteAllTextAsync(file, "left_job_id,right_job_id,winner,rater\n" + string.Concat(pairs.Select((p, i) => $"{p.Anime},{p.Clay},left,rater{i}\n")));
+        (await CliProcess.RunAsync(batch.Directory, "votes", "import", file, batch.LedgerPath)).ExitCode.ShouldBe(0);
+        var reports = Path.Combine(batch.Directory, $"reports-{Guid.NewGuid():N}");
+
+        var result = await CliProcess.RunAsync(batch.Directory, "report", batch.LedgerPath, "--out", reports);
+
+        result.ExitCode.ShouldBe(0, result.StdErr);
+        var ab = await File.ReadAllLinesAsync(Path.Combine(reports, "ab-comparison.csv"));
+        ab[0].ShouldContain("vote_score,vote_score_low,vote_score_high,votes");
+        var header = ab[0].Split(',');
+        var animeRow = ab.Single(l => l.StartsWith("style,anime,", StringComparison.Ordinal)).Split(',');
+        double.Parse(animeRow[Array.IndexOf(header, "vote_score")], System.Globalization.CultureInfo.InvariantCulture).ShouldBeGreaterThan(0);
+        int.Parse(animeRow[Array.IndexOf(header, "votes")], System.Globalization.CultureInfo.InvariantCulture).ShouldBeGreaterThanOrEqualTo(pairs.Count);
+        (await File.ReadAllTextAsync(Path.Combine(reports, "cost-report.md"))).ShouldContain("## Review: which value wins");
+        (await File.ReadAllTextAsync(Path.Combine(reports, "summary.json"))).ShouldContain("\"vote_score_low\"");
+    }
+
+    /// <summary>(anime job, clay job) pairs that differ in style only, from the ledger via export.</summary>
+    private async Task<List<(string Anime, string Clay)>> StylePairsAsync()
+    {
+        var export = await CliProcess.RunAsync(batch.Directory, "export", batch.LedgerPath, "--format", "jsonl");
+        var jobs = export.StdOut.Split('\n', StringSplitOptions.RemoveEmptyEntries)
+            .Select(line => JsonDocument.Parse(line).RootElement)
+            .Select(j => (Id: (j.TryGetProperty("id", out var id) ? id : j.GetProperty("job_id")).GetString()!, Axes: j.GetProperty("axes")))
+            .Select(j => (j.Id, Style: j.Axes.GetProperty("style").GetString(), Take: j.Axes.GetProperty("take").GetString()))
+            .ToList();
+        var pairs = jobs.Where(a => a.Style == "anime").Select(a => (a.Id, jobs.Single(c => c.Style == "clay" && c.Take == a.Take).Id)).ToList();
+        pairs.Count.ShouldBe(2);
+        return pairs;
+    }
+
     private async Task<IReadOnlyList<string>> LedgerIds()
     {
         var export = await CliProcess.RunAsync(batch.Directory, "export", batch.LedgerPath, "--format", "jsonl");
