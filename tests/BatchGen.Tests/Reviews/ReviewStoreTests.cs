@@ -61,7 +61,7 @@ public sealed class ReviewStoreTests : IDisposable
         {
             await connection.OpenAsync();
             await using var command = connection.CreateCommand();
-            command.CommandText = "DROP TRIGGER votes_no_update; DROP TRIGGER votes_no_delete; DROP TRIGGER ratings_no_update; DROP TRIGGER ratings_no_delete; DROP TABLE votes; DROP TABLE ratings; PRAGMA user_version = 1;";
+            command.CommandText = "DROP TRIGGER votes_no_update; DROP TRIGGER votes_no_delete; DROP TRIGGER ratings_no_update; DROP TRIGGER ratings_no_delete; DROP TABLE votes; DROP TABLE ratings; DROP TABLE video_checks; PRAGMA user_version = 1;";
             await command.ExecuteNonQueryAsync();
         }
 
