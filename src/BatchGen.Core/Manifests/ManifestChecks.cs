@@ -5,7 +5,7 @@ namespace BatchGen.Core.Manifests;
 /// <summary>Checks that need the whole model: job sources, exclude keys, template variables, unused variables.</summary>
 internal static class ManifestChecks
 {
-    private static readonly string[] OutputOnlyNames = ["job_id", "replicate", "name"];
+    private static readonly string[] OutputOnlyNames = ["job_id", "replicate", "name", "date", "time", "datetime"];
 
     public static void Run(ManifestDocument doc, DiagnosticBag bag)
     {
