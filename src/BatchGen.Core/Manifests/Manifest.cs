@@ -72,6 +72,9 @@ public sealed class Manifest
     public string BatchesDirectory { get; }
 
     /// <summary>True when the output directory changes with the batch time ({date}, {time} or {datetime}).</summary>
+    public bool UsesBatchTime => DatedOutputDirectory || _filename.Variables.Any(BatchTime.Variables.Contains);
+
+    /// <summary>True when the output directory uses {date}, {time} or {datetime}.</summary>
     public bool DatedOutputDirectory => _document.OutputDir?.Template.Variables.Any(BatchTime.Variables.Contains) == true;
 
     /// <summary>Renders a directory given on the command line (<c>--out</c>) with {name}, {date}, {time}, {datetime}.</summary>

@@ -119,7 +119,9 @@ internal sealed class RunContext
         if (_blocked.TryAdd(provider, reason))
         {
             Progress.For(provider).BlockedReason = reason;
-            Logger.LogWarning("{Provider}: stopped submitting: {Reason}", provider, reason);
+            // The reason usually names the provider already: said once.
+            var prefix = provider + ": ";
+            Logger.LogWarning("{Provider}: stopped submitting: {Reason}", provider, reason.StartsWith(prefix, StringComparison.Ordinal) ? reason[prefix.Length..] : reason);
         }
     }
 
