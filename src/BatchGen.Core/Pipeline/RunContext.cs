@@ -121,7 +121,7 @@ internal sealed class RunContext
             Progress.For(provider).BlockedReason = reason;
             // The reason usually names the provider already: said once.
             var prefix = provider + ": ";
-            Logger.LogWarning("{Provider}: stopped submitting: {Reason}", provider, reason.StartsWith(prefix, StringComparison.Ordinal) ? reason[prefix.Length..] : reason);
+            Logger.LogWarning(new EventId(1, "provider_blocked"), "{Provider}: stopped submitting: {Reason}", provider, reason.StartsWith(prefix, StringComparison.Ordinal) ? reason[prefix.Length..] : reason);
         }
     }
 
