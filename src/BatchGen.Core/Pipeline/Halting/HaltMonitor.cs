@@ -44,7 +44,7 @@ internal sealed class HaltMonitor
             if (scope == Overall || p.Name == scope)
             {
                 failed += p.Failed;
-                succeeded += p.Succeeded;
+                succeeded += p.SucceededThisRun;
             }
         }
 

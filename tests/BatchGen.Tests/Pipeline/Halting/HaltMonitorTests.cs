@@ -41,6 +41,20 @@ public sealed class HaltMonitorTests
     }
 
     [Fact]
+    public void ShouldHalt_JobsFoundDoneAtResume_DoNotDiluteTheRate()
+    {
+        var p = _progress.For("magnific");
+        for (var i = 0; i < 50; i++)
+        {
+            p.AddSucceeded(thisRun: false);
+        }
+
+        Finish("magnific", succeeded: 5, failed: 5);
+
+        CreateSut(new HaltRules { MaxFailureRate = 0.4, MinFinished = 10 }).ShouldHalt("magnific").ShouldBeTrue();
+    }
+
+    [Fact]
     public void ShouldHalt_NoRules_NeverFires()
     {
         Finish("magnific", succeeded: 0, failed: 100);
