@@ -16,7 +16,7 @@ internal static class NoticeJson
     {
         ArgumentNullException.ThrowIfNull(notice);
         var buffer = new MemoryStream();
-        using (var json = new Utf8JsonWriter(buffer, new JsonWriterOptions { Indented = false }))
+        using (var json = new Utf8JsonWriter(buffer, new JsonWriterOptions { Indented = false, Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping }))
         {
             Write(json, notice, finishedAt);
         }
