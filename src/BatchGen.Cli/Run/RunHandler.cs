@@ -352,7 +352,8 @@ internal sealed class RunHandler
         var jobs = await ReadAllAsync(ledger).ConfigureAwait(false);
 
         var chargeFailed = manifest.Providers.Values.Where(p => p.ChargeFailedJobs).Select(p => p.Name).ToHashSet(StringComparer.Ordinal);
-        var input = ReportInput.FromLedger(manifest.Name, jobs, outputDirectory, manifest.Axes, chargeFailed);
+        var reviews = await ledger.ReadReviewsAsync(CancellationToken.None).ConfigureAwait(false);
+        var input = ReportInput.FromLedger(manifest.Name, jobs, outputDirectory, manifest.Axes, chargeFailed) with { Reviews = reviews };
         await ReportWriter.WriteAllAsync(input, outputDirectory, ContactSheetOptions.Default, CancellationToken.None).ConfigureAwait(false);
     }
 
