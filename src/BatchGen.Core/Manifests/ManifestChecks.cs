@@ -8,7 +8,7 @@ namespace BatchGen.Core.Manifests;
 /// </summary>
 internal static class ManifestChecks
 {
-    private static readonly string[] OutputOnlyNames = ["job_id", "replicate", "name"];
+    private static readonly string[] OutputOnlyNames = ["job_id", "replicate", "name", "date", "time", "datetime"];
 
     public static void Run(ManifestDocument doc, DiagnosticBag bag)
     {

@@ -66,6 +66,15 @@ public static class ManifestLoader
         }
 
         var name = document.Name ?? System.IO.Path.GetFileNameWithoutExtension(fullPath);
+        var zoneId = options.TimeZone ?? document.TimeZone?.Id;
+        if (BatchTime.FindZone(zoneId) is not { } zone)
+        {
+            bag.Error(options.TimeZone is null ? document.TimeZone!.Value.Mark : document.Start, options.TimeZone is null ? "timezone" : "--tz",
+                $"'{zoneId}' is not a time zone this machine knows (use an IANA id such as Europe/Paris or UTC; install tzdata if none is known)");
+            return null;
+        }
+
+        document.Time = BatchTime.Now(zone, options.BatchStartUtc ?? TimeProvider.System.GetUtcNow());
         var outputDirectory = OutputDirectory(document, name, bag);
         var filename = document.OutputFilename?.Template ?? Template.TryParse(OutputPaths.DefaultFilename, out _)!;
         filename.Bind(document.Keys.SlotOf);
@@ -128,10 +137,10 @@ public static class ManifestLoader
     private static string? OutputDirectory(ManifestDocument document, string name, DiagnosticBag bag)
     {
         var template = document.OutputDir?.Template ?? Template.TryParse("out/{name}", out _)!;
-        var rendered = template.Render(new System.Text.StringBuilder(), (_, variable) => variable == "name" ? name : null, out var missing);
+        var rendered = template.Render(new System.Text.StringBuilder(), (_, variable) => variable == "name" ? name : document.Time.Lookup(variable), out var missing);
         if (rendered is null)
         {
-            bag.Error(document.OutputDir?.Mark ?? document.Start, "output.dir", $"uses {{{missing}}}: output.dir may only use {{name}} (it is one directory for the whole batch)");
+            bag.Error(document.OutputDir?.Mark ?? document.Start, "output.dir", $"uses {{{missing}}}: output.dir may only use {{name}}, {{date}}, {{time}} and {{datetime}} (it is one directory for the whole batch)");
             return null;
         }
 

@@ -309,7 +309,7 @@ internal sealed class JobBuilder
             "job_id" => _jobId,
             "replicate" => _replicate.ToString(CultureInfo.InvariantCulture),
             "name" => _name,
-            _ => null,
+            _ => _doc.Time.Lookup(name),
         };
     }
 

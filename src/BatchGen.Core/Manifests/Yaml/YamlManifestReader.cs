@@ -110,11 +110,21 @@ internal sealed class YamlManifestReader
             _doc.OutputFilename = ReadTemplate(o, "filename");
         }
 
-        if (s.TryGetValue("budget", out var budget) && budget is YamlMappingNode b
-            && b.Children.TryGetValue(new YamlScalarNode("max_cost"), out var max) && max is YamlScalarNode mx && !_rejected.Contains(mx)
-            && decimal.TryParse(mx.Value, NumberStyles.Float, CultureInfo.InvariantCulture, out var maxCost))
+        if (s.TryGetValue("budget", out var budget) && budget is YamlMappingNode b)
         {
-            _doc.MaxCost = maxCost;
+            _doc.MaxCost = ReadMoney(b, "max_cost");
+            _doc.MaxCostPerDay = ReadMoney(b, "max_cost_per_day");
+            _doc.MaxCostPerMonth = ReadMoney(b, "max_cost_per_month");
+        }
+
+        if (s.TryGetValue("timezone", out var tz) && tz is YamlScalarNode tzs && tzs.Value is { Length: > 0 } tzId)
+        {
+            _doc.TimeZone = (tzId, tzs.MarkOf(_file));
+        }
+
+        if (s.TryGetValue("notify", out var notify) && notify is YamlSequenceNode urls)
+        {
+            _doc.Notify.AddRange(urls.Children.OfType<YamlScalarNode>().Select(u => u.Value).OfType<string>());
         }
 
         if (s.TryGetValue("providers", out var providers) && providers is YamlMappingNode p)
@@ -267,6 +277,10 @@ internal sealed class YamlManifestReader
             target.Add(new PartialEntry([.. pairs], item.MarkOf(_file)));
         }
     }
+
+    private decimal? ReadMoney(YamlMappingNode section, string key) =>
+        section.Children.TryGetValue(new YamlScalarNode(key), out var node) && node is YamlScalarNode scalar && !_rejected.Contains(scalar)
+        && decimal.TryParse(scalar.Value, NumberStyles.Float, CultureInfo.InvariantCulture, out var value) ? value : null;
 
     private (Template, SourceMark)? ReadTemplate(YamlMappingNode output, string key)
     {
