@@ -20,6 +20,49 @@ internal static class LedgerSchema
     /// </summary>
     private static readonly Migration[] Migrations =
     [
+        new("reviews", """
+            CREATE TABLE votes (
+                seq          INTEGER PRIMARY KEY,
+                time         TEXT NOT NULL,
+                rater        TEXT NOT NULL,
+                axis         TEXT,
+                left_job_id  TEXT NOT NULL,
+                right_job_id TEXT NOT NULL,
+                winner       TEXT NOT NULL CHECK (winner IN ('left', 'right', 'tie', 'both_bad')),
+                source       TEXT NOT NULL
+            );
+            CREATE TABLE ratings (
+                seq      INTEGER PRIMARY KEY,
+                time     TEXT NOT NULL,
+                rater    TEXT NOT NULL,
+                job_id   TEXT NOT NULL,
+                stars    INTEGER CHECK (stars IS NULL OR stars BETWEEN 1 AND 5),
+                rejected INTEGER NOT NULL DEFAULT 0,
+                tags     TEXT,
+                note     TEXT
+            );
+            CREATE TABLE video_checks (
+                seq             INTEGER PRIMARY KEY,
+                time            TEXT NOT NULL,
+                job_id          TEXT NOT NULL,
+                sha256          TEXT,
+                duration_s      REAL,
+                black_fraction  REAL,
+                frozen_fraction REAL,
+                scene_cuts      INTEGER,
+                motion          REAL,
+                error           TEXT
+            );
+            CREATE INDEX video_checks_job ON video_checks (job_id, seq);
+            CREATE TRIGGER votes_no_update BEFORE UPDATE ON votes
+                BEGIN SELECT RAISE(ABORT, 'ledger votes are append-only'); END;
+            CREATE TRIGGER votes_no_delete BEFORE DELETE ON votes
+                BEGIN SELECT RAISE(ABORT, 'ledger votes are append-only'); END;
+            CREATE TRIGGER ratings_no_update BEFORE UPDATE ON ratings
+                BEGIN SELECT RAISE(ABORT, 'ledger ratings are append-only'); END;
+            CREATE TRIGGER ratings_no_delete BEFORE DELETE ON ratings
+                BEGIN SELECT RAISE(ABORT, 'ledger ratings are append-only'); END;
+            """),
         // What each saved video is: frame size, duration, codec, and a warning when it differs from the request.
         new(
             "video_facts",

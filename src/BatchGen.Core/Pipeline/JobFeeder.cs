@@ -156,7 +156,7 @@ internal sealed class JobFeeder
                 _context.Options.OutputDirectory, job.FilePath, _context.Expected(spec.Duration, width, height), job.Sha256, _context.StopToken).ConfigureAwait(false);
             if (check.Success && (job.Bytes is null || check.Bytes == job.Bytes))
             {
-                progress.AddSucceeded();
+                progress.AddSucceeded(thisRun: false);
                 return;
             }
         }

@@ -66,6 +66,7 @@ internal static class CostReportMarkdown
             md.Append('\n');
         }
 
+        ReviewReport.Markdown(md, model);
         var differing = model.Jobs.Where(j => j is { State: Ledger.JobState.Succeeded, Video.Warning: not null }).ToList();
         if (differing.Count > 0)
         {

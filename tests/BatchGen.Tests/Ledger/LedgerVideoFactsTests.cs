@@ -49,7 +49,7 @@ public sealed class LedgerVideoFactsTests : LedgerTestBase
             ExecuteRaw($"ALTER TABLE jobs DROP COLUMN {column};");
         }
 
-        ExecuteRaw("PRAGMA user_version = 1; DELETE FROM meta WHERE key = 'migrated:video_facts';");
+        ExecuteRaw($"PRAGMA user_version = {LedgerSchema.Version - 1}; DELETE FROM meta WHERE key = 'migrated:video_facts';");
 
         await using (var old = await SqliteLedger.OpenReadOnlyAsync(LedgerPath, Time, default))
         {
