@@ -55,8 +55,18 @@ internal static class LedgerLocator
 
         try
         {
-            var jobs = await ReadAllJobsAsync(ledgerPath!, cancellationToken).ConfigureAwait(false);
-            return (new LoadedLedger(ledgerPath!, outputDirectory!, jobs), null);
+            var ledger = await SqliteLedger.OpenReadOnlyAsync(ledgerPath!, TimeProvider.System, cancellationToken).ConfigureAwait(false);
+            await using (ledger.ConfigureAwait(false))
+            {
+                var jobs = new List<LedgerJob>();
+                await foreach (var job in ledger.ReadJobsAsync(cancellationToken).ConfigureAwait(false))
+                {
+                    jobs.Add(job);
+                }
+
+                var reviews = await ledger.ReadReviewsAsync(cancellationToken).ConfigureAwait(false);
+                return (new LoadedLedger(ledgerPath!, outputDirectory!, jobs) { Reviews = reviews }, null);
+            }
         }
         catch (LedgerException ex)
         {
@@ -100,4 +110,7 @@ internal static class LedgerLocator
 }
 
 /// <summary>A batch's ledger read for a report or an export.</summary>
-internal sealed record LoadedLedger(string LedgerPath, string OutputDirectory, IReadOnlyList<LedgerJob> Jobs);
+internal sealed record LoadedLedger(string LedgerPath, string OutputDirectory, IReadOnlyList<LedgerJob> Jobs)
+{
+    public BatchGen.Core.Reviews.ReviewData Reviews { get; init; } = BatchGen.Core.Reviews.ReviewData.Empty;
+}

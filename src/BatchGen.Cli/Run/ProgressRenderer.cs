@@ -129,7 +129,7 @@ internal sealed class ProgressRenderer
             }
 
             _last[p.Name] = (requests, done, now);
-            yield return (p.Name, p.Queued, p.InFlight, p.Succeeded, p.Failed, p.Blocked, rate, eta, p.SpentUsd, p.BlockedReason);
+            yield return (p.Name, p.Queued, p.InFlight, p.Succeeded, p.Failed, p.Blocked, rate, eta, p.SpentUsd, p.BlockedReason is { } reason ? Messages.WithoutPrefix(reason, p.Name) : null);
         }
     }
 }

@@ -1,4 +1,7 @@
 using System.Globalization;
+using BatchGen.Cli.Logging;
+using BatchGen.Cli.Notify;
+using BatchGen.Cli.Rendering;
 using BatchGen.Core.Downloads;
 using BatchGen.Core.Ledger;
 using BatchGen.Core.Manifests;
@@ -24,40 +27,97 @@ internal sealed class RunHandler
     private readonly IAnsiConsole _console;
     private readonly TextWriter _stderr;
     private readonly TimeProvider _time;
+    private readonly LogSink _log;
 
-    public RunHandler(IAnsiConsole console, TextWriter stderr, TimeProvider timeProvider)
+    public RunHandler(IAnsiConsole console, TextWriter stderr, TimeProvider timeProvider, LogSink log)
     {
         _console = console;
         _stderr = stderr;
         _time = timeProvider;
+        _log = log;
     }
 
+    /// <summary>The handler of the <c>run</c> and <c>retry</c> commands: stdout console, stderr through the log sink.</summary>
+    public static RunHandler Create(RunInvocation invocation)
+    {
+        ArgumentNullException.ThrowIfNull(invocation);
+        var time = TimeProvider.System;
+        var sink = new LogSink(Console.Error, invocation.Log, time, RunIds.Create(time));
+        return new RunHandler(ConsoleFactory.CreateStdout(), new SinkTextWriter(sink, "message"), time, sink);
+    }
+
+    /// <summary>Runs, then (whatever the outcome, a crash included) sends the notifications; they never change the exit code.</summary>
     public async Task<int> RunAsync(RunInvocation invocation, CancellationToken cancellationToken)
     {
-        var loaded = ManifestLoader.Load(invocation.ManifestPath, new ManifestLoadOptions
+        ArgumentNullException.ThrowIfNull(invocation);
+        var notice = new RunNotice
         {
-            ProvidersFile = invocation.ProvidersFile,
-            MaxJobs = invocation.MaxJobs,
-        });
-        foreach (var warning in loaded.Warnings)
+            RunId = _log.RunId,
+            ManifestPath = Path.GetFullPath(invocation.ManifestPath),
+            StartedAt = _time.GetUtcNow(),
+            Simulated = invocation.Simulate,
+        };
+        var urls = new List<string>(invocation.Notify);
+        try
         {
-            await _stderr.WriteLineAsync($"warning: {warning}").ConfigureAwait(false);
+            notice.ExitCode = await RunCoreAsync(invocation, notice, urls, cancellationToken).ConfigureAwait(false);
+            return notice.ExitCode;
         }
-
-        if (!loaded.Success || loaded.Manifest is null)
+        catch (Exception ex)
         {
-            foreach (var error in loaded.Errors)
+            (notice.ExitCode, notice.Error) = RunNoticeErrors.Of(ex);
+            throw;
+        }
+        finally
+        {
+            notice.Error ??= notice.ExitCode is ExitCodes.Success or ExitCodes.JobsFailed ? null : _log.LastError;
+            if (urls.Count > 0)
             {
-                await _stderr.WriteLineAsync(error.ToString()).ConfigureAwait(false);
+                using var http = new HttpClient { Timeout = Timeout.InfiniteTimeSpan };
+                var body = NoticeJson.Build(notice, _time.GetUtcNow(), RunNoticeErrors.Secrets());
+                // After Ctrl+C the process exits within 5 s: the notification gets what is left of that.
+                var budget = notice.ExitCode == ExitCodes.Cancelled ? TimeSpan.FromSeconds(1.5) : Notifier.DefaultBudget;
+                await new Notifier(http, _log, _time).SendAsync(urls, body, budget).ConfigureAwait(false);
             }
+        }
+    }
 
+    private async Task<int> RunCoreAsync(RunInvocation invocation, RunNotice notice, List<string> urls, CancellationToken cancellationToken)
+    {
+        if (!BatchClock.TryRead(_time, out var clock, out var clockError))
+        {
+            await _stderr.WriteLineAsync($"batchgen: {clockError}").ConfigureAwait(false);
             return ExitCodes.InvalidInput;
         }
 
-        var manifest = loaded.Manifest;
-        var outputDirectory = Path.GetFullPath(invocation.OutputDirectory ?? manifest.OutputDirectory);
+        var loaded = Load(invocation, clock.Now());
+        if (!await ReportLoadAsync(loaded).ConfigureAwait(false))
+        {
+            return ExitCodes.InvalidInput;
+        }
+
+        var manifest = loaded.Manifest!;
+        DeepVideoCheck? deep = null;
+        if (invocation.Verify == "deep" || (invocation.Verify is null && manifest.DeepVerify))
+        {
+            deep = DeepVideoCheck.FromPath();
+            if (deep is null)
+            {
+                await _stderr.WriteLineAsync($"batchgen: {(invocation.Verify == "deep" ? "--verify deep" : $"{manifest.Path}: verify: deep")} needs ffmpeg on PATH (install it, e.g. 'apt-get install ffmpeg'), or use --verify standard").ConfigureAwait(false);
+                return ExitCodes.InvalidInput;
+            }
+
+            await _stderr.WriteLineAsync($"verify: deep (every video is decoded with {deep.FfmpegPath})").ConfigureAwait(false);
+        }
+
+        urls.AddRange(manifest.Notify);
+        using var batches = new BatchSelection(manifest, invocation, _log);
+        var outputDirectory = batches.ChooseDirectory();
+        notice.BatchName = manifest.Name;
+        notice.OutputDirectory = outputDirectory;
         var providers = manifest.Providers.ToDictionary(kv => kv.Key, kv => kv.Value.Clone(), StringComparer.Ordinal);
 
+        _log.Write(LogLevel.Information, "run_started", $"run {_log.RunId}: {manifest.Name} ({manifest.JobCount} jobs) into {outputDirectory}");
         SqliteLedger ledger;
         try
         {
@@ -97,13 +157,32 @@ internal sealed class RunHandler
             }
 
             await ledger.SetMetaAsync("job_id_format", idFormat, cancellationToken).ConfigureAwait(false);
+            // {date}, {time}, {datetime} stay those of the night the batch started, however late it is resumed.
+            if (await BatchSelection.RecordedTimeAsync(ledger, cancellationToken).ConfigureAwait(false) is { } startedAt && startedAt != manifest.Time.Local && manifest.UsesBatchTime)
+            {
+                var reloaded = Load(invocation with { TimeZone = await ledger.GetMetaAsync("time_zone", cancellationToken).ConfigureAwait(false) }, startedAt.ToUniversalTime());
+                if (!await ReportLoadAsync(reloaded).ConfigureAwait(false))
+                {
+                    return ExitCodes.InvalidInput;
+                }
+
+                manifest = reloaded.Manifest!;
+            }
+
+            await BatchSelection.RecordTimeAsync(ledger, manifest.Time, cancellationToken).ConfigureAwait(false);
+            var period = batches.Register(outputDirectory, manifest.Time, clock);
+            notice.MaxCostPerDayUsd = manifest.PeriodCaps.PerDayUsd;
+            notice.MaxCostPerMonthUsd = manifest.PeriodCaps.PerMonthUsd;
             await ledger.SetMetaAsync("manifest", manifest.Path, cancellationToken).ConfigureAwait(false);
             await ledger.SetMetaAsync("name", manifest.Name, cancellationToken).ConfigureAwait(false);
             await ledger.SetMetaAsync("axes", string.Join(",", manifest.Axes), cancellationToken).ConfigureAwait(false);
             RunSummary summary;
             try
             {
-                summary = await ExecuteAsync(invocation, manifest, providers, keys, ledger, outputDirectory, simulator, cancellationToken).ConfigureAwait(false);
+                summary = await ExecuteAsync(invocation, manifest, providers, keys, ledger, outputDirectory, period, deep, simulator, cancellationToken).ConfigureAwait(false);
+                notice.Summary = summary;
+                notice.FailuresByReason = RunNotice.CountFailures(await ReadAllAsync(ledger).ConfigureAwait(false));
+                batches.Finish(outputDirectory, summary, notice);
             }
             catch (LedgerException ex)
             {
@@ -124,6 +203,7 @@ internal sealed class RunHandler
             }
 
             await PrintSummaryAsync(summary, outputDirectory).ConfigureAwait(false);
+            await PrintVideoWarningsAsync(ledger, cancellationToken).ConfigureAwait(false);
             return ExitCodeOf(summary);
         }
         finally
@@ -157,6 +237,8 @@ internal sealed class RunHandler
         Dictionary<string, string?> keys,
         SqliteLedger ledger,
         string outputDirectory,
+        Core.Costs.Periods.IPeriodBudget? period,
+        DeepVideoCheck? deep,
         SimulatorHost? simulator,
         CancellationToken cancellationToken)
     {
@@ -177,9 +259,8 @@ internal sealed class RunHandler
         }
 
         using var loggerFactory = LoggerFactory.Create(b => b
-            .AddConsole(o => o.LogToStandardErrorThreshold = LogLevel.Trace)
-            .AddSimpleConsole(o => o.SingleLine = true)
-            .AddFilter(level => level >= LogLevel.Warning));
+            .AddProvider(new SinkLoggerProvider(_log))
+            .SetMinimumLevel(_log.Settings.MinLevel));
         var progress = new RunProgress();
         var engine = new RunEngine(_time, loggerFactory.CreateLogger<RunEngine>());
         var request = new RunRequest
@@ -196,15 +277,18 @@ internal sealed class RunHandler
                 MaxCostUsd = invocation.MaxCostUsd ?? manifest.MaxCost,
                 ResubmitAmbiguous = invocation.ResubmitAmbiguous,
                 RetryFailed = invocation.RetryFailed,
+                DeepVerify = deep,
                 RetryBaseDelay = invocation.Simulate ? TimeSpan.FromMilliseconds(100) : TimeSpan.FromSeconds(1),
                 MapResultUrl = simulator is null ? null : SimulatorUrls(simulator.BaseAddress),
+                Halt = invocation.Halt,
+                PeriodBudget = period,
             },
             Progress = progress,
         };
 
         using var renderStop = new CancellationTokenSource();
         var live = invocation.Progress == "live" || (invocation.Progress == "auto" && !Console.IsOutputRedirected && _console.Profile.Capabilities.Interactive);
-        var renderer = new ProgressRenderer(progress, _console, _stderr, _time, live);
+        var renderer = new ProgressRenderer(progress, _console, new SinkTextWriter(_log, "progress"), _time, live);
         var renderTask = invocation.Progress == "none" ? Task.CompletedTask : renderer.RunAsync(renderStop.Token);
         try
         {
@@ -276,7 +360,7 @@ internal sealed class RunHandler
         Timeout = Timeout.InfiniteTimeSpan,
     };
 
-    private static async Task WriteReportsAsync(SqliteLedger ledger, Manifest manifest, string outputDirectory)
+    private static async Task<List<LedgerJob>> ReadAllAsync(SqliteLedger ledger)
     {
         var jobs = new List<LedgerJob>();
         await foreach (var job in ledger.ReadJobsAsync(CancellationToken.None).ConfigureAwait(false))
@@ -284,9 +368,71 @@ internal sealed class RunHandler
             jobs.Add(job);
         }
 
+        return jobs;
+    }
+
+    private static ManifestLoadResult Load(RunInvocation invocation, DateTimeOffset batchStartUtc) =>
+        ManifestLoader.Load(invocation.ManifestPath, new ManifestLoadOptions
+        {
+            ProvidersFile = invocation.ProvidersFile,
+            MaxJobs = invocation.MaxJobs,
+            TimeZone = invocation.TimeZone,
+            BatchStartUtc = batchStartUtc,
+        });
+
+    /// <summary>Prints the loader's warnings and errors; true when the manifest loaded.</summary>
+    private async Task<bool> ReportLoadAsync(ManifestLoadResult loaded)
+    {
+        foreach (var warning in loaded.Warnings)
+        {
+            await _stderr.WriteLineAsync($"warning: {warning}").ConfigureAwait(false);
+        }
+
+        if (loaded.Success && loaded.Manifest is not null)
+        {
+            return true;
+        }
+
+        foreach (var error in loaded.Errors)
+        {
+            _log.WriteAlways(LogLevel.Error, "manifest_error", error.ToString());
+        }
+
+        return false;
+    }
+
+    private static async Task WriteReportsAsync(SqliteLedger ledger, Manifest manifest, string outputDirectory)
+    {
+        var jobs = await ReadAllAsync(ledger).ConfigureAwait(false);
+
         var chargeFailed = manifest.Providers.Values.Where(p => p.ChargeFailedJobs).Select(p => p.Name).ToHashSet(StringComparer.Ordinal);
-        var input = ReportInput.FromLedger(manifest.Name, jobs, outputDirectory, manifest.Axes, chargeFailed);
+        var reviews = await ledger.ReadReviewsAsync(CancellationToken.None).ConfigureAwait(false);
+        var input = ReportInput.FromLedger(manifest.Name, jobs, outputDirectory, manifest.Axes, chargeFailed) with { Reviews = reviews };
         await ReportWriter.WriteAllAsync(input, outputDirectory, ContactSheetOptions.Default, CancellationToken.None).ConfigureAwait(false);
+    }
+
+    /// <summary>Videos that differ from the request (kept: they are paid for) are named on stderr, first few in full.</summary>
+    private async Task PrintVideoWarningsAsync(SqliteLedger ledger, CancellationToken cancellationToken)
+    {
+        const int Shown = 5;
+        var count = 0;
+        await foreach (var job in ledger.ReadJobsAsync(cancellationToken).ConfigureAwait(false))
+        {
+            if (job is not { InManifest: true, State: JobState.Succeeded, Video.Warning: { } warning })
+            {
+                continue;
+            }
+
+            if (++count <= Shown)
+            {
+                await _stderr.WriteLineAsync($"warning: {job.Provider} job {job.Id}: video {warning} (kept: it is paid for)").ConfigureAwait(false);
+            }
+        }
+
+        if (count > Shown)
+        {
+            await _stderr.WriteLineAsync(string.Create(CultureInfo.InvariantCulture, $"warning: {count} videos in all differ from the request; 'batchgen status' and the reports list them")).ConfigureAwait(false);
+        }
     }
 
     private async Task PrintSummaryAsync(RunSummary summary, string outputDirectory)
@@ -306,10 +452,19 @@ internal sealed class RunHandler
 
         foreach (var (provider, reason) in summary.BlockedProviders)
         {
-            await _stderr.WriteLineAsync($"blocked: {provider}: {reason}").ConfigureAwait(false);
+            await _stderr.WriteLineAsync($"blocked: {provider}: {Messages.WithoutPrefix(reason, provider)}").ConfigureAwait(false);
         }
 
-        if (summary.StopReason == RunStopReason.BudgetReached)
+        foreach (var halt in summary.Halts)
+        {
+            await _stderr.WriteLineAsync(string.Create(c, $"halted: {halt.Message}; {summary.Count(JobState.Pending)} jobs left pending, jobs in flight were finished. Run the same command again to resume.")).ConfigureAwait(false);
+        }
+
+        if (summary.PeriodBudgetStop is { } periodStop)
+        {
+            await _stderr.WriteLineAsync(string.Create(c, $"budget reached: {periodStop}; {summary.BudgetRemainingJobs} jobs not submitted, estimated ${summary.BudgetRemainingCostUsd:0.00} more. Resume in the next period, or raise the cap.")).ConfigureAwait(false);
+        }
+        else if (summary.StopReason == RunStopReason.BudgetReached)
         {
             await _stderr.WriteLineAsync(string.Create(c, $"budget reached: spent ${summary.SpentUsd:0.00} of ${summary.MaxCostUsd:0.00}; {summary.BudgetRemainingJobs} jobs not submitted, estimated ${summary.BudgetRemainingCostUsd:0.00} more. Rerun with a higher --max-cost to continue.")).ConfigureAwait(false);
         }
@@ -332,6 +487,7 @@ internal sealed class RunHandler
     private static int ExitCodeOf(RunSummary summary) => summary switch
     {
         { StopReason: RunStopReason.Cancelled } => ExitCodes.Cancelled,
+        { StopReason: RunStopReason.Halted } => ExitCodes.JobsFailed,
         { StopReason: RunStopReason.BudgetReached } => ExitCodes.BudgetReached,
         _ when summary.Count(JobState.Blocked) > 0 => ExitCodes.ProviderAccountError,
         _ when summary.Count(JobState.Succeeded) < summary.Total - summary.Lost => ExitCodes.JobsFailed,

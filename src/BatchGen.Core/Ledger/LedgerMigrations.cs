@@ -1,13 +1,8 @@
-using System.Globalization;
-using Microsoft.Data.Sqlite;
-
 namespace BatchGen.Core.Ledger;
 
 /// <summary>
-/// Brings an older ledger up to <see cref="LedgerSchema.Version"/> when it is opened for writing. Each step is
-/// additive (new tables or columns, never a rewrite of what was recorded) and runs in one transaction with the
-/// <c>user_version</c> bump, so a crash leaves either the old schema or the new one. A newer schema is refused by
-/// <see cref="LedgerSchema.Inspect"/> before this runs; read-only opens never migrate (readers cope with version 1).
+/// The SQL of the <c>outputs</c> migration step (see <see cref="LedgerSchema"/>): additive (a new table, filled from
+/// what the job rows already hold, never a rewrite of them). Read-only opens never migrate; readers check for the table.
 /// </summary>
 internal static class LedgerMigrations
 {
@@ -49,32 +44,6 @@ internal static class LedgerMigrations
         WHERE jobs.state IN ('generated', 'succeeded');
         """;
 
-    private static readonly (int Version, string Sql)[] Steps =
-    [
-        (2, OutputsTableSql + BackfillSql),
-    ];
-
-    /// <summary>Applies every step above the file's version, each in its own transaction.</summary>
-    public static void Apply(SqliteConnection connection)
-    {
-        var current = LedgerSchema.UserVersion(connection);
-        foreach (var (version, sql) in Steps)
-        {
-            if (version <= current)
-            {
-                continue;
-            }
-
-            using var transaction = connection.BeginTransaction();
-            using var command = connection.CreateCommand();
-            command.Transaction = transaction;
-            command.CommandText = sql
-                + string.Create(CultureInfo.InvariantCulture, $"PRAGMA user_version = {version};")
-                + "INSERT INTO meta (key, value) VALUES ('schema_version', $version) ON CONFLICT (key) DO UPDATE SET value = excluded.value;";
-            command.Parameters.AddWithValue("$version", version.ToString(CultureInfo.InvariantCulture));
-            command.ExecuteNonQuery();
-            transaction.Commit();
-            current = version;
-        }
-    }
+    /// <summary>The <c>outputs</c> migration step: the table, then the records older ledgers imply.</summary>
+    public const string OutputsSql = OutputsTableSql + BackfillSql;
 }

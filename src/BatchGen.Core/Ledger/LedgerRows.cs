@@ -7,17 +7,22 @@ internal static class LedgerRows
 {
     public const string JobColumns =
         "spec_json, state, attempts, remote_id, result_url, file_path, bytes, sha256, estimated_cost_usd, "
-        + "actual_cost_usd, error_class, error_code, error_message, submitted_at, started_at, completed_at, updated_at, in_manifest";
+        + "actual_cost_usd, error_class, error_code, error_message, submitted_at, started_at, completed_at, updated_at, in_manifest, "
+        + "video_width, video_height, video_seconds, video_codec, video_warning";
 
-    /// <summary>The job columns plus the job's output records as one JSON array (schema version 2 and later).</summary>
-    public const string JobColumnsWithOutputs = JobColumns
+    /// <summary>The same list for a ledger written before the <c>video_facts</c> migration (opened read-only).</summary>
+    public static readonly string JobColumnsWithoutVideo = JobColumns[..JobColumns.IndexOf("video_width", StringComparison.Ordinal)]
+        + "NULL, NULL, NULL, NULL, NULL";
+
+    /// <summary>The job columns plus the job's output records as one JSON array (after the <c>outputs</c> migration).</summary>
+    public static string WithOutputs(string jobColumns) => jobColumns
         + ", (SELECT json_group_array(json_object('index', output_index, 'result_url', result_url, 'file_path', file_path, "
         + "'bytes', bytes, 'sha256', sha256, 'width', width, 'height', height, 'duration_seconds', duration_seconds) ORDER BY output_index) "
         + "FROM outputs WHERE outputs.job_id = jobs.id) AS " + OutputsColumn;
 
     private const string OutputsColumn = "outputs_json";
 
-    private const int OutputsOrdinal = 18;
+    private const int OutputsOrdinal = 23;
 
     public const string EventColumns =
         "job_id, state, time, attempt, remote_id, http_status, error_class, error_code, error_message, "
@@ -43,6 +48,9 @@ internal static class LedgerRows
         CompletedAt = Time(r, 15),
         UpdatedAt = LedgerValues.ParseTime(r.GetString(16)),
         InManifest = r.GetInt64(17) != 0,
+        Video = r.IsDBNull(18) || r.IsDBNull(19)
+            ? null
+            : new Media.VideoFacts(r.GetInt32(18), r.GetInt32(19), r.IsDBNull(20) ? 0 : r.GetDouble(20), Text(r, 21) ?? string.Empty) { Warning = Text(r, 22) },
         Outputs = r.FieldCount > OutputsOrdinal && r.GetName(OutputsOrdinal) == OutputsColumn && Text(r, OutputsOrdinal) is { Length: > 2 } json
             ? ParseOutputs(json)
             : [],

@@ -28,8 +28,18 @@ public sealed class SqliteLedger : IAsyncDisposable
         _writerConnection = writerConnection;
         _lock = fileLock;
         _writer = writerConnection is null ? null : new LedgerWriter(writerConnection, path, timeProvider);
-        // A writable ledger is migrated on open; a read-only one may still be version 1 (no outputs table).
-        _jobColumns = writerConnection is not null || HasOutputsTable(connectionString) ? LedgerRows.JobColumnsWithOutputs : LedgerRows.JobColumns;
+        // A read-only ledger may predate the video_facts or outputs migrations (only writers migrate).
+        var columns = writerConnection is not null || HasVideoColumns(connectionString) ? LedgerRows.JobColumns : LedgerRows.JobColumnsWithoutVideo;
+        _jobColumns = writerConnection is not null || HasOutputsTable(connectionString) ? LedgerRows.WithOutputs(columns) : columns;
+    }
+
+    /// <summary>A read-only ledger may predate the <c>video_facts</c> migration (only writers migrate).</summary>
+    private static bool HasVideoColumns(string connectionString)
+    {
+        using var connection = new SqliteConnection(connectionString);
+        connection.Open();
+        LedgerOpener.ApplyReaderPragmas(connection);
+        return LedgerSchema.HasColumn(connection, "jobs", "video_width");
     }
 
     /// <summary>The single writer, null when read-only (for tests).</summary>
@@ -245,7 +255,7 @@ public sealed class SqliteLedger : IAsyncDisposable
             using var connection = new SqliteConnection(connectionString);
             connection.Open();
             LedgerOpener.ApplyReaderPragmas(connection);
-            return LedgerSchema.Scalar(connection, "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'outputs';") is not null;
+            return LedgerSchema.HasTable(connection, "outputs");
         }
         catch (SqliteException)
         {
@@ -258,6 +268,21 @@ public sealed class SqliteLedger : IAsyncDisposable
     {
         ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) == 1, this);
         return _writer ?? throw LedgerException.Create(Path, "ledger is open read-only", "open it with OpenAsync to write");
+    }
+
+    /// <summary>The batch's votes, ratings and automatic video checks (none for a ledger that predates reviews).</summary>
+    public async Task<Reviews.ReviewData> ReadReviewsAsync(CancellationToken cancellationToken)
+    {
+        ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) == 1, this);
+        try
+        {
+            await using var connection = await OpenReaderAsync(cancellationToken).ConfigureAwait(false);
+            return new Reviews.ReviewData(Reviews.ReviewStore.ReadVotes(connection), Reviews.ReviewStore.ReadRatings(connection), Reviews.ReviewStore.ReadChecks(connection));
+        }
+        catch (SqliteException ex)
+        {
+            throw LedgerErrors.From(Path, ex);
+        }
     }
 
     private async Task<T> QueryAsync<T>(string sql, Action<SqliteCommand> bind, Func<SqliteDataReader, T> read, CancellationToken cancellationToken)

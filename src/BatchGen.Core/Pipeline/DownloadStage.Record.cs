@@ -62,9 +62,11 @@ internal sealed partial class DownloadStage
         return (null, Expired(path, $"the result URL expired and {spec.Provider} task {item.RemoteId} no longer offers the video ({said}); {RegenerateHint}", retryable: false), true);
     }
 
-    private async Task<bool> RecordSuccessAsync(DownloadItem item, List<LedgerOutput> saved, int taken)
+    private async Task<bool> RecordSuccessAsync(DownloadItem item, List<SavedOutput> outputs, int taken)
     {
+        var saved = outputs.Select(o => o.Output).ToList();
         var first = saved[0];
+        var video = outputs[0].Video;
         var note = (taken, saved.Count) switch
         {
             (0, 1) => null,
@@ -79,8 +81,9 @@ internal sealed partial class DownloadStage
             FilePath = first.FilePath,
             Bytes = first.Bytes,
             Sha256 = first.Sha256,
+            Video = video,
             Outputs = saved,
-            Note = note,
+            Note = video?.Warning is { } warning ? $"video differs from the request: {warning}" + (note is null ? string.Empty : $"; {note}") : note,
         }).ConfigureAwait(false);
         return true;
     }
@@ -96,11 +99,14 @@ internal sealed partial class DownloadStage
             JobId = item.Spec.Id,
             State = JobState.Failed,
             HttpStatus = outcome.HttpStatus,
-            ErrorClass = outcome.Failure == DownloadFailureKind.VerifyFailed || gone ? ErrorClass.Permanent : ErrorClass.Retryable,
+            ErrorClass = outcome.Failure == DownloadFailureKind.VerifyFailed || gone || (outcome.Failure == DownloadFailureKind.Undecodable && !outcome.Retryable)
+                ? ErrorClass.Permanent
+                : ErrorClass.Retryable,
             ErrorCode = outcome.Failure switch
             {
                 _ when gone => "result_gone",
                 DownloadFailureKind.VerifyFailed => "verify_failed",
+                DownloadFailureKind.Undecodable => "undecodable",
                 DownloadFailureKind.Expired => "expired",
                 DownloadFailureKind.Truncated => "truncated",
                 DownloadFailureKind.Io => "io_error",

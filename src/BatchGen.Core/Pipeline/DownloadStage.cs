@@ -58,7 +58,7 @@ internal sealed partial class DownloadStage
     private async Task<bool> ProcessAsync(DownloadItem item)
     {
         var spec = item.Spec;
-        var expected = JobOutputs.Expected(spec);
+        var expected = JobOutputs.Expected(_context, spec);
         var outputDirectory = _context.Options.OutputDirectory;
 
         if (item.InlineVideo is { } video)
@@ -67,12 +67,12 @@ internal sealed partial class DownloadStage
             var inline = await _context.Downloader.SaveInlineAsync(video, outputDirectory, spec.OutputPath, expected, CancellationToken.None).ConfigureAwait(false);
             var first = new LedgerOutput { Index = 1 };
             return inline.Success
-                ? await RecordSuccessAsync(item, [JobOutputs.Saved(first, inline)], taken: 0).ConfigureAwait(false)
+                ? await RecordSuccessAsync(item, [new SavedOutput(JobOutputs.Saved(first, inline), inline.Video)], taken: 0).ConfigureAwait(false)
                 : await RecordFailureAsync(item, [], inline).ConfigureAwait(false);
         }
 
         var outputs = item.Outputs.OrderBy(o => o.Index).ToList();
-        var saved = new SortedDictionary<int, LedgerOutput>();
+        var saved = new SortedDictionary<int, SavedOutput>();
         if (item.TakeExisting)
         {
             await TakeExistingAsync(item, outputs, saved).ConfigureAwait(false);
@@ -112,20 +112,20 @@ internal sealed partial class DownloadStage
 
         return last is null && outputs.Count > 0 && outputs.All(o => saved.ContainsKey(o.Index))
             ? await RecordSuccessAsync(item, saved.Values.ToList(), taken).ConfigureAwait(false)
-            : await RecordFailureAsync(item, saved.Values.ToList(), last ?? NoResult(item), gone).ConfigureAwait(false);
+            : await RecordFailureAsync(item, saved.Values.Select(s => s.Output).ToList(), last ?? NoResult(item), gone).ConfigureAwait(false);
     }
 
     /// <summary>Resume: keeps every output whose file is already on disk and verifies (same SHA-256 when one is recorded).</summary>
-    private async Task TakeExistingAsync(DownloadItem item, List<LedgerOutput> outputs, SortedDictionary<int, LedgerOutput> saved)
+    private async Task TakeExistingAsync(DownloadItem item, List<LedgerOutput> outputs, SortedDictionary<int, SavedOutput> saved)
     {
-        var expected = JobOutputs.Expected(item.Spec);
+        var expected = JobOutputs.Expected(_context, item.Spec);
         foreach (var output in outputs)
         {
             var check = await VideoDownloader.VerifyExistingAsync(
                 _context.Options.OutputDirectory, JobOutputs.PathOf(item.Spec, output), expected, output.Sha256, _context.HardStopToken).ConfigureAwait(false);
             if (check.Success && (output.Bytes is null || output.Bytes == check.Bytes))
             {
-                saved[output.Index] = JobOutputs.Saved(output, check);
+                saved[output.Index] = new SavedOutput(JobOutputs.Saved(output, check), check.Video);
             }
         }
     }
@@ -134,7 +134,7 @@ internal sealed partial class DownloadStage
     /// Downloads, in order, the outputs not saved yet. Returns null when all are saved, else the first failure (an
     /// expired output loses its URL, so the next attempt asks the provider for a fresh one).
     /// </summary>
-    private async Task<DownloadOutcome?> DownloadPendingAsync(Jobs.JobSpec spec, List<LedgerOutput> outputs, SortedDictionary<int, LedgerOutput> saved, ExpectedVideo expected)
+    private async Task<DownloadOutcome?> DownloadPendingAsync(Jobs.JobSpec spec, List<LedgerOutput> outputs, SortedDictionary<int, SavedOutput> saved, ExpectedVideo expected)
     {
         for (var i = 0; i < outputs.Count; i++)
         {
@@ -158,9 +158,12 @@ internal sealed partial class DownloadStage
                 return outcome;
             }
 
-            saved[output.Index] = JobOutputs.Saved(output, outcome);
+            saved[output.Index] = new SavedOutput(JobOutputs.Saved(output, outcome), outcome.Video);
         }
 
         return null;
     }
+
+    /// <summary>A verified output and what its check read from the file.</summary>
+    private sealed record SavedOutput(LedgerOutput Output, Media.VideoFacts? Video);
 }

@@ -85,9 +85,13 @@ internal sealed class JobFeeder
                 await EnqueueAsync(lane, new WorkItem(job, WorkStart.Poll)).ConfigureAwait(false);
                 return;
             case JobState.Generated:
-                // Files may have been saved before the process died: the download stage takes those rather than fetch
-                // (or lose) them again.
-                await _downloads.WriteAsync(ToDownload(job), _context.StopToken).ConfigureAwait(false);
+                // Files may have been saved before the process died: take them rather than fetch (or lose) them again
+                // (a single output here, with a file an older check kept aside; several in the download stage).
+                if (JobOutputs.Of(job).Count > 1 || !await AdoptSavedFileAsync(job).ConfigureAwait(false))
+                {
+                    await _downloads.WriteAsync(ToDownload(job), _context.StopToken).ConfigureAwait(false);
+                }
+
                 return;
             case JobState.Succeeded:
                 await CheckFileAsync(job).ConfigureAwait(false);
@@ -104,13 +108,49 @@ internal sealed class JobFeeder
     }
 
     /// <summary>
+    /// A generated job whose file is already on disk and plays is recorded as succeeded. So is one whose paid file was
+    /// kept as <c>*.unverified.mp4</c> by an older check (e.g. "frame size ..., expected ..."): it is moved into place.
+    /// </summary>
+    private async Task<bool> AdoptSavedFileAsync(LedgerJob job)
+    {
+        var expected = JobOutputs.Expected(_context, job.Spec);
+        var check = await VideoDownloader.VerifyExistingAsync(
+            _context.Options.OutputDirectory, job.Spec.OutputPath, expected, null, _context.StopToken).ConfigureAwait(false);
+        var note = "file found complete on disk after an interruption";
+        if (!check.Success)
+        {
+            check = await VideoDownloader.AdoptKeptAsync(_context.Options.OutputDirectory, job.Spec.OutputPath, expected, _context.StopToken).ConfigureAwait(false);
+            note = "kept *.unverified.mp4 re-verified and adopted (not paid again)";
+        }
+
+        if (!check.Success)
+        {
+            return false;
+        }
+
+        await _context.RecordAsync(new LedgerEvent
+        {
+            JobId = job.Id,
+            State = JobState.Succeeded,
+            FilePath = check.RelativePath,
+            Bytes = check.Bytes,
+            Sha256 = check.Sha256,
+            Video = check.Video,
+            Outputs = [JobOutputs.Saved(new LedgerOutput { Index = 1, ResultUrl = job.ResultUrl }, check)],
+            Note = note,
+        }).ConfigureAwait(false);
+        _context.Progress.For(job.Provider).AddSucceeded();
+        return true;
+    }
+
+    /// <summary>
     /// A succeeded job's outputs are checked on disk (present, valid MP4, recorded size and SHA-256). One that is missing
     /// or damaged is downloaded again, never regenerated; the others stay as they are.
     /// </summary>
     private async Task CheckFileAsync(LedgerJob job)
     {
         var outputs = JobOutputs.Of(job);
-        var expected = JobOutputs.Expected(job.Spec);
+        var expected = JobOutputs.Expected(_context, job.Spec);
         var bad = new List<string>();
         var found = new List<LedgerOutput>();
         foreach (var output in outputs)
@@ -136,7 +176,7 @@ internal sealed class JobFeeder
                 await _context.RecordAsync(new LedgerEvent { JobId = job.Id, State = JobState.Succeeded, Outputs = found, Note = $"{found.Count} output(s) found on disk and recorded" }).ConfigureAwait(false);
             }
 
-            _context.Progress.For(job.Provider).AddSucceeded();
+            _context.Progress.For(job.Provider).AddSucceeded(thisRun: false);
             return;
         }
 

@@ -67,14 +67,21 @@ internal static class JobOutputs
             : $"{relativePath}-{index}";
     }
 
-    /// <summary>What every output of the job must be: its duration and the frame size its resolution and aspect stand for.</summary>
-    public static ExpectedVideo Expected(JobSpec spec)
+    /// <summary>What every output of the job is checked against: its duration and the frame size its resolution and aspect stand for.</summary>
+    public static ExpectedVideo Expected(RunContext context, JobSpec spec)
     {
         var (width, height) = FrameSize.For(spec.Parameters.Resolution, spec.Parameters.AspectRatio);
-        return new ExpectedVideo(spec.Parameters.Duration, width, height);
+        return context.Expected(spec.Parameters.Duration, width, height);
     }
 
-    /// <summary>The record of a verified file.</summary>
-    public static LedgerOutput Saved(LedgerOutput output, DownloadOutcome outcome) =>
-        output with { FilePath = outcome.RelativePath, Bytes = outcome.Bytes, Sha256 = outcome.Sha256 };
+    /// <summary>The record of a verified file, with its frame size and duration when the check read them.</summary>
+    public static LedgerOutput Saved(LedgerOutput output, DownloadOutcome outcome) => output with
+    {
+        FilePath = outcome.RelativePath,
+        Bytes = outcome.Bytes,
+        Sha256 = outcome.Sha256,
+        Width = outcome.Video?.Width ?? output.Width,
+        Height = outcome.Video?.Height ?? output.Height,
+        DurationSeconds = outcome.Video?.Seconds ?? output.DurationSeconds,
+    };
 }

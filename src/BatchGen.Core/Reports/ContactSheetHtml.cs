@@ -31,7 +31,9 @@ internal static class ContactSheetHtml
             SvgBarChart.Render(html, $"Latency p50 by {dimension} (s)", "latency", rows.Select(r => (r.Value, r.LatencyP50Seconds, ReportFormat.Seconds(r.LatencyP50Seconds) + " s")).ToList());
         }
 
-        html.Append("</section>\n<footer>Generated ").Append(HtmlText.Encode(ReportFormat.Time(model.Input.GeneratedAt)))
+        html.Append("</section>\n");
+        ReviewReport.Html(html, model);
+        html.Append("<footer>Generated ").Append(HtmlText.Encode(ReportFormat.Time(model.Input.GeneratedAt)))
             .Append(" by batchgen report. Videos are linked by relative path; keep this page next to the batch output.</footer>\n</main>\n");
         html.Append("<script type=\"application/json\" id=\"job-data\">").Append(JobData(model)).Append("</script>\n");
         html.Append("<script>\n").Append(ContactSheetAssets.Script).Append("\n</script>\n</body>\n</html>\n");
@@ -111,6 +113,11 @@ internal static class ContactSheetHtml
         {
             html.Append("<video src=\"").Append(HtmlText.Encode(Href(model, file, reportDirectory))).Append("\" controls muted loop playsinline preload=\"metadata\" title=\"")
                 .Append(HtmlText.Encode(job.Id)).Append("\"></video><span class=\"badge corner ").Append(state).Append("\">").Append(state).Append("</span>");
+            if (job.Video?.Warning is { } warning)
+            {
+                html.Append("<span class=\"badge warn\" title=\"").Append(HtmlText.Encode(warning)).Append("\">⚠ ")
+                    .Append(HtmlText.Encode(job.Video.FrameSize)).Append("</span>");
+            }
             MoreOutputs(html, model, job, reportDirectory);
         }
         else
@@ -142,7 +149,13 @@ internal static class ContactSheetHtml
             html.Append("<span>").Append(ReportFormat.Seconds(latency)).Append(" s</span>");
         }
 
-        html.Append("</div><div class=\"id\">").Append(HtmlText.Encode(job.Id)).Append(" · ").Append(HtmlText.Encode(job.Provider))
+        html.Append("</div>");
+        if (job.Video?.Warning is { } differs)
+        {
+            html.Append("<p class=\"warning\">⚠ video ").Append(HtmlText.Encode(differs)).Append("</p>");
+        }
+
+        html.Append("<div class=\"id\">").Append(HtmlText.Encode(job.Id)).Append(" · ").Append(HtmlText.Encode(job.Provider))
             .Append("</div></figcaption></figure>\n");
     }
 
