@@ -48,7 +48,7 @@ public sealed class LedgerOutputsTests : LedgerTestBase
     }
 
     [Fact]
-    public async Task OpenAsync_SchemaVersion1_MigratesAddingOutputRecordsForEveryOutputAsked()
+    public async Task OpenAsync_LedgerFromBeforeOutputs_MigratesAddingOutputRecordsForEveryOutputAsked()
     {
         var job = LedgerTestJobs.Create(1, full: true); // num_outputs: 2
         var single = LedgerTestJobs.Create(2);
@@ -59,7 +59,7 @@ public sealed class LedgerOutputsTests : LedgerTestBase
             await ledger.AppendAsync(new LedgerEvent { JobId = job.Id, State = JobState.Succeeded, FilePath = "a.mp4", Bytes = 10, Sha256 = "aa" }, default);
         }
 
-        DowngradeToVersion1();
+        DowngradeToBeforeOutputs();
 
         await using (var ledger = await CreateSut())
         {
@@ -70,14 +70,14 @@ public sealed class LedgerOutputsTests : LedgerTestBase
                 new LedgerOutput { Index = 2 },
             ]);
             (await ledger.GetJobAsync(single.Id, default))!.Outputs.ShouldBeEmpty();
-            (await ledger.GetMetaAsync("schema_version", default)).ShouldBe("2");
+            (await ledger.GetMetaAsync("migrated:outputs", default)).ShouldNotBeNull();
         }
 
-        QueryRaw("SELECT CAST(user_version AS TEXT) FROM pragma_user_version;").ShouldBe("2");
+        QueryRaw("SELECT CAST(user_version AS TEXT) FROM pragma_user_version;").ShouldBe(LedgerSchema.Version.ToString(System.Globalization.CultureInfo.InvariantCulture));
     }
 
     [Fact]
-    public async Task OpenReadOnlyAsync_SchemaVersion1_ReadsJobsWithoutOutputRecords()
+    public async Task OpenReadOnlyAsync_LedgerFromBeforeOutputs_ReadsJobsWithoutOutputRecords()
     {
         var job = LedgerTestJobs.Create(1);
         await using (var ledger = await CreateSut())
@@ -85,12 +85,12 @@ public sealed class LedgerOutputsTests : LedgerTestBase
             await ledger.SyncJobsAsync([job], default);
         }
 
-        DowngradeToVersion1();
+        DowngradeToBeforeOutputs();
 
         await using var reader = await SqliteLedger.OpenReadOnlyAsync(LedgerPath, Time, default);
         var read = (await reader.GetJobAsync(job.Id, default))!;
         read.Outputs.ShouldBeEmpty();
-        QueryRaw("SELECT CAST(user_version AS TEXT) FROM pragma_user_version;").ShouldBe("1", "a read-only open never migrates");
+        QueryRaw("SELECT CAST(user_version AS TEXT) FROM pragma_user_version;").ShouldBe((LedgerSchema.Version - 1).ToString(System.Globalization.CultureInfo.InvariantCulture), "a read-only open never migrates");
     }
 
     private static LedgerEvent Generated(string jobId, params string[] urls) => new()
@@ -101,7 +101,7 @@ public sealed class LedgerOutputsTests : LedgerTestBase
         Outputs = urls.Select((u, i) => new LedgerOutput { Index = i + 1, ResultUrl = u }).ToList(),
     };
 
-    /// <summary>The file as batchgen with schema version 1 left it: no outputs table.</summary>
-    private void DowngradeToVersion1() =>
-        ExecuteRaw("DROP TABLE outputs; PRAGMA user_version = 1; UPDATE meta SET value = '1' WHERE key = 'schema_version';");
+    /// <summary>The file as batchgen left it before the <c>outputs</c> migration (the last one): no outputs table.</summary>
+    private void DowngradeToBeforeOutputs() =>
+        ExecuteRaw($"DROP TABLE outputs; PRAGMA user_version = {LedgerSchema.Version - 1}; DELETE FROM meta WHERE key = 'migrated:outputs';");
 }

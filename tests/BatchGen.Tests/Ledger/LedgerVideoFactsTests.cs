@@ -49,7 +49,8 @@ public sealed class LedgerVideoFactsTests : LedgerTestBase
             ExecuteRaw($"ALTER TABLE jobs DROP COLUMN {column};");
         }
 
-        ExecuteRaw($"PRAGMA user_version = {LedgerSchema.Version - 1}; DELETE FROM meta WHERE key = 'migrated:video_facts';");
+        // Back to before video_facts (and the outputs migration after it).
+        ExecuteRaw("DROP TABLE outputs; PRAGMA user_version = 2; DELETE FROM meta WHERE key IN ('migrated:video_facts', 'migrated:outputs');");
 
         await using (var old = await SqliteLedger.OpenReadOnlyAsync(LedgerPath, Time, default))
         {
