@@ -8,7 +8,7 @@ internal static class LedgerMigrations
 {
     /// <summary>Version 2: one row per output file of a job (Pixwith <c>num_outputs</c> gives up to four).</summary>
     public const string OutputsTableSql = """
-        CREATE TABLE outputs (
+        CREATE TABLE IF NOT EXISTS outputs (
             job_id           TEXT NOT NULL REFERENCES jobs (id),
             output_index     INTEGER NOT NULL,
             result_url       TEXT,
@@ -29,7 +29,7 @@ internal static class LedgerMigrations
     /// (and downloads again when missing).
     /// </summary>
     private const string BackfillSql = """
-        INSERT INTO outputs (job_id, output_index, result_url, file_path, bytes, sha256, updated_at)
+        INSERT OR IGNORE INTO outputs (job_id, output_index, result_url, file_path, bytes, sha256, updated_at)
         SELECT id, 1, result_url,
                CASE WHEN state = 'succeeded' THEN file_path END,
                CASE WHEN state = 'succeeded' THEN bytes END,
@@ -38,12 +38,12 @@ internal static class LedgerMigrations
         FROM jobs
         WHERE result_url IS NOT NULL OR (state = 'succeeded' AND file_path IS NOT NULL);
         WITH RECURSIVE n(k) AS (SELECT 2 UNION ALL SELECT k + 1 FROM n WHERE k < 4)
-        INSERT INTO outputs (job_id, output_index, updated_at)
+        INSERT OR IGNORE INTO outputs (job_id, output_index, updated_at)
         SELECT jobs.id, n.k, jobs.updated_at
         FROM jobs JOIN n ON n.k <= COALESCE(json_extract(jobs.spec_json, '$.parameters.num_outputs'), 1)
         WHERE jobs.state IN ('generated', 'succeeded');
         """;
 
-    /// <summary>The <c>outputs</c> migration step: the table, then the records older ledgers imply.</summary>
+    /// <summary>The <c>outputs</c> migration step: the table, then the records older ledgers imply (idempotent).</summary>
     public const string OutputsSql = OutputsTableSql + BackfillSql;
 }
