@@ -18,10 +18,12 @@ build:
 
 test: build
 	rm -rf $(RESULTS)
+	@# The closing "N passed, N failed, N skipped" line is printed whatever the outcome; the exit status stays non-zero on failure.
+	@status=0; \
 	$(DOTNET) test BatchGen.sln -c $(CONFIG) --nologo \
 	  --logger "trx" --logger "console;verbosity=minimal" --results-directory $(RESULTS) \
-	  -- RunConfiguration.TestSessionTimeout=1500000
-	@bash scripts/test-summary.sh $(RESULTS)
+	  -- RunConfiguration.TestSessionTimeout=1500000 || status=$$?; \
+	bash scripts/test-summary.sh $(RESULTS) $$status
 
 demo: build
 	$(BIN) plan manifests/quickstart.yaml

@@ -2,6 +2,7 @@ using System.Net;
 using System.Text.Json;
 using BatchGen.Core.Jobs;
 using BatchGen.Core.Providers;
+using BatchGen.Core.Providers.Http;
 
 namespace BatchGen.Tests.Providers;
 
@@ -57,6 +58,12 @@ public abstract class ProviderAdapterContractTests
         new("429 Retry-After date", StubResponse.Json("""{"message":"Too many requests"}""", HttpStatusCode.TooManyRequests,
             ("Retry-After", FixedClock.Epoch.AddSeconds(30).ToString("r", System.Globalization.CultureInfo.InvariantCulture))),
             ErrorClass.Retryable, "rate_limited", TimeSpan.FromSeconds(30)),
+        new("429 Retry-After a day", StubResponse.Json("""{"message":"Too many requests"}""", HttpStatusCode.TooManyRequests, ("Retry-After", "86400")),
+            ErrorClass.Retryable, "rate_limited", RetryAfterParser.MaxDelay),
+        // Epoch milliseconds where seconds belong: once a TimeSpan overflow that stopped the whole run (exit 70); now
+        // the framework rejects the value and the 429 is an ordinary retryable error.
+        new("429 Retry-After epoch ms", StubResponse.Json("""{"message":"Too many requests"}""", HttpStatusCode.TooManyRequests, ("Retry-After", "1764316800000")),
+            ErrorClass.Retryable, "rate_limited"),
         new("500", StubResponse.Json("""{"message":"Internal Server Error"}""", HttpStatusCode.InternalServerError), ErrorClass.Retryable, "server_error"),
         new("502 html", StubResponse.Text("<html>Bad Gateway</html>", HttpStatusCode.BadGateway), ErrorClass.Retryable, "server_error"),
         new("503", StubResponse.Json("""{"message":"Service Unavailable. Please try again later."}""", HttpStatusCode.ServiceUnavailable), ErrorClass.Retryable, "server_error"),
