@@ -1,7 +1,6 @@
 using BatchGen.Core.Media;
 using BatchGen.Simulator;
-using FsCheck;
-using FsCheck.Fluent;
+using FsCheck.Xunit;
 
 namespace BatchGen.Tests.Simulator;
 
@@ -11,24 +10,21 @@ public sealed class Mp4LayoutTests
     private static readonly string[] Aspects = ["16:9", "4:3", "1:1", "3:4", "9:16"];
     private static readonly int[] Durations = [5, 8, 10];
 
-    [Fact]
-    public void Create_AnyResolutionAspectAndDuration_ProbesBackToTheSameValues()
+    [Property]
+    public bool Create_AnyResolutionAspectAndDuration_ProbesBackToTheSameValues(int r, int a, int d)
     {
-        Prop.ForAll<int, int, int>((r, a, d) =>
-        {
-            var resolution = Resolutions[Math.Abs(r % Resolutions.Length)];
-            var aspect = Aspects[Math.Abs(a % Aspects.Length)];
-            var duration = Durations[Math.Abs(d % Durations.Length)];
-            var (w, h) = FrameSize.For(resolution, aspect);
-            var payload = Mp4Layout.PayloadBytes(w, h, duration, 100);
-            var content = new VideoContent(Mp4Layout.Create(w, h, duration, payload), 1);
-            using var stream = new MemoryStream();
-            content.WriteAsync(stream, 0, content.Length, CancellationToken.None).GetAwaiter().GetResult();
-            stream.Position = 0;
-            var (info, error) = Mp4Probe.ProbeAsync(stream, CancellationToken.None).GetAwaiter().GetResult();
-            return error is null && info!.Width == w && info.Height == h
-                && info.Duration == TimeSpan.FromSeconds(duration) && info.Length == content.Length;
-        }).QuickCheckThrowOnFailure();
+        var resolution = Resolutions[Math.Abs(r % Resolutions.Length)];
+        var aspect = Aspects[Math.Abs(a % Aspects.Length)];
+        var duration = Durations[Math.Abs(d % Durations.Length)];
+        var (w, h) = FrameSize.For(resolution, aspect);
+        var payload = Mp4Layout.PayloadBytes(w, h, duration, 100);
+        var content = new VideoContent(Mp4Layout.Create(w, h, duration, payload), 1);
+        using var stream = new MemoryStream();
+        content.WriteAsync(stream, 0, content.Length, CancellationToken.None).GetAwaiter().GetResult();
+        stream.Position = 0;
+        var (info, error) = Mp4Probe.ProbeAsync(stream, CancellationToken.None).GetAwaiter().GetResult();
+        return error is null && info!.Width == w && info.Height == h
+            && info.Duration == TimeSpan.FromSeconds(duration) && info.Length == content.Length;
     }
 
     [Fact]
