@@ -16,7 +16,7 @@ internal sealed class SimTestHost : IAsyncDisposable
     {
         Host = host;
         Clock = clock;
-        Client = new HttpClient { BaseAddress = host.BaseAddress, Timeout = TimeSpan.FromSeconds(30) };
+        Client = new HttpClient { BaseAddress = host.BaseAddress, Timeout = TimeSpan.FromSeconds(60) };
     }
 
     public SimulatorHost Host { get; }
