@@ -23,7 +23,7 @@ for f in "${files[@]}"; do
   total=$((total + $(counter total "$line"))); executed=$((executed + $(counter executed "$line")))
   passed=$((passed + $(counter passed "$line"))); failed=$((failed + $(counter failed "$line")))
   project=$(grep -o 'storage="[^"]*"' "$f" | head -1 | sed -E 's/.*\/([^/]*)\.dll".*/\1/')
-  [ -n "$project" ] && seen[$project]=1
+  [ -n "$project" ] && seen[${project,,}]=1 # TRX storage paths are lower-cased
   if grep -qiE 'test run was aborted|host process crashed|test run was canceled' "$f"; then
     echo "test-summary: ${project:-$(basename "$f")}: the test host crashed or was aborted (counted as 1 failed; see above)"
     broken=$((broken + 1))
@@ -33,7 +33,7 @@ done
 for csproj in "$root"/tests/*/*.csproj; do
   grep -q '<IsTestProject>true</IsTestProject>' "$csproj" || continue
   name=$(basename "$csproj" .csproj)
-  if [ -z "${seen[$name]:-}" ]; then
+  if [ -z "${seen[${name,,}]:-}" ]; then
     echo "test-summary: $name: no results (it did not build, or its test host crashed before reporting; counted as 1 failed)"
     broken=$((broken + 1))
   fi
