@@ -20,7 +20,7 @@ internal static class RunCommand
         command.SetAction((parseResult, cancellationToken) =>
         {
             var invocation = options.Read(parseResult) with { ResubmitAmbiguous = parseResult.GetValue(resubmit) };
-            return new RunHandler(ConsoleFactory.CreateStdout(), Console.Error, TimeProvider.System).RunAsync(invocation, cancellationToken);
+            return RunOptionSet.CreateHandler(invocation).RunAsync(invocation, cancellationToken);
         });
         return command;
     }
@@ -41,7 +41,7 @@ internal static class RetryCommand
         {
             var mode = parseResult.GetValue(allFailed) ? RetryFailedMode.All : RetryFailedMode.Retryable;
             var invocation = options.Read(parseResult) with { RetryFailed = mode };
-            return new RunHandler(ConsoleFactory.CreateStdout(), Console.Error, TimeProvider.System).RunAsync(invocation, cancellationToken);
+            return RunOptionSet.CreateHandler(invocation).RunAsync(invocation, cancellationToken);
         });
         return command;
     }
@@ -60,6 +60,7 @@ internal sealed class RunOptionSet
     private readonly Option<double> _timeScale = new("--time-scale") { HelpName = "X", Description = "With --simulate: simulated time scale (0.01 = 100x faster).", DefaultValueFactory = _ => 0.01 };
     private readonly Option<int> _seed = new("--seed") { HelpName = "N", Description = "With --simulate: simulator seed.", DefaultValueFactory = _ => 1 };
     private readonly Option<bool> _noReport = new("--no-report") { Description = "Do not write the reports at the end." };
+    private readonly Option<bool> _json = new("--json") { Description = "Print one JSON summary object on stdout at the end; the live view and messages go to stderr." };
     private readonly Option<string> _progress = new("--progress") { Description = "auto (a live table on a terminal, progress lines on stderr otherwise), live, plain or none.", DefaultValueFactory = _ => "auto" };
 
     public static RunOptionSet AddTo(Command command)
@@ -67,7 +68,7 @@ internal sealed class RunOptionSet
         var set = new RunOptionSet();
         set._progress.AcceptOnlyFromAmong("auto", "live", "plain", "none");
         command.Add(set._manifest);
-        foreach (var option in new Option[] { set._simulate, set._out, set._providers, set._maxCost, set._maxJobs, set._scenario, set._timeScale, set._seed, set._noReport, set._progress })
+        foreach (var option in new Option[] { set._simulate, set._out, set._providers, set._maxCost, set._maxJobs, set._scenario, set._timeScale, set._seed, set._noReport, set._progress, set._json })
         {
             command.Add(option);
         }
@@ -88,5 +89,10 @@ internal sealed class RunOptionSet
         Seed = parseResult.GetValue(_seed),
         WriteReports = !parseResult.GetValue(_noReport),
         Progress = parseResult.GetValue(_progress) ?? "auto",
+        JsonOutput = parseResult.GetValue(_json) ? Console.Out : null,
     };
+
+    /// <summary>With --json, people's output (live view, closing lines) goes to stderr so stdout holds only the JSON.</summary>
+    public static RunHandler CreateHandler(RunInvocation invocation) =>
+        new(invocation.JsonOutput is null ? ConsoleFactory.CreateStdout() : ConsoleFactory.CreateStderr(), Console.Error, TimeProvider.System);
 }

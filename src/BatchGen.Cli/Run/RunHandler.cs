@@ -79,6 +79,11 @@ internal sealed class RunHandler
                 return ExitCodes.InvalidInput;
             }
 
+            if (await RunOutput.CheckSimulatedAsync(ledger, invocation.Simulate, _stderr, cancellationToken).ConfigureAwait(false) is { } refused)
+            {
+                return refused;
+            }
+
             await ledger.SetMetaAsync("job_id_format", idFormat, cancellationToken).ConfigureAwait(false);
             await ledger.SetMetaAsync("manifest", manifest.Path, cancellationToken).ConfigureAwait(false);
             await ledger.SetMetaAsync("name", manifest.Name, cancellationToken).ConfigureAwait(false);
@@ -94,11 +99,13 @@ internal sealed class RunHandler
                 return ExitCodes.StorageError;
             }
 
+            var output = new RunOutput(_console, _stderr, manifest, outputDirectory, invocation.Simulate);
+            var jobs = await RunOutput.ReadJobsAsync(ledger).ConfigureAwait(false);
             if (invocation.WriteReports && summary.StopReason != RunStopReason.Cancelled)
             {
                 try
                 {
-                    await WriteReportsAsync(ledger, manifest, outputDirectory).ConfigureAwait(false);
+                    await output.WriteReportsAsync(jobs).ConfigureAwait(false);
                 }
                 catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
                 {
@@ -106,8 +113,14 @@ internal sealed class RunHandler
                 }
             }
 
-            await PrintSummaryAsync(summary, outputDirectory).ConfigureAwait(false);
-            return ExitCodeOf(summary);
+            var exitCode = ExitCodeOf(summary);
+            await output.PrintSummaryAsync(summary, jobs).ConfigureAwait(false);
+            if (invocation.JsonOutput is { } json)
+            {
+                await output.WriteJsonAsync(json, summary, jobs, exitCode).ConfigureAwait(false);
+            }
+
+            return exitCode;
         }
         finally
         {
@@ -179,8 +192,10 @@ internal sealed class RunHandler
         };
 
         using var renderStop = new CancellationTokenSource();
-        var live = invocation.Progress == "live" || (invocation.Progress == "auto" && !Console.IsOutputRedirected && _console.Profile.Capabilities.Interactive);
-        var renderer = new ProgressRenderer(progress, _console, _stderr, _time, live);
+        // With --json the console is stderr's, so the live view never mixes with the JSON on stdout.
+        var redirected = invocation.JsonOutput is null ? Console.IsOutputRedirected : Console.IsErrorRedirected;
+        var live = invocation.Progress == "live" || (invocation.Progress == "auto" && !redirected && _console.Profile.Capabilities.Interactive);
+        var renderer = new ProgressRenderer(progress, _console, _stderr, _time, new ProgressView(manifest.JobCount, invocation.Simulate), live);
         var renderTask = invocation.Progress == "none" ? Task.CompletedTask : renderer.RunAsync(renderStop.Token);
         try
         {
@@ -238,55 +253,7 @@ internal sealed class RunHandler
         Timeout = Timeout.InfiniteTimeSpan,
     };
 
-    private static async Task WriteReportsAsync(SqliteLedger ledger, Manifest manifest, string outputDirectory)
-    {
-        var jobs = new List<LedgerJob>();
-        await foreach (var job in ledger.ReadJobsAsync(CancellationToken.None).ConfigureAwait(false))
-        {
-            jobs.Add(job);
-        }
-
-        var chargeFailed = manifest.Providers.Values.Where(p => p.ChargeFailedJobs).Select(p => p.Name).ToHashSet(StringComparer.Ordinal);
-        var input = ReportInput.FromLedger(manifest.Name, jobs, outputDirectory, manifest.Axes, chargeFailed);
-        await ReportWriter.WriteAllAsync(input, outputDirectory, ContactSheetOptions.Default, CancellationToken.None).ConfigureAwait(false);
-    }
-
-    private async Task PrintSummaryAsync(RunSummary summary, string outputDirectory)
-    {
-        var c = CultureInfo.InvariantCulture;
-        var line = string.Create(c, $"{summary.Total} jobs: {summary.Count(JobState.Succeeded)} succeeded, {summary.Count(JobState.Failed)} failed, {summary.Count(JobState.Blocked)} blocked, {summary.Count(JobState.Pending)} pending, {summary.Ambiguous} ambiguous, {summary.Count(JobState.Submitted) + summary.Count(JobState.Running) + summary.Count(JobState.Generated)} unfinished; spent ${summary.SpentUsd:0.00}");
-        _console.WriteLine(line);
-        if (summary.Lost > 0)
-        {
-            _console.WriteLine(string.Create(c, $"{summary.Lost} jobs in the ledger are no longer in the manifest (kept, not run)"));
-        }
-
-        foreach (var (provider, reason) in summary.BlockedProviders)
-        {
-            await _stderr.WriteLineAsync($"blocked: {provider}: {reason}").ConfigureAwait(false);
-        }
-
-        if (summary.StopReason == RunStopReason.BudgetReached)
-        {
-            await _stderr.WriteLineAsync(string.Create(c, $"budget reached: spent ${summary.SpentUsd:0.00} of ${summary.MaxCostUsd:0.00}; {summary.BudgetRemainingJobs} jobs not submitted, estimated ${summary.BudgetRemainingCostUsd:0.00} more. Rerun with a higher --max-cost to continue.")).ConfigureAwait(false);
-        }
-
-        if (summary.Ambiguous > 0)
-        {
-            await _stderr.WriteLineAsync(string.Create(c, $"{summary.Ambiguous} jobs have a submit whose outcome is unknown: not resubmitted, to avoid paying twice. Check the provider's dashboard, then rerun with --resubmit-ambiguous if they never arrived.")).ConfigureAwait(false);
-        }
-
-        if (summary.StopReason == RunStopReason.Cancelled)
-        {
-            await _stderr.WriteLineAsync("stopped: the ledger is consistent; run the same command again to resume.").ConfigureAwait(false);
-        }
-
-        _console.WriteLine($"videos:  {outputDirectory}");
-        _console.WriteLine($"ledger:  {Path.Combine(outputDirectory, "ledger.db")}");
-        _console.WriteLine($"summary: {Path.Combine(outputDirectory, "summary.json")} (cost-report.md, results.csv, contact-sheet.html beside it)");
-    }
-
-    private static int ExitCodeOf(RunSummary summary) => summary switch
+    internal static int ExitCodeOf(RunSummary summary) => summary switch
     {
         { StopReason: RunStopReason.Cancelled } => ExitCodes.Cancelled,
         { StopReason: RunStopReason.BudgetReached } => ExitCodes.BudgetReached,

@@ -29,6 +29,9 @@ internal sealed record RunInvocation
 
     public bool WriteReports { get; init; } = true;
 
+    /// <summary>Where <c>--json</c> writes the final summary object (stdout); null without <c>--json</c>.</summary>
+    public TextWriter? JsonOutput { get; init; }
+
     /// <summary>auto (live view on a terminal, plain lines otherwise), live, plain or none.</summary>
     public string Progress { get; init; } = "auto";
 }

@@ -103,7 +103,8 @@ internal sealed partial class ProviderLane
 
     private async Task OnGeneratedAsync(LedgerJob job, string remoteId, PollOutcome poll, DateTimeOffset submittedAt, BudgetReservation? reservation, decimal? estimate)
     {
-        var charged = poll.ActualCostUsd ?? estimate ?? 0m;
+        // A reported cost more than 3x from the estimate is flagged in the reports; the estimate counts instead.
+        var charged = ReportedCostCheck.Counted(poll.ActualCostUsd, estimate);
         if (reservation is not null)
         {
             _context.Budget.Commit(reservation, charged);

@@ -37,6 +37,7 @@ public sealed class RunEngine
         await ResumePlanner.PrepareAsync(ledger, request, _time, stopToken).ConfigureAwait(false);
         var resume = await CreateBudgetAsync(request, stopToken).ConfigureAwait(false);
         var budget = resume.Gate;
+        request.Progress.Budget = budget;
 
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(stopToken);
         using var hardStop = new CancellationTokenSource();
@@ -144,6 +145,12 @@ public sealed class RunEngine
             if (!resubmitted)
             {
                 jobs.Add(job);
+            }
+
+            // The progress view's "queued": jobs this run may submit, known up front (not the lanes' window).
+            if (job.InManifest && (resubmitted || job.State is JobState.Pending or JobState.Blocked))
+            {
+                request.Progress.For(job.Provider).AddQueued(1);
             }
         }
 
