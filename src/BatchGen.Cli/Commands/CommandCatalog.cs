@@ -15,5 +15,6 @@ internal static class CommandCatalog
         yield return ReportCommand.Create();
         yield return ExportCommand.Create();
         yield return SimCommand.Create();
+        yield return SchemaCommand.Create();
     }
 }

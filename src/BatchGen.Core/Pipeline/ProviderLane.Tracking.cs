@@ -92,7 +92,7 @@ internal sealed partial class ProviderLane
             if (_context.Time.GetUtcNow() >= deadline)
             {
                 await FailAsync(job, reservation, estimate, new ProviderError(ErrorClass.Retryable,
-                    $"{Name}: task {remoteId} not finished within the job deadline of {_settings.JobDeadline.TotalSeconds:0} s (remote id kept: 'batchgen retry --failed' polls it again)")
+                    $"{Name}: task {remoteId} not finished within the job deadline of {BatchGen.Core.Text.HumanText.Duration(_settings.JobDeadline)} (remote id kept: 'batchgen retry --failed' polls it again)")
                 {
                     Code = "deadline",
                 }, charged: true).ConfigureAwait(false);

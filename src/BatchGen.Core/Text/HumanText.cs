@@ -10,8 +10,6 @@ namespace BatchGen.Core.Text;
 /// </summary>
 public static class HumanText
 {
-    private static readonly CultureInfo English = CultureInfo.GetCultureInfo("en-US");
-
     /// <summary>"1 job", "2 jobs", "1,234 jobs".</summary>
     public static string Quantity(long count, string singularNoun) =>
         singularNoun.ToQuantity(count, "#,0", CultureInfo.InvariantCulture);
@@ -23,7 +21,7 @@ public static class HumanText
     public static string Duration(TimeSpan span) =>
         span < TimeSpan.FromSeconds(1)
             ? "under a second"
-            : span.Humanize(precision: 2, culture: English, maxUnit: Humanizer.TimeUnit.Day, minUnit: Humanizer.TimeUnit.Second);
+            : span.Humanize(precision: 2, culture: CultureInfo.InvariantCulture, maxUnit: Humanizer.TimeUnit.Day, minUnit: Humanizer.TimeUnit.Second);
 
     /// <summary>"512 B", "1.4 MB".</summary>
     public static string Size(long bytes) => ByteSize.FromBytes(bytes).Humanize("0.#", CultureInfo.InvariantCulture);
