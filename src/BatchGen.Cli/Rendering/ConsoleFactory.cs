@@ -8,20 +8,21 @@ namespace BatchGen.Cli.Rendering;
 /// </summary>
 internal static class ConsoleFactory
 {
-    public static IAnsiConsole CreateStdout() => Create(Console.Out, Console.IsOutputRedirected);
+    public static IAnsiConsole CreateStdout() => Create(Console.Out, Console.IsOutputRedirected, NoColor);
 
     /// <summary>For <c>--json</c> commands: people's output (the live view, progress) on stderr, stdout kept for JSON.</summary>
-    public static IAnsiConsole CreateStderr() => Create(Console.Error, Console.IsErrorRedirected);
+    public static IAnsiConsole CreateStderr() => Create(Console.Error, Console.IsErrorRedirected, NoColor);
 
     public static bool NoColor => Environment.GetEnvironmentVariable("NO_COLOR") is { Length: > 0 };
 
-    private static IAnsiConsole Create(TextWriter writer, bool redirected)
+    /// <summary>A console on <paramref name="writer"/>: <paramref name="noColor"/> only drops colours, redirection drops ANSI and the live view.</summary>
+    internal static IAnsiConsole Create(TextWriter writer, bool redirected, bool noColor)
     {
         var console = AnsiConsole.Create(new AnsiConsoleSettings
         {
             Out = new AnsiConsoleOutput(writer),
             Ansi = redirected ? AnsiSupport.No : AnsiSupport.Detect,
-            ColorSystem = redirected || NoColor ? ColorSystemSupport.NoColors : ColorSystemSupport.Detect,
+            ColorSystem = redirected || noColor ? ColorSystemSupport.NoColors : ColorSystemSupport.Detect,
             Interactive = redirected ? InteractionSupport.No : InteractionSupport.Detect,
         });
         if (redirected)
