@@ -5,6 +5,7 @@ set -euo pipefail
 need=()
 command -v chromium >/dev/null 2>&1 || need+=(chromium)
 command -v sqlite3 >/dev/null 2>&1 || need+=(sqlite3)
+command -v ffmpeg >/dev/null 2>&1 || need+=(ffmpeg)
 
 if [ ${#need[@]} -gt 0 ]; then
   SUDO=""

@@ -68,7 +68,8 @@ internal static class LedgerLocator
                 var manifestPath = IsSqlite(argument) || Directory.Exists(argument)
                     ? await ledger.GetMetaAsync("manifest", cancellationToken).ConfigureAwait(false)
                     : argument;
-                return (new LoadedLedger(ledgerPath!, outputDirectory!, jobs) { Simulated = simulated, Providers = ProvidersOf(manifestPath) }, null);
+                var reviews = await ledger.ReadReviewsAsync(cancellationToken).ConfigureAwait(false);
+                return (new LoadedLedger(ledgerPath!, outputDirectory!, jobs) { Simulated = simulated, Providers = ProvidersOf(manifestPath), Reviews = reviews }, null);
             }
         }
         catch (LedgerException ex)
@@ -131,4 +132,6 @@ internal sealed record LoadedLedger(string LedgerPath, string OutputDirectory, I
 
     /// <summary>Provider settings for pricing jobs never submitted (the manifest's, else the built-in defaults).</summary>
     public IReadOnlyDictionary<string, BatchGen.Core.Providers.ProviderSettings> Providers { get; init; } = new Dictionary<string, BatchGen.Core.Providers.ProviderSettings>();
+
+    public BatchGen.Core.Reviews.ReviewData Reviews { get; init; } = BatchGen.Core.Reviews.ReviewData.Empty;
 }

@@ -39,6 +39,7 @@ internal static class ReportCommand
         {
             PriceOf = UnsubmittedPrices.From(loaded.Providers),
             Simulated = loaded.Simulated,
+            Reviews = loaded.Reviews,
         };
         ReportOutcome outcome;
         try

@@ -105,7 +105,7 @@ internal sealed class RunHandler
             {
                 try
                 {
-                    await output.WriteReportsAsync(jobs).ConfigureAwait(false);
+                    await output.WriteReportsAsync(ledger, jobs).ConfigureAwait(false);
                 }
                 catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
                 {

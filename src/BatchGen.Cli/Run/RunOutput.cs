@@ -50,13 +50,15 @@ internal sealed class RunOutput(IAnsiConsole console, TextWriter stderr, Manifes
         return jobs;
     }
 
-    public async Task WriteReportsAsync(IReadOnlyList<LedgerJob> jobs)
+    public async Task WriteReportsAsync(SqliteLedger ledger, IReadOnlyList<LedgerJob> jobs)
     {
+        var reviews = await ledger.ReadReviewsAsync(CancellationToken.None).ConfigureAwait(false);
         var chargeFailed = manifest.Providers.Values.Where(p => p.ChargeFailedJobs).Select(p => p.Name).ToHashSet(StringComparer.Ordinal);
         var input = ReportInput.FromLedger(manifest.Name, jobs, outputDirectory, manifest.Axes, chargeFailed) with
         {
             PriceOf = UnsubmittedPrices.From(manifest.Providers),
             Simulated = simulated,
+            Reviews = reviews,
         };
         await ReportWriter.WriteAllAsync(input, outputDirectory, ContactSheetOptions.Default, CancellationToken.None).ConfigureAwait(false);
     }

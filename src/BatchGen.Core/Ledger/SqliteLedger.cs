@@ -241,6 +241,21 @@ public sealed class SqliteLedger : IAsyncDisposable
         return _writer ?? throw LedgerException.Create(Path, "ledger is open read-only", "open it with OpenAsync to write");
     }
 
+    /// <summary>The batch's votes, ratings and automatic video checks (none for a ledger that predates reviews).</summary>
+    public async Task<Reviews.ReviewData> ReadReviewsAsync(CancellationToken cancellationToken)
+    {
+        ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) == 1, this);
+        try
+        {
+            await using var connection = await OpenReaderAsync(cancellationToken).ConfigureAwait(false);
+            return new Reviews.ReviewData(Reviews.ReviewStore.ReadVotes(connection), Reviews.ReviewStore.ReadRatings(connection), Reviews.ReviewStore.ReadChecks(connection));
+        }
+        catch (SqliteException ex)
+        {
+            throw LedgerErrors.From(Path, ex);
+        }
+    }
+
     private async Task<T> QueryAsync<T>(string sql, Action<SqliteCommand> bind, Func<SqliteDataReader, T> read, CancellationToken cancellationToken)
     {
         ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) == 1, this);

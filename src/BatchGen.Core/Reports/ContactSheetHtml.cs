@@ -31,7 +31,9 @@ internal static class ContactSheetHtml
             SvgBarChart.Render(html, $"Latency p50 by {dimension} (s)", "latency", rows.Select(r => (r.Value, r.LatencyP50Seconds, ReportFormat.Seconds(r.LatencyP50Seconds) + " s")).ToList());
         }
 
-        html.Append("</section>\n<footer>Generated ").Append(HtmlText.Encode(ReportFormat.Time(model.Input.GeneratedAt)))
+        html.Append("</section>\n");
+        ReviewReport.Html(html, model);
+        html.Append("<footer>Generated ").Append(HtmlText.Encode(ReportFormat.Time(model.Input.GeneratedAt)))
             .Append(" by batchgen report. Videos are linked by relative path; keep this page next to the batch output.</footer>\n</main>\n");
         html.Append("<script type=\"application/json\" id=\"job-data\">").Append(JobData(model)).Append("</script>\n");
         html.Append("<script>\n").Append(ContactSheetAssets.Script).Append("\n</script>\n</body>\n</html>\n");

@@ -75,6 +75,7 @@ internal static class CostReportMarkdown
             md.Append('\n');
         }
 
+        ReviewReport.Markdown(md, model);
         md.Append("## Definitions\n\n");
         md.Append("- **Spent**: per job, the cost the provider reported when it reported one; otherwise the estimate when the video was generated; ");
         md.Append("otherwise the estimate when the job failed after submission on a provider configured to charge failed jobs; otherwise nothing.\n");

@@ -19,6 +19,9 @@ public sealed record ReportInput(string BatchName, IReadOnlyList<string> Axes, I
     /// </summary>
     public string? OutputRoot { get; init; }
 
+    /// <summary>Votes, ratings and automatic video checks (see <see cref="Reviews.ReviewRanking"/>).</summary>
+    public Reviews.ReviewData Reviews { get; init; } = Core.Reviews.ReviewData.Empty;
+
     /// <summary>Providers configured with <c>ChargeFailedJobs</c>: their failed jobs count as spent at their estimate.</summary>
     public IReadOnlySet<string> ChargeFailedProviders { get; init; } = new HashSet<string>(StringComparer.Ordinal);
 

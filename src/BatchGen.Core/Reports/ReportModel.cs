@@ -24,6 +24,9 @@ public sealed record ReportModel
     /// <summary>One row per value of each dimension.</summary>
     public required IReadOnlyList<AbRow> Comparison { get; init; }
 
+    /// <summary>Rankings from the batch's votes and ratings (empty without any).</summary>
+    public Reviews.ReviewRanking Review { get; init; } = Reviews.ReviewRanking.Empty;
+
     public static ReportModel Build(ReportInput input)
     {
         ArgumentNullException.ThrowIfNull(input);
@@ -62,6 +65,7 @@ public sealed record ReportModel
             Total = total,
             Sections = sections,
             Comparison = comparison,
+            Review = Reviews.ReviewRanking.Build(dimensions, jobs, input.Reviews.Votes, input.Reviews.Ratings),
         };
     }
 

@@ -19,6 +19,9 @@ public sealed record ReportRequest(string BatchName, string OutputRoot, string? 
 
     /// <summary>The ledger ran against the simulator: money is labelled simulated.</summary>
     public bool Simulated { get; init; }
+
+    /// <summary>The batch's votes, ratings and video checks (review section of the reports).</summary>
+    public Reviews.ReviewData Reviews { get; init; } = Core.Reviews.ReviewData.Empty;
 }
 
 /// <summary>The result of a report build: the files written, or one line saying what was wrong.</summary>
@@ -39,6 +42,7 @@ public static class ReportBuilder
         {
             PriceOf = request.PriceOf,
             Simulated = request.Simulated,
+            Reviews = request.Reviews,
         };
         if (ReportWriter.Validate(input, request.Sheet) is { } error)
         {

@@ -80,6 +80,7 @@ internal static class SummaryJson
                 }
 
                 writer.WriteEndArray();
+                ReviewReport.Json(writer, model);
                 writer.WriteEndObject();
             },
             ReportJson.FileOptions(indented: true));
