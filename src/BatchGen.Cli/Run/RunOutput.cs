@@ -81,7 +81,7 @@ internal sealed class RunOutput(IAnsiConsole console, TextWriter stderr, Manifes
         await PrintFlaggedAsync(jobs).ConfigureAwait(false);
         if (summary.StopReason == RunStopReason.BudgetReached)
         {
-            await stderr.WriteLineAsync($"budget reached: spent {Format.Usd(summary.SpentUsd, simulated)} of {Format.Usd(summary.MaxCostUsd)}; {Format.Quantity(summary.BudgetRemainingJobs, "job")} not submitted, estimated {Format.Usd(summary.BudgetRemainingCostUsd)} more. Rerun with a higher --max-cost to continue.").ConfigureAwait(false);
+            await stderr.WriteLineAsync($"budget reached: spent {Format.Usd(summary.SpentUsd, simulated)} {(summary.MaxCostUsd is { } max ? $"of {Format.Usd(max)}" : "(a provider's max_cost)")}; {Format.Quantity(summary.BudgetRemainingJobs, "job")} not submitted, estimated {Format.Usd(summary.BudgetRemainingCostUsd)} more. Rerun with a higher --max-cost to continue.").ConfigureAwait(false);
         }
 
         if (summary.Ambiguous > 0)
