@@ -6,6 +6,9 @@ need=()
 command -v chromium >/dev/null 2>&1 || need+=(chromium)
 command -v sqlite3 >/dev/null 2>&1 || need+=(sqlite3)
 command -v ffmpeg >/dev/null 2>&1 || need+=(ffmpeg)
+# Time zones for {date}/timezone: (tests use Europe/Paris and Asia/Tokyo); systemd-analyze verifies deploy/systemd.
+[ -e /usr/share/zoneinfo/Europe/Paris ] || need+=(tzdata)
+command -v systemd-analyze >/dev/null 2>&1 || need+=(systemd)
 
 if [ ${#need[@]} -gt 0 ]; then
   SUDO=""

@@ -16,6 +16,7 @@ internal static class CommandCatalog
         yield return ExportCommand.Create();
         yield return ReviewCommand.Create();
         yield return VotesCommand.Create();
+        yield return ScheduleCommand.Create();
         yield return SimCommand.Create();
         yield return SchemaCommand.Create();
     }

@@ -171,7 +171,7 @@ internal sealed class ProgressRenderer
             var first = _firstDone.TryGetValue(p.Name, out var d) ? d : _firstDone[p.Name] = done;
             var eta = EtaEstimate.For(p.Queued + p.InFlight, done - first, elapsed);
             etas.Add(eta);
-            rows.Add(new Row(p.Name, p.Queued, p.InFlight, p.Succeeded, p.Failed, p.Blocked, p.Held, rate, eta.Text, p.SpentUsd, p.BlockedReason));
+            rows.Add(new Row(p.Name, p.Queued, p.InFlight, p.Succeeded, p.Failed, p.Blocked, p.Held, rate, eta.Text, p.SpentUsd, p.BlockedReason is { } reason ? Messages.WithoutPrefix(reason, p.Name) : null));
         }
 
         var totals = new Row(

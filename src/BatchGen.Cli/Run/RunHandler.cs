@@ -1,4 +1,7 @@
 using System.Globalization;
+using BatchGen.Cli.Logging;
+using BatchGen.Cli.Notify;
+using BatchGen.Cli.Rendering;
 using BatchGen.Core.Downloads;
 using BatchGen.Core.Ledger;
 using BatchGen.Core.Manifests;
@@ -21,43 +24,89 @@ internal sealed class RunHandler
     private readonly IAnsiConsole _console;
     private readonly TextWriter _stderr;
     private readonly TimeProvider _time;
+    private readonly LogSink _log;
 
-    public RunHandler(IAnsiConsole console, TextWriter stderr, TimeProvider timeProvider)
+    public RunHandler(IAnsiConsole console, TextWriter stderr, TimeProvider timeProvider, LogSink log)
     {
         _console = console;
         _stderr = stderr;
         _time = timeProvider;
+        _log = log;
     }
 
+    /// <summary>The handler of the <c>run</c> and <c>retry</c> commands: stdout console, stderr through the log sink.</summary>
+    public static RunHandler Create(RunInvocation invocation)
+    {
+        ArgumentNullException.ThrowIfNull(invocation);
+        var time = TimeProvider.System;
+        var sink = new LogSink(Console.Error, invocation.Log, time, RunIds.Create(time));
+        // With --json, people's output (live view, closing lines) goes to stderr so stdout holds only the JSON.
+        var console = invocation.JsonOutput is null ? ConsoleFactory.CreateStdout() : ConsoleFactory.CreateStderr();
+        return new RunHandler(console, new SinkTextWriter(sink, "message"), time, sink);
+    }
+
+    /// <summary>Runs, then (whatever the outcome, a crash included) sends the notifications; they never change the exit code.</summary>
     public async Task<int> RunAsync(RunInvocation invocation, CancellationToken cancellationToken)
     {
-        var loaded = ManifestLoader.Load(invocation.ManifestPath, new ManifestLoadOptions
+        ArgumentNullException.ThrowIfNull(invocation);
+        var notice = new RunNotice
         {
-            ProvidersFile = invocation.ProvidersFile,
-            MaxJobs = invocation.MaxJobs,
-        });
-        foreach (var warning in loaded.Warnings)
+            RunId = _log.RunId,
+            ManifestPath = Path.GetFullPath(invocation.ManifestPath),
+            StartedAt = _time.GetUtcNow(),
+            Simulated = invocation.Simulate,
+        };
+        var urls = new List<string>(invocation.Notify);
+        try
         {
-            await _stderr.WriteLineAsync($"warning: {warning}").ConfigureAwait(false);
+            notice.ExitCode = await RunCoreAsync(invocation, notice, urls, cancellationToken).ConfigureAwait(false);
+            return notice.ExitCode;
         }
-
-        if (!loaded.Success || loaded.Manifest is null)
+        catch (Exception ex)
         {
-            foreach (var error in loaded.Errors)
+            (notice.ExitCode, notice.Error) = RunNoticeErrors.Of(ex);
+            throw;
+        }
+        finally
+        {
+            notice.Error ??= notice.ExitCode is ExitCodes.Success or ExitCodes.JobsFailed ? null : _log.LastError;
+            if (urls.Count > 0)
             {
-                await _stderr.WriteLineAsync(error.ToString()).ConfigureAwait(false);
+                using var http = new HttpClient { Timeout = Timeout.InfiniteTimeSpan };
+                var body = NoticeJson.Build(notice, _time.GetUtcNow(), RunNoticeErrors.Secrets());
+                // After Ctrl+C the process exits within 5 s: the notification gets what is left of that.
+                var budget = notice.ExitCode == ExitCodes.Cancelled ? TimeSpan.FromSeconds(1.5) : Notifier.DefaultBudget;
+                await new Notifier(http, _log, _time).SendAsync(urls, body, budget).ConfigureAwait(false);
             }
+        }
+    }
 
+    private async Task<int> RunCoreAsync(RunInvocation invocation, RunNotice notice, List<string> urls, CancellationToken cancellationToken)
+    {
+        if (!BatchClock.TryRead(_time, out var clock, out var clockError))
+        {
+            await _stderr.WriteLineAsync($"batchgen: {clockError}").ConfigureAwait(false);
             return ExitCodes.InvalidInput;
         }
 
-        var manifest = loaded.Manifest;
-        var outputDirectory = Path.GetFullPath(invocation.OutputDirectory ?? manifest.OutputDirectory);
+        var loaded = Load(invocation, clock.Now());
+        if (!await ReportLoadAsync(loaded).ConfigureAwait(false))
+        {
+            return ExitCodes.InvalidInput;
+        }
+
+        var manifest = loaded.Manifest!;
+        urls.AddRange(manifest.Notify);
+        using var batches = new BatchSelection(manifest, invocation, _log);
+        var outputDirectory = batches.ChooseDirectory();
+        notice.BatchName = manifest.Name;
+        notice.OutputDirectory = outputDirectory;
         var providers = manifest.Providers.ToDictionary(kv => kv.Key, kv => kv.Value.Clone(), StringComparer.Ordinal);
 
         await using var simulator = invocation.Simulate ? await StartSimulatorAsync(invocation, cancellationToken).ConfigureAwait(false) : null;
         var keys = simulator is null ? ReadKeys(providers) : SimulatorKeys(simulator, providers, invocation.TimeScale);
 
+        _log.Write(LogLevel.Information, "run_started", $"run {_log.RunId}: {manifest.Name} ({manifest.JobCount} jobs) into {outputDirectory}");
         SqliteLedger ledger;
         try
         {
@@ -85,13 +134,32 @@ internal sealed class RunHandler
             }
 
             await ledger.SetMetaAsync("job_id_format", idFormat, cancellationToken).ConfigureAwait(false);
+            // {date}, {time}, {datetime} stay those of the night the batch started, however late it is resumed.
+            if (await BatchSelection.RecordedTimeAsync(ledger, cancellationToken).ConfigureAwait(false) is { } startedAt && startedAt != manifest.Time.Local && manifest.UsesBatchTime)
+            {
+                var reloaded = Load(invocation with { TimeZone = await ledger.GetMetaAsync("time_zone", cancellationToken).ConfigureAwait(false) }, startedAt.ToUniversalTime());
+                if (!await ReportLoadAsync(reloaded).ConfigureAwait(false))
+                {
+                    return ExitCodes.InvalidInput;
+                }
+
+                manifest = reloaded.Manifest!;
+            }
+
+            await BatchSelection.RecordTimeAsync(ledger, manifest.Time, cancellationToken).ConfigureAwait(false);
+            var period = batches.Register(outputDirectory, manifest.Time, clock);
+            notice.MaxCostPerDayUsd = manifest.PeriodCaps.PerDayUsd;
+            notice.MaxCostPerMonthUsd = manifest.PeriodCaps.PerMonthUsd;
             await ledger.SetMetaAsync("manifest", manifest.Path, cancellationToken).ConfigureAwait(false);
             await ledger.SetMetaAsync("name", manifest.Name, cancellationToken).ConfigureAwait(false);
             await ledger.SetMetaAsync("axes", string.Join(",", manifest.Axes), cancellationToken).ConfigureAwait(false);
             RunSummary summary;
             try
             {
-                summary = await ExecuteAsync(invocation, manifest, providers, keys, ledger, outputDirectory, cancellationToken).ConfigureAwait(false);
+                summary = await ExecuteAsync(invocation, manifest, providers, keys, ledger, outputDirectory, period, cancellationToken).ConfigureAwait(false);
+                notice.Summary = summary;
+                notice.FailuresByReason = RunNotice.CountFailures(await ReadAllAsync(ledger).ConfigureAwait(false));
+                batches.Finish(outputDirectory, summary, notice);
             }
             catch (LedgerException ex)
             {
@@ -148,6 +216,7 @@ internal sealed class RunHandler
         Dictionary<string, string?> keys,
         SqliteLedger ledger,
         string outputDirectory,
+        Core.Costs.Periods.IPeriodBudget? period,
         CancellationToken cancellationToken)
     {
         using var apiHttp = CreateHttpClient();
@@ -167,9 +236,8 @@ internal sealed class RunHandler
         }
 
         using var loggerFactory = LoggerFactory.Create(b => b
-            .AddConsole(o => o.LogToStandardErrorThreshold = LogLevel.Trace)
-            .AddSimpleConsole(o => o.SingleLine = true)
-            .AddFilter(level => level >= LogLevel.Warning));
+            .AddProvider(new SinkLoggerProvider(_log))
+            .SetMinimumLevel(_log.Settings.MinLevel));
         var progress = new RunProgress();
         var engine = new RunEngine(_time, loggerFactory.CreateLogger<RunEngine>());
         var request = new RunRequest
@@ -187,6 +255,8 @@ internal sealed class RunHandler
                 ResubmitAmbiguous = invocation.ResubmitAmbiguous,
                 RetryFailed = invocation.RetryFailed,
                 RetryBaseDelay = invocation.Simulate ? TimeSpan.FromMilliseconds(100) : TimeSpan.FromSeconds(1),
+                Halt = invocation.Halt,
+                PeriodBudget = period,
             },
             Progress = progress,
         };
@@ -195,7 +265,7 @@ internal sealed class RunHandler
         // With --json the console is stderr's, so the live view never mixes with the JSON on stdout.
         var redirected = invocation.JsonOutput is null ? Console.IsOutputRedirected : Console.IsErrorRedirected;
         var live = invocation.Progress == "live" || (invocation.Progress == "auto" && !redirected && _console.Profile.Capabilities.Interactive);
-        var renderer = new ProgressRenderer(progress, _console, _stderr, _time, new ProgressView(manifest.JobCount, invocation.Simulate), live);
+        var renderer = new ProgressRenderer(progress, _console, new SinkTextWriter(_log, "progress"), _time, new ProgressView(manifest.JobCount, invocation.Simulate), live);
         var renderTask = invocation.Progress == "none" ? Task.CompletedTask : renderer.RunAsync(renderStop.Token);
         try
         {
@@ -253,9 +323,51 @@ internal sealed class RunHandler
         Timeout = Timeout.InfiniteTimeSpan,
     };
 
+    private static async Task<List<LedgerJob>> ReadAllAsync(SqliteLedger ledger)
+    {
+        var jobs = new List<LedgerJob>();
+        await foreach (var job in ledger.ReadJobsAsync(CancellationToken.None).ConfigureAwait(false))
+        {
+            jobs.Add(job);
+        }
+
+        return jobs;
+    }
+
+    private static ManifestLoadResult Load(RunInvocation invocation, DateTimeOffset batchStartUtc) =>
+        ManifestLoader.Load(invocation.ManifestPath, new ManifestLoadOptions
+        {
+            ProvidersFile = invocation.ProvidersFile,
+            MaxJobs = invocation.MaxJobs,
+            TimeZone = invocation.TimeZone,
+            BatchStartUtc = batchStartUtc,
+        });
+
+    /// <summary>Prints the loader's warnings and errors; true when the manifest loaded.</summary>
+    private async Task<bool> ReportLoadAsync(ManifestLoadResult loaded)
+    {
+        foreach (var warning in loaded.Warnings)
+        {
+            await _stderr.WriteLineAsync($"warning: {warning}").ConfigureAwait(false);
+        }
+
+        if (loaded.Success && loaded.Manifest is not null)
+        {
+            return true;
+        }
+
+        foreach (var error in loaded.Errors)
+        {
+            _log.WriteAlways(LogLevel.Error, "manifest_error", error.ToString());
+        }
+
+        return false;
+    }
+
     internal static int ExitCodeOf(RunSummary summary) => summary switch
     {
         { StopReason: RunStopReason.Cancelled } => ExitCodes.Cancelled,
+        { StopReason: RunStopReason.Halted } => ExitCodes.JobsFailed,
         { StopReason: RunStopReason.BudgetReached } => ExitCodes.BudgetReached,
         _ when summary.Count(JobState.Blocked) > 0 => ExitCodes.ProviderAccountError,
         _ when summary.Count(JobState.Succeeded) < summary.Total - summary.Lost => ExitCodes.JobsFailed,

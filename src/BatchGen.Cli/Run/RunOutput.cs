@@ -75,11 +75,20 @@ internal sealed class RunOutput(IAnsiConsole console, TextWriter stderr, Manifes
 
         foreach (var (provider, reason) in summary.BlockedProviders)
         {
-            await stderr.WriteLineAsync($"blocked: {provider}: {reason}").ConfigureAwait(false);
+            await stderr.WriteLineAsync($"blocked: {provider}: {Messages.WithoutPrefix(reason, provider)}").ConfigureAwait(false);
+        }
+
+        foreach (var halt in summary.Halts)
+        {
+            await stderr.WriteLineAsync($"halted: {halt.Message}; {Format.Quantity(summary.Count(JobState.Pending), "job")} left pending, jobs in flight were finished. Run the same command again to resume.").ConfigureAwait(false);
         }
 
         await PrintFlaggedAsync(jobs).ConfigureAwait(false);
-        if (summary.StopReason == RunStopReason.BudgetReached)
+        if (summary.PeriodBudgetStop is { } periodStop)
+        {
+            await stderr.WriteLineAsync($"budget reached: {periodStop}; {Format.Quantity(summary.BudgetRemainingJobs, "job")} not submitted, estimated {Format.Usd(summary.BudgetRemainingCostUsd)} more. Resume in the next period, or raise the cap.").ConfigureAwait(false);
+        }
+        else if (summary.StopReason == RunStopReason.BudgetReached)
         {
             await stderr.WriteLineAsync($"budget reached: spent {Format.Usd(summary.SpentUsd, simulated)} {(summary.MaxCostUsd is { } max ? $"of {Format.Usd(max)}" : "(a provider's max_cost)")}; {Format.Quantity(summary.BudgetRemainingJobs, "job")} not submitted, estimated {Format.Usd(summary.BudgetRemainingCostUsd)} more. Rerun with a higher --max-cost to continue.").ConfigureAwait(false);
         }
@@ -132,6 +141,7 @@ internal sealed class RunOutput(IAnsiConsole console, TextWriter stderr, Manifes
             {
                 RunStopReason.BudgetReached => "budget_reached",
                 RunStopReason.Cancelled => "cancelled",
+                RunStopReason.Halted => "halted",
                 _ => "none",
             });
             writer.WriteNumber("jobs", summary.Total);

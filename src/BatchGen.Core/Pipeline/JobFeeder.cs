@@ -143,7 +143,7 @@ internal sealed class JobFeeder
                 _context.Options.OutputDirectory, job.FilePath, new ExpectedVideo(spec.Duration, width, height), job.Sha256, _context.StopToken).ConfigureAwait(false);
             if (check.Success && (job.Bytes is null || check.Bytes == job.Bytes))
             {
-                progress.AddSucceeded();
+                progress.AddSucceeded(thisRun: false);
                 return;
             }
         }

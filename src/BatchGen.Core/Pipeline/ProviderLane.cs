@@ -87,7 +87,13 @@ internal sealed partial class ProviderLane
             return;
         }
 
-        if (estimate is null && (_context.Budget.MaxCostUsd is not null || _settings.MaxCost is not null))
+        if (_context.Halt.ShouldHalt(Name))
+        {
+            // Too many failures: this job stays pending for a later run; jobs in flight finish.
+            return;
+        }
+
+        if (estimate is null && (_context.Budget.MaxCostUsd is not null || _settings.MaxCost is not null || _context.Options.PeriodBudget is not null))
         {
             // A job the price table cannot price cannot be checked against a cap: never sent blind.
             var p = job.Spec.Parameters;
@@ -100,6 +106,13 @@ internal sealed partial class ProviderLane
         if (reservation is null)
         {
             HoldForBudget(estimate);
+            return;
+        }
+
+        if (_context.Options.PeriodBudget is { } period && period.TryReserve(reservation) is { } refusal)
+        {
+            _context.Budget.Release(reservation);
+            _context.HoldForPeriodBudget(Name, estimate, refusal);
             return;
         }
 

@@ -38,6 +38,10 @@ public sealed class RunEngine
         var resume = await CreateBudgetAsync(request, stopToken).ConfigureAwait(false);
         var budget = resume.Gate;
         request.Progress.Budget = budget;
+        if (request.Options.PeriodBudget is { } period)
+        {
+            budget.Settled = period.Settle;
+        }
 
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(stopToken);
         using var hardStop = new CancellationTokenSource();
@@ -53,6 +57,7 @@ public sealed class RunEngine
             Time = _time,
             Progress = request.Progress,
             Logger = _logger,
+            Halt = new Halting.HaltMonitor(request.Options.Halt, request.Progress),
             StopSource = stop,
             HardStopSource = hardStop,
             Unavailable = request.Unavailable,
@@ -88,8 +93,11 @@ public sealed class RunEngine
             Lost = sync.Lost,
             Ambiguous = counts.TryGetValue(JobState.Submitting, out var ambiguous) ? ambiguous : 0,
             StopReason = stopToken.IsCancellationRequested ? RunStopReason.Cancelled
+                : context.Halt.Fired.Count > 0 ? RunStopReason.Halted
                 : context.BudgetStopped ? RunStopReason.BudgetReached
                 : RunStopReason.None,
+            Halts = [.. context.Halt.Fired.OrderBy(h => h.Provider, StringComparer.Ordinal)],
+            PeriodBudgetStop = context.PeriodBudgetStop,
             BudgetRemainingJobs = context.BudgetRemainingJobs,
             BudgetRemainingCostUsd = context.BudgetRemainingCostUsd,
             SpentUsd = budget.SpentUsd,

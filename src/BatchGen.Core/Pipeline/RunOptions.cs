@@ -1,3 +1,5 @@
+using BatchGen.Core.Pipeline.Halting;
+
 namespace BatchGen.Core.Pipeline;
 
 /// <summary>Which failed jobs a run takes up again (the <c>retry</c> command).</summary>
@@ -51,9 +53,17 @@ public sealed class RunOptions
     /// <summary>Attempts to download a result (each may resume with Range) before the job fails.</summary>
     public int MaxDownloadAttempts { get; init; } = 4;
 
+    /// <summary>When too many failures stop submission (none by default).</summary>
+    public HaltRules Halt { get; init; } = new();
+
+    /// <summary>
+    /// Checked before every submit besides the batch cap: a cap over a day or month across batches (null = none).
+    /// </summary>
+    public Costs.Periods.IPeriodBudget? PeriodBudget { get; init; }
+
     internal IReadOnlyList<string> Validate()
     {
-        var errors = new List<string>();
+        var errors = new List<string>(Halt.Validate());
         if (string.IsNullOrWhiteSpace(OutputDirectory))
         {
             errors.Add("output directory is empty");

@@ -28,6 +28,7 @@ public sealed class ProviderProgress(string name)
     private long _inFlight;
     private long _succeeded;
     private long _failed;
+    private long _succeededThisRun;
     private long _blocked;
     private long _held;
     private long _requests;
@@ -66,7 +67,18 @@ public sealed class ProviderProgress(string name)
 
     internal void AddInFlight(long delta) => Interlocked.Add(ref _inFlight, delta);
 
-    internal void AddSucceeded() => Interlocked.Increment(ref _succeeded);
+    /// <summary>Jobs that succeeded in this run (not those found done at a resume): what the halt rules judge.</summary>
+    public long SucceededThisRun => Interlocked.Read(ref _succeededThisRun);
+
+    /// <summary>Counts a succeeded job; <paramref name="thisRun"/> false for one found already done at a resume.</summary>
+    internal void AddSucceeded(bool thisRun = true)
+    {
+        Interlocked.Increment(ref _succeeded);
+        if (thisRun)
+        {
+            Interlocked.Increment(ref _succeededThisRun);
+        }
+    }
 
     internal void AddFailed() => Interlocked.Increment(ref _failed);
 
