@@ -5,7 +5,8 @@ set -euo pipefail
 need=()
 command -v chromium >/dev/null 2>&1 || need+=(chromium)
 command -v sqlite3 >/dev/null 2>&1 || need+=(sqlite3)
-command -v ffmpeg >/dev/null 2>&1 || need+=(ffmpeg)
+# ffprobe/ffmpeg: the video tests decode every simulated provider's output in full.
+{ command -v ffmpeg >/dev/null 2>&1 && command -v ffprobe >/dev/null 2>&1; } || need+=(ffmpeg)
 # Time zones for {date}/timezone: (tests use Europe/Paris and Asia/Tokyo); systemd-analyze verifies deploy/systemd.
 [ -e /usr/share/zoneinfo/Europe/Paris ] || need+=(tzdata)
 command -v systemd-analyze >/dev/null 2>&1 || need+=(systemd)

@@ -96,6 +96,19 @@ internal sealed class RunHandler
         }
 
         var manifest = loaded.Manifest!;
+        DeepVideoCheck? deep = null;
+        if (invocation.Verify == "deep" || (invocation.Verify is null && manifest.DeepVerify))
+        {
+            deep = DeepVideoCheck.FromPath();
+            if (deep is null)
+            {
+                await _stderr.WriteLineAsync($"batchgen: {(invocation.Verify == "deep" ? "--verify deep" : $"{manifest.Path}: verify: deep")} needs ffmpeg on PATH (install it, e.g. 'apt-get install ffmpeg'), or use --verify standard").ConfigureAwait(false);
+                return ExitCodes.InvalidInput;
+            }
+
+            await _stderr.WriteLineAsync($"verify: deep (every video is decoded with {deep.FfmpegPath})").ConfigureAwait(false);
+        }
+
         urls.AddRange(manifest.Notify);
         using var batches = new BatchSelection(manifest, invocation, _log);
         var outputDirectory = batches.ChooseDirectory();
@@ -156,7 +169,7 @@ internal sealed class RunHandler
             RunSummary summary;
             try
             {
-                summary = await ExecuteAsync(invocation, manifest, providers, keys, ledger, outputDirectory, period, cancellationToken).ConfigureAwait(false);
+                summary = await ExecuteAsync(invocation, manifest, providers, keys, ledger, outputDirectory, period, deep, cancellationToken).ConfigureAwait(false);
                 notice.Summary = summary;
                 notice.FailuresByReason = RunNotice.CountFailures(await ReadAllAsync(ledger).ConfigureAwait(false));
                 batches.Finish(outputDirectory, summary, notice);
@@ -183,6 +196,7 @@ internal sealed class RunHandler
 
             var exitCode = ExitCodeOf(summary);
             await output.PrintSummaryAsync(summary, jobs).ConfigureAwait(false);
+            await PrintVideoWarningsAsync(ledger, cancellationToken).ConfigureAwait(false);
             if (invocation.JsonOutput is { } json)
             {
                 await output.WriteJsonAsync(json, summary, jobs, exitCode).ConfigureAwait(false);
@@ -217,6 +231,7 @@ internal sealed class RunHandler
         SqliteLedger ledger,
         string outputDirectory,
         Core.Costs.Periods.IPeriodBudget? period,
+        DeepVideoCheck? deep,
         CancellationToken cancellationToken)
     {
         using var apiHttp = CreateHttpClient();
@@ -254,6 +269,7 @@ internal sealed class RunHandler
                 MaxCostUsd = invocation.MaxCostUsd ?? manifest.MaxCost,
                 ResubmitAmbiguous = invocation.ResubmitAmbiguous,
                 RetryFailed = invocation.RetryFailed,
+                DeepVerify = deep,
                 RetryBaseDelay = invocation.Simulate ? TimeSpan.FromMilliseconds(100) : TimeSpan.FromSeconds(1),
                 Halt = invocation.Halt,
                 PeriodBudget = period,
@@ -362,6 +378,30 @@ internal sealed class RunHandler
         }
 
         return false;
+    }
+
+    /// <summary>Videos that differ from the request (kept: they are paid for) are named on stderr, first few in full.</summary>
+    private async Task PrintVideoWarningsAsync(SqliteLedger ledger, CancellationToken cancellationToken)
+    {
+        const int Shown = 5;
+        var count = 0;
+        await foreach (var job in ledger.ReadJobsAsync(cancellationToken).ConfigureAwait(false))
+        {
+            if (job is not { InManifest: true, State: JobState.Succeeded, Video.Warning: { } warning })
+            {
+                continue;
+            }
+
+            if (++count <= Shown)
+            {
+                await _stderr.WriteLineAsync($"warning: {job.Provider} job {job.Id}: video {warning} (kept: it is paid for)").ConfigureAwait(false);
+            }
+        }
+
+        if (count > Shown)
+        {
+            await _stderr.WriteLineAsync(string.Create(CultureInfo.InvariantCulture, $"warning: {count} videos in all differ from the request; 'batchgen status' and the reports list them")).ConfigureAwait(false);
+        }
     }
 
     internal static int ExitCodeOf(RunSummary summary) => summary switch

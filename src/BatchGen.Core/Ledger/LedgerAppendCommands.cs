@@ -26,6 +26,11 @@ internal sealed class LedgerAppendCommands : IDisposable
             submitted_at = CASE WHEN submitted_at IS NULL AND $remote_id IS NOT NULL THEN $time ELSE submitted_at END,
             started_at = CASE WHEN started_at IS NULL AND $state = 'running' THEN $time ELSE started_at END,
             completed_at = CASE WHEN completed_at IS NULL AND $state IN ('generated', 'succeeded') THEN $time ELSE completed_at END,
+            video_width = COALESCE($video_width, video_width),
+            video_height = COALESCE($video_height, video_height),
+            video_seconds = COALESCE($video_seconds, video_seconds),
+            video_codec = COALESCE($video_codec, video_codec),
+            video_warning = CASE WHEN $video_width IS NULL THEN video_warning ELSE $video_warning END,
             updated_at = $time
         WHERE id = $job_id;
         """;
@@ -41,7 +46,7 @@ internal sealed class LedgerAppendCommands : IDisposable
     [
         "$time", "$job_id", "$state", "$attempt", "$remote_id", "$http_status", "$error_class", "$error_code",
         "$error_message", "$estimated_cost_usd", "$actual_cost_usd", "$result_url", "$file_path", "$bytes", "$sha256",
-        "$note",
+        "$note", "$video_width", "$video_height", "$video_seconds", "$video_codec", "$video_warning",
     ];
 
     private readonly SqliteCommand _update;
@@ -63,6 +68,7 @@ internal sealed class LedgerAppendCommands : IDisposable
             e.EstimatedCostUsd is { } estimated ? LedgerValues.Money(estimated) : null,
             e.ActualCostUsd is { } actual ? LedgerValues.Money(actual) : null,
             e.ResultUrl, e.FilePath, e.Bytes, e.Sha256, e.Note,
+            e.Video?.Width, e.Video?.Height, e.Video?.Seconds, e.Video?.Codec, e.Video?.Warning,
         ];
         Bind(_update, transaction, values);
         if (_update.ExecuteNonQuery() == 0)

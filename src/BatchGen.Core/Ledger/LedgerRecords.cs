@@ -44,6 +44,12 @@ public sealed record LedgerEvent
 
     public string? Sha256 { get; init; }
 
+    /// <summary>
+    /// The saved video's frame size, duration, codec and warning (null: leave the job's as they are). Kept on the
+    /// job's row only, not in the event stream.
+    /// </summary>
+    public Media.VideoFacts? Video { get; init; }
+
     /// <summary>Free text for the event stream (e.g. "resume: re-attached", "download retry 2").</summary>
     public string? Note { get; init; }
 }
@@ -95,4 +101,7 @@ public sealed record LedgerJob
 
     /// <summary>False when the manifest no longer produces this job (kept, reported as lost).</summary>
     public bool InManifest { get; init; } = true;
+
+    /// <summary>The saved video's frame size, duration and codec, with a warning when it differs from the request; null before it is saved.</summary>
+    public Media.VideoFacts? Video { get; init; }
 }

@@ -7,7 +7,12 @@ internal static class LedgerRows
 {
     public const string JobColumns =
         "spec_json, state, attempts, remote_id, result_url, file_path, bytes, sha256, estimated_cost_usd, "
-        + "actual_cost_usd, error_class, error_code, error_message, submitted_at, started_at, completed_at, updated_at, in_manifest";
+        + "actual_cost_usd, error_class, error_code, error_message, submitted_at, started_at, completed_at, updated_at, in_manifest, "
+        + "video_width, video_height, video_seconds, video_codec, video_warning";
+
+    /// <summary>The same list for a ledger written before the <c>video_facts</c> migration (opened read-only).</summary>
+    public static readonly string JobColumnsWithoutVideo = JobColumns[..JobColumns.IndexOf("video_width", StringComparison.Ordinal)]
+        + "NULL, NULL, NULL, NULL, NULL";
 
     public const string EventColumns =
         "job_id, state, time, attempt, remote_id, http_status, error_class, error_code, error_message, "
@@ -33,6 +38,9 @@ internal static class LedgerRows
         CompletedAt = Time(r, 15),
         UpdatedAt = LedgerValues.ParseTime(r.GetString(16)),
         InManifest = r.GetInt64(17) != 0,
+        Video = r.IsDBNull(18) || r.IsDBNull(19)
+            ? null
+            : new Media.VideoFacts(r.GetInt32(18), r.GetInt32(19), r.IsDBNull(20) ? 0 : r.GetDouble(20), Text(r, 21) ?? string.Empty) { Warning = Text(r, 22) },
     };
 
     public static LedgerEvent ReadEvent(SqliteDataReader r) => new()

@@ -63,6 +63,12 @@ internal static class LedgerSchema
             CREATE TRIGGER ratings_no_delete BEFORE DELETE ON ratings
                 BEGIN SELECT RAISE(ABORT, 'ledger ratings are append-only'); END;
             """),
+        // What each saved video is: frame size, duration, codec, and a warning when it differs from the request.
+        new(
+            "video_facts",
+            "ALTER TABLE jobs ADD COLUMN video_width INTEGER; ALTER TABLE jobs ADD COLUMN video_height INTEGER; "
+            + "ALTER TABLE jobs ADD COLUMN video_seconds REAL; ALTER TABLE jobs ADD COLUMN video_codec TEXT; "
+            + "ALTER TABLE jobs ADD COLUMN video_warning TEXT;"),
     ];
 
     /// <summary>The schema version this binary writes: the base schema plus every migration.</summary>

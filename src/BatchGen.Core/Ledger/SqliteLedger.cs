@@ -17,6 +17,7 @@ public sealed class SqliteLedger : IAsyncDisposable
     private readonly SqliteConnection? _writerConnection;
     private readonly FileStream? _lock;
     private readonly TimeProvider _timeProvider;
+    private readonly string _jobColumns;
     private int _disposed;
 
     private SqliteLedger(string path, string connectionString, TimeProvider timeProvider, SqliteConnection? writerConnection, FileStream? fileLock)
@@ -27,6 +28,16 @@ public sealed class SqliteLedger : IAsyncDisposable
         _writerConnection = writerConnection;
         _lock = fileLock;
         _writer = writerConnection is null ? null : new LedgerWriter(writerConnection, path, timeProvider);
+        _jobColumns = writerConnection is not null || HasVideoColumns(connectionString) ? LedgerRows.JobColumns : LedgerRows.JobColumnsWithoutVideo;
+    }
+
+    /// <summary>A read-only ledger may predate the <c>video_facts</c> migration (only writers migrate).</summary>
+    private static bool HasVideoColumns(string connectionString)
+    {
+        using var connection = new SqliteConnection(connectionString);
+        connection.Open();
+        LedgerOpener.ApplyReaderPragmas(connection);
+        return LedgerSchema.HasColumn(connection, "jobs", "video_width");
     }
 
     /// <summary>The single writer, null when read-only (for tests).</summary>
@@ -103,7 +114,7 @@ public sealed class SqliteLedger : IAsyncDisposable
     {
         ArgumentNullException.ThrowIfNull(jobId);
         return await QueryAsync(
-            $"SELECT {LedgerRows.JobColumns} FROM jobs WHERE id = $id;",
+            $"SELECT {_jobColumns} FROM jobs WHERE id = $id;",
             command => command.Parameters.AddWithValue("$id", jobId),
             reader => reader.Read() ? LedgerRows.ReadJob(reader) : null,
             cancellationToken).ConfigureAwait(false);
@@ -111,7 +122,7 @@ public sealed class SqliteLedger : IAsyncDisposable
 
     /// <summary>Every job in insertion order, streamed (one row in memory at a time).</summary>
     public IAsyncEnumerable<LedgerJob> ReadJobsAsync(CancellationToken cancellationToken) =>
-        StreamAsync($"SELECT {LedgerRows.JobColumns} FROM jobs ORDER BY seq;", null, LedgerRows.ReadJob, cancellationToken);
+        StreamAsync($"SELECT {_jobColumns} FROM jobs ORDER BY seq;", null, LedgerRows.ReadJob, cancellationToken);
 
     /// <summary>
     /// One provider's jobs in insertion order, read in pages of <paramref name="pageSize"/> on short read transactions,
@@ -125,7 +136,7 @@ public sealed class SqliteLedger : IAsyncDisposable
         {
             var page = new List<(long Seq, LedgerJob Job)>(pageSize);
             await foreach (var row in StreamAsync(
-                $"SELECT {LedgerRows.JobColumns}, seq FROM jobs WHERE provider = $id AND seq > {after} ORDER BY seq LIMIT {pageSize};",
+                $"SELECT {_jobColumns}, seq FROM jobs WHERE provider = $id AND seq > {after} ORDER BY seq LIMIT {pageSize};",
                 provider,
                 r => (r.GetInt64(r.FieldCount - 1), LedgerRows.ReadJob(r)),
                 cancellationToken).ConfigureAwait(false))

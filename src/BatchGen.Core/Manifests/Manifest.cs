@@ -31,6 +31,7 @@ public sealed class Manifest
         Name = name;
         OutputDirectory = outputDirectory;
         MaxCost = document.MaxCost;
+        DeepVerify = document.DeepVerify;
         PeriodCaps = new Costs.Periods.PeriodCaps(document.MaxCostPerDay, document.MaxCostPerMonth);
         Time = document.Time;
         Notify = [.. document.Notify];
@@ -55,6 +56,9 @@ public sealed class Manifest
 
     /// <summary>budget.max_cost in USD, when set.</summary>
     public decimal? MaxCost { get; }
+
+    /// <summary><c>verify: deep</c> in the manifest: decode every saved video with ffmpeg.</summary>
+    public bool DeepVerify { get; }
 
     /// <summary><c>budget.max_cost_per_day</c> and <c>max_cost_per_month</c>.</summary>
     public Costs.Periods.PeriodCaps PeriodCaps { get; }

@@ -30,6 +30,9 @@ internal sealed class ManifestDocument
 
     public decimal? MaxCost { get; set; }
 
+    /// <summary><c>verify: deep</c>: decode every saved video with ffmpeg.</summary>
+    public bool DeepVerify { get; set; }
+
     /// <summary><c>budget.max_cost_per_day</c> and <c>budget.max_cost_per_month</c>.</summary>
     public decimal? MaxCostPerDay { get; set; }
 

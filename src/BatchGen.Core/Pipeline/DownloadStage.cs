@@ -61,7 +61,7 @@ internal sealed class DownloadStage
     {
         var spec = item.Spec;
         var (width, height) = FrameSize.For(spec.Parameters.Resolution, spec.Parameters.AspectRatio);
-        var expected = new ExpectedVideo(spec.Parameters.Duration, width, height);
+        var expected = _context.Expected(spec.Parameters.Duration, width, height);
         var outputDirectory = _context.Options.OutputDirectory;
 
         if (item.InlineVideo is { } video)
@@ -171,6 +171,8 @@ internal sealed class DownloadStage
                 FilePath = outcome.RelativePath,
                 Bytes = outcome.Bytes,
                 Sha256 = outcome.Sha256,
+                Video = outcome.Video,
+                Note = outcome.Video?.Warning is { } warning ? $"video differs from the request: {warning}" : null,
             }).ConfigureAwait(false);
             return true;
         }
@@ -180,10 +182,13 @@ internal sealed class DownloadStage
             JobId = jobId,
             State = JobState.Failed,
             HttpStatus = outcome.HttpStatus,
-            ErrorClass = outcome.Failure == DownloadFailureKind.VerifyFailed ? ErrorClass.Permanent : ErrorClass.Retryable,
+            ErrorClass = outcome.Failure == DownloadFailureKind.VerifyFailed || (outcome.Failure == DownloadFailureKind.Undecodable && !outcome.Retryable)
+                ? ErrorClass.Permanent
+                : ErrorClass.Retryable,
             ErrorCode = outcome.Failure switch
             {
                 DownloadFailureKind.VerifyFailed => "verify_failed",
+                DownloadFailureKind.Undecodable => "undecodable",
                 DownloadFailureKind.Expired => "expired",
                 DownloadFailureKind.Truncated => "truncated",
                 DownloadFailureKind.Io => "io_error",

@@ -106,13 +106,24 @@ internal sealed class JobFeeder
         await lane.Work.Writer.WriteAsync(item, _context.StopToken).ConfigureAwait(false);
     }
 
-    /// <summary>A generated job whose file is already on disk and verifies is recorded as succeeded.</summary>
+    /// <summary>
+    /// A generated job whose file is already on disk and plays is recorded as succeeded. So is one whose paid file was
+    /// kept as <c>*.unverified.mp4</c> by an older check (e.g. "frame size ..., expected ..."): it is moved into place.
+    /// </summary>
     private async Task<bool> AdoptSavedFileAsync(LedgerJob job)
     {
         var spec = job.Spec.Parameters;
         var (width, height) = FrameSize.For(spec.Resolution, spec.AspectRatio);
+        var expected = _context.Expected(spec.Duration, width, height);
         var check = await VideoDownloader.VerifyExistingAsync(
-            _context.Options.OutputDirectory, job.Spec.OutputPath, new ExpectedVideo(spec.Duration, width, height), null, _context.StopToken).ConfigureAwait(false);
+            _context.Options.OutputDirectory, job.Spec.OutputPath, expected, null, _context.StopToken).ConfigureAwait(false);
+        var note = "file found complete on disk after an interruption";
+        if (!check.Success)
+        {
+            check = await VideoDownloader.AdoptKeptAsync(_context.Options.OutputDirectory, job.Spec.OutputPath, expected, _context.StopToken).ConfigureAwait(false);
+            note = "kept *.unverified.mp4 re-verified and adopted (not paid again)";
+        }
+
         if (!check.Success)
         {
             return false;
@@ -125,7 +136,8 @@ internal sealed class JobFeeder
             FilePath = check.RelativePath,
             Bytes = check.Bytes,
             Sha256 = check.Sha256,
-            Note = "file found complete on disk after an interruption",
+            Video = check.Video,
+            Note = note,
         }).ConfigureAwait(false);
         _context.Progress.For(job.Provider).AddSucceeded();
         return true;
@@ -140,7 +152,7 @@ internal sealed class JobFeeder
             var spec = job.Spec.Parameters;
             var (width, height) = FrameSize.For(spec.Resolution, spec.AspectRatio);
             var check = await VideoDownloader.VerifyExistingAsync(
-                _context.Options.OutputDirectory, job.FilePath, new ExpectedVideo(spec.Duration, width, height), job.Sha256, _context.StopToken).ConfigureAwait(false);
+                _context.Options.OutputDirectory, job.FilePath, _context.Expected(spec.Duration, width, height), job.Sha256, _context.StopToken).ConfigureAwait(false);
             if (check.Success && (job.Bytes is null || check.Bytes == job.Bytes))
             {
                 progress.AddSucceeded(thisRun: false);

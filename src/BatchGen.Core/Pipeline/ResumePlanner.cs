@@ -13,7 +13,7 @@ internal static class ResumePlanner
     private static readonly HashSet<string> RepollableCodes = new(StringComparer.Ordinal) { "deadline", "timeout", "circuit_open", "server_error", "rate_limited", "connection" };
 
     /// <summary>Failure codes of the download stage (or a finished task without a URL): the video exists at the provider.</summary>
-    private static readonly HashSet<string> DownloadCodes = new(StringComparer.Ordinal) { "expired", "truncated", "io_error", "download_failed", "malformed_reply" };
+    private static readonly HashSet<string> DownloadCodes = new(StringComparer.Ordinal) { "expired", "truncated", "io_error", "download_failed", "malformed_reply", "undecodable" };
 
     public static async Task PrepareAsync(SqliteLedger ledger, RunRequest request, TimeProvider time, CancellationToken cancellationToken)
     {
@@ -90,7 +90,8 @@ internal static class ResumePlanner
     private static bool Wants(RetryFailedMode mode, LedgerJob job) => mode switch
     {
         RetryFailedMode.All => true,
-        RetryFailedMode.Retryable => job.ErrorClass == ErrorClass.Retryable,
+        // verify_failed: an older check refused a paid, kept video for its frame size or duration; re-verify it.
+        RetryFailedMode.Retryable => job.ErrorClass == ErrorClass.Retryable || job.ErrorCode == "verify_failed",
         _ => false,
     };
 
@@ -98,6 +99,8 @@ internal static class ResumePlanner
     {
         var state = job switch
         {
+            // The paid file was kept as *.unverified.mp4: adopt it if it plays, else download it again. Never pay again.
+            { ErrorCode: "verify_failed" } => JobState.Generated,
             // A download failed (retryable): the task succeeded, so ask it for a fresh URL; never generate (pay) again.
             { RemoteId: { } id, ErrorClass: ErrorClass.Retryable, ErrorCode: { } code }
                 when DownloadCodes.Contains(code) && !id.StartsWith("sync:", StringComparison.Ordinal) => JobState.Submitted,

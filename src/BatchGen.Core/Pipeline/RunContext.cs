@@ -38,6 +38,10 @@ internal sealed class RunContext
 
     public LatencyTracker Latency { get; } = new();
 
+    /// <summary>What a saved video is compared with (differences are warnings), with the deep check when asked.</summary>
+    public Downloads.ExpectedVideo Expected(int durationSeconds, int width, int height) =>
+        new(durationSeconds, width, height) { Deep = Options.DeepVerify };
+
     /// <summary>The halt rules, judged before each submit.</summary>
     public required Halting.HaltMonitor Halt { get; init; }
 

@@ -50,6 +50,12 @@ public sealed class RunOptions
     /// <summary>Ceiling of one backoff delay.</summary>
     public TimeSpan RetryMaxDelay { get; init; } = TimeSpan.FromSeconds(60);
 
+    /// <summary>
+    /// <c>--verify deep</c> / <c>verify: deep</c>: besides the MP4 container check, decode every saved video with
+    /// ffmpeg. Null (default): container check only.
+    /// </summary>
+    public Downloads.DeepVideoCheck? DeepVerify { get; init; }
+
     /// <summary>Attempts to download a result (each may resume with Range) before the job fails.</summary>
     public int MaxDownloadAttempts { get; init; } = 4;
 

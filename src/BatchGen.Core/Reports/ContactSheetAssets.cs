@@ -40,6 +40,8 @@ internal static class ContactSheetAssets
         .facts { display:flex; justify-content:space-between; align-items:center; font-size:12px; color:var(--muted); }
         .facts .cost { color:var(--ink); font-weight:600; }
         .badge { display:inline-block; border-radius:999px; padding:1px 8px; font-size:11px; font-weight:600; text-transform:uppercase; letter-spacing:.04em; color:#fff; background:var(--idle); }
+        .badge.warn { position:absolute; top:8px; right:8px; pointer-events:none; background:#b26a00; text-transform:none; }
+        .warning { color:#b26a00; font-size:12px; margin:4px 0 0; overflow-wrap:anywhere; }
         .badge.succeeded { background:var(--ok); } .badge.failed, .badge.blocked { background:var(--bad); }
         .badge.submitting, .badge.submitted, .badge.running, .badge.generated { background:var(--wait); }
         .charts { display:grid; grid-template-columns:repeat(auto-fill, minmax(360px, 1fr)); gap:14px; }

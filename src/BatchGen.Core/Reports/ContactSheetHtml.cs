@@ -124,6 +124,11 @@ internal static class ContactSheetHtml
             var href = HtmlText.RelativeUrl(Path.GetRelativePath(reportDirectory, full));
             html.Append("<video src=\"").Append(HtmlText.Encode(href)).Append("\" controls muted loop playsinline preload=\"metadata\" title=\"")
                 .Append(HtmlText.Encode(job.Id)).Append("\"></video><span class=\"badge corner ").Append(state).Append("\">").Append(state).Append("</span>");
+            if (job.Video?.Warning is { } warning)
+            {
+                html.Append("<span class=\"badge warn\" title=\"").Append(HtmlText.Encode(warning)).Append("\">⚠ ")
+                    .Append(HtmlText.Encode(job.Video.FrameSize)).Append("</span>");
+            }
         }
         else
         {
@@ -157,7 +162,13 @@ internal static class ContactSheetHtml
             html.Append("<span>").Append(ReportFormat.Seconds(latency)).Append(" s</span>");
         }
 
-        html.Append("</div><div class=\"id\">").Append(HtmlText.Encode(job.Id)).Append(" · ").Append(HtmlText.Encode(job.Provider))
+        html.Append("</div>");
+        if (job.Video?.Warning is { } differs)
+        {
+            html.Append("<p class=\"warning\">⚠ video ").Append(HtmlText.Encode(differs)).Append("</p>");
+        }
+
+        html.Append("<div class=\"id\">").Append(HtmlText.Encode(job.Id)).Append(" · ").Append(HtmlText.Encode(job.Provider))
             .Append("</div></figcaption></figure>\n");
     }
 

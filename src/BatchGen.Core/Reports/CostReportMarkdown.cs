@@ -76,6 +76,21 @@ internal static class CostReportMarkdown
         }
 
         ReviewReport.Markdown(md, model);
+        var differing = model.Jobs.Where(j => j is { State: Ledger.JobState.Succeeded, Video.Warning: not null }).ToList();
+        if (differing.Count > 0)
+        {
+            md.Append("## Videos that differ from the request\n\n");
+            md.Append("Kept and counted as succeeded (they are paid for); the provider chose another frame size or duration.\n\n");
+            md.Append("| job | provider | file | video |\n|---|---|---|---|\n");
+            foreach (var j in differing)
+            {
+                md.Append("| ").Append(Cell(j.Id)).Append(" | ").Append(Cell(j.Provider)).Append(" | ").Append(Cell(j.FilePath ?? string.Empty))
+                    .Append(" | ").Append(Cell(j.Video!.Warning!)).Append(" |\n");
+            }
+
+            md.Append('\n');
+        }
+
         md.Append("## Definitions\n\n");
         md.Append("- **Spent**: per job, the cost the provider reported when it reported one; otherwise the estimate when the video was generated; ");
         md.Append("otherwise the estimate when the job failed after submission on a provider configured to charge failed jobs; otherwise nothing.\n");

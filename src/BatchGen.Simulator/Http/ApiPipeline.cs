@@ -151,6 +151,11 @@ internal sealed class ApiPipeline(ProviderRuntime provider, IProviderDialect dia
                 return (null, dialect.Error(ctx.Http, ctx.Now, SimError.Credits));
         }
 
+        if (provider.Scenario.OutputFrameSize is { } imposed)
+        {
+            ask = ask with { Video = ask.Video with { FrameSizeOverride = ScenarioValidator.OutputFrameSize(imposed) } };
+        }
+
         var task = TaskPlanner.Plan(provider, ctx, ask, id, price);
         task.BalanceAfterCharge = balanceAfter;
         provider.Add(task);

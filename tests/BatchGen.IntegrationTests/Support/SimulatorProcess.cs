@@ -51,7 +51,7 @@ public sealed class SimulatorProcess : IAsyncDisposable
                     return sim;
                 }
             }
-            catch (HttpRequestException)
+            catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException)
             {
                 // Not listening yet.
             }

@@ -127,6 +127,11 @@ internal sealed class YamlManifestReader
             _doc.Notify.AddRange(urls.Children.OfType<YamlScalarNode>().Select(u => u.Value).OfType<string>());
         }
 
+        if (s.TryGetValue("verify", out var verify) && verify is YamlScalarNode v)
+        {
+            _doc.DeepVerify = v.Value == "deep";
+        }
+
         if (s.TryGetValue("providers", out var providers) && providers is YamlMappingNode p)
         {
             _doc.Providers = p;
