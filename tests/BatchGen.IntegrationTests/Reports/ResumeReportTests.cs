@@ -131,16 +131,16 @@ public sealed class ResumeReportTests(ITestOutputHelper output)
             .Where(kv => !RunDependentColumns.Contains(kv.Key) && !kv.Key.Contains("latency", StringComparison.Ordinal))
             .Select(kv => $"{kv.Key}={kv.Value}"));
 
-    /// <summary>summary.json without generatedAt (the ledger's last update) and the latency percentiles.</summary>
+    /// <summary>summary.json without generated_at (the ledger's last update) and the latency percentiles.</summary>
     private static string SummaryWithoutTimes(string directory)
     {
         var root = JsonNode.Parse(File.ReadAllText(Path.Combine(directory, "summary.json")))!.AsObject();
         root["totals"]!["jobs"]!.GetValue<int>().ShouldBe(Jobs);
-        root.Remove("generatedAt");
+        root.Remove("generated_at");
         foreach (var row in root["comparison"]!.AsArray())
         {
-            row!.AsObject().Remove("latencyP50Seconds");
-            row.AsObject().Remove("latencyP95Seconds");
+            row!.AsObject().Remove("latency_p50_seconds");
+            row.AsObject().Remove("latency_p95_seconds");
         }
 
         return root.ToJsonString();
