@@ -18,5 +18,6 @@ internal static class CommandCatalog
         yield return VotesCommand.Create();
         yield return ScheduleCommand.Create();
         yield return SimCommand.Create();
+        yield return SchemaCommand.Create();
     }
 }

@@ -62,6 +62,7 @@ internal sealed class RunOptionSet
     private readonly Option<double> _timeScale = new("--time-scale") { HelpName = "X", Description = "With --simulate: simulated time scale (0.01 = 100x faster).", DefaultValueFactory = _ => 0.01 };
     private readonly Option<int> _seed = new("--seed") { HelpName = "N", Description = "With --simulate: simulator seed.", DefaultValueFactory = _ => 1 };
     private readonly Option<bool> _noReport = new("--no-report") { Description = "Do not write the reports at the end." };
+    private readonly Option<bool> _json = new("--json") { Description = "Print one JSON summary object on stdout at the end; the live view and messages go to stderr." };
     private readonly Option<string?> _verify = new("--verify") { Description = "standard (each video is a complete, playable MP4) or deep (also decode every video with ffmpeg, which must be installed). Default: the manifest's verify, else standard." };
     private readonly Option<string> _progress = new("--progress") { Description = "auto (a live table on a terminal, progress lines on stderr otherwise), live, plain or none.", DefaultValueFactory = _ => "auto" };
     private readonly Option<string?> _tz = new("--tz") { HelpName = "ZONE", Description = "Time zone (IANA id) of {date}, {time}, {datetime} and of the per-day and per-month caps (over the manifest's timezone:; default: the machine's)." };
@@ -91,7 +92,7 @@ internal sealed class RunOptionSet
             }
         });
         command.Add(set._manifest);
-        foreach (var option in new Option[] { set._simulate, set._out, set._providers, set._maxCost, set._maxJobs, set._scenario, set._timeScale, set._seed, set._noReport, set._verify, set._progress, set._tz, set._resumeLatest, set._haltFailures, set._haltRate, set._haltMin, set._haltPerProvider, set._notify, set._logFormat, set._logLevel, set._verbose, set._quiet })
+        foreach (var option in new Option[] { set._simulate, set._out, set._providers, set._maxCost, set._maxJobs, set._scenario, set._timeScale, set._seed, set._noReport, set._verify, set._progress, set._tz, set._resumeLatest, set._haltFailures, set._haltRate, set._haltMin, set._haltPerProvider, set._notify, set._logFormat, set._logLevel, set._verbose, set._quiet, set._json })
         {
             command.Add(option);
         }
@@ -112,6 +113,7 @@ internal sealed class RunOptionSet
         Seed = parseResult.GetValue(_seed),
         WriteReports = !parseResult.GetValue(_noReport),
         Progress = parseResult.GetValue(_quiet) ? "none" : parseResult.GetValue(_progress) ?? "auto",
+        JsonOutput = parseResult.GetValue(_json) ? Console.Out : null,
         Verify = parseResult.GetValue(_verify),
         TimeZone = parseResult.GetValue(_tz),
         ResumeLatest = parseResult.GetValue(_resumeLatest),

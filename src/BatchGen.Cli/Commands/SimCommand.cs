@@ -69,7 +69,10 @@ internal static class SimCommand
 
         await using (host.ConfigureAwait(false))
         {
+            // The readiness signal scripts and tests wait for: the first line, printed once the port is bound, with the
+            // actual address (`--port 0` picks a free port). Its "listening on http://HOST:PORT/" part is stable.
             await output.WriteLineAsync(string.Create(CultureInfo.InvariantCulture, $"BatchGen simulator listening on {host.BaseAddress} (seed {host.Seed}, time scale {host.TimeScale})")).ConfigureAwait(false);
+            await output.FlushAsync(CancellationToken.None).ConfigureAwait(false);
             foreach (var name in ProviderNames.All)
             {
                 await output.WriteLineAsync($"  {name,-9} {host.ProviderBaseUrl(name)}").ConfigureAwait(false);

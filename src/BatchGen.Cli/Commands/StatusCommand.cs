@@ -142,7 +142,7 @@ internal sealed class BatchStatus
 
         if (_ambiguous.Count > 0)
         {
-            console.MarkupLine(string.Create(CultureInfo.InvariantCulture, $"[yellow]{_ambiguous.Count} ambiguous[/] (submit outcome unknown; not resubmitted): {Markup.Escape(string.Join(", ", _ambiguous.Take(10).Select(j => $"{j.Provider}/{j.Id}")))}"));
+            console.MarkupLine(string.Create(CultureInfo.InvariantCulture, $"[yellow]{Format.Quantity(_ambiguous.Count, "job")} ambiguous[/] (submit outcome unknown; not resubmitted): {Markup.Escape(string.Join(", ", _ambiguous.Take(10).Select(j => $"{j.Provider}/{j.Id}")))}"));
         }
 
         foreach (var job in _videoWarnings.Take(MaxFailureGroups))
@@ -157,7 +157,7 @@ internal sealed class BatchStatus
 
         if (_lost > 0)
         {
-            console.MarkupLine(string.Create(CultureInfo.InvariantCulture, $"{_lost} jobs are no longer in the manifest (kept in the ledger)"));
+            console.MarkupLine($"{Format.Quantity(_lost, "job")} {(_lost == 1 ? "is" : "are")} no longer in the manifest (kept in the ledger)");
         }
     }
 

@@ -43,7 +43,9 @@ internal sealed class RunHandler
         ArgumentNullException.ThrowIfNull(invocation);
         var time = TimeProvider.System;
         var sink = new LogSink(Console.Error, invocation.Log, time, RunIds.Create(time));
-        return new RunHandler(ConsoleFactory.CreateStdout(), new SinkTextWriter(sink, "message"), time, sink);
+        // With --json, people's output (live view, closing lines) goes to stderr so stdout holds only the JSON.
+        var console = invocation.JsonOutput is null ? ConsoleFactory.CreateStdout() : ConsoleFactory.CreateStderr();
+        return new RunHandler(console, new SinkTextWriter(sink, "message"), time, sink);
     }
 
     /// <summary>Runs, then (whatever the outcome, a crash included) sends the notifications; they never change the exit code.</summary>
@@ -156,6 +158,11 @@ internal sealed class RunHandler
                 return ExitCodes.InvalidInput;
             }
 
+            if (await RunOutput.CheckSimulatedAsync(ledger, invocation.Simulate, _stderr, cancellationToken).ConfigureAwait(false) is { } refused)
+            {
+                return refused;
+            }
+
             await ledger.SetMetaAsync("job_id_format", idFormat, cancellationToken).ConfigureAwait(false);
             // {date}, {time}, {datetime} stay those of the night the batch started, however late it is resumed.
             if (await BatchSelection.RecordedTimeAsync(ledger, cancellationToken).ConfigureAwait(false) is { } startedAt && startedAt != manifest.Time.Local && manifest.UsesBatchTime)
@@ -190,11 +197,13 @@ internal sealed class RunHandler
                 return ExitCodes.StorageError;
             }
 
+            var output = new RunOutput(_console, _stderr, manifest, outputDirectory, invocation.Simulate);
+            var jobs = await RunOutput.ReadJobsAsync(ledger).ConfigureAwait(false);
             if (invocation.WriteReports && summary.StopReason != RunStopReason.Cancelled)
             {
                 try
                 {
-                    await WriteReportsAsync(ledger, manifest, outputDirectory).ConfigureAwait(false);
+                    await output.WriteReportsAsync(ledger, jobs).ConfigureAwait(false);
                 }
                 catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
                 {
@@ -202,9 +211,15 @@ internal sealed class RunHandler
                 }
             }
 
-            await PrintSummaryAsync(summary, outputDirectory).ConfigureAwait(false);
+            var exitCode = ExitCodeOf(summary);
+            await output.PrintSummaryAsync(summary, jobs).ConfigureAwait(false);
             await PrintVideoWarningsAsync(ledger, cancellationToken).ConfigureAwait(false);
-            return ExitCodeOf(summary);
+            if (invocation.JsonOutput is { } json)
+            {
+                await output.WriteJsonAsync(json, summary, jobs, exitCode).ConfigureAwait(false);
+            }
+
+            return exitCode;
         }
         finally
         {
@@ -287,8 +302,10 @@ internal sealed class RunHandler
         };
 
         using var renderStop = new CancellationTokenSource();
-        var live = invocation.Progress == "live" || (invocation.Progress == "auto" && !Console.IsOutputRedirected && _console.Profile.Capabilities.Interactive);
-        var renderer = new ProgressRenderer(progress, _console, new SinkTextWriter(_log, "progress"), _time, live);
+        // With --json the console is stderr's, so the live view never mixes with the JSON on stdout.
+        var redirected = invocation.JsonOutput is null ? Console.IsOutputRedirected : Console.IsErrorRedirected;
+        var live = invocation.Progress == "live" || (invocation.Progress == "auto" && !redirected && _console.Profile.Capabilities.Interactive);
+        var renderer = new ProgressRenderer(progress, _console, new SinkTextWriter(_log, "progress"), _time, new ProgressView(manifest.JobCount, invocation.Simulate), live);
         var renderTask = invocation.Progress == "none" ? Task.CompletedTask : renderer.RunAsync(renderStop.Token);
         try
         {
@@ -401,16 +418,6 @@ internal sealed class RunHandler
         return false;
     }
 
-    private static async Task WriteReportsAsync(SqliteLedger ledger, Manifest manifest, string outputDirectory)
-    {
-        var jobs = await ReadAllAsync(ledger).ConfigureAwait(false);
-
-        var chargeFailed = manifest.Providers.Values.Where(p => p.ChargeFailedJobs).Select(p => p.Name).ToHashSet(StringComparer.Ordinal);
-        var reviews = await ledger.ReadReviewsAsync(CancellationToken.None).ConfigureAwait(false);
-        var input = ReportInput.FromLedger(manifest.Name, jobs, outputDirectory, manifest.Axes, chargeFailed) with { Reviews = reviews };
-        await ReportWriter.WriteAllAsync(input, outputDirectory, ContactSheetOptions.Default, CancellationToken.None).ConfigureAwait(false);
-    }
-
     /// <summary>Videos that differ from the request (kept: they are paid for) are named on stderr, first few in full.</summary>
     private async Task PrintVideoWarningsAsync(SqliteLedger ledger, CancellationToken cancellationToken)
     {
@@ -435,56 +442,7 @@ internal sealed class RunHandler
         }
     }
 
-    private async Task PrintSummaryAsync(RunSummary summary, string outputDirectory)
-    {
-        var c = CultureInfo.InvariantCulture;
-        var line = string.Create(c, $"{summary.Total} jobs: {summary.Count(JobState.Succeeded)} succeeded, {summary.Count(JobState.Failed)} failed, {summary.Count(JobState.Blocked)} blocked, {summary.Count(JobState.Pending)} pending, {summary.Ambiguous} ambiguous, {summary.Count(JobState.Submitted) + summary.Count(JobState.Running) + summary.Count(JobState.Generated)} unfinished; spent ${summary.SpentUsd:0.00}");
-        _console.WriteLine(line);
-        if (summary.Lost > 0)
-        {
-            _console.WriteLine(string.Create(c, $"{summary.Lost} jobs in the ledger are no longer in the manifest (kept, not run)"));
-        }
-
-        if (summary.Retry.Describe() is { } retry)
-        {
-            await _stderr.WriteLineAsync(retry).ConfigureAwait(false);
-        }
-
-        foreach (var (provider, reason) in summary.BlockedProviders)
-        {
-            await _stderr.WriteLineAsync($"blocked: {provider}: {Messages.WithoutPrefix(reason, provider)}").ConfigureAwait(false);
-        }
-
-        foreach (var halt in summary.Halts)
-        {
-            await _stderr.WriteLineAsync(string.Create(c, $"halted: {halt.Message}; {summary.Count(JobState.Pending)} jobs left pending, jobs in flight were finished. Run the same command again to resume.")).ConfigureAwait(false);
-        }
-
-        if (summary.PeriodBudgetStop is { } periodStop)
-        {
-            await _stderr.WriteLineAsync(string.Create(c, $"budget reached: {periodStop}; {summary.BudgetRemainingJobs} jobs not submitted, estimated ${summary.BudgetRemainingCostUsd:0.00} more. Resume in the next period, or raise the cap.")).ConfigureAwait(false);
-        }
-        else if (summary.StopReason == RunStopReason.BudgetReached)
-        {
-            await _stderr.WriteLineAsync(string.Create(c, $"budget reached: spent ${summary.SpentUsd:0.00} of ${summary.MaxCostUsd:0.00}; {summary.BudgetRemainingJobs} jobs not submitted, estimated ${summary.BudgetRemainingCostUsd:0.00} more. Rerun with a higher --max-cost to continue.")).ConfigureAwait(false);
-        }
-
-        if (summary.Ambiguous > 0)
-        {
-            await _stderr.WriteLineAsync(string.Create(c, $"{summary.Ambiguous} jobs have a submit whose outcome is unknown: not resubmitted, to avoid paying twice. Check the provider's dashboard, then rerun with --resubmit-ambiguous if they never arrived.")).ConfigureAwait(false);
-        }
-
-        if (summary.StopReason == RunStopReason.Cancelled)
-        {
-            await _stderr.WriteLineAsync("stopped: the ledger is consistent; run the same command again to resume.").ConfigureAwait(false);
-        }
-
-        _console.WriteLine($"videos:  {outputDirectory}");
-        _console.WriteLine($"ledger:  {Path.Combine(outputDirectory, "ledger.db")}");
-        _console.WriteLine($"summary: {Path.Combine(outputDirectory, "summary.json")} (cost-report.md, results.csv, contact-sheet.html beside it)");
-    }
-
-    private static int ExitCodeOf(RunSummary summary) => summary switch
+    internal static int ExitCodeOf(RunSummary summary) => summary switch
     {
         { StopReason: RunStopReason.Cancelled } => ExitCodes.Cancelled,
         { StopReason: RunStopReason.Halted } => ExitCodes.JobsFailed,

@@ -31,6 +31,9 @@ internal sealed record RunInvocation
 
     public bool WriteReports { get; init; } = true;
 
+    /// <summary>Where <c>--json</c> writes the final summary object (stdout); null without <c>--json</c>.</summary>
+    public TextWriter? JsonOutput { get; init; }
+
     /// <summary><c>--verify standard|deep</c> (deep: decode every saved video with ffmpeg too); null: the manifest's <c>verify</c>.</summary>
     public string? Verify { get; init; }
 

@@ -103,7 +103,6 @@ internal sealed class JobFeeder
 
     private async Task EnqueueAsync(ProviderLane lane, WorkItem item)
     {
-        _context.Progress.For(lane.Name).AddQueued(1);
         await lane.Work.Writer.WriteAsync(item, _context.StopToken).ConfigureAwait(false);
     }
 
@@ -197,6 +196,7 @@ internal sealed class JobFeeder
             ?? _context.UnavailableReason(job.Provider)
             ?? $"{job.Provider}: provider not available";
         _context.Block(job.Provider, reason);
+        _context.Progress.For(job.Provider).AddQueued(-1);
         _context.Progress.For(job.Provider).AddBlocked();
         if (job.State == JobState.Blocked && job.ErrorMessage == reason)
         {

@@ -92,7 +92,7 @@ internal sealed partial class ProviderLane
             if (_context.Time.GetUtcNow() >= deadline)
             {
                 await FailAsync(job, reservation, estimate, new ProviderError(ErrorClass.Retryable,
-                    $"{Name}: task {remoteId} not finished within the job deadline of {_settings.JobDeadline.TotalSeconds:0} s (remote id kept: 'batchgen retry --failed' polls it again)")
+                    $"{Name}: task {remoteId} not finished within the job deadline of {BatchGen.Core.Text.HumanText.Duration(_settings.JobDeadline)} (remote id kept: 'batchgen retry --failed' polls it again)")
                 {
                     Code = "deadline",
                 }, charged: true).ConfigureAwait(false);
@@ -103,7 +103,8 @@ internal sealed partial class ProviderLane
 
     private async Task OnGeneratedAsync(LedgerJob job, string remoteId, PollOutcome poll, DateTimeOffset submittedAt, BudgetReservation? reservation, decimal? estimate, bool reattached)
     {
-        var charged = poll.ActualCostUsd ?? estimate ?? 0m;
+        // A reported cost more than 3x from the estimate is flagged in the reports; the estimate counts instead.
+        var charged = ReportedCostCheck.Counted(poll.ActualCostUsd, estimate);
         if (reservation is not null)
         {
             _context.Budget.Commit(reservation, charged);

@@ -47,7 +47,6 @@ internal sealed partial class ProviderLane
     {
         await foreach (var item in Work.Reader.ReadAllAsync(CancellationToken.None).ConfigureAwait(false))
         {
-            _progress.AddQueued(-1);
             if (item.Start == WorkStart.Submit)
             {
                 await AdmitAndSubmitAsync(item.Job).ConfigureAwait(false);
@@ -71,6 +70,7 @@ internal sealed partial class ProviderLane
 
         if (_context.BlockedReason(Name) is { } reason)
         {
+            _progress.AddQueued(-1);
             await BlockAsync(job, reason).ConfigureAwait(false);
             return;
         }
@@ -83,7 +83,7 @@ internal sealed partial class ProviderLane
 
         if (_context.IsBudgetStopped(Name))
         {
-            _context.HoldForBudget(Name, estimate, globalCap: _context.Budget.WouldPassGlobalCap(estimate ?? 0m));
+            HoldForBudget(estimate);
             return;
         }
 
@@ -97,6 +97,7 @@ internal sealed partial class ProviderLane
         {
             // A job the price table cannot price cannot be checked against a cap: never sent blind.
             var p = job.Spec.Parameters;
+            _progress.AddQueued(-1);
             await BlockAsync(job, $"{Name}: no price for {p.Resolution} x {p.Duration}s in its pricing table, so it cannot be checked against the budget (add providers.{Name}.pricing)").ConfigureAwait(false);
             return;
         }
@@ -104,7 +105,7 @@ internal sealed partial class ProviderLane
         var reservation = _context.Budget.TryReserve(Name, estimate ?? 0m);
         if (reservation is null)
         {
-            _context.HoldForBudget(Name, estimate, globalCap: _context.Budget.WouldPassGlobalCap(estimate ?? 0m));
+            HoldForBudget(estimate);
             return;
         }
 
@@ -117,6 +118,7 @@ internal sealed partial class ProviderLane
 
         var attempt = job.Attempts;
         var mayBeInFlight = false;
+        _progress.AddQueued(-1);
         _progress.AddInFlight(1);
         SubmitResult result;
         try
@@ -154,6 +156,7 @@ internal sealed partial class ProviderLane
             {
                 // Stopped while waiting for the throttle or a backoff: nothing was sent, the job stays pending.
                 _context.Budget.Release(reservation);
+                _progress.AddQueued(1);
                 return;
             }
 
@@ -206,6 +209,7 @@ internal sealed partial class ProviderLane
             if (error.Class == ErrorClass.Retryable)
             {
                 // Certainly not accepted, retries ran out (429s, 503s, an open circuit): the job waits for the next run.
+                _progress.AddQueued(1);
                 await _context.RecordAsync(ErrorEvent(job.Id, JobState.Pending, attempt, error) with
                 {
                     Note = "submit refused until retries ran out; left pending for the next run",
@@ -218,7 +222,8 @@ internal sealed partial class ProviderLane
             return;
         }
 
-        var charged = outcome.ActualCostUsd ?? estimate ?? 0m;
+        // A reported cost more than 3x from the estimate is flagged in the reports; the estimate counts instead.
+        var charged = ReportedCostCheck.Counted(outcome.ActualCostUsd, estimate);
         if (outcome.InlineVideo is { } video)
         {
             // Synchronous provider: the reply is the video. Generated is durable before the file is written.
@@ -255,6 +260,14 @@ internal sealed partial class ProviderLane
         // first submit time in the ledger, which would fail the new task at once).
         var submitted = job with { State = JobState.Submitted, RemoteId = remoteId, SubmittedAt = _context.Time.GetUtcNow() };
         await TrackAsync(submitted, remoteId, outcome.EstimatedTime, reattached: false, reservation, estimate).ConfigureAwait(false);
+    }
+
+    /// <summary>The budget keeps this job back: not submitted this run, counted as held.</summary>
+    private void HoldForBudget(decimal? estimate)
+    {
+        _progress.AddQueued(-1);
+        _progress.AddHeld();
+        _context.HoldForBudget(Name, estimate, globalCap: _context.Budget.WouldPassGlobalCap(estimate ?? 0m));
     }
 
     private async Task BlockAsync(LedgerJob job, string reason, ProviderError? error = null)

@@ -37,6 +37,7 @@ public sealed class RunEngine
         var retry = await ResumePlanner.PrepareAsync(ledger, request, _time, stopToken).ConfigureAwait(false);
         var resume = await CreateBudgetAsync(request, stopToken).ConfigureAwait(false);
         var budget = resume.Gate;
+        request.Progress.Budget = budget;
         if (request.Options.PeriodBudget is { } period)
         {
             budget.Settled = period.Settle;
@@ -153,6 +154,12 @@ public sealed class RunEngine
             if (!resubmitted)
             {
                 jobs.Add(job);
+            }
+
+            // The progress view's "queued": jobs this run may submit, known up front (not the lanes' window).
+            if (job.InManifest && (resubmitted || job.State is JobState.Pending or JobState.Blocked))
+            {
+                request.Progress.For(job.Provider).AddQueued(1);
             }
         }
 

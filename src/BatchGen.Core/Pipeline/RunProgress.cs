@@ -10,6 +10,15 @@ public sealed class RunProgress
     public ProviderProgress For(string provider) => _providers.GetOrAdd(provider, static name => new ProviderProgress(name));
 
     public IReadOnlyList<ProviderProgress> Providers => [.. _providers.Values.OrderBy(p => p.Name, StringComparer.Ordinal)];
+
+    /// <summary>The run's budget gate once the run started (spent over the whole batch, the cap); null before.</summary>
+    public Costs.BudgetGate? Budget { get; internal set; }
+
+    /// <summary>Money spent over the whole batch (earlier runs included), as the budget counts it.</summary>
+    public decimal BatchSpentUsd => Budget?.SpentUsd ?? _providers.Values.Sum(p => p.SpentUsd);
+
+    /// <summary>What the cap still allows (cap - spent - reserved for jobs in flight); null without a cap.</summary>
+    public decimal? BudgetLeftUsd => Budget is { MaxCostUsd: { } max } gate ? Math.Max(0m, max - gate.SpentUsd - gate.ReservedUsd) : null;
 }
 
 /// <summary>Counters of one provider. Updated with Interlocked; values are a moment's snapshot.</summary>
@@ -21,14 +30,18 @@ public sealed class ProviderProgress(string name)
     private long _failed;
     private long _succeededThisRun;
     private long _blocked;
+    private long _held;
     private long _requests;
     private long _throttled;
     private long _spentMicros;
 
     public string Name { get; } = name;
 
-    /// <summary>Jobs waiting for this provider (to submit, poll or download).</summary>
+    /// <summary>Jobs of this provider not submitted yet (counted from the ledger when the run starts).</summary>
     public long Queued => Interlocked.Read(ref _queued);
+
+    /// <summary>Jobs the budget held back this run (not submitted; they wait for a higher cap).</summary>
+    public long Held => Interlocked.Read(ref _held);
 
     /// <summary>Jobs submitted and not finished.</summary>
     public long InFlight => Interlocked.Read(ref _inFlight);
@@ -70,6 +83,8 @@ public sealed class ProviderProgress(string name)
     internal void AddFailed() => Interlocked.Increment(ref _failed);
 
     internal void AddBlocked() => Interlocked.Increment(ref _blocked);
+
+    internal void AddHeld() => Interlocked.Increment(ref _held);
 
     internal void AddRequest() => Interlocked.Increment(ref _requests);
 

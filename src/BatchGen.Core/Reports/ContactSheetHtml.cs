@@ -27,7 +27,7 @@ internal static class ContactSheetHtml
         foreach (var dimension in model.Dimensions)
         {
             var rows = model.Comparison.Where(r => r.Axis == dimension).ToList();
-            SvgBarChart.Render(html, $"Cost per success by {dimension} (USD)", "cost", rows.Select(r => (r.Value, (double?)r.CostPerSuccessUsd, "$" + ReportFormat.Money(r.CostPerSuccessUsd))).ToList());
+            SvgBarChart.Render(html, $"Cost per success by {dimension} (USD)", "cost", rows.Select(r => (r.Value, (double?)r.CostPerSuccessUsd, r.CostPerSuccessUsd is { } c ? Text.HumanText.Usd(c) : "n/a")).ToList());
             SvgBarChart.Render(html, $"Latency p50 by {dimension} (s)", "latency", rows.Select(r => (r.Value, r.LatencyP50Seconds, ReportFormat.Seconds(r.LatencyP50Seconds) + " s")).ToList());
         }
 
@@ -40,14 +40,23 @@ internal static class ContactSheetHtml
         return html.ToString();
     }
 
+    /// <summary>"&lt;b&gt;1&lt;/b&gt; job", "&lt;b&gt;3&lt;/b&gt; jobs".</summary>
+    private static string Bold(long count, string noun)
+    {
+        var text = Text.HumanText.Quantity(count, noun);
+        var space = text.IndexOf(' ', StringComparison.Ordinal);
+        return "<b>" + text[..space] + "</b>" + text[space..];
+    }
+
     private static void Header(StringBuilder html, ReportModel model)
     {
         var t = model.Total;
         html.Append("<header>\n<h1>").Append(HtmlText.Encode(model.Input.BatchName)).Append("</h1>\n<p class=\"meta\">")
-            .Append("<b>").Append(t.Jobs).Append("</b> jobs · <b>").Append(t.Succeeded).Append("</b> succeeded · <b>")
-            .Append(t.Failed).Append("</b> failed · <b>").Append(t.InFlight + t.NotSubmitted).Append("</b> not finished · spent <b>$")
-            .Append(ReportFormat.Money(t.SpentUsd)).Append("</b> of $").Append(ReportFormat.Money(t.EstimatedUsd)).Append(" estimated")
-            .Append(t.CostPerSuccessUsd is { } cps ? " · $" + ReportFormat.Money(cps) + " per video" : string.Empty)
+            .Append(Bold(t.Jobs, "job")).Append(" · <b>").Append(t.Succeeded).Append("</b> succeeded · <b>")
+            .Append(t.Failed).Append("</b> failed · <b>").Append(t.InFlight + t.NotSubmitted).Append("</b> not finished · spent <b>")
+            .Append(Text.HumanText.Usd(t.SpentUsd)).Append("</b> of ").Append(Text.HumanText.Usd(t.EstimatedUsd)).Append(" estimated")
+            .Append(t.CostPerSuccessUsd is { } cps ? " · " + Text.HumanText.Usd(cps) + " per video" : string.Empty)
+            .Append(model.Input.Simulated ? " · <b class=\"simulated\">simulated</b>: no money was spent" : string.Empty)
             .Append("</p>\n<div class=\"toolbar\">\n<button type=\"button\" id=\"play-all\">▶ Play all</button>\n")
             .Append("<button type=\"button\" id=\"pause-all\" class=\"secondary\">❚❚ Pause all</button>\n");
         foreach (var dimension in model.Dimensions)
@@ -141,9 +150,12 @@ internal static class ContactSheetHtml
         }
 
         html.Append("<li>").Append(HtmlText.Encode(JobAxes.ResolutionDuration(job))).Append("</li><li>").Append(HtmlText.Encode(p.AspectRatio)).Append("</li>");
-        html.Append("</ul><div class=\"facts\"><span><span class=\"cost\">$")
-            .Append(ReportFormat.Money(CostRules.Spent(job, model.Input.ChargeFailedProviders)))
-            .Append("</span> spent · est. $").Append(ReportFormat.Money(CostRules.Estimate(job))).Append("</span>");
+        html.Append("</ul><div class=\"facts\"><span><span class=\"cost\">")
+            .Append(Text.HumanText.Usd(CostRules.Spent(job, model.Input.ChargeFailedProviders)))
+            .Append("</span> spent").Append(model.Input.Simulated ? " (simulated)" : string.Empty)
+            .Append(" · est. ").Append(Text.HumanText.Usd(CostRules.Estimate(job)))
+            .Append(CostRules.IsFlagged(job) ? " · <b class=\"flagged\" title=\"" + HtmlText.Encode(Costs.ReportedCostCheck.Explain(job.EstimatedCostUsd!.Value, job.ActualCostUsd!.Value)) + "\">reported " + Text.HumanText.Usd(job.ActualCostUsd!.Value) + ", flagged</b>" : string.Empty)
+            .Append("</span>");
         if (CostRules.LatencySeconds(job) is { } latency)
         {
             html.Append("<span>").Append(ReportFormat.Seconds(latency)).Append(" s</span>");

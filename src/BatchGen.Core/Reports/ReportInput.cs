@@ -26,6 +26,15 @@ public sealed record ReportInput(string BatchName, IReadOnlyList<string> Axes, I
     public IReadOnlySet<string> ChargeFailedProviders { get; init; } = new HashSet<string>(StringComparer.Ordinal);
 
     /// <summary>
+    /// Prices a job that has no recorded estimate (never submitted) for "Remaining, estimated": the batch's price
+    /// table. Null = such jobs are counted as unpriced.
+    /// </summary>
+    public Func<LedgerJob, decimal?>? PriceOf { get; init; }
+
+    /// <summary>True when the ledger was written against the simulator: every money figure is labelled simulated.</summary>
+    public bool Simulated { get; init; }
+
+    /// <summary>
     /// The input for a batch read back from its ledger. Axes default to the axis names the jobs carry (first seen
     /// over jobs sorted by id, which is the manifest's declared order). The report time is the ledger's last update,
     /// so rebuilding from the same rows gives the same bytes.

@@ -35,16 +35,16 @@ public sealed record ReportModel
             .ThenBy(j => j.Provider, StringComparer.Ordinal)
             .ToList();
         var chargeFailed = input.ChargeFailedProviders;
-        var total = CostGroup.From("total", jobs, chargeFailed);
+        var total = CostGroup.From("total", jobs, chargeFailed, input.PriceOf);
 
         var sections = new List<CostSection>
         {
-            Section("By provider", JobAxes.Provider, jobs, j => j.Provider, chargeFailed),
-            Section("By resolution x duration", "resolution x duration", jobs, JobAxes.ResolutionDuration, chargeFailed),
+            Section("By provider", JobAxes.Provider, jobs, j => j.Provider, chargeFailed, input.PriceOf),
+            Section("By resolution x duration", "resolution x duration", jobs, JobAxes.ResolutionDuration, chargeFailed, input.PriceOf),
         };
         foreach (var axis in input.Axes.Distinct(StringComparer.Ordinal).Where(a => a != JobAxes.Provider))
         {
-            sections.Add(Section($"By {axis}", axis, jobs, j => JobAxes.ValueOf(j, axis), chargeFailed));
+            sections.Add(Section($"By {axis}", axis, jobs, j => JobAxes.ValueOf(j, axis), chargeFailed, input.PriceOf));
         }
 
         var dimensions = JobAxes.Dimensions(input.Axes);
@@ -78,13 +78,14 @@ public sealed record ReportModel
         string dimension,
         IReadOnlyList<LedgerJob> jobs,
         Func<LedgerJob, string> key,
-        IReadOnlySet<string> chargeFailed)
+        IReadOnlySet<string> chargeFailed,
+        Func<LedgerJob, decimal?>? priceOf)
     {
         var rows = jobs
             .GroupBy(key, StringComparer.Ordinal)
             .OrderBy(g => g.Key, JobAxes.ValueComparer)
-            .Select(g => CostGroup.From(g.Key, g, chargeFailed))
+            .Select(g => CostGroup.From(g.Key, g, chargeFailed, priceOf))
             .ToList();
-        return new CostSection(title, dimension, rows, CostGroup.From("total", jobs, chargeFailed));
+        return new CostSection(title, dimension, rows, CostGroup.From("total", jobs, chargeFailed, priceOf));
     }
 }

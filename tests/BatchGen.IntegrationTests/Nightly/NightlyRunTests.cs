@@ -27,24 +27,21 @@ public sealed class NightlyRunTests(ITestOutputHelper output)
         var env = RunFixtures.KeyEnvironment();
         env["BATCHGEN_NOW"] = "2026-11-27T23:55:00+01:00";
 
-        using (var night = CliProcess.Start(dir.Path, env, "run", manifest, "--providers", providers, "--progress", "none"))
+        await using (var night = CliProcess.Start(dir.Path, env, "run", manifest, "--providers", providers, "--progress", "none"))
         {
-            night.StandardInput.Close();
-            _ = night.StandardOutput.ReadToEndAsync();
-            _ = night.StandardError.ReadToEndAsync();
             try
             {
                 var started = await NightlyFixtures.WaitUntilAsync(
                     () => Directory.Exists(Path.Combine(lastNight, "magnific")) && Directory.EnumerateFiles(Path.Combine(lastNight, "magnific"), "*.mp4").Any(),
-                    night,
+                    night.Process,
                     TimeSpan.FromMinutes(2));
                 started.ShouldBeTrue("the first video of last night's batch never appeared");
-                night.HasExited.ShouldBeFalse("the batch finished before it could be killed");
+                night.Process.HasExited.ShouldBeFalse("the batch finished before it could be killed");
             }
             finally
             {
-                night.Kill(entireProcessTree: true);
-                await night.WaitForExitAsync();
+                night.Process.Kill(entireProcessTree: true);
+                await night.Process.WaitForExitAsync();
             }
         }
 

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using BatchGen.IntegrationTests.Support;
 
 namespace BatchGen.IntegrationTests.Review;
@@ -9,11 +8,11 @@ namespace BatchGen.IntegrationTests.Review;
 /// </summary>
 internal sealed class ReviewApp : IAsyncDisposable
 {
-    private readonly Process _process;
+    private readonly CliChild _child;
 
-    private ReviewApp(Process process, Uri pageUri)
+    private ReviewApp(CliChild child, Uri pageUri)
     {
-        _process = process;
+        _child = child;
         PageUri = pageUri;
     }
 
@@ -26,24 +25,15 @@ internal sealed class ReviewApp : IAsyncDisposable
 
     public static async Task<ReviewApp> StartAsync(string workingDirectory, string target)
     {
-        var process = CliProcess.Start(workingDirectory, null, "review", target, "--no-open");
+        var child = CliProcess.Start(workingDirectory, null, "review", target, "--no-open");
         try
         {
-            process.StandardInput.Close();
-            _ = process.StandardError.ReadToEndAsync();
-            using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(90));
-            var line = await process.StandardOutput.ReadLineAsync(timeout.Token);
-            if (line is null || !Uri.TryCreate(line, UriKind.Absolute, out var uri))
-            {
-                throw new InvalidOperationException($"batchgen review printed no address (first line: '{line}', exited: {process.HasExited})");
-            }
-
-            return new ReviewApp(process, uri);
+            var line = await child.WaitForLineAsync(l => l.StartsWith("http://", StringComparison.Ordinal), TimeSpan.FromSeconds(90));
+            return new ReviewApp(child, new Uri(line));
         }
         catch
         {
-            KillTree(process);
-            process.Dispose();
+            await child.DisposeAsync();
             throw;
         }
     }
@@ -51,30 +41,9 @@ internal sealed class ReviewApp : IAsyncDisposable
     /// <summary>Kills the app at once (as a crash or a closed laptop would), waiting until it is gone.</summary>
     public async Task KillAsync()
     {
-        KillTree(_process);
-        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
-        await _process.WaitForExitAsync(timeout.Token);
+        _child.Process.Kill(entireProcessTree: true);
+        await _child.WaitForExitAsync(TimeSpan.FromSeconds(60));
     }
 
-    public async ValueTask DisposeAsync()
-    {
-        if (!_process.HasExited)
-        {
-            await KillAsync();
-        }
-
-        _process.Dispose();
-    }
-
-    private static void KillTree(Process process)
-    {
-        try
-        {
-            process.Kill(entireProcessTree: true);
-        }
-        catch (InvalidOperationException)
-        {
-            // Already exited.
-        }
-    }
+    public ValueTask DisposeAsync() => _child.DisposeAsync();
 }

@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using System.Globalization;
 using System.Security.Cryptography;
 using System.Text.Json;
 using BatchGen.Core.Jobs;
@@ -125,42 +124,24 @@ public sealed class OutputsResumeTests(ITestOutputHelper output)
     /// </summary>
     private async Task<List<(string Id, string RemoteId)>> InterruptWhenInFlightAsync(TempDirectory dir, string[] args, int atLeast)
     {
-        using var process = CliProcess.Start(dir.Path, null, args);
-        try
+        await using var run = CliProcess.Start(dir.Path, null, args);
+        var deadline = Stopwatch.StartNew();
+        while (await InFlightAsync(dir) is var n && n.Count < atLeast)
         {
-            process.StandardInput.Close();
-            var stdout = process.StandardOutput.ReadToEndAsync();
-            var stderr = process.StandardError.ReadToEndAsync();
-            var deadline = Stopwatch.StartNew();
-            while (await InFlightAsync(dir) is var n && n.Count < atLeast)
+            if (run.Process.HasExited)
             {
-                if (process.HasExited)
-                {
-                    Assert.Fail($"the run finished before {atLeast} jobs were in flight: {await stderr}");
-                }
-
-                deadline.Elapsed.ShouldBeLessThan(TimeSpan.FromSeconds(90), $"only {n.Count} jobs in flight");
-                await Task.Delay(50);
+                Assert.Fail($"the run finished before {atLeast} jobs were in flight: {run.StdErr}");
             }
 
-            using (var kill = Process.Start("kill", ["-INT", process.Id.ToString(CultureInfo.InvariantCulture)]))
-            {
-                await kill!.WaitForExitAsync();
-            }
-
-            using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(30));
-            await process.WaitForExitAsync(cts.Token);
-            output.WriteLine($"interrupted run: exit {process.ExitCode}\n{await stdout}{await stderr}");
-            process.ExitCode.ShouldBe(130);
-            return await InFlightAsync(dir);
+            deadline.Elapsed.ShouldBeLessThan(TimeSpan.FromSeconds(90), $"only {n.Count} jobs in flight");
+            await Task.Delay(50);
         }
-        finally
-        {
-            if (!process.HasExited)
-            {
-                process.Kill(entireProcessTree: true);
-            }
-        }
+
+        await run.SignalAsync("INT");
+        var exitCode = await run.WaitForExitAsync(TimeSpan.FromSeconds(30));
+        output.WriteLine($"interrupted run: exit {exitCode}\n{run.StdOut}{run.StdErr}");
+        exitCode.ShouldBe(130);
+        return await InFlightAsync(dir);
     }
 
     private static async Task<List<(string Id, string RemoteId)>> InFlightAsync(TempDirectory dir)

@@ -14,7 +14,7 @@ public sealed class StateJournalTests : IDisposable
 {
     private static readonly (string, string) Key = ProviderCalls.Key("pixwith");
     private readonly TempDirectory _dir = new();
-    private readonly ManualClock _clock = new();
+    private readonly FakeTimeProvider _clock = new(SimTestHost.Start);
 
     private string StateDirectory => Path.Combine(_dir.Path, ".simulator");
 

@@ -14,6 +14,12 @@ internal static class ManifestSchema
 {
     public const string ResourceName = "BatchGen.Core.manifest.schema.json";
 
+    /// <summary>
+    /// The schema's <c>$id</c>: a stable URN, resolved by the tool itself (<c>batchgen schema</c> prints the document it
+    /// names), not by the network, so it holds for every installed copy whatever repository or mirror it came from.
+    /// </summary>
+    public const string Id = "urn:batchgen:manifest:v1";
+
     private static readonly Lazy<JsonSchema> Schema = new(LoadSchema, LazyThreadSafetyMode.ExecutionAndPublication);
 
     public static string ReadSchemaText()
