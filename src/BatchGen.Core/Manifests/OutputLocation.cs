@@ -13,16 +13,22 @@ internal static class OutputLocation
     public const int MaxScannedEntries = 200_000;
 
     /// <summary>The batch name becomes a directory (<c>out/{name}</c>) and may appear in file names: one safe segment.</summary>
-    public static void CheckName(string name, SourceMark mark, DiagnosticBag bag)
+    /// <returns>False when the name was refused (the caller then skips checks of paths rendered from it).</returns>
+    public static bool CheckName(string name, SourceMark mark, DiagnosticBag bag)
     {
         if (name.Contains('/', StringComparison.Ordinal) || name.Contains('\\', StringComparison.Ordinal))
         {
             bag.Error(mark, "name", $"'{OutputPaths.Printable(name)}' contains a path separator; the name must be a single directory name (use output.dir to choose where the batch goes)");
+            return false;
         }
-        else if (OutputPaths.SegmentProblem(name, isFileName: false) is { } problem)
+
+        if (OutputPaths.SegmentProblem(name, isFileName: false) is { } problem)
         {
             bag.Error(mark, "name", $"'{OutputPaths.Printable(name)}' cannot be a directory name: {problem}");
+            return false;
         }
+
+        return true;
     }
 
     /// <summary>Every segment of a rendered output.dir (which may be absolute and may climb with '..').</summary>
