@@ -75,8 +75,9 @@ public static class ManifestLoader
         }
 
         document.Time = BatchTime.Now(zone, options.BatchStartUtc ?? TimeProvider.System.GetUtcNow());
+        var before = bag.ErrorCount;
         OutputLocation.CheckName(name, document.NameMark ?? document.Start, bag);
-        var outputDirectory = OutputDirectory(document, name, bag);
+        var outputDirectory = bag.ErrorCount == before ? OutputDirectory(document, name, bag) : null;
         var filename = document.OutputFilename?.Template ?? Template.TryParse(OutputPaths.DefaultFilename, out _)!;
         filename.Bind(document.Keys.SlotOf);
         var deduplicate = ManifestChecks.DuplicatesPossible(document);
