@@ -14,6 +14,9 @@ public static class ManifestFuzzer
 {
     public const int Seed = 20_261_128;
 
+    /// <summary>Largest mutant: a little past the loader's 4 MiB cap on YAML files.</summary>
+    public const int MaxMutantBytes = 5 * 1024 * 1024;
+
     private static readonly string[] BadUnicode = ["\u202e", "\u2066", "\u200f", "\u0000", "\u0085", "\ufeff", "\\ud800", "\\udfff", "\"\\ud83d\"", "\u00ad", "\ud83d\ude00"];
 
     /// <summary>The example manifests (YAML and CSV) of the repository's <c>manifests/</c> folder, and its data files.</summary>
@@ -51,6 +54,13 @@ public static class ManifestFuzzer
                 }
 
                 bytes = Mutate(bytes, op, isCsv, random, out var description);
+                if (bytes.Length > MaxMutantBytes)
+                {
+                    // Past the loader's 4 MiB cap either way; keeping mutants small keeps the generator's own memory small.
+                    bytes = bytes[..MaxMutantBytes];
+                    description += " (cut to 5 MiB)";
+                }
+
                 steps.Add(description);
             }
 
@@ -81,6 +91,7 @@ public static class ManifestFuzzer
                 var length = random.Next(input.Length - start + 1);
                 var at = random.Next(input.Length + 1);
                 var times = 1 + random.Next(random.Next(2) == 0 ? 3 : 2000);
+                times = Math.Max(1, Math.Min(times, MaxMutantBytes / Math.Max(1, length)));
                 var slice = input.AsSpan(start, length).ToArray();
                 description = $"duplicated {length} bytes x{times}";
                 return [.. input[..at], .. Enumerable.Repeat(slice, times).SelectMany(b => b), .. input[at..]];

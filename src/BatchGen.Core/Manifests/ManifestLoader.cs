@@ -75,9 +75,9 @@ public static class ManifestLoader
         }
 
         document.Time = BatchTime.Now(zone, options.BatchStartUtc ?? TimeProvider.System.GetUtcNow());
-        // A refused name is reported once: the default output directory (out/{name}) is not checked again for it.
+        // A refused name is reported once: the output directory rendered from it is not checked again.
         var nameOk = OutputLocation.CheckName(name, document.NameMark ?? document.Start, bag);
-        var outputDirectory = nameOk || document.OutputDir is not null ? OutputDirectory(document, name, bag) : null;
+        var outputDirectory = nameOk ? OutputDirectory(document, name, bag) : null;
         var filename = document.OutputFilename?.Template ?? Template.TryParse(OutputPaths.DefaultFilename, out _)!;
         filename.Bind(document.Keys.SlotOf);
         var deduplicate = ManifestChecks.DuplicatesPossible(document);

@@ -88,7 +88,7 @@ public sealed partial class ManifestCommandsTests : IDisposable
     }
 
     [Theory]
-    [InlineData("", "empty CSV file")]
+    [InlineData("", "the file is empty, or is not a regular file")]
     [InlineData("provider,prompt,image_url\nmagnific,a,b,c\n", "row has 4 fields but the header has 3")]
     [InlineData("provider,prompt,prompt\nmagnific,a,b\n", "duplicate header 'prompt'")]
     public async Task Validate_BadCsv_OneLine(string csv, string contains)
