@@ -59,6 +59,7 @@ internal sealed class RunOptionSet
     private readonly Option<string?> _scenario = new("--scenario") { HelpName = "FILE", Description = "With --simulate: simulator scenario file (latencies, faults, limits)." };
     private readonly Option<double> _timeScale = new("--time-scale") { HelpName = "X", Description = "With --simulate: simulated time scale (0.01 = 100x faster).", DefaultValueFactory = _ => 0.01 };
     private readonly Option<int> _seed = new("--seed") { HelpName = "N", Description = "With --simulate: simulator seed.", DefaultValueFactory = _ => 1 };
+    private readonly Option<bool> _acceptRollback = new("--accept-ledger-rollback") { Description = "Continue a ledger that lost events with its write-ahead log (it ends before ledger.db.mark); check the providers' dashboards first: jobs submitted after its last event would be paid again." };
     private readonly Option<bool> _noReport = new("--no-report") { Description = "Do not write the reports at the end." };
     private readonly Option<string> _progress = new("--progress") { Description = "auto (a live table on a terminal, progress lines on stderr otherwise), live, plain or none.", DefaultValueFactory = _ => "auto" };
 
@@ -67,7 +68,7 @@ internal sealed class RunOptionSet
         var set = new RunOptionSet();
         set._progress.AcceptOnlyFromAmong("auto", "live", "plain", "none");
         command.Add(set._manifest);
-        foreach (var option in new Option[] { set._simulate, set._out, set._providers, set._maxCost, set._maxJobs, set._scenario, set._timeScale, set._seed, set._noReport, set._progress })
+        foreach (var option in new Option[] { set._simulate, set._out, set._providers, set._maxCost, set._maxJobs, set._scenario, set._timeScale, set._seed, set._noReport, set._progress, set._acceptRollback })
         {
             command.Add(option);
         }
@@ -87,6 +88,7 @@ internal sealed class RunOptionSet
         TimeScale = parseResult.GetValue(_timeScale),
         Seed = parseResult.GetValue(_seed),
         WriteReports = !parseResult.GetValue(_noReport),
+        AcceptLedgerRollback = parseResult.GetValue(_acceptRollback),
         Progress = parseResult.GetValue(_progress) ?? "auto",
     };
 }

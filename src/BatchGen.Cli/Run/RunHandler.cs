@@ -55,18 +55,47 @@ internal sealed class RunHandler
         var outputDirectory = Path.GetFullPath(invocation.OutputDirectory ?? manifest.OutputDirectory);
         var providers = manifest.Providers.ToDictionary(kv => kv.Key, kv => kv.Value.Clone(), StringComparer.Ordinal);
 
-        await using var simulator = invocation.Simulate ? await StartSimulatorAsync(invocation, cancellationToken).ConfigureAwait(false) : null;
+        if (invocation.MaxCostUsd is < 0m)
+        {
+            await _stderr.WriteLineAsync(string.Create(CultureInfo.InvariantCulture, $"batchgen: --max-cost must be zero or more, got {invocation.MaxCostUsd}")).ConfigureAwait(false);
+            return ExitCodes.InvalidInput;
+        }
+
+        SimulatorHost? started = null;
+        if (invocation.Simulate)
+        {
+            try
+            {
+                started = await StartSimulatorAsync(invocation, cancellationToken).ConfigureAwait(false);
+            }
+            catch (SimulatorConfigException ex)
+            {
+                await _stderr.WriteLineAsync($"batchgen: {ex.Message.ReplaceLineEndings(" ")}").ConfigureAwait(false);
+                return ExitCodes.InvalidInput;
+            }
+        }
+
+        await using var simulator = started;
         var keys = simulator is null ? ReadKeys(providers) : SimulatorKeys(simulator, providers, invocation.TimeScale);
 
         SqliteLedger ledger;
         try
         {
-            ledger = await SqliteLedger.OpenAsync(Path.Combine(outputDirectory, "ledger.db"), _time, cancellationToken).ConfigureAwait(false);
+            ledger = await SqliteLedger.OpenAsync(
+                Path.Combine(outputDirectory, "ledger.db"),
+                _time,
+                new LedgerOpenOptions { AcceptRollback = invocation.AcceptLedgerRollback },
+                cancellationToken).ConfigureAwait(false);
         }
         catch (LedgerException ex)
         {
             await _stderr.WriteLineAsync($"batchgen: {ex.Message}").ConfigureAwait(false);
-            return ExitCodes.StorageError;
+            return ExitCodes.For(ex);
+        }
+
+        foreach (var notice in ledger.Notices)
+        {
+            await _stderr.WriteLineAsync($"batchgen: {notice}").ConfigureAwait(false);
         }
 
         try
@@ -91,7 +120,7 @@ internal sealed class RunHandler
             catch (LedgerException ex)
             {
                 await _stderr.WriteLineAsync($"batchgen: {ex.Message}; every state change recorded before it is kept: rerun to resume").ConfigureAwait(false);
-                return ExitCodes.StorageError;
+                return ExitCodes.For(ex);
             }
 
             if (invocation.WriteReports && summary.StopReason != RunStopReason.Cancelled)
