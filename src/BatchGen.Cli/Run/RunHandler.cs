@@ -283,7 +283,7 @@ internal sealed class RunHandler
     private async Task PrintSummaryAsync(RunSummary summary, string outputDirectory)
     {
         var c = CultureInfo.InvariantCulture;
-        var line = string.Create(c, $"{summary.Total} jobs: {summary.Count(JobState.Succeeded)} succeeded, {summary.Count(JobState.Failed)} failed, {summary.Count(JobState.Blocked)} blocked, {summary.Count(JobState.Pending)} pending, {summary.Ambiguous} ambiguous, {summary.Count(JobState.Submitted) + summary.Count(JobState.Running) + summary.Count(JobState.Generated)} unfinished; spent ${summary.SpentUsd:0.00}");
+        var line = string.Create(c, $"{summary.Total} jobs: {summary.Count(JobState.Succeeded)} succeeded, {summary.Count(JobState.Failed)} failed, {summary.Count(JobState.Blocked)} blocked, {summary.Count(JobState.Pending)} pending, {summary.Ambiguous} ambiguous, {summary.Count(JobState.Submitted) + summary.Count(JobState.Running) + summary.Count(JobState.Generated)} unfinished; {summary.Money.Describe()}");
         _console.WriteLine(line);
         if (summary.Lost > 0)
         {
@@ -297,7 +297,7 @@ internal sealed class RunHandler
 
         if (summary.StopReason == RunStopReason.BudgetReached)
         {
-            await _stderr.WriteLineAsync(string.Create(c, $"budget reached: spent ${summary.SpentUsd:0.00} of ${summary.MaxCostUsd:0.00}; {summary.BudgetRemainingJobs} jobs not submitted, estimated ${summary.BudgetRemainingCostUsd:0.00} more. Rerun with a higher --max-cost to continue.")).ConfigureAwait(false);
+            await _stderr.WriteLineAsync(string.Create(c, $"budget reached: {summary.Money.Describe(summary.MaxCostUsd)}; {summary.BudgetRemainingJobs} jobs not submitted, estimated ${summary.BudgetRemainingCostUsd:0.00} more. Rerun with a higher --max-cost to continue.")).ConfigureAwait(false);
         }
 
         if (summary.Ambiguous > 0)
