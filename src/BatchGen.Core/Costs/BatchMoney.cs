@@ -12,7 +12,7 @@ namespace BatchGen.Core.Costs;
 /// the estimate of a generated video (or of a failed job on a provider that charges failures);</item>
 /// <item><b>reserved</b>: the estimates of jobs whose submit is unresolved (submitting: in flight or ambiguous; submitted;
 /// running) and that have no reported cost yet: money that may already be charged;</item>
-/// <item><b>estimated</b>: the estimates of every job in the ledger, whatever its state.</item>
+/// <item><b>estimated</b>: the estimates recorded in the ledger (a job gets one when it is admitted for submission), whatever its state.</item>
 /// </list>
 /// </summary>
 public sealed record BatchMoney(decimal SpentUsd, decimal ReservedUsd, int ReservedJobs, decimal EstimatedUsd)
@@ -53,6 +53,6 @@ public sealed record BatchMoney(decimal SpentUsd, decimal ReservedUsd, int Reser
     {
         var c = CultureInfo.InvariantCulture;
         var text = string.Create(c, $"spent ${SpentUsd:0.00}, ${ReservedUsd:0.00} reserved for {ReservedJobs} unresolved submit{(ReservedJobs == 1 ? "" : "s")}");
-        return capUsd is { } cap ? string.Create(c, $"{text}, of ${cap:0.00}") : string.Create(c, $"{text}, ${EstimatedUsd:0.00} estimated for the whole batch");
+        return capUsd is { } cap ? string.Create(c, $"{text}, of ${cap:0.00}") : string.Create(c, $"{text}; ${EstimatedUsd:0.00} estimated for the jobs submitted so far");
     }
 }

@@ -27,7 +27,7 @@ public sealed class BatchMoneyTests
         money.ShouldBe(new BatchMoney(0.95m, 0.80m, 2, 2.40m));
         charging.SpentUsd.ShouldBe(1.35m, "a failed submitted job counts at its estimate on a provider that charges failures");
         money.Describe(20m).ShouldBe("spent $0.95, $0.80 reserved for 2 unresolved submits, of $20.00");
-        money.Describe().ShouldBe("spent $0.95, $0.80 reserved for 2 unresolved submits, $2.40 estimated for the whole batch");
+        money.Describe().ShouldBe("spent $0.95, $0.80 reserved for 2 unresolved submits; $2.40 estimated for the jobs submitted so far");
         BatchMoney.FromJobs(jobs.Reverse(), new HashSet<string>(StringComparer.Ordinal)).ShouldBe(money, "order does not matter");
     }
 
