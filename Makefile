@@ -18,10 +18,14 @@ build:
 
 test: build
 	rm -rf $(RESULTS)
-	$(DOTNET) test BatchGen.sln -c $(CONFIG) --nologo \
+	@# The closing "N passed, N failed, N skipped" line is printed whatever the outcome; the exit status stays non-zero on failure.
+	@# Every process the run starts inherits BATCHGEN_TEST_RUN: any batchgen/chromium one still alive afterwards is stopped.
+	@status=0; run_id=$$$$-$$(date +%s); \
+	BATCHGEN_TEST_RUN=$$run_id $(DOTNET) test BatchGen.sln -c $(CONFIG) --nologo \
 	  --logger "trx" --logger "console;verbosity=minimal" --results-directory $(RESULTS) \
-	  -- RunConfiguration.TestSessionTimeout=1500000
-	@bash scripts/test-summary.sh $(RESULTS)
+	  -- RunConfiguration.TestSessionTimeout=1500000 || status=$$?; \
+	bash scripts/kill-test-leftovers.sh $$run_id; \
+	bash scripts/test-summary.sh $(RESULTS) $$status
 
 demo: build
 	$(BIN) plan manifests/quickstart.yaml

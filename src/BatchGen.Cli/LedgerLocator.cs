@@ -74,7 +74,12 @@ internal static class LedgerLocator
                     await Console.Error.WriteLineAsync($"batchgen: warning: {notice}").ConfigureAwait(false);
                 }
 
-                return (new LoadedLedger(ledgerPath!, outputDirectory!, jobs), null, ExitCodes.Success);
+                var simulated = await ledger.GetMetaAsync("simulated", cancellationToken).ConfigureAwait(false) == "true";
+                var manifestPath = IsSqlite(argument) || Directory.Exists(argument)
+                    ? await ledger.GetMetaAsync("manifest", cancellationToken).ConfigureAwait(false)
+                    : argument;
+                var reviews = await ledger.ReadReviewsAsync(cancellationToken).ConfigureAwait(false);
+                return (new LoadedLedger(ledgerPath!, outputDirectory!, jobs) { Simulated = simulated, Providers = ProvidersOf(manifestPath), Reviews = reviews }, null, ExitCodes.Success);
             }
         }
         catch (LedgerException ex)
@@ -135,6 +140,17 @@ internal static class LedgerLocator
         }
     }
 
+    /// <summary>The batch's provider settings (prices for jobs never submitted): its manifest's when it still loads, else the built-in ones.</summary>
+    private static IReadOnlyDictionary<string, BatchGen.Core.Providers.ProviderSettings> ProvidersOf(string? manifestPath)
+    {
+        if (manifestPath is not null && File.Exists(manifestPath) && ManifestLoader.Load(manifestPath, new ManifestLoadOptions()).Manifest is { } manifest)
+        {
+            return manifest.Providers;
+        }
+
+        return BatchGen.Core.Providers.ProviderCatalog.CreateDefaults();
+    }
+
     private static bool IsSqlite(string path)
     {
         try
@@ -155,4 +171,13 @@ internal static class LedgerLocator
 }
 
 /// <summary>A batch's ledger read for a report or an export.</summary>
-internal sealed record LoadedLedger(string LedgerPath, string OutputDirectory, IReadOnlyList<LedgerJob> Jobs);
+internal sealed record LoadedLedger(string LedgerPath, string OutputDirectory, IReadOnlyList<LedgerJob> Jobs)
+{
+    /// <summary>The ledger says its jobs ran against the simulator (meta <c>simulated</c>).</summary>
+    public bool Simulated { get; init; }
+
+    /// <summary>Provider settings for pricing jobs never submitted (the manifest's, else the built-in defaults).</summary>
+    public IReadOnlyDictionary<string, BatchGen.Core.Providers.ProviderSettings> Providers { get; init; } = new Dictionary<string, BatchGen.Core.Providers.ProviderSettings>();
+
+    public BatchGen.Core.Reviews.ReviewData Reviews { get; init; } = BatchGen.Core.Reviews.ReviewData.Empty;
+}

@@ -77,7 +77,20 @@ public sealed class SimulatorHost : IAsyncDisposable
             throw new SimulatorConfigException($"--bind must be an IP address such as 127.0.0.1, got '{options.BindAddress}'");
         }
 
-        var state = new SimState(scenario, seed, timeScale, options.TimeProvider);
+        var journal = options.StateDirectory is null ? null : TaskJournal.Open(options.StateDirectory);
+        try
+        {
+            return await ListenAsync(options, new SimState(scenario, seed, timeScale, options.TimeProvider, journal), address, cancellationToken).ConfigureAwait(false);
+        }
+        catch
+        {
+            journal?.Dispose();
+            throw;
+        }
+    }
+
+    private static async Task<SimulatorHost> ListenAsync(SimulatorOptions options, SimState state, IPAddress address, CancellationToken cancellationToken)
+    {
         var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = [], ApplicationName = typeof(SimulatorHost).Assembly.GetName().Name });
         builder.Logging.ClearProviders();
         builder.WebHost.ConfigureKestrel(kestrel =>
@@ -156,6 +169,7 @@ public sealed class SimulatorHost : IAsyncDisposable
     {
         await StopAsync(CancellationToken.None).ConfigureAwait(false);
         await app.DisposeAsync().ConfigureAwait(false);
+        state.Journal?.Dispose();
     }
 
     private static void MapProviders(WebApplication app, SimState state, MagnificWebhooks webhooks)

@@ -20,6 +20,13 @@ public sealed class SimulatorOptions
 
     public TimeProvider TimeProvider { get; set; } = TimeProvider.System;
 
+    /// <summary>
+    /// A directory where the simulated providers keep what they know across restarts (created tasks, Idempotency-Keys,
+    /// credits charged, the result-URL signing key), as real providers do when a client crashes. Null: in memory only.
+    /// One simulator at a time per directory.
+    /// </summary>
+    public string? StateDirectory { get; set; }
+
     /// <summary>Interface to bind; loopback unless asked otherwise.</summary>
     public string BindAddress { get; set; } = "127.0.0.1";
 }

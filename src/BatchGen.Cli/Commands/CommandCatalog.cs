@@ -14,6 +14,10 @@ internal static class CommandCatalog
         yield return StatusCommand.Create();
         yield return ReportCommand.Create();
         yield return ExportCommand.Create();
+        yield return ReviewCommand.Create();
+        yield return VotesCommand.Create();
+        yield return ScheduleCommand.Create();
         yield return SimCommand.Create();
+        yield return SchemaCommand.Create();
     }
 }

@@ -35,7 +35,12 @@ internal static class ReportCommand
 
         var jobs = loaded.Jobs;
         var kind = Path.GetFullPath(targetPath) == loaded.LedgerPath ? ReportTargetKind.Ledger : ReportTargetKind.Manifest;
-        var request = new ReportRequest(ReportInput.NameFor(targetPath, kind), loaded.OutputDirectory, outDirectory, sheet);
+        var request = new ReportRequest(ReportInput.NameFor(targetPath, kind), loaded.OutputDirectory, outDirectory, sheet)
+        {
+            PriceOf = UnsubmittedPrices.From(loaded.Providers),
+            Simulated = loaded.Simulated,
+            Reviews = loaded.Reviews,
+        };
         ReportOutcome outcome;
         try
         {

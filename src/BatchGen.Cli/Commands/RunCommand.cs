@@ -1,5 +1,7 @@
 using System.CommandLine;
+using BatchGen.Cli.Logging;
 using BatchGen.Cli.Run;
+using BatchGen.Core.Pipeline.Halting;
 using BatchGen.Core.Pipeline;
 using BatchGen.Cli.Rendering;
 
@@ -20,7 +22,7 @@ internal static class RunCommand
         command.SetAction((parseResult, cancellationToken) =>
         {
             var invocation = options.Read(parseResult) with { ResubmitAmbiguous = parseResult.GetValue(resubmit) };
-            return new RunHandler(ConsoleFactory.CreateStdout(), Console.Error, TimeProvider.System).RunAsync(invocation, cancellationToken);
+            return RunHandler.Create(invocation).RunAsync(invocation, cancellationToken);
         });
         return command;
     }
@@ -41,7 +43,7 @@ internal static class RetryCommand
         {
             var mode = parseResult.GetValue(allFailed) ? RetryFailedMode.All : RetryFailedMode.Retryable;
             var invocation = options.Read(parseResult) with { RetryFailed = mode };
-            return new RunHandler(ConsoleFactory.CreateStdout(), Console.Error, TimeProvider.System).RunAsync(invocation, cancellationToken);
+            return RunHandler.Create(invocation).RunAsync(invocation, cancellationToken);
         });
         return command;
     }
@@ -61,14 +63,37 @@ internal sealed class RunOptionSet
     private readonly Option<int> _seed = new("--seed") { HelpName = "N", Description = "With --simulate: simulator seed.", DefaultValueFactory = _ => 1 };
     private readonly Option<bool> _acceptRollback = new("--accept-ledger-rollback") { Description = "Continue a ledger that lost events with its write-ahead log (it ends before ledger.db.mark); check the providers' dashboards first: jobs submitted after its last event would be paid again." };
     private readonly Option<bool> _noReport = new("--no-report") { Description = "Do not write the reports at the end." };
+    private readonly Option<bool> _json = new("--json") { Description = "Print one JSON summary object on stdout at the end; the live view and messages go to stderr." };
+    private readonly Option<string?> _verify = new("--verify") { Description = "standard (each video is a complete, playable MP4) or deep (also decode every video with ffmpeg, which must be installed). Default: the manifest's verify, else standard." };
     private readonly Option<string> _progress = new("--progress") { Description = "auto (a live table on a terminal, progress lines on stderr otherwise), live, plain or none.", DefaultValueFactory = _ => "auto" };
+    private readonly Option<string?> _tz = new("--tz") { HelpName = "ZONE", Description = "Time zone (IANA id) of {date}, {time}, {datetime} and of the per-day and per-month caps (over the manifest's timezone:; default: the machine's)." };
+    private readonly Option<bool> _resumeLatest = new("--resume-latest") { Description = "Continue the newest unfinished batch of this manifest (found in the spend file beside the batches) instead of starting one for today." };
+    private readonly Option<int?> _haltFailures = new("--halt-on-failures") { HelpName = "N", Description = "Stop submitting once N jobs failed in this run; jobs in flight finish; exit 1." };
+    private readonly Option<string?> _haltRate = new("--halt-on-failure-rate") { HelpName = "PCT", Description = "Stop submitting once this share of finished jobs failed (e.g. 20%), judged after --halt-min-finished jobs; exit 1." };
+    private readonly Option<int> _haltMin = new("--halt-min-finished") { HelpName = "N", Description = "Finished jobs before --halt-on-failure-rate is judged.", DefaultValueFactory = _ => HaltRules.DefaultMinFinished };
+    private readonly Option<bool> _haltPerProvider = new("--halt-per-provider") { Description = "Judge the halt rules per provider and stop only the provider that trips them (default: all providers together)." };
+    private readonly Option<string[]> _notify = new("--notify") { HelpName = "URL", Description = "POST a JSON summary (with a Slack-compatible text field) here at the end of every run; repeatable; adds to the manifest's notify:.", AllowMultipleArgumentsPerToken = false };
+    private readonly Option<string> _logFormat = new("--log-format") { Description = "plain (sentences) or json (one object per line on stderr: time, level, run_id, job_id, provider, event, message).", DefaultValueFactory = _ => "plain" };
+    private readonly Option<string> _logLevel = new("--log-level") { Description = "trace, debug, info, warning, error or none.", DefaultValueFactory = _ => LogSettings.DefaultLevel };
+    private readonly Option<bool> _verbose = new("--verbose") { Description = "Same as --log-level debug." };
+    private readonly Option<bool> _quiet = new("--quiet") { Description = "Print only the final summary (and errors): no progress, no warnings." };
 
     public static RunOptionSet AddTo(Command command)
     {
         var set = new RunOptionSet();
         set._progress.AcceptOnlyFromAmong("auto", "live", "plain", "none");
+        set._logFormat.AcceptOnlyFromAmong("plain", "json");
+        set._verify.AcceptOnlyFromAmong("standard", "deep");
+        set._logLevel.AcceptOnlyFromAmong(LogSettings.LevelNames);
+        set._haltRate.Validators.Add(r =>
+        {
+            if (r.GetValueOrDefault<string?>() is { } text && !HaltRules.TryParseRate(text, out _))
+            {
+                r.AddError($"--halt-on-failure-rate: '{text}' is not a percentage (e.g. 20%)");
+            }
+        });
         command.Add(set._manifest);
-        foreach (var option in new Option[] { set._simulate, set._out, set._providers, set._maxCost, set._maxJobs, set._scenario, set._timeScale, set._seed, set._noReport, set._progress, set._acceptRollback })
+        foreach (var option in new Option[] { set._simulate, set._out, set._providers, set._maxCost, set._maxJobs, set._scenario, set._timeScale, set._seed, set._noReport, set._verify, set._progress, set._tz, set._resumeLatest, set._haltFailures, set._haltRate, set._haltMin, set._haltPerProvider, set._notify, set._logFormat, set._logLevel, set._verbose, set._quiet, set._json, set._acceptRollback })
         {
             command.Add(option);
         }
@@ -89,6 +114,26 @@ internal sealed class RunOptionSet
         Seed = parseResult.GetValue(_seed),
         WriteReports = !parseResult.GetValue(_noReport),
         AcceptLedgerRollback = parseResult.GetValue(_acceptRollback),
-        Progress = parseResult.GetValue(_progress) ?? "auto",
+        Progress = parseResult.GetValue(_quiet) ? "none" : parseResult.GetValue(_progress) ?? "auto",
+        JsonOutput = parseResult.GetValue(_json) ? Console.Out : null,
+        Verify = parseResult.GetValue(_verify),
+        TimeZone = parseResult.GetValue(_tz),
+        ResumeLatest = parseResult.GetValue(_resumeLatest),
+        Halt = new HaltRules
+        {
+            MaxFailures = parseResult.GetValue(_haltFailures),
+            MaxFailureRate = parseResult.GetValue(_haltRate) is { } rate && HaltRules.TryParseRate(rate, out var r) ? r : null,
+            MinFinished = parseResult.GetValue(_haltMin),
+            PerProvider = parseResult.GetValue(_haltPerProvider),
+        },
+        Notify = parseResult.GetValue(_notify) ?? [],
+        Log = new LogSettings
+        {
+            Format = parseResult.GetValue(_logFormat) ?? "plain",
+            MinLevel = parseResult.GetValue(_quiet) ? Microsoft.Extensions.Logging.LogLevel.Error
+                : parseResult.GetValue(_verbose) ? Microsoft.Extensions.Logging.LogLevel.Debug
+                : LogSettings.ParseLevel(parseResult.GetValue(_logLevel)),
+            Quiet = parseResult.GetValue(_quiet),
+        },
     };
 }

@@ -7,7 +7,7 @@ using BatchGen.Simulator;
 namespace BatchGen.Cli.Commands;
 
 /// <summary>
-/// <c>batchgen sim [--port N] [--scenario FILE] [--seed N] [--time-scale X] [--bind ADDR]</c>: serves the five
+/// <c>batchgen sim [--port N] [--scenario FILE] [--seed N] [--time-scale X] [--bind ADDR] [--state DIR]</c>: serves the five
 /// simulated providers until Ctrl+C or SIGTERM, then exits 0. A bad scenario or option is one line on stderr and exit 2.
 /// </summary>
 internal static class SimCommand
@@ -22,9 +22,10 @@ internal static class SimCommand
         var seed = new Option<int?>("--seed") { Description = "Seed of every latency and fault decision (default: the scenario's, else 1)." };
         var timeScale = new Option<double?>("--time-scale") { Description = "Multiplies every simulated duration; 0.01 makes a 60 s generation take 0.6 s (default: the scenario's, else 1)." };
         var bind = new Option<string>("--bind") { Description = "Address to bind. Default 127.0.0.1 (loopback only).", DefaultValueFactory = _ => "127.0.0.1" };
+        var state = new Option<string?>("--state") { HelpName = "DIR", Description = "Keep the simulated providers' tasks in DIR across restarts (run --simulate keeps them in <out>/.simulator)." };
         var command = new Command("sim", "Run the provider simulator: the five provider APIs on one local port, with fault injection.")
         {
-            port, scenario, seed, timeScale, bind,
+            port, scenario, seed, timeScale, bind, state,
         };
         command.SetAction(async (parseResult, cancellationToken) =>
         {
@@ -35,6 +36,7 @@ internal static class SimCommand
                 Port = parseResult.GetValue(port),
                 ScenarioFile = parseResult.GetValue(scenario),
                 BindAddress = parseResult.GetValue(bind) ?? "127.0.0.1",
+                StateDirectory = parseResult.GetValue(state),
             };
             if (parseResult.GetValue(seed) is { } s)
             {
@@ -67,7 +69,10 @@ internal static class SimCommand
 
         await using (host.ConfigureAwait(false))
         {
+            // The readiness signal scripts and tests wait for: the first line, printed once the port is bound, with the
+            // actual address (`--port 0` picks a free port). Its "listening on http://HOST:PORT/" part is stable.
             await output.WriteLineAsync(string.Create(CultureInfo.InvariantCulture, $"BatchGen simulator listening on {host.BaseAddress} (seed {host.Seed}, time scale {host.TimeScale})")).ConfigureAwait(false);
+            await output.FlushAsync(CancellationToken.None).ConfigureAwait(false);
             foreach (var name in ProviderNames.All)
             {
                 await output.WriteLineAsync($"  {name,-9} {host.ProviderBaseUrl(name)}").ConfigureAwait(false);

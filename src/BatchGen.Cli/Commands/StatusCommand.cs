@@ -70,6 +70,7 @@ internal sealed class BatchStatus
     private readonly SortedDictionary<string, SortedDictionary<JobState, int>> _byProvider = new(StringComparer.Ordinal);
     private readonly Dictionary<(string Provider, string Code, string Message), int> _failures = [];
     private readonly List<LedgerJob> _ambiguous = [];
+    private readonly List<LedgerJob> _videoWarnings = [];
     private int _lost;
 
     public static async Task<BatchStatus> ReadAsync(SqliteLedger ledger, CancellationToken cancellationToken)
@@ -106,6 +107,10 @@ internal sealed class BatchStatus
         {
             _ambiguous.Add(job);
         }
+        else if (job is { State: JobState.Succeeded, InManifest: true, Video.Warning: not null })
+        {
+            _videoWarnings.Add(job);
+        }
     }
 
     public object ToJson() => new Dictionary<string, object>
@@ -116,6 +121,7 @@ internal sealed class BatchStatus
         ["failures"] = OrderedFailures().Select(f => new { provider = f.Key.Provider, code = f.Key.Code, message = f.Key.Message, jobs = f.Value }).ToList(),
         ["ambiguous"] = _ambiguous.Select(j => new { id = j.Id, provider = j.Provider, attempts = j.Attempts }).ToList(),
         ["lost"] = _lost,
+        ["video_warnings"] = _videoWarnings.Select(j => new { id = j.Id, provider = j.Provider, file = j.FilePath, warning = j.Video!.Warning }).ToList(),
     };
 
     public void Render(IAnsiConsole console)
@@ -143,12 +149,22 @@ internal sealed class BatchStatus
 
         if (_ambiguous.Count > 0)
         {
-            console.MarkupLine(string.Create(CultureInfo.InvariantCulture, $"[yellow]{_ambiguous.Count} ambiguous[/] (submit outcome unknown; not resubmitted): {Markup.Escape(string.Join(", ", _ambiguous.Take(10).Select(j => $"{j.Provider}/{j.Id}")))}"));
+            console.MarkupLine(string.Create(CultureInfo.InvariantCulture, $"[yellow]{Format.Quantity(_ambiguous.Count, "job")} ambiguous[/] (submit outcome unknown; not resubmitted): {Markup.Escape(string.Join(", ", _ambiguous.Take(10).Select(j => $"{j.Provider}/{j.Id}")))}"));
+        }
+
+        foreach (var job in _videoWarnings.Take(MaxFailureGroups))
+        {
+            console.MarkupLine($"[yellow]warning[/] {Markup.Escape(job.Provider)} {Markup.Escape(job.Id)}: video {Markup.Escape(job.Video!.Warning!)} (kept: paid for) {Markup.Escape(job.FilePath ?? string.Empty)}");
+        }
+
+        if (_videoWarnings.Count > MaxFailureGroups)
+        {
+            console.MarkupLine(string.Create(CultureInfo.InvariantCulture, $"[yellow]{_videoWarnings.Count} videos[/] in all differ from the request (results.csv: video_warning)"));
         }
 
         if (_lost > 0)
         {
-            console.MarkupLine(string.Create(CultureInfo.InvariantCulture, $"{_lost} jobs are no longer in the manifest (kept in the ledger)"));
+            console.MarkupLine($"{Format.Quantity(_lost, "job")} {(_lost == 1 ? "is" : "are")} no longer in the manifest (kept in the ledger)");
         }
     }
 

@@ -1,29 +1,25 @@
-using System.Globalization;
+using BatchGen.Core.Text;
 
 namespace BatchGen.Cli.Rendering;
 
+/// <summary>Numbers, money, durations and plurals for people (see <see cref="HumanText"/>); machine output never goes through here.</summary>
 internal static class Format
 {
-    public static string Usd(decimal value) => "$" + value.ToString("0.00", CultureInfo.InvariantCulture);
+    /// <summary>Two decimals: "$1,200.00".</summary>
+    public static string Usd(decimal value) => HumanText.Usd(value);
 
     public static string Usd(decimal? value) => value is { } v ? Usd(v) : "unknown";
 
-    public static string Count(long value) => value.ToString("#,0", CultureInfo.InvariantCulture);
+    /// <summary>Money with " (simulated)" after it when the run used the simulator.</summary>
+    public static string Usd(decimal value, bool simulated) => Usd(value) + (simulated ? " (simulated)" : string.Empty);
 
-    public static string Duration(TimeSpan span)
-    {
-        if (span.TotalDays >= 1)
-        {
-            return string.Create(CultureInfo.InvariantCulture, $"{(int)span.TotalDays}d {span.Hours}h {span.Minutes}m");
-        }
+    public static string Count(long value) => HumanText.Count(value);
 
-        if (span.TotalHours >= 1)
-        {
-            return string.Create(CultureInfo.InvariantCulture, $"{(int)span.TotalHours}h {span.Minutes}m");
-        }
+    /// <summary>"1 job", "12 jobs".</summary>
+    public static string Quantity(long count, string singularNoun) => HumanText.Quantity(count, singularNoun);
 
-        return span.TotalMinutes >= 1
-            ? string.Create(CultureInfo.InvariantCulture, $"{(int)span.TotalMinutes}m {span.Seconds}s")
-            : string.Create(CultureInfo.InvariantCulture, $"{Math.Max(1, (int)Math.Round(span.TotalSeconds))}s");
-    }
+    /// <summary>"45 seconds", "2 minutes, 5 seconds", "1 day, 3 hours": never wraps at 24 hours.</summary>
+    public static string Duration(TimeSpan span) => HumanText.Duration(span);
+
+    public static string Size(long bytes) => HumanText.Size(bytes);
 }

@@ -13,7 +13,7 @@ internal static class PlanRenderer
     {
         console.MarkupLine($"[bold]Plan[/] {Markup.Escape(plan.Name)} ({Markup.Escape(manifest.Path)})");
         var budget = plan.MaxCost is { } max ? $" (budget {Format.Usd(max)})" : string.Empty;
-        var unknown = plan.UnknownCostJobs > 0 ? $" + {Format.Count(plan.UnknownCostJobs)} jobs with no price" : string.Empty;
+        var unknown = plan.UnknownCostJobs > 0 ? $" + {Format.Quantity(plan.UnknownCostJobs, "job")} with no price" : string.Empty;
         console.WriteLine($"Jobs: {Format.Count(plan.Jobs)}");
         console.WriteLine($"Estimated cost: {Format.Usd(plan.EstimatedCostUsd)}{unknown}{budget}");
         console.WriteLine($"Estimated wall time: ~{Format.Duration(plan.EstimatedWallTime)} (an estimate from each provider's concurrency, rate limit and nominal latency; providers run in parallel)");
@@ -32,14 +32,14 @@ internal static class PlanRenderer
 
         if (!all)
         {
-            console.Write(JobsTable(plan.Sample, $"First {plan.Sample.Count} of {Format.Count(plan.Jobs)} jobs"));
+            console.Write(JobsTable(plan.Sample, $"First {plan.Sample.Count} of {Format.Quantity(plan.Jobs, "job")}"));
         }
     }
 
     /// <summary>Every job, one tab-separated line each: #, id, provider, resolution, duration, cost, output, combination.</summary>
     public static void RenderAllJobs(IAnsiConsole console, Manifest manifest, CancellationToken cancellationToken)
     {
-        console.WriteLine($"All {Format.Count(manifest.JobCount)} jobs (#, id, provider, resolution, duration, est. cost, output, combination):");
+        console.WriteLine($"All {Format.Quantity(manifest.JobCount, "job")} (#, id, provider, resolution, duration, est. cost, output, combination):");
         // Written to the underlying writer, not through the console, so long lines are never wrapped.
         var writer = console.Profile.Out.Writer;
         long index = 0;

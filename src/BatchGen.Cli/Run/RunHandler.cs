@@ -1,4 +1,7 @@
 using System.Globalization;
+using BatchGen.Cli.Logging;
+using BatchGen.Cli.Notify;
+using BatchGen.Cli.Rendering;
 using BatchGen.Core.Downloads;
 using BatchGen.Core.Ledger;
 using BatchGen.Core.Manifests;
@@ -18,41 +21,102 @@ namespace BatchGen.Cli.Run;
 /// </summary>
 internal sealed class RunHandler
 {
+    /// <summary>Beside the ledger: the embedded simulator's memory across runs.</summary>
+    public const string SimulatorStateDirectory = ".simulator";
+
     private readonly IAnsiConsole _console;
     private readonly TextWriter _stderr;
     private readonly TimeProvider _time;
+    private readonly LogSink _log;
 
-    public RunHandler(IAnsiConsole console, TextWriter stderr, TimeProvider timeProvider)
+    public RunHandler(IAnsiConsole console, TextWriter stderr, TimeProvider timeProvider, LogSink log)
     {
         _console = console;
         _stderr = stderr;
         _time = timeProvider;
+        _log = log;
     }
 
+    /// <summary>The handler of the <c>run</c> and <c>retry</c> commands: stdout console, stderr through the log sink.</summary>
+    public static RunHandler Create(RunInvocation invocation)
+    {
+        ArgumentNullException.ThrowIfNull(invocation);
+        var time = TimeProvider.System;
+        var sink = new LogSink(Console.Error, invocation.Log, time, RunIds.Create(time));
+        // With --json, people's output (live view, closing lines) goes to stderr so stdout holds only the JSON.
+        var console = invocation.JsonOutput is null ? ConsoleFactory.CreateStdout() : ConsoleFactory.CreateStderr();
+        return new RunHandler(console, new SinkTextWriter(sink, "message"), time, sink);
+    }
+
+    /// <summary>Runs, then (whatever the outcome, a crash included) sends the notifications; they never change the exit code.</summary>
     public async Task<int> RunAsync(RunInvocation invocation, CancellationToken cancellationToken)
     {
-        var loaded = ManifestLoader.Load(invocation.ManifestPath, new ManifestLoadOptions
+        ArgumentNullException.ThrowIfNull(invocation);
+        var notice = new RunNotice
         {
-            ProvidersFile = invocation.ProvidersFile,
-            MaxJobs = invocation.MaxJobs,
-        });
-        foreach (var warning in loaded.Warnings)
+            RunId = _log.RunId,
+            ManifestPath = Path.GetFullPath(invocation.ManifestPath),
+            StartedAt = _time.GetUtcNow(),
+            Simulated = invocation.Simulate,
+        };
+        var urls = new List<string>(invocation.Notify);
+        try
         {
-            await _stderr.WriteLineAsync($"warning: {warning}").ConfigureAwait(false);
+            notice.ExitCode = await RunCoreAsync(invocation, notice, urls, cancellationToken).ConfigureAwait(false);
+            return notice.ExitCode;
         }
-
-        if (!loaded.Success || loaded.Manifest is null)
+        catch (Exception ex)
         {
-            foreach (var error in loaded.Errors)
+            (notice.ExitCode, notice.Error) = RunNoticeErrors.Of(ex);
+            throw;
+        }
+        finally
+        {
+            notice.Error ??= notice.ExitCode is ExitCodes.Success or ExitCodes.JobsFailed ? null : _log.LastError;
+            if (urls.Count > 0)
             {
-                await _stderr.WriteLineAsync(error.ToString()).ConfigureAwait(false);
+                using var http = new HttpClient { Timeout = Timeout.InfiniteTimeSpan };
+                var body = NoticeJson.Build(notice, _time.GetUtcNow(), RunNoticeErrors.Secrets());
+                // After Ctrl+C the process exits within 5 s: the notification gets what is left of that.
+                var budget = notice.ExitCode == ExitCodes.Cancelled ? TimeSpan.FromSeconds(1.5) : Notifier.DefaultBudget;
+                await new Notifier(http, _log, _time).SendAsync(urls, body, budget).ConfigureAwait(false);
             }
+        }
+    }
 
+    private async Task<int> RunCoreAsync(RunInvocation invocation, RunNotice notice, List<string> urls, CancellationToken cancellationToken)
+    {
+        if (!BatchClock.TryRead(_time, out var clock, out var clockError))
+        {
+            await _stderr.WriteLineAsync($"batchgen: {clockError}").ConfigureAwait(false);
             return ExitCodes.InvalidInput;
         }
 
-        var manifest = loaded.Manifest;
-        var outputDirectory = Path.GetFullPath(invocation.OutputDirectory ?? manifest.OutputDirectory);
+        var loaded = Load(invocation, clock.Now());
+        if (!await ReportLoadAsync(loaded).ConfigureAwait(false))
+        {
+            return ExitCodes.InvalidInput;
+        }
+
+        var manifest = loaded.Manifest!;
+        DeepVideoCheck? deep = null;
+        if (invocation.Verify == "deep" || (invocation.Verify is null && manifest.DeepVerify))
+        {
+            deep = DeepVideoCheck.FromPath();
+            if (deep is null)
+            {
+                await _stderr.WriteLineAsync($"batchgen: {(invocation.Verify == "deep" ? "--verify deep" : $"{manifest.Path}: verify: deep")} needs ffmpeg on PATH (install it, e.g. 'apt-get install ffmpeg'), or use --verify standard").ConfigureAwait(false);
+                return ExitCodes.InvalidInput;
+            }
+
+            await _stderr.WriteLineAsync($"verify: deep (every video is decoded with {deep.FfmpegPath})").ConfigureAwait(false);
+        }
+
+        urls.AddRange(manifest.Notify);
+        using var batches = new BatchSelection(manifest, invocation, _log);
+        var outputDirectory = batches.ChooseDirectory();
+        notice.BatchName = manifest.Name;
+        notice.OutputDirectory = outputDirectory;
         var providers = manifest.Providers.ToDictionary(kv => kv.Key, kv => kv.Value.Clone(), StringComparer.Ordinal);
 
         if (invocation.MaxCostUsd is < 0m)
@@ -61,23 +125,7 @@ internal sealed class RunHandler
             return ExitCodes.InvalidInput;
         }
 
-        SimulatorHost? started = null;
-        if (invocation.Simulate)
-        {
-            try
-            {
-                started = await StartSimulatorAsync(invocation, cancellationToken).ConfigureAwait(false);
-            }
-            catch (SimulatorConfigException ex)
-            {
-                await _stderr.WriteLineAsync($"batchgen: {ex.Message.ReplaceLineEndings(" ")}").ConfigureAwait(false);
-                return ExitCodes.InvalidInput;
-            }
-        }
-
-        await using var simulator = started;
-        var keys = simulator is null ? ReadKeys(providers) : SimulatorKeys(simulator, providers, invocation.TimeScale);
-
+        _log.Write(LogLevel.Information, "run_started", $"run {_log.RunId}: {manifest.Name} ({manifest.JobCount} jobs) into {outputDirectory}");
         SqliteLedger ledger;
         try
         {
@@ -93,13 +141,30 @@ internal sealed class RunHandler
             return ExitCodes.For(ex);
         }
 
-        foreach (var notice in ledger.Notices)
+        foreach (var ledgerNotice in ledger.Notices)
         {
-            await _stderr.WriteLineAsync($"batchgen: {notice}").ConfigureAwait(false);
+            await _stderr.WriteLineAsync($"batchgen: {ledgerNotice}").ConfigureAwait(false);
         }
 
+        SimulatorHost? simulator = null;
         try
         {
+            // Started once the ledger is ours (its lock also guards the simulator's state beside it).
+            if (invocation.Simulate)
+            {
+                try
+                {
+                    simulator = await StartSimulatorAsync(invocation, outputDirectory, cancellationToken).ConfigureAwait(false);
+                }
+                catch (SimulatorConfigException ex)
+                {
+                    await _stderr.WriteLineAsync($"batchgen: simulator: {ex.Message}").ConfigureAwait(false);
+                    return ExitCodes.InvalidInput;
+                }
+            }
+
+            var keys = simulator is null ? ReadKeys(providers) : SimulatorKeys(simulator, providers, invocation.TimeScale);
+
             // Job ids are the resume keys: a ledger written with another id format would see every job as new.
             var idFormat = JobIdentity.FormatVersion.ToString(CultureInfo.InvariantCulture);
             if (await ledger.GetMetaAsync("job_id_format", cancellationToken).ConfigureAwait(false) is { } recorded && recorded != idFormat)
@@ -108,14 +173,38 @@ internal sealed class RunHandler
                 return ExitCodes.InvalidInput;
             }
 
+            if (await RunOutput.CheckSimulatedAsync(ledger, invocation.Simulate, _stderr, cancellationToken).ConfigureAwait(false) is { } refused)
+            {
+                return refused;
+            }
+
             await ledger.SetMetaAsync("job_id_format", idFormat, cancellationToken).ConfigureAwait(false);
+            // {date}, {time}, {datetime} stay those of the night the batch started, however late it is resumed.
+            if (await BatchSelection.RecordedTimeAsync(ledger, cancellationToken).ConfigureAwait(false) is { } startedAt && startedAt != manifest.Time.Local && manifest.UsesBatchTime)
+            {
+                var reloaded = Load(invocation with { TimeZone = await ledger.GetMetaAsync("time_zone", cancellationToken).ConfigureAwait(false) }, startedAt.ToUniversalTime());
+                if (!await ReportLoadAsync(reloaded).ConfigureAwait(false))
+                {
+                    return ExitCodes.InvalidInput;
+                }
+
+                manifest = reloaded.Manifest!;
+            }
+
+            await BatchSelection.RecordTimeAsync(ledger, manifest.Time, cancellationToken).ConfigureAwait(false);
+            var period = batches.Register(outputDirectory, manifest.Time, clock);
+            notice.MaxCostPerDayUsd = manifest.PeriodCaps.PerDayUsd;
+            notice.MaxCostPerMonthUsd = manifest.PeriodCaps.PerMonthUsd;
             await ledger.SetMetaAsync("manifest", manifest.Path, cancellationToken).ConfigureAwait(false);
             await ledger.SetMetaAsync("name", manifest.Name, cancellationToken).ConfigureAwait(false);
             await ledger.SetMetaAsync("axes", string.Join(",", manifest.Axes), cancellationToken).ConfigureAwait(false);
             RunSummary summary;
             try
             {
-                summary = await ExecuteAsync(invocation, manifest, providers, keys, ledger, outputDirectory, cancellationToken).ConfigureAwait(false);
+                summary = await ExecuteAsync(invocation, manifest, providers, keys, ledger, outputDirectory, period, deep, simulator, cancellationToken).ConfigureAwait(false);
+                notice.Summary = summary;
+                notice.FailuresByReason = RunNotice.CountFailures(await ReadAllAsync(ledger).ConfigureAwait(false));
+                batches.Finish(outputDirectory, summary, notice);
             }
             catch (LedgerException ex)
             {
@@ -123,11 +212,13 @@ internal sealed class RunHandler
                 return ExitCodes.For(ex);
             }
 
+            var output = new RunOutput(_console, _stderr, manifest, outputDirectory, invocation.Simulate);
+            var jobs = await RunOutput.ReadJobsAsync(ledger).ConfigureAwait(false);
             if (invocation.WriteReports && summary.StopReason != RunStopReason.Cancelled)
             {
                 try
                 {
-                    await WriteReportsAsync(ledger, manifest, outputDirectory).ConfigureAwait(false);
+                    await output.WriteReportsAsync(ledger, jobs).ConfigureAwait(false);
                 }
                 catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
                 {
@@ -135,11 +226,23 @@ internal sealed class RunHandler
                 }
             }
 
-            await PrintSummaryAsync(summary, outputDirectory).ConfigureAwait(false);
-            return ExitCodeOf(summary);
+            var exitCode = ExitCodeOf(summary);
+            await output.PrintSummaryAsync(summary, jobs).ConfigureAwait(false);
+            await PrintVideoWarningsAsync(ledger, cancellationToken).ConfigureAwait(false);
+            if (invocation.JsonOutput is { } json)
+            {
+                await output.WriteJsonAsync(json, summary, jobs, exitCode).ConfigureAwait(false);
+            }
+
+            return exitCode;
         }
         finally
         {
+            if (simulator is not null)
+            {
+                await simulator.DisposeAsync().ConfigureAwait(false);
+            }
+
             await CloseAsync(ledger).ConfigureAwait(false);
         }
     }
@@ -164,6 +267,9 @@ internal sealed class RunHandler
         Dictionary<string, string?> keys,
         SqliteLedger ledger,
         string outputDirectory,
+        Core.Costs.Periods.IPeriodBudget? period,
+        DeepVideoCheck? deep,
+        SimulatorHost? simulator,
         CancellationToken cancellationToken)
     {
         using var apiHttp = CreateHttpClient();
@@ -183,9 +289,8 @@ internal sealed class RunHandler
         }
 
         using var loggerFactory = LoggerFactory.Create(b => b
-            .AddConsole(o => o.LogToStandardErrorThreshold = LogLevel.Trace)
-            .AddSimpleConsole(o => o.SingleLine = true)
-            .AddFilter(level => level >= LogLevel.Warning));
+            .AddProvider(new SinkLoggerProvider(_log))
+            .SetMinimumLevel(_log.Settings.MinLevel));
         var progress = new RunProgress();
         var engine = new RunEngine(_time, loggerFactory.CreateLogger<RunEngine>());
         var request = new RunRequest
@@ -202,14 +307,20 @@ internal sealed class RunHandler
                 MaxCostUsd = invocation.MaxCostUsd ?? manifest.MaxCost,
                 ResubmitAmbiguous = invocation.ResubmitAmbiguous,
                 RetryFailed = invocation.RetryFailed,
+                DeepVerify = deep,
                 RetryBaseDelay = invocation.Simulate ? TimeSpan.FromMilliseconds(100) : TimeSpan.FromSeconds(1),
+                MapResultUrl = simulator is null ? null : SimulatorUrls(simulator.BaseAddress),
+                Halt = invocation.Halt,
+                PeriodBudget = period,
             },
             Progress = progress,
         };
 
         using var renderStop = new CancellationTokenSource();
-        var live = invocation.Progress == "live" || (invocation.Progress == "auto" && !Console.IsOutputRedirected && _console.Profile.Capabilities.Interactive);
-        var renderer = new ProgressRenderer(progress, _console, _stderr, _time, live);
+        // With --json the console is stderr's, so the live view never mixes with the JSON on stdout.
+        var redirected = invocation.JsonOutput is null ? Console.IsOutputRedirected : Console.IsErrorRedirected;
+        var live = invocation.Progress == "live" || (invocation.Progress == "auto" && !redirected && _console.Profile.Capabilities.Interactive);
+        var renderer = new ProgressRenderer(progress, _console, new SinkTextWriter(_log, "progress"), _time, new ProgressView(manifest.JobCount, invocation.Simulate), live);
         var renderTask = invocation.Progress == "none" ? Task.CompletedTask : renderer.RunAsync(renderStop.Token);
         try
         {
@@ -222,14 +333,28 @@ internal sealed class RunHandler
         }
     }
 
-    private static async Task<SimulatorHost> StartSimulatorAsync(RunInvocation invocation, CancellationToken cancellationToken) =>
+    /// <summary>
+    /// The embedded simulator keeps its providers' tasks in <c>&lt;out&gt;/.simulator</c>, so the same command after a
+    /// stop or crash finds the tasks it had submitted, as it would at a real provider.
+    /// </summary>
+    private static async Task<SimulatorHost> StartSimulatorAsync(RunInvocation invocation, string outputDirectory, CancellationToken cancellationToken) =>
         await SimulatorHost.StartAsync(new SimulatorOptions
         {
             Port = 0,
             ScenarioFile = invocation.ScenarioFile,
             Seed = invocation.Seed,
             TimeScale = invocation.TimeScale,
+            StateDirectory = Path.Combine(outputDirectory, SimulatorStateDirectory),
         }, cancellationToken).ConfigureAwait(false);
+
+    /// <summary>
+    /// Result URLs recorded by an earlier run name the port its embedded simulator had then: they are pointed at this
+    /// run's simulator (same signing key, so they stay valid until they expire).
+    /// </summary>
+    internal static Func<Uri, Uri> SimulatorUrls(Uri current) => url =>
+        url.IsLoopback && url.AbsolutePath.StartsWith("/files/", StringComparison.Ordinal) && (url.Port != current.Port || url.Host != current.Host)
+            ? new UriBuilder(url) { Host = current.Host, Port = current.Port }.Uri
+            : url;
 
     /// <summary>Points every provider at the simulator and scales its timings to the simulator's time scale.</summary>
     private static Dictionary<string, string?> SimulatorKeys(SimulatorHost simulator, Dictionary<string, ProviderSettings> providers, double timeScale)
@@ -267,7 +392,7 @@ internal sealed class RunHandler
         Timeout = Timeout.InfiniteTimeSpan,
     };
 
-    private static async Task WriteReportsAsync(SqliteLedger ledger, Manifest manifest, string outputDirectory)
+    private static async Task<List<LedgerJob>> ReadAllAsync(SqliteLedger ledger)
     {
         var jobs = new List<LedgerJob>();
         await foreach (var job in ledger.ReadJobsAsync(CancellationToken.None).ConfigureAwait(false))
@@ -275,49 +400,67 @@ internal sealed class RunHandler
             jobs.Add(job);
         }
 
-        var chargeFailed = manifest.Providers.Values.Where(p => p.ChargeFailedJobs).Select(p => p.Name).ToHashSet(StringComparer.Ordinal);
-        var input = ReportInput.FromLedger(manifest.Name, jobs, outputDirectory, manifest.Axes, chargeFailed);
-        await ReportWriter.WriteAllAsync(input, outputDirectory, ContactSheetOptions.Default, CancellationToken.None).ConfigureAwait(false);
+        return jobs;
     }
 
-    private async Task PrintSummaryAsync(RunSummary summary, string outputDirectory)
+    private static ManifestLoadResult Load(RunInvocation invocation, DateTimeOffset batchStartUtc) =>
+        ManifestLoader.Load(invocation.ManifestPath, new ManifestLoadOptions
+        {
+            ProvidersFile = invocation.ProvidersFile,
+            MaxJobs = invocation.MaxJobs,
+            TimeZone = invocation.TimeZone,
+            BatchStartUtc = batchStartUtc,
+        });
+
+    /// <summary>Prints the loader's warnings and errors; true when the manifest loaded.</summary>
+    private async Task<bool> ReportLoadAsync(ManifestLoadResult loaded)
     {
-        var c = CultureInfo.InvariantCulture;
-        var line = string.Create(c, $"{summary.Total} jobs: {summary.Count(JobState.Succeeded)} succeeded, {summary.Count(JobState.Failed)} failed, {summary.Count(JobState.Blocked)} blocked, {summary.Count(JobState.Pending)} pending, {summary.Ambiguous} ambiguous, {summary.Count(JobState.Submitted) + summary.Count(JobState.Running) + summary.Count(JobState.Generated)} unfinished; {summary.Money.Describe()}");
-        _console.WriteLine(line);
-        if (summary.Lost > 0)
+        foreach (var warning in loaded.Warnings)
         {
-            _console.WriteLine(string.Create(c, $"{summary.Lost} jobs in the ledger are no longer in the manifest (kept, not run)"));
+            await _stderr.WriteLineAsync($"warning: {warning}").ConfigureAwait(false);
         }
 
-        foreach (var (provider, reason) in summary.BlockedProviders)
+        if (loaded.Success && loaded.Manifest is not null)
         {
-            await _stderr.WriteLineAsync($"blocked: {provider}: {reason}").ConfigureAwait(false);
+            return true;
         }
 
-        if (summary.StopReason == RunStopReason.BudgetReached)
+        foreach (var error in loaded.Errors)
         {
-            await _stderr.WriteLineAsync(string.Create(c, $"budget reached: {summary.Money.Describe(summary.MaxCostUsd)}; {summary.BudgetRemainingJobs} jobs not submitted, estimated ${summary.BudgetRemainingCostUsd:0.00} more. Rerun with a higher --max-cost to continue.")).ConfigureAwait(false);
+            _log.WriteAlways(LogLevel.Error, "manifest_error", error.ToString());
         }
 
-        if (summary.Ambiguous > 0)
-        {
-            await _stderr.WriteLineAsync(string.Create(c, $"{summary.Ambiguous} jobs have a submit whose outcome is unknown: not resubmitted, to avoid paying twice. Check the provider's dashboard, then rerun with --resubmit-ambiguous if they never arrived.")).ConfigureAwait(false);
-        }
-
-        if (summary.StopReason == RunStopReason.Cancelled)
-        {
-            await _stderr.WriteLineAsync("stopped: the ledger is consistent; run the same command again to resume.").ConfigureAwait(false);
-        }
-
-        _console.WriteLine($"videos:  {outputDirectory}");
-        _console.WriteLine($"ledger:  {Path.Combine(outputDirectory, "ledger.db")}");
-        _console.WriteLine($"summary: {Path.Combine(outputDirectory, "summary.json")} (cost-report.md, results.csv, contact-sheet.html beside it)");
+        return false;
     }
 
-    private static int ExitCodeOf(RunSummary summary) => summary switch
+    /// <summary>Videos that differ from the request (kept: they are paid for) are named on stderr, first few in full.</summary>
+    private async Task PrintVideoWarningsAsync(SqliteLedger ledger, CancellationToken cancellationToken)
+    {
+        const int Shown = 5;
+        var count = 0;
+        await foreach (var job in ledger.ReadJobsAsync(cancellationToken).ConfigureAwait(false))
+        {
+            if (job is not { InManifest: true, State: JobState.Succeeded, Video.Warning: { } warning })
+            {
+                continue;
+            }
+
+            if (++count <= Shown)
+            {
+                await _stderr.WriteLineAsync($"warning: {job.Provider} job {job.Id}: video {warning} (kept: it is paid for)").ConfigureAwait(false);
+            }
+        }
+
+        if (count > Shown)
+        {
+            await _stderr.WriteLineAsync(string.Create(CultureInfo.InvariantCulture, $"warning: {count} videos in all differ from the request; 'batchgen status' and the reports list them")).ConfigureAwait(false);
+        }
+    }
+
+    internal static int ExitCodeOf(RunSummary summary) => summary switch
     {
         { StopReason: RunStopReason.Cancelled } => ExitCodes.Cancelled,
+        { StopReason: RunStopReason.Halted } => ExitCodes.JobsFailed,
         { StopReason: RunStopReason.BudgetReached } => ExitCodes.BudgetReached,
         _ when summary.Count(JobState.Blocked) > 0 => ExitCodes.ProviderAccountError,
         _ when summary.Count(JobState.Succeeded) < summary.Total - summary.Lost => ExitCodes.JobsFailed,

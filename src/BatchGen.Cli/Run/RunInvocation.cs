@@ -1,4 +1,6 @@
+using BatchGen.Cli.Logging;
 using BatchGen.Core.Pipeline;
+using BatchGen.Core.Pipeline.Halting;
 
 namespace BatchGen.Cli.Run;
 
@@ -32,6 +34,25 @@ internal sealed record RunInvocation
 
     public bool WriteReports { get; init; } = true;
 
+    /// <summary>Where <c>--json</c> writes the final summary object (stdout); null without <c>--json</c>.</summary>
+    public TextWriter? JsonOutput { get; init; }
+
+    /// <summary><c>--verify standard|deep</c> (deep: decode every saved video with ffmpeg too); null: the manifest's <c>verify</c>.</summary>
+    public string? Verify { get; init; }
+
     /// <summary>auto (live view on a terminal, plain lines otherwise), live, plain or none.</summary>
     public string Progress { get; init; } = "auto";
+
+    /// <summary><c>--tz</c>: time zone of {date}, {time}, {datetime} and of the period caps.</summary>
+    public string? TimeZone { get; init; }
+
+    /// <summary><c>--resume-latest</c>: continue the newest unfinished batch of this manifest.</summary>
+    public bool ResumeLatest { get; init; }
+
+    public HaltRules Halt { get; init; } = new();
+
+    /// <summary><c>--notify URL</c>s (added to the manifest's <c>notify:</c>).</summary>
+    public IReadOnlyList<string> Notify { get; init; } = [];
+
+    public LogSettings Log { get; init; } = new();
 }

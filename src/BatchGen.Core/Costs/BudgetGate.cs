@@ -63,6 +63,12 @@ public sealed class BudgetGate
         _spent = alreadySpentUsd;
     }
 
+    /// <summary>
+    /// Told after each reservation is settled, outside the gate's lock: the charged amount, or null when released.
+    /// Set before the first reservation (the period caps across batches listen here).
+    /// </summary>
+    public Action<BudgetReservation, decimal?>? Settled { get; set; }
+
     /// <summary>The global cap in USD; null when there is none.</summary>
     public decimal? MaxCostUsd { get; }
 
@@ -151,8 +157,10 @@ public sealed class BudgetGate
             LearnLocked(reservation.Provider, reservation.EstimatedUsd, actualUsd);
             _spent += actualUsd;
             _spentByProvider[reservation.Provider] = _spentByProvider.GetValueOrDefault(reservation.Provider) + actualUsd;
-            return true;
         }
+
+        Settled?.Invoke(reservation, actualUsd);
+        return true;
     }
 
     /// <summary>
@@ -183,10 +191,18 @@ public sealed class BudgetGate
     /// </summary>
     public bool Release(BudgetReservation reservation)
     {
+        bool settled;
         lock (_lock)
         {
-            return Settle(reservation);
+            settled = Settle(reservation);
         }
+
+        if (settled)
+        {
+            Settled?.Invoke(reservation, null);
+        }
+
+        return settled;
     }
 
     /// <summary>Totals and per-provider figures, consistent with each other.</summary>

@@ -1,7 +1,13 @@
 namespace BatchGen.Core.Downloads;
 
-/// <summary>What the job asked for, checked against the MP4's own boxes: duration (±0.5 s) and exact frame size.</summary>
-public sealed record ExpectedVideo(int DurationSeconds, int Width, int Height);
+/// <summary>
+/// What the job asked for. A saved video that differs (duration beyond ±0.5 s, another frame size) is kept with a
+/// warning, never failed. <see cref="Deep"/>, when set, also decodes the file with ffmpeg.
+/// </summary>
+public sealed record ExpectedVideo(int DurationSeconds, int Width, int Height)
+{
+    public DeepVideoCheck? Deep { get; init; }
+}
 
 /// <summary>
 /// One file to fetch. <see cref="RelativePath"/> is relative to <see cref="OutputDirectory"/> and is sanitised again
@@ -21,8 +27,11 @@ public enum DownloadFailureKind
     /// <summary>The body kept ending early after the in-call resumes; the <c>.part</c> file is kept for the next try.</summary>
     Truncated,
 
-    /// <summary>The file is complete but its MP4 boxes, duration, frame size or SHA-256 are not as expected.</summary>
+    /// <summary>A resume check: the file on disk is damaged or its SHA-256 differs from the one recorded.</summary>
     VerifyFailed,
+
+    /// <summary>The downloaded file is complete but not a playable MP4 (or, with a deep check, does not decode); it is downloaded again.</summary>
+    Undecodable,
 
     /// <summary>A local file-system error, an unsafe output path, or (for a resume check) a missing file.</summary>
     Io,
@@ -45,6 +54,9 @@ public sealed record DownloadOutcome
     public string? Sha256 { get; init; }
 
     public DownloadFailureKind? Failure { get; init; }
+
+    /// <summary>On success: the video's frame size, duration, codec, and a warning when they differ from the request.</summary>
+    public Media.VideoFacts? Video { get; init; }
 
     /// <summary>One line: what went wrong, for which file, and what happens next. No URL, no secrets.</summary>
     public string? Message { get; init; }

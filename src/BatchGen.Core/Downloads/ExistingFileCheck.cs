@@ -2,7 +2,7 @@ using System.Security.Cryptography;
 
 namespace BatchGen.Core.Downloads;
 
-/// <summary>The resume check: the final file exists, verifies as the expected MP4 and, when recorded, has the same SHA-256.</summary>
+/// <summary>The resume check: the file exists, is a playable MP4 and, when recorded, has the same SHA-256.</summary>
 internal static class ExistingFileCheck
 {
     public static async Task<DownloadOutcome> RunAsync(string outputDirectory, string relativePath, ExpectedVideo expected, string? expectedSha256, CancellationToken cancellationToken)
@@ -22,7 +22,7 @@ internal static class ExistingFileCheck
                 return DownloadOutcome.Fail(relative, DownloadFailureKind.Io, $"{relative}: file is missing (download it again)", retryable: true);
             }
 
-            var problem = await VideoVerifier.CheckAsync(full, expected, cancellationToken).ConfigureAwait(false);
+            var (facts, problem) = await VideoVerifier.CheckAsync(full, expected, cancellationToken).ConfigureAwait(false);
             var (bytes, sha) = await HashAsync(full, cancellationToken).ConfigureAwait(false);
             if (problem is null && expectedSha256 is not null && !string.Equals(sha, expectedSha256, StringComparison.OrdinalIgnoreCase))
             {
@@ -30,7 +30,7 @@ internal static class ExistingFileCheck
             }
 
             return problem is null
-                ? new DownloadOutcome { Success = true, RelativePath = relative, Bytes = bytes, Sha256 = sha }
+                ? new DownloadOutcome { Success = true, RelativePath = relative, Bytes = bytes, Sha256 = sha, Video = facts }
                 : DownloadOutcome.Fail(relative, DownloadFailureKind.VerifyFailed, $"{relative}: {problem} (download it again)", retryable: true) with { Bytes = bytes, Sha256 = sha };
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or ArgumentException)

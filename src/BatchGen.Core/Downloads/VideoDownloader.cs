@@ -90,7 +90,12 @@ public sealed class VideoDownloader
                 complete = new PartFileResult(part.Path, part.Length, part.Sha256Hex());
             }
 
-            return await VideoVerifier.FinishAsync(complete, finalPath, relative, expected, cancellationToken).ConfigureAwait(false);
+            var outcome = await VideoVerifier.FinishAsync(complete, finalPath, relative, expected, cancellationToken).ConfigureAwait(false);
+
+            // Bytes from a synchronous reply cannot be fetched again: an unplayable one stays failed (and kept).
+            return outcome.Failure == DownloadFailureKind.Undecodable
+                ? outcome with { Retryable = false, Message = outcome.Message?.Replace("; downloading it again", "; a synchronous reply cannot be fetched again", StringComparison.Ordinal) }
+                : outcome;
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {
@@ -104,6 +109,37 @@ public sealed class VideoDownloader
     /// </summary>
     public static Task<DownloadOutcome> VerifyExistingAsync(string outputDirectory, string relativePath, ExpectedVideo expected, string? expectedSha256, CancellationToken cancellationToken) =>
         ExistingFileCheck.RunAsync(outputDirectory, relativePath, expected, expectedSha256, cancellationToken);
+
+    /// <summary>
+    /// Re-verifies the paid file an earlier check kept as <c>&lt;name&gt;.unverified.mp4</c> and, when it plays, moves it
+    /// to its final name. A failure (missing, still unplayable) leaves the file where it is.
+    /// </summary>
+    public static async Task<DownloadOutcome> AdoptKeptAsync(string outputDirectory, string relativePath, ExpectedVideo expected, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(expected);
+        if (!TryPrepare(outputDirectory, relativePath, out var relative, out var finalPath, out var failure))
+        {
+            return failure;
+        }
+
+        var kept = VideoVerifier.UnverifiedName(relative);
+        var check = await ExistingFileCheck.RunAsync(outputDirectory, kept, expected, null, cancellationToken).ConfigureAwait(false);
+        if (!check.Success)
+        {
+            return check;
+        }
+
+        try
+        {
+            File.Move(VideoVerifier.UnverifiedName(finalPath), finalPath, overwrite: true);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            return DownloadOutcome.Fail(kept, DownloadFailureKind.Io, $"{kept}: cannot move it to {relative}: {ex.Message.ReplaceLineEndings(" ")} (check permissions)", retryable: false);
+        }
+
+        return check with { RelativePath = relative };
+    }
 
     internal static bool TryPrepare(string outputDirectory, string relativePath, out string relative, out string finalPath, out DownloadOutcome failure)
     {

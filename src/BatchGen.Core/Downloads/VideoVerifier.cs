@@ -1,52 +1,53 @@
-using System.Globalization;
 using BatchGen.Core.Media;
 
 namespace BatchGen.Core.Downloads;
 
 /// <summary>
-/// Checks a complete file against the job (MP4 boxes, duration ±0.5 s, exact frame size) and moves it into place:
-/// the final name when it verifies, <c>&lt;name&gt;.unverified.mp4</c> when not (a paid result is never deleted).
+/// Checks a complete file: it must be a complete, playable MP4 (see <see cref="Mp4Probe"/>); its frame size and
+/// duration are recorded, and a difference from the request is a warning, never a failure. A file that is not a
+/// playable MP4 is kept as <c>&lt;name&gt;.unverified.mp4</c> and downloaded again (a paid result is never deleted
+/// and never generated again).
 /// </summary>
 internal static class VideoVerifier
 {
-    public const double DurationToleranceSeconds = 0.5;
-
-    /// <summary>Null when the file is the video asked for, else one line saying how it differs.</summary>
-    public static async Task<string?> CheckAsync(string fullPath, ExpectedVideo expected, CancellationToken cancellationToken)
+    /// <summary>The facts of a playable file (with a warning when it differs from the request), or what makes it unplayable.</summary>
+    public static async Task<(VideoFacts? Facts, string? Problem)> CheckAsync(string fullPath, ExpectedVideo expected, CancellationToken cancellationToken)
     {
         var (info, error) = await Mp4Probe.ProbeFileAsync(fullPath, cancellationToken).ConfigureAwait(false);
         if (info is null)
         {
-            return $"not a valid MP4: {error}";
+            return (null, $"not a playable MP4: {error}");
         }
 
-        var seconds = info.Duration.TotalSeconds;
-        if (Math.Abs(seconds - expected.DurationSeconds) > DurationToleranceSeconds)
+        var facts = VideoFacts.From(info, expected.Width, expected.Height, expected.DurationSeconds);
+        if (expected.Deep is { } deep)
         {
-            return string.Create(CultureInfo.InvariantCulture, $"duration is {seconds:0.###} s, expected {expected.DurationSeconds} s ±{DurationToleranceSeconds} s");
+            var problem = await deep.CheckAsync(fullPath, cancellationToken).ConfigureAwait(false);
+            if (problem is not null)
+            {
+                return (null, $"does not decode: {problem}");
+            }
         }
 
-        if (info.Width != expected.Width || info.Height != expected.Height)
-        {
-            return string.Create(CultureInfo.InvariantCulture, $"frame size is {info.Width}x{info.Height}, expected {expected.Width}x{expected.Height}");
-        }
-
-        return null;
+        return (facts, null);
     }
 
     /// <summary>Verifies the fsynced part file and renames it atomically to its final or its unverified name.</summary>
     public static async Task<DownloadOutcome> FinishAsync(PartFileResult part, string finalPath, string relativePath, ExpectedVideo expected, CancellationToken cancellationToken)
     {
-        var problem = await CheckAsync(part.Path, expected, cancellationToken).ConfigureAwait(false);
-        if (problem is null)
+        var (facts, problem) = await CheckAsync(part.Path, expected, cancellationToken).ConfigureAwait(false);
+        if (facts is not null)
         {
             File.Move(part.Path, finalPath, overwrite: true);
-            return new DownloadOutcome { Success = true, RelativePath = relativePath, Bytes = part.Length, Sha256 = part.Sha256 };
+
+            // A damaged copy kept by an earlier attempt is superseded by this good one.
+            File.Delete(UnverifiedName(finalPath));
+            return new DownloadOutcome { Success = true, RelativePath = relativePath, Bytes = part.Length, Sha256 = part.Sha256, Video = facts };
         }
 
         var keptRelative = UnverifiedName(relativePath);
         File.Move(part.Path, UnverifiedName(finalPath), overwrite: true);
-        return DownloadOutcome.Fail(keptRelative, DownloadFailureKind.VerifyFailed, $"{relativePath}: {problem} (kept as {keptRelative})", retryable: false)
+        return DownloadOutcome.Fail(keptRelative, DownloadFailureKind.Undecodable, $"{relativePath}: {problem} (kept as {keptRelative}; downloading it again)", retryable: true)
             with { Bytes = part.Length, Sha256 = part.Sha256 };
     }
 

@@ -3,9 +3,9 @@ using Microsoft.Data.Sqlite;
 namespace BatchGen.Core.Ledger;
 
 /// <summary>
-/// The two prepared statements of an append: update the job's current row, then (only if the job exists) insert
-/// the event. Null event fields leave the row's value; error fields are cleared on success; the row keeps the
-/// first submit, start and completion times.
+/// The prepared statements of an append: update the job's current row, then (only if the job exists) insert the
+/// event and write its output records. Null event fields leave the row's value; error fields are cleared on success;
+/// the row keeps the first submit, start and completion times.
 /// </summary>
 internal sealed class LedgerAppendCommands : IDisposable
 {
@@ -26,6 +26,11 @@ internal sealed class LedgerAppendCommands : IDisposable
             submitted_at = CASE WHEN submitted_at IS NULL AND $remote_id IS NOT NULL THEN $time ELSE submitted_at END,
             started_at = CASE WHEN started_at IS NULL AND $state = 'running' THEN $time ELSE started_at END,
             completed_at = CASE WHEN completed_at IS NULL AND $state IN ('generated', 'succeeded') THEN $time ELSE completed_at END,
+            video_width = COALESCE($video_width, video_width),
+            video_height = COALESCE($video_height, video_height),
+            video_seconds = COALESCE($video_seconds, video_seconds),
+            video_codec = COALESCE($video_codec, video_codec),
+            video_warning = CASE WHEN $video_width IS NULL THEN video_warning ELSE $video_warning END,
             updated_at = $time
         WHERE id = $job_id;
         """;
@@ -37,20 +42,45 @@ internal sealed class LedgerAppendCommands : IDisposable
             $estimated_cost_usd, $actual_cost_usd, $result_url, $file_path, $bytes, $sha256, $note);
         """;
 
+    private const string DeleteOutputsSql = "DELETE FROM outputs WHERE job_id = $job_id;";
+
+    private const string UpsertOutputSql = """
+        INSERT INTO outputs (job_id, output_index, result_url, file_path, bytes, sha256, width, height, duration_seconds, updated_at)
+        VALUES ($job_id, $output_index, $result_url, $file_path, $bytes, $sha256, $width, $height, $duration_seconds, $time)
+        ON CONFLICT (job_id, output_index) DO UPDATE SET
+            result_url = COALESCE(excluded.result_url, result_url),
+            file_path = COALESCE(excluded.file_path, file_path),
+            bytes = COALESCE(excluded.bytes, bytes),
+            sha256 = COALESCE(excluded.sha256, sha256),
+            width = COALESCE(excluded.width, width),
+            height = COALESCE(excluded.height, height),
+            duration_seconds = COALESCE(excluded.duration_seconds, duration_seconds),
+            updated_at = excluded.updated_at;
+        """;
+
+    private static readonly string[] OutputNames =
+    [
+        "$job_id", "$output_index", "$result_url", "$file_path", "$bytes", "$sha256", "$width", "$height", "$duration_seconds", "$time",
+    ];
+
     private static readonly string[] Names =
     [
         "$time", "$job_id", "$state", "$attempt", "$remote_id", "$http_status", "$error_class", "$error_code",
         "$error_message", "$estimated_cost_usd", "$actual_cost_usd", "$result_url", "$file_path", "$bytes", "$sha256",
-        "$note",
+        "$note", "$video_width", "$video_height", "$video_seconds", "$video_codec", "$video_warning",
     ];
 
     private readonly SqliteCommand _update;
     private readonly SqliteCommand _insert;
+    private readonly SqliteCommand _deleteOutputs;
+    private readonly SqliteCommand _upsertOutput;
 
     public LedgerAppendCommands(SqliteConnection connection)
     {
-        _update = Create(connection, UpdateSql);
-        _insert = Create(connection, InsertSql);
+        _update = Create(connection, UpdateSql, Names);
+        _insert = Create(connection, InsertSql, Names);
+        _deleteOutputs = Create(connection, DeleteOutputsSql, Names);
+        _upsertOutput = Create(connection, UpsertOutputSql, OutputNames);
     }
 
     /// <summary>Writes one event inside <paramref name="transaction"/>. Returns false when the job is unknown.</summary>
@@ -63,6 +93,7 @@ internal sealed class LedgerAppendCommands : IDisposable
             e.EstimatedCostUsd is { } estimated ? LedgerValues.Money(estimated) : null,
             e.ActualCostUsd is { } actual ? LedgerValues.Money(actual) : null,
             e.ResultUrl, e.FilePath, e.Bytes, e.Sha256, e.Note,
+            e.Video?.Width, e.Video?.Height, e.Video?.Seconds, e.Video?.Codec, e.Video?.Warning,
         ];
         Bind(_update, transaction, values);
         if (_update.ExecuteNonQuery() == 0)
@@ -72,6 +103,7 @@ internal sealed class LedgerAppendCommands : IDisposable
 
         Bind(_insert, transaction, values);
         _insert.ExecuteNonQuery();
+        WriteOutputs(transaction, e);
         return true;
     }
 
@@ -79,13 +111,34 @@ internal sealed class LedgerAppendCommands : IDisposable
     {
         _update.Dispose();
         _insert.Dispose();
+        _deleteOutputs.Dispose();
+        _upsertOutput.Dispose();
     }
 
-    private static SqliteCommand Create(SqliteConnection connection, string sql)
+    private void WriteOutputs(SqliteTransaction transaction, LedgerEvent e)
+    {
+        if (e.ReplaceOutputs)
+        {
+            Bind(_deleteOutputs, transaction, Names, [null, e.JobId]);
+            _deleteOutputs.ExecuteNonQuery();
+        }
+
+        foreach (var output in e.Outputs ?? [])
+        {
+            Bind(_upsertOutput, transaction, OutputNames,
+            [
+                e.JobId, output.Index, output.ResultUrl, output.FilePath, output.Bytes, output.Sha256,
+                output.Width, output.Height, output.DurationSeconds, LedgerValues.Time(e.Time),
+            ]);
+            _upsertOutput.ExecuteNonQuery();
+        }
+    }
+
+    private static SqliteCommand Create(SqliteConnection connection, string sql, string[] names)
     {
         var command = connection.CreateCommand();
         command.CommandText = sql;
-        foreach (var name in Names)
+        foreach (var name in names)
         {
             if (sql.Contains(name, StringComparison.Ordinal))
             {
@@ -96,14 +149,17 @@ internal sealed class LedgerAppendCommands : IDisposable
         return command;
     }
 
-    private static void Bind(SqliteCommand command, SqliteTransaction transaction, object?[] values)
+    private static void Bind(SqliteCommand command, SqliteTransaction transaction, object?[] values) =>
+        Bind(command, transaction, Names, values);
+
+    private static void Bind(SqliteCommand command, SqliteTransaction transaction, string[] names, object?[] values)
     {
         command.Transaction = transaction;
-        for (var i = 0; i < Names.Length; i++)
+        for (var i = 0; i < names.Length && i < values.Length; i++)
         {
-            if (command.Parameters.Contains(Names[i]))
+            if (command.Parameters.Contains(names[i]))
             {
-                command.Parameters[Names[i]].Value = values[i] ?? DBNull.Value;
+                command.Parameters[names[i]].Value = values[i] ?? DBNull.Value;
             }
         }
     }

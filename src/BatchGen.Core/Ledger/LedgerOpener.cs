@@ -41,6 +41,7 @@ internal static class LedgerOpener
             {
                 LedgerSchema.CheckIntegrity(connection, full);
                 Pragma(connection, "PRAGMA journal_mode = WAL;");
+                LedgerSchema.Migrate(connection, timeProvider.GetUtcNow());
             }
 
             Pragma(connection, "PRAGMA synchronous = FULL;");

@@ -44,8 +44,20 @@ public sealed record LedgerEvent
 
     public string? Sha256 { get; init; }
 
+    /// <summary>
+    /// The saved video's frame size, duration, codec and warning (null: leave the job's as they are). Kept on the
+    /// job's row only, not in the event stream.
+    /// </summary>
+    public Media.VideoFacts? Video { get; init; }
+
     /// <summary>Free text for the event stream (e.g. "resume: re-attached", "download retry 2").</summary>
     public string? Note { get; init; }
+
+    /// <summary>Output records written with this event (same transaction); null leaves them as they are.</summary>
+    public IReadOnlyList<LedgerOutput>? Outputs { get; init; }
+
+    /// <summary>A new result (a task's fresh output list): forget the job's earlier output records first.</summary>
+    public bool ReplaceOutputs { get; init; }
 }
 
 /// <summary>A job's current row in the ledger.</summary>
@@ -95,4 +107,10 @@ public sealed record LedgerJob
 
     /// <summary>False when the manifest no longer produces this job (kept, reported as lost).</summary>
     public bool InManifest { get; init; } = true;
+
+    /// <summary>Every output of the job, by index (empty when none is recorded yet).</summary>
+    public IReadOnlyList<LedgerOutput> Outputs { get; init; } = [];
+
+    /// <summary>The saved video's frame size, duration and codec, with a warning when it differs from the request; null before it is saved.</summary>
+    public Media.VideoFacts? Video { get; init; }
 }

@@ -7,7 +7,22 @@ internal static class LedgerRows
 {
     public const string JobColumns =
         "spec_json, state, attempts, remote_id, result_url, file_path, bytes, sha256, estimated_cost_usd, "
-        + "actual_cost_usd, error_class, error_code, error_message, submitted_at, started_at, completed_at, updated_at, in_manifest";
+        + "actual_cost_usd, error_class, error_code, error_message, submitted_at, started_at, completed_at, updated_at, in_manifest, "
+        + "video_width, video_height, video_seconds, video_codec, video_warning";
+
+    /// <summary>The same list for a ledger written before the <c>video_facts</c> migration (opened read-only).</summary>
+    public static readonly string JobColumnsWithoutVideo = JobColumns[..JobColumns.IndexOf("video_width", StringComparison.Ordinal)]
+        + "NULL, NULL, NULL, NULL, NULL";
+
+    /// <summary>The job columns plus the job's output records as one JSON array (after the <c>outputs</c> migration).</summary>
+    public static string WithOutputs(string jobColumns) => jobColumns
+        + ", (SELECT json_group_array(json_object('index', output_index, 'result_url', result_url, 'file_path', file_path, "
+        + "'bytes', bytes, 'sha256', sha256, 'width', width, 'height', height, 'duration_seconds', duration_seconds) ORDER BY output_index) "
+        + "FROM outputs WHERE outputs.job_id = jobs.id) AS " + OutputsColumn;
+
+    private const string OutputsColumn = "outputs_json";
+
+    private const int OutputsOrdinal = 23;
 
     public const string EventColumns =
         "job_id, state, time, attempt, remote_id, http_status, error_class, error_code, error_message, "
@@ -33,6 +48,12 @@ internal static class LedgerRows
         CompletedAt = Time(r, 15),
         UpdatedAt = LedgerValues.ParseTime(r.GetString(16)),
         InManifest = r.GetInt64(17) != 0,
+        Video = r.IsDBNull(18) || r.IsDBNull(19)
+            ? null
+            : new Media.VideoFacts(r.GetInt32(18), r.GetInt32(19), r.IsDBNull(20) ? 0 : r.GetDouble(20), Text(r, 21) ?? string.Empty) { Warning = Text(r, 22) },
+        Outputs = r.FieldCount > OutputsOrdinal && r.GetName(OutputsOrdinal) == OutputsColumn && Text(r, OutputsOrdinal) is { Length: > 2 } json
+            ? ParseOutputs(json)
+            : [],
     };
 
     public static LedgerEvent ReadEvent(SqliteDataReader r) => new()
@@ -54,6 +75,34 @@ internal static class LedgerRows
         Sha256 = Text(r, 14),
         Note = Text(r, 15),
     };
+
+    private static List<LedgerOutput> ParseOutputs(string json)
+    {
+        using var document = System.Text.Json.JsonDocument.Parse(json);
+        var outputs = new List<LedgerOutput>(document.RootElement.GetArrayLength());
+        foreach (var o in document.RootElement.EnumerateArray())
+        {
+            outputs.Add(new LedgerOutput
+            {
+                Index = o.GetProperty("index").GetInt32(),
+                ResultUrl = JsonText(o, "result_url"),
+                FilePath = JsonText(o, "file_path"),
+                Bytes = JsonNumber(o, "bytes") is { } bytes ? bytes.GetInt64() : null,
+                Sha256 = JsonText(o, "sha256"),
+                Width = JsonNumber(o, "width") is { } width ? width.GetInt32() : null,
+                Height = JsonNumber(o, "height") is { } height ? height.GetInt32() : null,
+                DurationSeconds = JsonNumber(o, "duration_seconds") is { } seconds ? seconds.GetDouble() : null,
+            });
+        }
+
+        return outputs;
+    }
+
+    private static string? JsonText(System.Text.Json.JsonElement o, string name) =>
+        o.TryGetProperty(name, out var v) && v.ValueKind == System.Text.Json.JsonValueKind.String ? v.GetString() : null;
+
+    private static System.Text.Json.JsonElement? JsonNumber(System.Text.Json.JsonElement o, string name) =>
+        o.TryGetProperty(name, out var v) && v.ValueKind == System.Text.Json.JsonValueKind.Number ? v : null;
 
     private static string? Text(SqliteDataReader r, int i) => r.IsDBNull(i) ? null : r.GetString(i);
 

@@ -11,7 +11,70 @@ internal static class LedgerSchema
     /// <summary>'BGL1' in ASCII.</summary>
     public const int ApplicationId = 0x42474C31;
 
-    public const int Version = 1;
+    /// <summary>
+    /// Additive schema changes after the base schema (version 1), applied in order, each in its own transaction, when
+    /// a ledger is opened for writing. <c>user_version</c> is 1 + the number applied; a ledger with a higher number
+    /// than this binary knows is refused. Append new steps at the end (never edit or reorder a released one) and keep
+    /// them additive (new tables, new nullable columns), so readers of older ledgers can check for what they need
+    /// with <see cref="HasTable"/> / <see cref="HasColumn"/>.
+    /// </summary>
+    private static readonly Migration[] Migrations =
+    [
+        new("reviews", """
+            CREATE TABLE votes (
+                seq          INTEGER PRIMARY KEY,
+                time         TEXT NOT NULL,
+                rater        TEXT NOT NULL,
+                axis         TEXT,
+                left_job_id  TEXT NOT NULL,
+                right_job_id TEXT NOT NULL,
+                winner       TEXT NOT NULL CHECK (winner IN ('left', 'right', 'tie', 'both_bad')),
+                source       TEXT NOT NULL
+            );
+            CREATE TABLE ratings (
+                seq      INTEGER PRIMARY KEY,
+                time     TEXT NOT NULL,
+                rater    TEXT NOT NULL,
+                job_id   TEXT NOT NULL,
+                stars    INTEGER CHECK (stars IS NULL OR stars BETWEEN 1 AND 5),
+                rejected INTEGER NOT NULL DEFAULT 0,
+                tags     TEXT,
+                note     TEXT
+            );
+            CREATE TABLE video_checks (
+                seq             INTEGER PRIMARY KEY,
+                time            TEXT NOT NULL,
+                job_id          TEXT NOT NULL,
+                sha256          TEXT,
+                duration_s      REAL,
+                black_fraction  REAL,
+                frozen_fraction REAL,
+                scene_cuts      INTEGER,
+                motion          REAL,
+                error           TEXT
+            );
+            CREATE INDEX video_checks_job ON video_checks (job_id, seq);
+            CREATE TRIGGER votes_no_update BEFORE UPDATE ON votes
+                BEGIN SELECT RAISE(ABORT, 'ledger votes are append-only'); END;
+            CREATE TRIGGER votes_no_delete BEFORE DELETE ON votes
+                BEGIN SELECT RAISE(ABORT, 'ledger votes are append-only'); END;
+            CREATE TRIGGER ratings_no_update BEFORE UPDATE ON ratings
+                BEGIN SELECT RAISE(ABORT, 'ledger ratings are append-only'); END;
+            CREATE TRIGGER ratings_no_delete BEFORE DELETE ON ratings
+                BEGIN SELECT RAISE(ABORT, 'ledger ratings are append-only'); END;
+            """),
+        // What each saved video is: frame size, duration, codec, and a warning when it differs from the request.
+        new(
+            "video_facts",
+            "ALTER TABLE jobs ADD COLUMN video_width INTEGER; ALTER TABLE jobs ADD COLUMN video_height INTEGER; "
+            + "ALTER TABLE jobs ADD COLUMN video_seconds REAL; ALTER TABLE jobs ADD COLUMN video_codec TEXT; "
+            + "ALTER TABLE jobs ADD COLUMN video_warning TEXT;"),
+        // One record per output file of a job (Pixwith num_outputs), filled from what older ledgers kept.
+        new("outputs", LedgerMigrations.OutputsSql),
+    ];
+
+    /// <summary>The schema version this binary writes: the base schema plus every migration.</summary>
+    public static int Version => 1 + Migrations.Length;
 
     public const string FormatKey = "format";
 
@@ -123,20 +186,69 @@ internal static class LedgerSchema
         }
     }
 
+    /// <summary>Applies the migrations a ledger written by an older binary lacks (writable connections only).</summary>
+    public static void Migrate(SqliteConnection connection, DateTimeOffset now)
+    {
+        while (true)
+        {
+            // IMMEDIATE: two processes migrating at once (a run and a review app) take turns, and the second sees
+            // the first's work when it re-reads the version inside its own transaction.
+            using var transaction = connection.BeginTransaction(deferred: false);
+            using var command = connection.CreateCommand();
+            command.Transaction = transaction;
+            command.CommandText = "PRAGMA user_version;";
+            var step = Convert.ToInt32(command.ExecuteScalar(), System.Globalization.CultureInfo.InvariantCulture) - 1;
+            if (step >= Migrations.Length)
+            {
+                return;
+            }
+
+            command.CommandText = Migrations[step].Sql
+                + $"PRAGMA user_version = {step + 2};"
+                + "INSERT INTO meta (key, value) VALUES ('schema_version', $version) ON CONFLICT (key) DO UPDATE SET value = excluded.value;"
+                + "INSERT INTO meta (key, value) VALUES ($migrationKey, $now) ON CONFLICT (key) DO UPDATE SET value = excluded.value;";
+            command.Parameters.AddWithValue("$version", (step + 2).ToString(System.Globalization.CultureInfo.InvariantCulture));
+            command.Parameters.AddWithValue("$migrationKey", "migrated:" + Migrations[step].Name);
+            command.Parameters.AddWithValue("$now", LedgerValues.Time(now));
+            command.ExecuteNonQuery();
+            transaction.Commit();
+        }
+    }
+
+    /// <summary>True when the ledger has the table (a reader of an older, unmigrated ledger checks before it queries).</summary>
+    public static bool HasTable(SqliteConnection connection, string table)
+    {
+        using var command = connection.CreateCommand();
+        command.CommandText = "SELECT COUNT(*) FROM sqlite_master WHERE type = 'table' AND name = $name;";
+        command.Parameters.AddWithValue("$name", table);
+        return Convert.ToInt64(command.ExecuteScalar(), System.Globalization.CultureInfo.InvariantCulture) > 0;
+    }
+
+    /// <summary>True when the table has the column.</summary>
+    public static bool HasColumn(SqliteConnection connection, string table, string column)
+    {
+        using var command = connection.CreateCommand();
+        command.CommandText = "SELECT COUNT(*) FROM pragma_table_info($table) WHERE name = $column;";
+        command.Parameters.AddWithValue("$table", table);
+        command.Parameters.AddWithValue("$column", column);
+        return Convert.ToInt64(command.ExecuteScalar(), System.Globalization.CultureInfo.InvariantCulture) > 0;
+    }
+
     public static void Create(SqliteConnection connection, DateTimeOffset now)
     {
         using var transaction = connection.BeginTransaction();
         using var command = connection.CreateCommand();
         command.Transaction = transaction;
         command.CommandText = CreateSql
-            + $"PRAGMA application_id = {ApplicationId}; PRAGMA user_version = {Version};"
+            + $"PRAGMA application_id = {ApplicationId}; PRAGMA user_version = 1;"
             + "INSERT INTO meta (key, value) VALUES ($format, $formatValue), ('schema_version', $version), ('created_at', $now);";
         command.Parameters.AddWithValue("$format", FormatKey);
         command.Parameters.AddWithValue("$formatValue", FormatValue);
-        command.Parameters.AddWithValue("$version", Version.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        command.Parameters.AddWithValue("$version", "1");
         command.Parameters.AddWithValue("$now", LedgerValues.Time(now));
         command.ExecuteNonQuery();
         transaction.Commit();
+        Migrate(connection, now);
     }
 
     /// <summary>The ledger's random id (meta 'ledger_id'), created when missing (ledgers from before it existed).</summary>
@@ -164,4 +276,7 @@ internal static class LedgerSchema
         command.CommandText = sql;
         return command.ExecuteScalar();
     }
+
+    /// <summary>One additive schema step: a stable name (recorded in <c>meta</c> as <c>migrated:NAME</c>) and its SQL.</summary>
+    private readonly record struct Migration(string Name, string Sql);
 }

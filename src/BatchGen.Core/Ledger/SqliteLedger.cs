@@ -18,6 +18,7 @@ public sealed class SqliteLedger : IAsyncDisposable
     private readonly SqliteConnection? _writerConnection;
     private readonly LedgerGuard? _guard;
     private readonly TimeProvider _timeProvider;
+    private readonly string _jobColumns;
     private int _disposed;
 
     private SqliteLedger(string path, string connectionString, TimeProvider timeProvider, SqliteConnection? writerConnection, LedgerGuard? guard, IReadOnlyList<string> notices)
@@ -29,6 +30,18 @@ public sealed class SqliteLedger : IAsyncDisposable
         _guard = guard;
         Notices = notices;
         _writer = writerConnection is null ? null : new LedgerWriter(writerConnection, path, timeProvider, guard);
+        // A read-only ledger may predate the video_facts or outputs migrations (only writers migrate).
+        var columns = writerConnection is not null || HasVideoColumns(connectionString) ? LedgerRows.JobColumns : LedgerRows.JobColumnsWithoutVideo;
+        _jobColumns = writerConnection is not null || HasOutputsTable(connectionString) ? LedgerRows.WithOutputs(columns) : columns;
+    }
+
+    /// <summary>A read-only ledger may predate the <c>video_facts</c> migration (only writers migrate).</summary>
+    private static bool HasVideoColumns(string connectionString)
+    {
+        using var connection = new SqliteConnection(connectionString);
+        connection.Open();
+        LedgerOpener.ApplyReaderPragmas(connection);
+        return LedgerSchema.HasColumn(connection, "jobs", "video_width");
     }
 
     /// <summary>
@@ -125,7 +138,7 @@ public sealed class SqliteLedger : IAsyncDisposable
     {
         ArgumentNullException.ThrowIfNull(jobId);
         return await QueryAsync(
-            $"SELECT {LedgerRows.JobColumns} FROM jobs WHERE id = $id;",
+            $"SELECT {_jobColumns} FROM jobs WHERE id = $id;",
             command => command.Parameters.AddWithValue("$id", jobId),
             reader => reader.Read() ? LedgerRows.ReadJob(reader) : null,
             cancellationToken).ConfigureAwait(false);
@@ -133,7 +146,7 @@ public sealed class SqliteLedger : IAsyncDisposable
 
     /// <summary>Every job in insertion order, streamed (one row in memory at a time).</summary>
     public IAsyncEnumerable<LedgerJob> ReadJobsAsync(CancellationToken cancellationToken) =>
-        StreamAsync($"SELECT {LedgerRows.JobColumns} FROM jobs ORDER BY seq;", null, LedgerRows.ReadJob, cancellationToken);
+        StreamAsync($"SELECT {_jobColumns} FROM jobs ORDER BY seq;", null, LedgerRows.ReadJob, cancellationToken);
 
     /// <summary>
     /// One provider's jobs in insertion order, read in pages of <paramref name="pageSize"/> on short read transactions,
@@ -147,7 +160,7 @@ public sealed class SqliteLedger : IAsyncDisposable
         {
             var page = new List<(long Seq, LedgerJob Job)>(pageSize);
             await foreach (var row in StreamAsync(
-                $"SELECT {LedgerRows.JobColumns}, seq FROM jobs WHERE provider = $id AND seq > {after} ORDER BY seq LIMIT {pageSize};",
+                $"SELECT {_jobColumns}, seq FROM jobs WHERE provider = $id AND seq > {after} ORDER BY seq LIMIT {pageSize};",
                 provider,
                 r => (r.GetInt64(r.FieldCount - 1), LedgerRows.ReadJob(r)),
                 cancellationToken).ConfigureAwait(false))
@@ -254,10 +267,41 @@ public sealed class SqliteLedger : IAsyncDisposable
         _guard?.Dispose();
     }
 
+    private static bool HasOutputsTable(string connectionString)
+    {
+        try
+        {
+            using var connection = new SqliteConnection(connectionString);
+            connection.Open();
+            LedgerOpener.ApplyReaderPragmas(connection);
+            return LedgerSchema.HasTable(connection, "outputs");
+        }
+        catch (SqliteException)
+        {
+            // Reported by the first real read, with its path.
+            return false;
+        }
+    }
+
     private LedgerWriter Writable()
     {
         ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) == 1, this);
         return _writer ?? throw LedgerException.Create(Path, "ledger is open read-only", "open it with OpenAsync to write");
+    }
+
+    /// <summary>The batch's votes, ratings and automatic video checks (none for a ledger that predates reviews).</summary>
+    public async Task<Reviews.ReviewData> ReadReviewsAsync(CancellationToken cancellationToken)
+    {
+        ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) == 1, this);
+        try
+        {
+            await using var connection = await OpenReaderAsync(cancellationToken).ConfigureAwait(false);
+            return new Reviews.ReviewData(Reviews.ReviewStore.ReadVotes(connection), Reviews.ReviewStore.ReadRatings(connection), Reviews.ReviewStore.ReadChecks(connection));
+        }
+        catch (SqliteException ex)
+        {
+            throw LedgerErrors.From(Path, ex);
+        }
     }
 
     private async Task<T> QueryAsync<T>(string sql, Action<SqliteCommand> bind, Func<SqliteDataReader, T> read, CancellationToken cancellationToken)

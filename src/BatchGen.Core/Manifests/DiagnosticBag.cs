@@ -5,6 +5,8 @@ namespace BatchGen.Core.Manifests;
 /// <summary>
 /// Collects errors and warnings. Identical messages (the same clash in many grid combinations) are reported once
 /// with a count, and at most <see cref="MaxErrors"/> distinct errors are kept so a broken million-job grid stays readable.
+/// Errors come out in position order (files in the order they were first reported, then line and column), whatever
+/// check found them.
 /// </summary>
 internal sealed class DiagnosticBag
 {
@@ -52,7 +54,13 @@ internal sealed class DiagnosticBag
     public IReadOnlyList<Diagnostic> Errors()
     {
         var list = new List<Diagnostic>(_errors.Count + 1);
+        var fileRank = new Dictionary<string, int>(StringComparer.Ordinal);
         foreach (var error in _errors)
+        {
+            fileRank.TryAdd(error.File, fileRank.Count);
+        }
+
+        foreach (var error in _errors.OrderBy(e => fileRank[e.File]).ThenBy(e => e.Line).ThenBy(e => e.Column))
         {
             var count = _errorCounts[error];
             list.Add(count > 1

@@ -19,6 +19,17 @@ internal sealed class FieldValue
     public SourceMark Mark { get; }
 
     public object? Parsed { get; }
+
+    /// <summary>
+    /// An earlier check already reported this value (schema, parsing, an unknown template variable): later checks
+    /// skip it, and a combination holding it makes no job.
+    /// </summary>
+    public bool IsRejected { get; private set; }
+
+    /// <summary>A value that was reported as wrong where it was written: kept so that the rest is still checked.</summary>
+    public static FieldValue Invalid(string text, SourceMark mark) => new(text, mark, null) { IsRejected = true };
+
+    public void Reject() => IsRejected = true;
 }
 
 /// <summary>A key (slot) and its value, as written in an axis entry, a row, an include or exclude entry.</summary>

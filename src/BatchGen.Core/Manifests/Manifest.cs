@@ -31,6 +31,11 @@ public sealed class Manifest
         Name = name;
         OutputDirectory = outputDirectory;
         MaxCost = document.MaxCost;
+        DeepVerify = document.DeepVerify;
+        PeriodCaps = new Costs.Periods.PeriodCaps(document.MaxCostPerDay, document.MaxCostPerMonth);
+        Time = document.Time;
+        Notify = [.. document.Notify];
+        BatchesDirectory = BatchesDirectoryOf(document.OutputDir?.Template.Source ?? "out/{name}", outputDirectory);
         Providers = providers;
         JobCount = jobCount;
         Axes = document.Axes.SelectMany(a => a.Slots)
@@ -51,6 +56,59 @@ public sealed class Manifest
 
     /// <summary>budget.max_cost in USD, when set.</summary>
     public decimal? MaxCost { get; }
+
+    /// <summary><c>verify: deep</c> in the manifest: decode every saved video with ffmpeg.</summary>
+    public bool DeepVerify { get; }
+
+    /// <summary><c>budget.max_cost_per_day</c> and <c>max_cost_per_month</c>.</summary>
+    public Costs.Periods.PeriodCaps PeriodCaps { get; }
+
+    /// <summary>The moment {date}, {time} and {datetime} were rendered for, in the batch's time zone.</summary>
+    public BatchTime Time { get; }
+
+    /// <summary><c>notify:</c> URLs.</summary>
+    public IReadOnlyList<string> Notify { get; }
+
+    /// <summary>
+    /// The directory that holds this manifest's batches (and the spend file): the part of the output directory before
+    /// its first segment that uses {date}, {time} or {datetime}, else the output directory's parent.
+    /// </summary>
+    public string BatchesDirectory { get; }
+
+    /// <summary>True when the output directory changes with the batch time ({date}, {time} or {datetime}).</summary>
+    public bool UsesBatchTime => DatedOutputDirectory || _filename.Variables.Any(BatchTime.Variables.Contains);
+
+    /// <summary>True when the output directory uses {date}, {time} or {datetime}.</summary>
+    public bool DatedOutputDirectory => _document.OutputDir?.Template.Variables.Any(BatchTime.Variables.Contains) == true;
+
+    /// <summary>Renders a directory given on the command line (<c>--out</c>) with {name}, {date}, {time}, {datetime}.</summary>
+    public string RenderDirectory(string text)
+    {
+        ArgumentNullException.ThrowIfNull(text);
+        var template = Template.TryParse(text, out _);
+        var rendered = template?.Render(new System.Text.StringBuilder(), (_, v) => v == "name" ? Name : Time.Lookup(v), out _);
+        return System.IO.Path.GetFullPath(rendered ?? text);
+    }
+
+    private static string BatchesDirectoryOf(string template, string outputDirectory)
+    {
+        var segments = template.Replace('\\', '/').TrimEnd('/').Split('/');
+        var dated = Array.FindIndex(segments, s => BatchTime.Variables.Any(v => s.Contains('{' + v + '}', StringComparison.Ordinal)));
+        if (dated < 0)
+        {
+            return System.IO.Path.GetDirectoryName(outputDirectory) ?? outputDirectory;
+        }
+
+        // The rendered directory has as many trailing segments after the dated one as the template.
+        var up = segments.Length - dated;
+        var dir = System.IO.Path.TrimEndingDirectorySeparator(outputDirectory);
+        for (var i = 0; i < up; i++)
+        {
+            dir = System.IO.Path.GetDirectoryName(dir) ?? dir;
+        }
+
+        return dir;
+    }
 
     /// <summary>Settings of all five providers: defaults, then the providers file, then the manifest's section.</summary>
     public IReadOnlyDictionary<string, ProviderSettings> Providers { get; }

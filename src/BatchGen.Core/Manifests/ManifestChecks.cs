@@ -2,18 +2,16 @@ using BatchGen.Core.Manifests.Fields;
 
 namespace BatchGen.Core.Manifests;
 
-/// <summary>Checks that need the whole model: job sources, exclude keys, template variables, unused variables.</summary>
+/// <summary>
+/// Checks that need the whole model: exclude keys, template variables, unused variables. A value found wrong here is
+/// marked rejected, so the per-job rules skip it; every other value is still checked.
+/// </summary>
 internal static class ManifestChecks
 {
-    private static readonly string[] OutputOnlyNames = ["job_id", "replicate", "name"];
+    private static readonly string[] OutputOnlyNames = ["job_id", "replicate", "name", "date", "time", "datetime"];
 
     public static void Run(ManifestDocument doc, DiagnosticBag bag)
     {
-        if (doc.Axes.Count == 0 && doc.Includes.Count == 0 && !bag.HasErrors)
-        {
-            bag.Error(doc.Start, "manifest", "no job source: add a matrix, a zip, rows (a CSV file) or include entries");
-        }
-
         foreach (var exclude in doc.Excludes)
         {
             foreach (var pair in exclude.Pairs.Where(p => !doc.Keys.IsAxisSlot(p.Slot)))
@@ -21,22 +19,19 @@ internal static class ManifestChecks
                 var name = doc.Keys.NameOf(pair.Slot);
                 var axisNames = doc.Axes.SelectMany(a => a.Slots).Select(doc.Keys.NameOf).ToList();
                 bag.Error(pair.Value.Mark, "exclude", $"'{name}' is not a key of the matrix, a zip group or the rows{Suggestions.Hint(name, axisNames)}; an exclude entry can only name axis keys");
+                pair.Value.Reject();
             }
         }
 
         foreach (var value in AllValues(doc))
         {
-            if (value.Parsed is Template template)
+            if (value.Parsed is Template template && !Bind(template, value.Mark, doc, bag, allowOutputNames: false))
             {
-                Bind(template, value.Mark, doc, bag, allowOutputNames: false);
+                value.Reject();
             }
         }
 
-        if (doc.OutputFilename is { } filename)
-        {
-            Bind(filename.Template, filename.Mark, doc, bag, allowOutputNames: true);
-        }
-
+        var filenameOk = doc.OutputFilename is not { } filename || Bind(filename.Template, filename.Mark, doc, bag, allowOutputNames: true);
         var used = UsedVariables(doc);
         foreach (var slot in doc.Keys.VariableSlots)
         {
@@ -44,8 +39,21 @@ internal static class ManifestChecks
             if (!used.Contains(name) && Suggestions.Closest(name, JobFields.Names) is { } field)
             {
                 bag.Error(doc.Keys.MarkOf(slot) ?? doc.Start, name, $"'{name}' is not a job field and no template uses it; did you mean '{field}'?");
+                if (!doc.Defaults.Any(p => doc.Keys.NameOf(p.Slot) == field && !p.Value.IsRejected))
+                {
+                    // Where nothing else sets the field it stands for, that field is invalid rather than missing.
+                    doc.Defaults.Insert(0, new Pair(doc.Keys.SlotOf(field), FieldValue.Invalid(string.Empty, doc.Keys.MarkOf(slot) ?? doc.Start)));
+                }
             }
         }
+
+        if (!filenameOk)
+        {
+            // Reported above: the per-job pass checks the other rules with the default file name.
+            doc.OutputFilename = null;
+        }
+
+        doc.HasRejected = AllValues(doc).Concat(doc.Excludes.SelectMany(e => e.Pairs).Select(p => p.Value)).Any(v => v.IsRejected);
     }
 
     /// <summary>
@@ -81,9 +89,11 @@ internal static class ManifestChecks
             .Concat(doc.Axes.SelectMany(a => a.Entries).SelectMany(e => e).Select(p => p.Value))
             .Concat(doc.Includes.SelectMany(i => i.Pairs).Select(p => p.Value));
 
-    private static void Bind(Template template, SourceMark mark, ManifestDocument doc, DiagnosticBag bag, bool allowOutputNames)
+    /// <summary>Binds the template to the manifest's keys; false (reported) when it uses an unknown variable.</summary>
+    private static bool Bind(Template template, SourceMark mark, ManifestDocument doc, DiagnosticBag bag, bool allowOutputNames)
     {
         template.Bind(doc.Keys.SlotOf);
+        var ok = true;
         foreach (var variable in template.Variables)
         {
             if (doc.Keys.SlotOf(variable) >= 0 || (allowOutputNames && OutputOnlyNames.Contains(variable)))
@@ -93,6 +103,9 @@ internal static class ManifestChecks
 
             var known = doc.Keys.VariableSlots.Select(doc.Keys.NameOf).Concat(JobFields.Names).Concat(allowOutputNames ? OutputOnlyNames : []);
             bag.Error(mark, "template", $"unknown variable {{{variable}}}{Suggestions.Hint(variable, known)}; declare it as a matrix, zip, rows or include key (write {{{{ for a literal brace)");
+            ok = false;
         }
+
+        return ok;
     }
 }

@@ -30,8 +30,34 @@ internal sealed class ManifestDocument
 
     public decimal? MaxCost { get; set; }
 
+    /// <summary><c>verify: deep</c>: decode every saved video with ffmpeg.</summary>
+    public bool DeepVerify { get; set; }
+
+    /// <summary><c>budget.max_cost_per_day</c> and <c>budget.max_cost_per_month</c>.</summary>
+    public decimal? MaxCostPerDay { get; set; }
+
+    public decimal? MaxCostPerMonth { get; set; }
+
+    /// <summary><c>timezone:</c> with its mark.</summary>
+    public (string Id, SourceMark Mark)? TimeZone { get; set; }
+
+    /// <summary><c>notify:</c> URLs.</summary>
+    public List<string> Notify { get; } = [];
+
+    /// <summary>When the batch's names are rendered for ({date}, {time}, {datetime}), in its time zone. Set by the loader.</summary>
+    public BatchTime Time { get; set; } = BatchTime.Now(TimeZoneInfo.Utc, TimeProvider.System.GetUtcNow());
+
     /// <summary>The manifest's <c>providers:</c> section, applied over the defaults and the providers file.</summary>
     public YamlMappingNode? Providers { get; set; }
 
     public SourceMark Start => new(File, 1, 1);
+
+    /// <summary>
+    /// A whole job source (defaults, matrix, zip, a zip group, include or exclude, rows) was reported as malformed:
+    /// the grid is unknown, so the per-job rules are not run (they would report what the malformed section hides).
+    /// </summary>
+    public bool SourceRejected { get; set; }
+
+    /// <summary>Some value is <see cref="FieldValue.IsRejected"/>: combinations holding one make no job and skip the rules on it.</summary>
+    public bool HasRejected { get; set; }
 }

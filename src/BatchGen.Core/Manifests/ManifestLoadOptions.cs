@@ -11,4 +11,10 @@ public sealed class ManifestLoadOptions
 
     /// <summary>A manifest that expands to more jobs is refused (the count is computed without expanding it).</summary>
     public long MaxJobs { get; set; } = DefaultMaxJobs;
+
+    /// <summary><c>--tz</c>: the time zone of {date}, {time}, {datetime} and of the period caps, over the manifest's <c>timezone:</c>.</summary>
+    public string? TimeZone { get; set; }
+
+    /// <summary>The moment the batch's names are rendered for (now by default); a resume passes the one its ledger recorded.</summary>
+    public DateTimeOffset? BatchStartUtc { get; set; }
 }

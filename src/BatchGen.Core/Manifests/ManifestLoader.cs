@@ -12,6 +12,8 @@ namespace BatchGen.Core.Manifests;
 /// <summary>
 /// Loads a manifest (YAML, or a CSV where each row is a job): read -> schema -> model -> checks -> count -> one full
 /// validation pass over every job. Never throws for bad input: every problem becomes a <see cref="Diagnostic"/>.
+/// Every stage runs even when an earlier one found errors (only an unreadable file or a job count over the limit
+/// stops it), skipping just the values already reported, so one run lists every independent error.
 /// </summary>
 public static class ManifestLoader
 {
@@ -41,7 +43,7 @@ public static class ManifestLoader
         var display = path;
         var fullPath = System.IO.Path.GetFullPath(path);
         var document = new ManifestDocument { File = display, FullPath = fullPath };
-        if (!Read(document, bag))
+        if (!Read(document, bag, out var rejected))
         {
             return null;
         }
@@ -55,20 +57,29 @@ public static class ManifestLoader
 
         if (document.Providers is { } section)
         {
-            ProvidersConfigReader.Apply(section, display, providers, bag);
+            ProvidersConfigReader.Apply(section, display, providers, bag, rejected);
         }
 
-        if (bag.HasErrors || !CheckCount(document, options, bag))
+        if (!CheckCount(document, options, bag))
         {
             return null;
         }
 
         var name = document.Name ?? System.IO.Path.GetFileNameWithoutExtension(fullPath);
+        var zoneId = options.TimeZone ?? document.TimeZone?.Id;
+        if (BatchTime.FindZone(zoneId) is not { } zone)
+        {
+            bag.Error(options.TimeZone is null ? document.TimeZone!.Value.Mark : document.Start, options.TimeZone is null ? "timezone" : "--tz",
+                $"'{zoneId}' is not a time zone this machine knows (use an IANA id such as Europe/Paris or UTC; install tzdata if none is known)");
+            return null;
+        }
+
+        document.Time = BatchTime.Now(zone, options.BatchStartUtc ?? TimeProvider.System.GetUtcNow());
         var outputDirectory = OutputDirectory(document, name, bag);
         var filename = document.OutputFilename?.Template ?? Template.TryParse(OutputPaths.DefaultFilename, out _)!;
         filename.Bind(document.Keys.SlotOf);
         var deduplicate = ManifestChecks.DuplicatesPossible(document);
-        var jobCount = ValidateAll(document, filename, name, deduplicate, providers, bag);
+        var jobCount = document.SourceRejected ? 0 : ValidateAll(document, filename, name, deduplicate, providers, bag);
         if (bag.HasErrors || outputDirectory is null)
         {
             return null;
@@ -77,8 +88,10 @@ public static class ManifestLoader
         return new Manifest(document, name, outputDirectory, providers, filename, deduplicate, jobCount);
     }
 
-    private static bool Read(ManifestDocument document, DiagnosticBag bag)
+    /// <summary>False when nothing more can be checked (the file is unreadable, not YAML, or its CSV has no rows).</summary>
+    private static bool Read(ManifestDocument document, DiagnosticBag bag, out RejectedNodes rejected)
     {
+        rejected = RejectedNodes.None;
         if (document.FullPath.EndsWith(".csv", StringComparison.OrdinalIgnoreCase))
         {
             if (!FileChecks.CheckReadable(document.FullPath, document.Start, "manifest", bag, out _))
@@ -86,22 +99,24 @@ public static class ManifestLoader
                 return false;
             }
 
-            if (CsvRowsReader.Read(document.FullPath, document.File, document.Keys, bag) is { } rows)
+            if (CsvRowsReader.Read(document.FullPath, document.File, document.Keys, bag) is not { } rows)
             {
-                document.Axes.Add(rows);
+                return false;
             }
 
-            return !bag.HasErrors;
+            document.Axes.Add(rows);
+            return true;
         }
 
         var root = YamlFile.Load(document.FullPath, document.File, "manifest", bag);
-        if (root is null || !ManifestSchema.Validate(root, document.File, bag))
+        if (root is null)
         {
             return false;
         }
 
-        YamlManifestReader.Read(root, document, bag);
-        return !bag.HasErrors;
+        rejected = ManifestSchema.Validate(root, document.File, bag);
+        YamlManifestReader.Read(root, document, bag, rejected);
+        return true;
     }
 
     private static bool CheckCount(ManifestDocument document, ManifestLoadOptions options, DiagnosticBag bag)
@@ -122,10 +137,10 @@ public static class ManifestLoader
     private static string? OutputDirectory(ManifestDocument document, string name, DiagnosticBag bag)
     {
         var template = document.OutputDir?.Template ?? Template.TryParse("out/{name}", out _)!;
-        var rendered = template.Render(new System.Text.StringBuilder(), (_, variable) => variable == "name" ? name : null, out var missing);
+        var rendered = template.Render(new System.Text.StringBuilder(), (_, variable) => variable == "name" ? name : document.Time.Lookup(variable), out var missing);
         if (rendered is null)
         {
-            bag.Error(document.OutputDir?.Mark ?? document.Start, "output.dir", $"uses {{{missing}}}: output.dir may only use {{name}} (it is one directory for the whole batch)");
+            bag.Error(document.OutputDir?.Mark ?? document.Start, "output.dir", $"uses {{{missing}}}: output.dir may only use {{name}}, {{date}}, {{time}} and {{datetime}} (it is one directory for the whole batch)");
             return null;
         }
 
@@ -167,13 +182,10 @@ public static class ManifestLoader
 
         if (count == 0 && !bag.HasErrors)
         {
-            bag.Error(document.Start, "manifest", "produces no jobs: every combination is excluded, or no job source (matrix, zip, rows, include) is given");
+            bag.Error(document.Start, "manifest", "produces no jobs: every combination is excluded");
         }
 
-        if (!bag.HasErrors)
-        {
-            CheckOutputPathsUnique(document, filename, name, deduplicate, bag);
-        }
+        CheckOutputPathsUnique(document, filename, name, deduplicate, bag);
 
         return count;
     }
@@ -191,7 +203,8 @@ public static class ManifestLoader
         }
 
         var seen = new Dictionary<string, JobSpec>(StringComparer.OrdinalIgnoreCase);
-        foreach (var job in Manifest.Enumerate(document, filename, name, deduplicate, bag, idsFor: 0))
+        // The combinations' own errors were reported by the first pass: this one only compares the valid jobs' paths.
+        foreach (var job in Manifest.Enumerate(document, filename, name, deduplicate, new DiagnosticBag(), idsFor: 0))
         {
             if (!seen.TryAdd(job.OutputPath, job))
             {

@@ -26,6 +26,26 @@ internal static class Suggestions
     public static string Hint(string word, IEnumerable<string> candidates) =>
         Closest(word, candidates) is { } match ? $"; did you mean '{match}'?" : string.Empty;
 
+    /// <summary>"must be one of: a, b, c", plus <see cref="ValueHint"/>.</summary>
+    public static string OneOf(string? value, IReadOnlyCollection<string> allowed) =>
+        "must be one of: " + string.Join(", ", allowed) + ValueHint(value, allowed);
+
+    /// <summary>
+    /// "; did you mean 'b'?" when an enum value is close to an allowed one, else an empty string (never a number
+    /// for a number: 7 is not a typo of 8).
+    /// </summary>
+    public static string ValueHint(string? value, IEnumerable<string> allowed)
+    {
+        if (string.IsNullOrWhiteSpace(value) || Closest(value.Trim(), allowed) is not { } match || (IsNumber(value) && IsNumber(match)))
+        {
+            return string.Empty;
+        }
+
+        return $"; did you mean '{match}'?";
+    }
+
+    private static bool IsNumber(string text) => double.TryParse(text, System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out _);
+
     private static int Distance(string a, string b)
     {
         var previous = new int[b.Length + 1];

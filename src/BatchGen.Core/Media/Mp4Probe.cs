@@ -3,16 +3,29 @@ using System.Buffers.Binary;
 namespace BatchGen.Core.Media;
 
 /// <summary>What an MP4 (ISO BMFF) file says about itself.</summary>
-public sealed record Mp4Info(TimeSpan Duration, int Width, int Height, long Length);
+public sealed record Mp4Info(TimeSpan Duration, int Width, int Height, long Length)
+{
+    /// <summary>The video sample entry's four-character code: <c>avc1</c>, <c>avc3</c>, <c>hvc1</c>, <c>hev1</c>, <c>av01</c> or <c>vp09</c>.</summary>
+    public string Codec { get; init; } = string.Empty;
+
+    /// <summary>Samples (frames) in the video track.</summary>
+    public long Samples { get; init; }
+}
 
 /// <summary>
-/// Reads the top-level boxes of an MP4 file without loading the media data: checks that <c>ftyp</c> comes first,
-/// that every box fits in the file (a truncated download fails here), and reads the duration from <c>moov/mvhd</c>
-/// and the frame size from the first <c>moov/trak/tkhd</c> with a non-zero size.
+/// Checks that an MP4 file is complete and playable as far as its container goes, without loading the media data:
+/// <c>ftyp</c> first, every top-level box inside the file (a truncated download fails here), a <c>moov</c> with a
+/// video track whose sample description names a known codec, sample tables (<c>stts</c>, <c>stsz</c>, <c>stsc</c>,
+/// <c>stco</c>/<c>co64</c>) that agree with each other and put every sample inside an <c>mdat</c>, and a duration
+/// above zero. Reads the duration from <c>mvhd</c> (or the track's <c>mdhd</c>) and the frame size from the video
+/// track's <c>tkhd</c> (or its sample entry).
 /// </summary>
 public static class Mp4Probe
 {
-    private const int MaxMoovBytes = 16 * 1024 * 1024;
+    /// <summary>Video sample entries accepted as a playable track.</summary>
+    public static readonly IReadOnlySet<string> VideoCodecs = new HashSet<string>(StringComparer.Ordinal) { "avc1", "avc3", "hvc1", "hev1", "av01", "vp09" };
+
+    private const int MaxMoovBytes = 64 * 1024 * 1024;
 
     /// <summary>Probes a file on disk. Returns an error message instead of throwing for malformed files.</summary>
     public static async Task<(Mp4Info? Info, string? Error)> ProbeFileAsync(string path, CancellationToken cancellationToken)
@@ -29,14 +42,14 @@ public static class Mp4Probe
         var header = new byte[16];
         long position = 0;
         var first = true;
-        TimeSpan? duration = null;
-        (int W, int H)? size = null;
+        byte[]? moov = null;
+        var mdats = new List<(long Start, long End)>();
 
         while (position < length)
         {
             if (length - position < 8)
             {
-                return (null, $"trailing {length - position} bytes at offset {position} are not a box");
+                return (null, $"trailing {length - position} bytes at offset {position} are not a box (truncated)");
             }
 
             stream.Position = position;
@@ -48,7 +61,7 @@ public static class Mp4Probe
             {
                 if (length - position < 16)
                 {
-                    return (null, $"box '{type}' at offset {position} is cut short");
+                    return (null, $"box '{type}' at offset {position} is cut short (truncated)");
                 }
 
                 await stream.ReadExactlyAsync(header.AsMemory(8, 8), cancellationToken).ConfigureAwait(false);
@@ -84,13 +97,12 @@ public static class Mp4Probe
                     return (null, $"moov box of {bodySize} bytes is too large");
                 }
 
-                var body = new byte[bodySize];
-                await stream.ReadExactlyAsync(body, cancellationToken).ConfigureAwait(false);
-                var error = ParseMoov(body, ref duration, ref size);
-                if (error is not null)
-                {
-                    return (null, error);
-                }
+                moov = new byte[bodySize];
+                await stream.ReadExactlyAsync(moov, cancellationToken).ConfigureAwait(false);
+            }
+            else if (type == "mdat")
+            {
+                mdats.Add((position + headerSize, position + boxSize));
             }
 
             position += boxSize;
@@ -101,119 +113,11 @@ public static class Mp4Probe
             return (null, "file is empty");
         }
 
-        if (duration is null)
+        if (moov is null)
         {
-            return (null, "no moov/mvhd box (no duration)");
+            return (null, "no moov box (no track description)");
         }
 
-        if (size is null)
-        {
-            return (null, "no moov/trak/tkhd box with a frame size");
-        }
-
-        return (new Mp4Info(duration.Value, size.Value.W, size.Value.H, length), null);
-    }
-
-    private static string? ParseMoov(ReadOnlySpan<byte> moov, ref TimeSpan? duration, ref (int W, int H)? size)
-    {
-        foreach (var (type, body) in Children(moov))
-        {
-            if (type.Length == 0)
-            {
-                return "moov holds a malformed box";
-            }
-
-            if (type == "mvhd")
-            {
-                duration = ReadMvhd(body);
-                if (duration is null)
-                {
-                    return "mvhd box is malformed";
-                }
-            }
-            else if (type == "trak" && size is null)
-            {
-                foreach (var (childType, child) in Children(body))
-                {
-                    if (childType == "tkhd")
-                    {
-                        var wh = ReadTkhd(child);
-                        if (wh is { W: > 0, H: > 0 })
-                        {
-                            size = wh;
-                        }
-                    }
-                }
-            }
-        }
-
-        return null;
-    }
-
-    private static List<(string Type, byte[] Body)> Children(ReadOnlySpan<byte> data)
-    {
-        var result = new List<(string, byte[])>();
-        var offset = 0;
-        while (offset + 8 <= data.Length)
-        {
-            var boxSize = (int)Math.Min(BinaryPrimitives.ReadUInt32BigEndian(data[offset..]), int.MaxValue);
-            var type = System.Text.Encoding.ASCII.GetString(data.Slice(offset + 4, 4));
-            if (boxSize < 8 || offset + boxSize > data.Length)
-            {
-                result.Add((string.Empty, []));
-                return result;
-            }
-
-            result.Add((type, data.Slice(offset + 8, boxSize - 8).ToArray()));
-            offset += boxSize;
-        }
-
-        return result;
-    }
-
-    private static TimeSpan? ReadMvhd(ReadOnlySpan<byte> body)
-    {
-        if (body.Length < 4)
-        {
-            return null;
-        }
-
-        var version = body[0];
-        if (version == 1)
-        {
-            // version(1) flags(3) creation(8) modification(8) timescale(4) duration(8)
-            if (body.Length < 32)
-            {
-                return null;
-            }
-
-            var timescale = BinaryPrimitives.ReadUInt32BigEndian(body[20..]);
-            var units = BinaryPrimitives.ReadUInt64BigEndian(body[24..]);
-            return timescale == 0 ? null : TimeSpan.FromSeconds((double)units / timescale);
-        }
-
-        // version(1) flags(3) creation(4) modification(4) timescale(4) duration(4)
-        if (body.Length < 20)
-        {
-            return null;
-        }
-
-        var ts = BinaryPrimitives.ReadUInt32BigEndian(body[12..]);
-        var dur = BinaryPrimitives.ReadUInt32BigEndian(body[16..]);
-        return ts == 0 ? null : TimeSpan.FromSeconds((double)dur / ts);
-    }
-
-    private static (int W, int H)? ReadTkhd(ReadOnlySpan<byte> body)
-    {
-        // Width and height are the last 8 bytes, 16.16 fixed point: 84 bytes (v0) or 96 bytes (v1) in all.
-        var expected = body.Length > 0 && body[0] == 1 ? 96 : 84;
-        if (body.Length < expected)
-        {
-            return null;
-        }
-
-        var width = (int)(BinaryPrimitives.ReadUInt32BigEndian(body[(expected - 8)..]) >> 16);
-        var height = (int)(BinaryPrimitives.ReadUInt32BigEndian(body[(expected - 4)..]) >> 16);
-        return (width, height);
+        return Mp4Tracks.Check(moov, mdats, length);
     }
 }

@@ -1,17 +1,15 @@
 using System.Threading.Channels;
 using BatchGen.Core.Downloads;
 using BatchGen.Core.Ledger;
-using BatchGen.Core.Media;
-using BatchGen.Core.Providers;
 
 namespace BatchGen.Core.Pipeline;
 
 /// <summary>
-/// download -> verify -> record: streams each result to disk (resuming with Range), verifies it, records its
-/// SHA-256. An expired URL is refreshed by asking the provider for the task again; a failed download never
-/// triggers a new generation.
+/// download -> verify -> record: streams every output of a result to disk (resuming with Range), verifies it and
+/// records its SHA-256, one ledger record per output. An expired URL is refreshed by asking the provider for the task
+/// again; a failed download never triggers a new generation.
 /// </summary>
-internal sealed class DownloadStage
+internal sealed partial class DownloadStage
 {
     private readonly RunContext _context;
     private readonly IReadOnlyDictionary<string, ResilientProviderClient> _clients;
@@ -60,39 +58,51 @@ internal sealed class DownloadStage
     private async Task<bool> ProcessAsync(DownloadItem item)
     {
         var spec = item.Spec;
-        var (width, height) = FrameSize.For(spec.Parameters.Resolution, spec.Parameters.AspectRatio);
-        var expected = new ExpectedVideo(spec.Parameters.Duration, width, height);
+        var expected = JobOutputs.Expected(_context, spec);
         var outputDirectory = _context.Options.OutputDirectory;
 
         if (item.InlineVideo is { } video)
         {
             // Never cancelled: these bytes were paid for and exist nowhere else.
-            var saved = await _context.Downloader.SaveInlineAsync(video, outputDirectory, spec.OutputPath, expected, CancellationToken.None).ConfigureAwait(false);
-            return await RecordAsync(spec.Id, saved).ConfigureAwait(false);
+            var inline = await _context.Downloader.SaveInlineAsync(video, outputDirectory, spec.OutputPath, expected, CancellationToken.None).ConfigureAwait(false);
+            var first = new LedgerOutput { Index = 1 };
+            return inline.Success
+                ? await RecordSuccessAsync(item, [new SavedOutput(JobOutputs.Saved(first, inline), inline.Video)], taken: 0).ConfigureAwait(false)
+                : await RecordFailureAsync(item, [], inline).ConfigureAwait(false);
         }
 
-        var urls = item.ResultUrls;
+        var outputs = item.Outputs.OrderBy(o => o.Index).ToList();
+        var saved = new SortedDictionary<int, SavedOutput>();
+        if (item.TakeExisting)
+        {
+            await TakeExistingAsync(item, outputs, saved).ConfigureAwait(false);
+        }
+
+        var taken = saved.Count;
         DownloadOutcome? last = null;
+        var gone = false;
         for (var attempt = 1; attempt <= _context.Options.MaxDownloadAttempts; attempt++)
         {
-            if (urls.Count == 0)
+            if (outputs.Count == 0 || outputs.Any(o => !saved.ContainsKey(o.Index) && o.ResultUrl is null))
             {
-                urls = await RefreshAsync(item).ConfigureAwait(false);
-                if (urls.Count == 0)
+                var (fresh, failure, lost) = await RefreshAsync(item, outputs).ConfigureAwait(false);
+                if (fresh is null)
                 {
+                    (last, gone) = (failure, lost);
                     break;
                 }
+
+                outputs = fresh;
             }
 
-            last = await DownloadAllAsync(spec.OutputPath, urls, outputDirectory, expected).ConfigureAwait(false);
-            if (last.Success || last.Failure == DownloadFailureKind.VerifyFailed || (!last.Retryable && last.Failure != DownloadFailureKind.Expired))
+            last = await DownloadPendingAsync(spec, outputs, saved, expected).ConfigureAwait(false);
+            if (last is null || last.Failure == DownloadFailureKind.VerifyFailed || (!last.Retryable && last.Failure != DownloadFailureKind.Expired))
             {
                 break;
             }
 
             if (last.Failure == DownloadFailureKind.Expired)
             {
-                urls = [];
                 continue;
             }
 
@@ -100,107 +110,60 @@ internal sealed class DownloadStage
             await Task.Delay(backoff, _context.Time, _context.StopToken).ConfigureAwait(false);
         }
 
-        last ??= new DownloadOutcome
-        {
-            Success = false,
-            RelativePath = spec.OutputPath,
-            Failure = DownloadFailureKind.Expired,
-            Message = $"{spec.Provider}: no result URL could be obtained for task {item.RemoteId}",
-            Retryable = true,
-        };
-        return await RecordAsync(spec.Id, last).ConfigureAwait(false);
+        return last is null && outputs.Count > 0 && outputs.All(o => saved.ContainsKey(o.Index))
+            ? await RecordSuccessAsync(item, saved.Values.ToList(), taken).ConfigureAwait(false)
+            : await RecordFailureAsync(item, saved.Values.Select(s => s.Output).ToList(), last ?? NoResult(item), gone).ConfigureAwait(false);
     }
 
-    /// <summary>Downloads the first output to the job's path and any further outputs beside it (name-2.mp4, ...).</summary>
-    private async Task<DownloadOutcome> DownloadAllAsync(string relativePath, IReadOnlyList<Uri> urls, string outputDirectory, ExpectedVideo expected)
+    /// <summary>Resume: keeps every output whose file is already on disk and verifies (same SHA-256 when one is recorded).</summary>
+    private async Task TakeExistingAsync(DownloadItem item, List<LedgerOutput> outputs, SortedDictionary<int, SavedOutput> saved)
     {
-        var first = await _context.Downloader.DownloadAsync(new DownloadRequest(urls[0], outputDirectory, relativePath, expected), _context.HardStopToken).ConfigureAwait(false);
-        if (!first.Success)
+        var expected = JobOutputs.Expected(_context, item.Spec);
+        foreach (var output in outputs)
         {
-            return first;
-        }
-
-        for (var i = 1; i < urls.Count; i++)
-        {
-            var extra = ExtraOutputPath(relativePath, i + 1);
-            var outcome = await _context.Downloader.DownloadAsync(new DownloadRequest(urls[i], outputDirectory, extra, expected), _context.HardStopToken).ConfigureAwait(false);
-            if (!outcome.Success)
+            var check = await VideoDownloader.VerifyExistingAsync(
+                _context.Options.OutputDirectory, JobOutputs.PathOf(item.Spec, output), expected, output.Sha256, _context.HardStopToken).ConfigureAwait(false);
+            if (check.Success && (output.Bytes is null || output.Bytes == check.Bytes))
             {
-                return outcome;
+                saved[output.Index] = new SavedOutput(JobOutputs.Saved(output, check), check.Video);
             }
         }
-
-        return first;
     }
 
-    private async Task<IReadOnlyList<Uri>> RefreshAsync(DownloadItem item)
+    /// <summary>
+    /// Downloads, in order, the outputs not saved yet. Returns null when all are saved, else the first failure (an
+    /// expired output loses its URL, so the next attempt asks the provider for a fresh one).
+    /// </summary>
+    private async Task<DownloadOutcome?> DownloadPendingAsync(Jobs.JobSpec spec, List<LedgerOutput> outputs, SortedDictionary<int, SavedOutput> saved, ExpectedVideo expected)
     {
-        if (item.RemoteId is null || item.RemoteId.StartsWith("sync:", StringComparison.Ordinal)
-            || !_clients.TryGetValue(item.Spec.Provider, out var client))
+        for (var i = 0; i < outputs.Count; i++)
         {
-            // A synchronous reply has no task to ask again: its bytes were lost before they were saved.
-            return [];
+            var output = outputs[i];
+            if (saved.ContainsKey(output.Index))
+            {
+                continue;
+            }
+
+            var url = new Uri(output.ResultUrl!);
+            url = _context.Options.MapResultUrl?.Invoke(url) ?? url;
+            var request = new DownloadRequest(url, _context.Options.OutputDirectory, JobOutputs.PathOf(spec, output), expected);
+            var outcome = await _context.Downloader.DownloadAsync(request, _context.HardStopToken).ConfigureAwait(false);
+            if (!outcome.Success)
+            {
+                if (outcome.Failure == DownloadFailureKind.Expired)
+                {
+                    outputs[i] = output with { ResultUrl = null };
+                }
+
+                return outcome;
+            }
+
+            saved[output.Index] = new SavedOutput(JobOutputs.Saved(output, outcome), outcome.Video);
         }
 
-        var poll = await client.PollAsync(item.RemoteId, _context.StopToken).ConfigureAwait(false);
-        _context.Progress.For(item.Spec.Provider).AddRequest();
-        _context.ObserveCredits(item.Spec.Provider, poll.RemainingCredits);
-        if (poll.State == RemoteState.Succeeded && poll.ResultUrls.Count > 0)
-        {
-            await _context.RecordAsync(new LedgerEvent
-            {
-                JobId = item.Spec.Id,
-                State = JobState.Generated,
-                ResultUrl = poll.ResultUrls[0].ToString(),
-                Note = "result URL refreshed",
-            }).ConfigureAwait(false);
-            return poll.ResultUrls;
-        }
-
-        return [];
+        return null;
     }
 
-    private async Task<bool> RecordAsync(string jobId, DownloadOutcome outcome)
-    {
-        if (outcome.Success)
-        {
-            await _context.RecordAsync(new LedgerEvent
-            {
-                JobId = jobId,
-                State = JobState.Succeeded,
-                FilePath = outcome.RelativePath,
-                Bytes = outcome.Bytes,
-                Sha256 = outcome.Sha256,
-            }).ConfigureAwait(false);
-            return true;
-        }
-
-        await _context.RecordAsync(new LedgerEvent
-        {
-            JobId = jobId,
-            State = JobState.Failed,
-            HttpStatus = outcome.HttpStatus,
-            ErrorClass = outcome.Failure == DownloadFailureKind.VerifyFailed ? ErrorClass.Permanent : ErrorClass.Retryable,
-            ErrorCode = outcome.Failure switch
-            {
-                DownloadFailureKind.VerifyFailed => "verify_failed",
-                DownloadFailureKind.Expired => "expired",
-                DownloadFailureKind.Truncated => "truncated",
-                DownloadFailureKind.Io => "io_error",
-                _ => "download_failed",
-            },
-            ErrorMessage = $"download: {outcome.Message}",
-            FilePath = outcome.Failure == DownloadFailureKind.VerifyFailed ? outcome.RelativePath : null,
-        }).ConfigureAwait(false);
-        return false;
-    }
-
-    internal static string ExtraOutputPath(string relativePath, int index)
-    {
-        var slash = relativePath.LastIndexOf('/');
-        var dot = relativePath.LastIndexOf('.');
-        return dot > slash
-            ? $"{relativePath[..dot]}-{index}{relativePath[dot..]}"
-            : $"{relativePath}-{index}";
-    }
+    /// <summary>A verified output and what its check read from the file.</summary>
+    private sealed record SavedOutput(LedgerOutput Output, Media.VideoFacts? Video);
 }

@@ -1,7 +1,6 @@
 using System.Threading.Channels;
 using BatchGen.Core.Downloads;
 using BatchGen.Core.Ledger;
-using BatchGen.Core.Media;
 
 namespace BatchGen.Core.Pipeline;
 
@@ -86,8 +85,9 @@ internal sealed class JobFeeder
                 await EnqueueAsync(lane, new WorkItem(job, WorkStart.Poll)).ConfigureAwait(false);
                 return;
             case JobState.Generated:
-                // The file may have been saved before the process died: take it rather than fetch (or lose) it again.
-                if (!await AdoptSavedFileAsync(job).ConfigureAwait(false))
+                // Files may have been saved before the process died: take them rather than fetch (or lose) them again
+                // (a single output here, with a file an older check kept aside; several in the download stage).
+                if (JobOutputs.Of(job).Count > 1 || !await AdoptSavedFileAsync(job).ConfigureAwait(false))
                 {
                     await _downloads.WriteAsync(ToDownload(job), _context.StopToken).ConfigureAwait(false);
                 }
@@ -103,17 +103,25 @@ internal sealed class JobFeeder
 
     private async Task EnqueueAsync(ProviderLane lane, WorkItem item)
     {
-        _context.Progress.For(lane.Name).AddQueued(1);
         await lane.Work.Writer.WriteAsync(item, _context.StopToken).ConfigureAwait(false);
     }
 
-    /// <summary>A generated job whose file is already on disk and verifies is recorded as succeeded.</summary>
+    /// <summary>
+    /// A generated job whose file is already on disk and plays is recorded as succeeded. So is one whose paid file was
+    /// kept as <c>*.unverified.mp4</c> by an older check (e.g. "frame size ..., expected ..."): it is moved into place.
+    /// </summary>
     private async Task<bool> AdoptSavedFileAsync(LedgerJob job)
     {
-        var spec = job.Spec.Parameters;
-        var (width, height) = FrameSize.For(spec.Resolution, spec.AspectRatio);
+        var expected = JobOutputs.Expected(_context, job.Spec);
         var check = await VideoDownloader.VerifyExistingAsync(
-            _context.Options.OutputDirectory, job.Spec.OutputPath, new ExpectedVideo(spec.Duration, width, height), null, _context.StopToken).ConfigureAwait(false);
+            _context.Options.OutputDirectory, job.Spec.OutputPath, expected, null, _context.StopToken).ConfigureAwait(false);
+        var note = "file found complete on disk after an interruption";
+        if (!check.Success)
+        {
+            check = await VideoDownloader.AdoptKeptAsync(_context.Options.OutputDirectory, job.Spec.OutputPath, expected, _context.StopToken).ConfigureAwait(false);
+            note = "kept *.unverified.mp4 re-verified and adopted (not paid again)";
+        }
+
         if (!check.Success)
         {
             return false;
@@ -126,34 +134,58 @@ internal sealed class JobFeeder
             FilePath = check.RelativePath,
             Bytes = check.Bytes,
             Sha256 = check.Sha256,
-            Note = "file found complete on disk after an interruption",
+            Video = check.Video,
+            Outputs = [JobOutputs.Saved(new LedgerOutput { Index = 1, ResultUrl = job.ResultUrl }, check)],
+            Note = note,
         }).ConfigureAwait(false);
         _context.Progress.For(job.Provider).AddSucceeded();
         return true;
     }
 
-    /// <summary>A succeeded job whose file is missing or damaged is downloaded again, never regenerated.</summary>
+    /// <summary>
+    /// A succeeded job's outputs are checked on disk (present, valid MP4, recorded size and SHA-256). One that is missing
+    /// or damaged is downloaded again, never regenerated; the others stay as they are.
+    /// </summary>
     private async Task CheckFileAsync(LedgerJob job)
     {
-        var progress = _context.Progress.For(job.Provider);
-        if (job.FilePath is not null)
+        var outputs = JobOutputs.Of(job);
+        var expected = JobOutputs.Expected(_context, job.Spec);
+        var bad = new List<string>();
+        var found = new List<LedgerOutput>();
+        foreach (var output in outputs)
         {
-            var spec = job.Spec.Parameters;
-            var (width, height) = FrameSize.For(spec.Resolution, spec.AspectRatio);
+            var path = JobOutputs.PathOf(job.Spec, output);
             var check = await VideoDownloader.VerifyExistingAsync(
-                _context.Options.OutputDirectory, job.FilePath, new ExpectedVideo(spec.Duration, width, height), job.Sha256, _context.StopToken).ConfigureAwait(false);
-            if (check.Success && (job.Bytes is null || check.Bytes == job.Bytes))
+                _context.Options.OutputDirectory, path, expected, output.Sha256, _context.StopToken).ConfigureAwait(false);
+            if (!check.Success || (output.Bytes is not null && check.Bytes != output.Bytes))
             {
-                progress.AddSucceeded();
-                return;
+                bad.Add(path);
             }
+            else if (!output.IsSaved)
+            {
+                // Recorded before output records existed (a migrated ledger): the file is there, record it now.
+                found.Add(JobOutputs.Saved(output, check));
+            }
+        }
+
+        if (outputs.Count > 0 && bad.Count == 0)
+        {
+            if (found.Count > 0)
+            {
+                await _context.RecordAsync(new LedgerEvent { JobId = job.Id, State = JobState.Succeeded, Outputs = found, Note = $"{found.Count} output(s) found on disk and recorded" }).ConfigureAwait(false);
+            }
+
+            _context.Progress.For(job.Provider).AddSucceeded(thisRun: false);
+            return;
         }
 
         await _context.RecordAsync(new LedgerEvent
         {
             JobId = job.Id,
             State = JobState.Generated,
-            Note = "file missing or damaged on disk: downloading again",
+            Note = bad.Count == 0
+                ? "no file recorded: downloading again"
+                : $"{string.Join(", ", bad)} missing or damaged on disk: downloading again",
         }).ConfigureAwait(false);
         await _downloads.WriteAsync(ToDownload(job), _context.StopToken).ConfigureAwait(false);
     }
@@ -164,6 +196,7 @@ internal sealed class JobFeeder
             ?? _context.UnavailableReason(job.Provider)
             ?? $"{job.Provider}: provider not available";
         _context.Block(job.Provider, reason);
+        _context.Progress.For(job.Provider).AddQueued(-1);
         _context.Progress.For(job.Provider).AddBlocked();
         if (job.State == JobState.Blocked && job.ErrorMessage == reason)
         {
@@ -181,5 +214,5 @@ internal sealed class JobFeeder
     }
 
     private static DownloadItem ToDownload(LedgerJob job) =>
-        new(job.Spec, job.RemoteId, job.ResultUrl is null ? [] : [new Uri(job.ResultUrl)], null);
+        new(job.Spec, job.RemoteId, JobOutputs.Of(job), null) { TakeExisting = true };
 }

@@ -81,7 +81,7 @@ internal sealed partial class ProviderLane
                     await FailAsync(job, reservation, estimate, failure, charged: false).ConfigureAwait(false);
                     return;
                 case { State: RemoteState.Succeeded }:
-                    await OnGeneratedAsync(job, remoteId, poll, submittedAt, reservation, estimate).ConfigureAwait(false);
+                    await OnGeneratedAsync(job, remoteId, poll, submittedAt, reservation, estimate, reattached).ConfigureAwait(false);
                     return;
                 case { State: RemoteState.Running } when !running:
                     running = true;
@@ -92,7 +92,7 @@ internal sealed partial class ProviderLane
             if (_context.Time.GetUtcNow() >= deadline)
             {
                 await FailAsync(job, reservation, estimate, new ProviderError(ErrorClass.Retryable,
-                    $"{Name}: task {remoteId} not finished within the job deadline of {_settings.JobDeadline.TotalSeconds:0} s (remote id kept: 'batchgen retry --failed' polls it again)")
+                    $"{Name}: task {remoteId} not finished within the job deadline of {BatchGen.Core.Text.HumanText.Duration(_settings.JobDeadline)} (remote id kept: 'batchgen retry --failed' polls it again)")
                 {
                     Code = "deadline",
                 }, charged: true).ConfigureAwait(false);
@@ -101,9 +101,10 @@ internal sealed partial class ProviderLane
         }
     }
 
-    private async Task OnGeneratedAsync(LedgerJob job, string remoteId, PollOutcome poll, DateTimeOffset submittedAt, BudgetReservation? reservation, decimal? estimate)
+    private async Task OnGeneratedAsync(LedgerJob job, string remoteId, PollOutcome poll, DateTimeOffset submittedAt, BudgetReservation? reservation, decimal? estimate, bool reattached)
     {
-        var charged = poll.ActualCostUsd ?? estimate ?? 0m;
+        // A reported cost more than 3x from the estimate is flagged in the reports; the estimate counts instead.
+        var charged = ReportedCostCheck.Counted(poll.ActualCostUsd, estimate);
         if (reservation is not null)
         {
             _context.Budget.Commit(reservation, charged);
@@ -120,6 +121,11 @@ internal sealed partial class ProviderLane
             return;
         }
 
+        // A task submitted in this run is a new result: its outputs replace any recorded for the job before. A
+        // re-attached task is the one whose outputs may already be (partly) on disk: they are kept and taken.
+        var outputs = reattached
+            ? JobOutputs.WithUrls(JobOutputs.Of(job), poll.ResultUrls)
+            : poll.ResultUrls.Select((url, i) => new LedgerOutput { Index = i + 1, ResultUrl = url.ToString() }).ToList();
         await _context.RecordAsync(new LedgerEvent
         {
             JobId = job.Id,
@@ -127,9 +133,12 @@ internal sealed partial class ProviderLane
             RemoteId = remoteId,
             ResultUrl = poll.ResultUrls[0].ToString(),
             ActualCostUsd = poll.ActualCostUsd,
+            Outputs = outputs.Select(o => new LedgerOutput { Index = o.Index, ResultUrl = o.ResultUrl }).ToList(),
+            ReplaceOutputs = !reattached,
             Note = poll.ResultUrls.Count > 1 ? $"{poll.ResultUrls.Count} outputs" : null,
         }).ConfigureAwait(false);
-        await _downloads.Items.Writer.WriteAsync(new DownloadItem(job.Spec, remoteId, poll.ResultUrls, null), _context.StopToken).ConfigureAwait(false);
+        var item = new DownloadItem(job.Spec, remoteId, outputs, null) { TakeExisting = reattached };
+        await _downloads.Items.Writer.WriteAsync(item, _context.StopToken).ConfigureAwait(false);
     }
 
     private async Task FailAsync(LedgerJob job, BudgetReservation? reservation, decimal? estimate, ProviderError error, bool charged)

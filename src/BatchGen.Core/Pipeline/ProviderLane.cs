@@ -47,7 +47,6 @@ internal sealed partial class ProviderLane
     {
         await foreach (var item in Work.Reader.ReadAllAsync(CancellationToken.None).ConfigureAwait(false))
         {
-            _progress.AddQueued(-1);
             if (item.Start == WorkStart.Submit)
             {
                 await AdmitAndSubmitAsync(item.Job).ConfigureAwait(false);
@@ -71,6 +70,7 @@ internal sealed partial class ProviderLane
 
         if (_context.BlockedReason(Name) is { } reason)
         {
+            _progress.AddQueued(-1);
             await BlockAsync(job, reason).ConfigureAwait(false);
             return;
         }
@@ -83,14 +83,21 @@ internal sealed partial class ProviderLane
 
         if (_context.IsBudgetStopped(Name))
         {
-            _context.HoldForBudget(Name, estimate, globalCap: _context.Budget.WouldPassGlobalCap(estimate ?? 0m));
+            HoldForBudget(estimate);
             return;
         }
 
-        if (estimate is null && (_context.Budget.MaxCostUsd is not null || _settings.MaxCost is not null))
+        if (_context.Halt.ShouldHalt(Name))
+        {
+            // Too many failures: this job stays pending for a later run; jobs in flight finish.
+            return;
+        }
+
+        if (estimate is null && (_context.Budget.MaxCostUsd is not null || _settings.MaxCost is not null || _context.Options.PeriodBudget is not null))
         {
             // A job the price table cannot price cannot be checked against a cap: never sent blind.
             var p = job.Spec.Parameters;
+            _progress.AddQueued(-1);
             await BlockAsync(job, $"{Name}: no price for {p.Resolution} x {p.Duration}s in its pricing table, so it cannot be checked against the budget (add providers.{Name}.pricing)").ConfigureAwait(false);
             return;
         }
@@ -98,12 +105,20 @@ internal sealed partial class ProviderLane
         var reservation = _context.Budget.TryReserve(Name, estimate ?? 0m);
         if (reservation is null)
         {
-            _context.HoldForBudget(Name, estimate, globalCap: _context.Budget.WouldPassGlobalCap(estimate ?? 0m));
+            HoldForBudget(estimate);
+            return;
+        }
+
+        if (_context.Options.PeriodBudget is { } period && period.TryReserve(reservation) is { } refusal)
+        {
+            _context.Budget.Release(reservation);
+            _context.HoldForPeriodBudget(Name, estimate, refusal);
             return;
         }
 
         var attempt = job.Attempts;
         var mayBeInFlight = false;
+        _progress.AddQueued(-1);
         _progress.AddInFlight(1);
         SubmitResult result;
         try
@@ -141,6 +156,7 @@ internal sealed partial class ProviderLane
             {
                 // Stopped while waiting for the throttle or a backoff: nothing was sent, the job stays pending.
                 _context.Budget.Release(reservation);
+                _progress.AddQueued(1);
                 return;
             }
 
@@ -193,6 +209,7 @@ internal sealed partial class ProviderLane
             if (error.Class == ErrorClass.Retryable)
             {
                 // Certainly not accepted, retries ran out (429s, 503s, an open circuit): the job waits for the next run.
+                _progress.AddQueued(1);
                 await _context.RecordAsync(ErrorEvent(job.Id, JobState.Pending, attempt, error) with
                 {
                     Note = "submit refused until retries ran out; left pending for the next run",
@@ -205,7 +222,8 @@ internal sealed partial class ProviderLane
             return;
         }
 
-        var charged = outcome.ActualCostUsd ?? estimate ?? 0m;
+        // A reported cost more than 3x from the estimate is flagged in the reports; the estimate counts instead.
+        var charged = ReportedCostCheck.Counted(outcome.ActualCostUsd, estimate);
         if (outcome.InlineVideo is { } video)
         {
             // Synchronous provider: the reply is the video. Generated is durable before the file is written.
@@ -220,6 +238,7 @@ internal sealed partial class ProviderLane
                 RemoteId = outcome.RemoteId ?? $"sync:{job.Id}",
                 HttpStatus = outcome.HttpStatus,
                 ActualCostUsd = outcome.ActualCostUsd,
+                ReplaceOutputs = true,
             }).ConfigureAwait(false);
             // The bytes exist only in memory: saved here, not queued, so a stop cannot drop them.
             await _downloads.ProcessAndCountAsync(new DownloadItem(job.Spec, outcome.RemoteId, [], video)).ConfigureAwait(false);
@@ -241,6 +260,14 @@ internal sealed partial class ProviderLane
         // first submit time in the ledger, which would fail the new task at once).
         var submitted = job with { State = JobState.Submitted, RemoteId = remoteId, SubmittedAt = _context.Time.GetUtcNow() };
         await TrackAsync(submitted, remoteId, outcome.EstimatedTime, reattached: false, reservation, estimate).ConfigureAwait(false);
+    }
+
+    /// <summary>The budget keeps this job back: not submitted this run, counted as held.</summary>
+    private void HoldForBudget(decimal? estimate)
+    {
+        _progress.AddQueued(-1);
+        _progress.AddHeld();
+        _context.HoldForBudget(Name, estimate, globalCap: _context.Budget.WouldPassGlobalCap(estimate ?? 0m));
     }
 
     private async Task BlockAsync(LedgerJob job, string reason, ProviderError? error = null)

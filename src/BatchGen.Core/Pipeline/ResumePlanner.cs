@@ -13,11 +13,13 @@ internal static class ResumePlanner
     private static readonly HashSet<string> RepollableCodes = new(StringComparer.Ordinal) { "deadline", "timeout", "circuit_open", "server_error", "rate_limited", "connection" };
 
     /// <summary>Failure codes of the download stage (or a finished task without a URL): the video exists at the provider.</summary>
-    private static readonly HashSet<string> DownloadCodes = new(StringComparer.Ordinal) { "expired", "truncated", "io_error", "download_failed", "malformed_reply" };
+    private static readonly HashSet<string> DownloadCodes = new(StringComparer.Ordinal) { "expired", "truncated", "io_error", "download_failed", "malformed_reply", "undecodable" };
 
-    public static async Task PrepareAsync(SqliteLedger ledger, RunRequest request, TimeProvider time, CancellationToken cancellationToken)
+    /// <summary>Resets the failed jobs asked for and reconciles ambiguous submits; says what a retry took up and what it left.</summary>
+    public static async Task<RetryReport> PrepareAsync(SqliteLedger ledger, RunRequest request, TimeProvider time, CancellationToken cancellationToken)
     {
         var resets = new List<LedgerEvent>();
+        var left = new SortedDictionary<string, int>(StringComparer.Ordinal);
         var ambiguous = new Dictionary<string, List<LedgerJob>>(StringComparer.Ordinal);
         var knownRemoteIds = new Dictionary<string, HashSet<string>>(StringComparer.Ordinal);
         await foreach (var job in ledger.ReadJobsAsync(cancellationToken).ConfigureAwait(false))
@@ -35,6 +37,11 @@ internal static class ResumePlanner
             if (job.State == JobState.Failed && Wants(request.Options.RetryFailed, job))
             {
                 resets.Add(RetryEvent(job));
+            }
+            else if (job.State == JobState.Failed)
+            {
+                var code = job.ErrorCode ?? "failed";
+                left[code] = left.GetValueOrDefault(code) + 1;
             }
             else if (job.State == JobState.Submitting && time.GetUtcNow() - job.UpdatedAt >= request.Options.ReconcileSettleTime)
             {
@@ -54,6 +61,8 @@ internal static class ResumePlanner
                 await ReconcileAsync(ledger, lister, jobs, knownRemoteIds.GetValueOrDefault(provider) ?? [], cancellationToken).ConfigureAwait(false);
             }
         }
+
+        return new RetryReport(request.Options.RetryFailed, resets.Count, left);
     }
 
     /// <summary>
@@ -90,7 +99,8 @@ internal static class ResumePlanner
     private static bool Wants(RetryFailedMode mode, LedgerJob job) => mode switch
     {
         RetryFailedMode.All => true,
-        RetryFailedMode.Retryable => job.ErrorClass == ErrorClass.Retryable,
+        // verify_failed: an older check refused a paid, kept video for its frame size or duration; re-verify it.
+        RetryFailedMode.Retryable => job.ErrorClass == ErrorClass.Retryable || job.ErrorCode == "verify_failed",
         _ => false,
     };
 
@@ -98,6 +108,8 @@ internal static class ResumePlanner
     {
         var state = job switch
         {
+            // The paid file was kept as *.unverified.mp4: adopt it if it plays, else download it again. Never pay again.
+            { ErrorCode: "verify_failed" } => JobState.Generated,
             // A download failed (retryable): the task succeeded, so ask it for a fresh URL; never generate (pay) again.
             { RemoteId: { } id, ErrorClass: ErrorClass.Retryable, ErrorCode: { } code }
                 when DownloadCodes.Contains(code) && !id.StartsWith("sync:", StringComparison.Ordinal) => JobState.Submitted,

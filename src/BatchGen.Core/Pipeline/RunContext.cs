@@ -38,6 +38,27 @@ internal sealed class RunContext
 
     public LatencyTracker Latency { get; } = new();
 
+    /// <summary>What a saved video is compared with (differences are warnings), with the deep check when asked.</summary>
+    public Downloads.ExpectedVideo Expected(int durationSeconds, int width, int height) =>
+        new(durationSeconds, width, height) { Deep = Options.DeepVerify };
+
+    /// <summary>The halt rules, judged before each submit.</summary>
+    public required Halting.HaltMonitor Halt { get; init; }
+
+    /// <summary>The first refusal of the period cap (per day or month across batches), for the summary.</summary>
+    public string? PeriodBudgetStop { get; private set; }
+
+    /// <summary>Records that the period cap refused a submit: submission stops everywhere, as for the batch cap.</summary>
+    public void HoldForPeriodBudget(string provider, decimal? estimatedUsd, string reason)
+    {
+        lock (StopSource)
+        {
+            PeriodBudgetStop ??= reason;
+        }
+
+        HoldForBudget(provider, estimatedUsd, globalCap: true);
+    }
+
     /// <summary>Per provider: the credit balances its replies reported, for actual costs from their deltas.</summary>
     public ConcurrentDictionary<string, CreditTracker> CreditTrackers { get; } = new(StringComparer.Ordinal);
 
@@ -102,7 +123,9 @@ internal sealed class RunContext
         if (_blocked.TryAdd(provider, reason))
         {
             Progress.For(provider).BlockedReason = reason;
-            Logger.LogWarning("{Provider}: stopped submitting: {Reason}", provider, reason);
+            // The reason usually names the provider already: said once.
+            var prefix = provider + ": ";
+            Logger.LogWarning(new EventId(1, "provider_blocked"), "{Provider}: stopped submitting: {Reason}", provider, reason.StartsWith(prefix, StringComparison.Ordinal) ? reason[prefix.Length..] : reason);
         }
     }
 

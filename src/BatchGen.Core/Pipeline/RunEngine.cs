@@ -34,9 +34,14 @@ public sealed class RunEngine
 
         var ledger = request.Ledger;
         var sync = await ledger.SyncJobsAsync(request.Jobs, stopToken).ConfigureAwait(false);
-        await ResumePlanner.PrepareAsync(ledger, request, _time, stopToken).ConfigureAwait(false);
+        var retry = await ResumePlanner.PrepareAsync(ledger, request, _time, stopToken).ConfigureAwait(false);
         var resume = await CreateBudgetAsync(request, stopToken).ConfigureAwait(false);
         var budget = resume.Gate;
+        request.Progress.Budget = budget;
+        if (request.Options.PeriodBudget is { } period)
+        {
+            budget.Settled = period.Settle;
+        }
 
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(stopToken);
         using var hardStop = new CancellationTokenSource();
@@ -52,6 +57,7 @@ public sealed class RunEngine
             Time = _time,
             Progress = request.Progress,
             Logger = _logger,
+            Halt = new Halting.HaltMonitor(request.Options.Halt, request.Progress),
             StopSource = stop,
             HardStopSource = hardStop,
             Unavailable = request.Unavailable,
@@ -88,13 +94,17 @@ public sealed class RunEngine
             Lost = sync.Lost,
             Ambiguous = counts.TryGetValue(JobState.Submitting, out var ambiguous) ? ambiguous : 0,
             StopReason = stopToken.IsCancellationRequested ? RunStopReason.Cancelled
+                : context.Halt.Fired.Count > 0 ? RunStopReason.Halted
                 : context.BudgetStopped ? RunStopReason.BudgetReached
                 : RunStopReason.None,
+            Halts = [.. context.Halt.Fired.OrderBy(h => h.Provider, StringComparer.Ordinal)],
+            PeriodBudgetStop = context.PeriodBudgetStop,
             BudgetRemainingJobs = context.BudgetRemainingJobs,
             BudgetRemainingCostUsd = context.BudgetRemainingCostUsd,
             Money = money,
             MaxCostUsd = request.Options.MaxCostUsd,
             BlockedProviders = new Dictionary<string, string>(context.BlockedProviders, StringComparer.Ordinal),
+            Retry = retry,
         };
     }
 
@@ -160,6 +170,12 @@ public sealed class RunEngine
             if (!resubmitted)
             {
                 jobs.Add(job);
+            }
+
+            // The progress view's "queued": jobs this run may submit, known up front (not the lanes' window).
+            if (job.InManifest && (resubmitted || job.State is JobState.Pending or JobState.Blocked))
+            {
+                request.Progress.For(job.Provider).AddQueued(1);
             }
         }
 

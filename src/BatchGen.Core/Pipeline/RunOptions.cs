@@ -1,3 +1,5 @@
+using BatchGen.Core.Pipeline.Halting;
+
 namespace BatchGen.Core.Pipeline;
 
 /// <summary>Which failed jobs a run takes up again (the <c>retry</c> command).</summary>
@@ -48,12 +50,32 @@ public sealed class RunOptions
     /// <summary>Ceiling of one backoff delay.</summary>
     public TimeSpan RetryMaxDelay { get; init; } = TimeSpan.FromSeconds(60);
 
+    /// <summary>
+    /// <c>--verify deep</c> / <c>verify: deep</c>: besides the MP4 container check, decode every saved video with
+    /// ffmpeg. Null (default): container check only.
+    /// </summary>
+    public Downloads.DeepVideoCheck? DeepVerify { get; init; }
+
     /// <summary>Attempts to download a result (each may resume with Range) before the job fails.</summary>
     public int MaxDownloadAttempts { get; init; } = 4;
 
+    /// <summary>
+    /// Rewrites a result URL before it is fetched; null = use it as recorded. <c>run --simulate</c> points URLs recorded
+    /// by an earlier run's embedded simulator (an older port) at the one running now.
+    /// </summary>
+    public Func<Uri, Uri>? MapResultUrl { get; init; }
+
+    /// <summary>When too many failures stop submission (none by default).</summary>
+    public HaltRules Halt { get; init; } = new();
+
+    /// <summary>
+    /// Checked before every submit besides the batch cap: a cap over a day or month across batches (null = none).
+    /// </summary>
+    public Costs.Periods.IPeriodBudget? PeriodBudget { get; init; }
+
     internal IReadOnlyList<string> Validate()
     {
-        var errors = new List<string>();
+        var errors = new List<string>(Halt.Validate());
         if (string.IsNullOrWhiteSpace(OutputDirectory))
         {
             errors.Add("output directory is empty");

@@ -10,6 +10,15 @@ public sealed class RunProgress
     public ProviderProgress For(string provider) => _providers.GetOrAdd(provider, static name => new ProviderProgress(name));
 
     public IReadOnlyList<ProviderProgress> Providers => [.. _providers.Values.OrderBy(p => p.Name, StringComparer.Ordinal)];
+
+    /// <summary>The run's budget gate once the run started (spent over the whole batch, the cap); null before.</summary>
+    public Costs.BudgetGate? Budget { get; internal set; }
+
+    /// <summary>Money spent over the whole batch (earlier runs included), as the budget counts it.</summary>
+    public decimal BatchSpentUsd => Budget?.SpentUsd ?? _providers.Values.Sum(p => p.SpentUsd);
+
+    /// <summary>What the cap still allows (cap - spent - reserved for jobs in flight); null without a cap.</summary>
+    public decimal? BudgetLeftUsd => Budget is { MaxCostUsd: { } max } gate ? Math.Max(0m, max - gate.SpentUsd - gate.ReservedUsd) : null;
 }
 
 /// <summary>Counters of one provider. Updated with Interlocked; values are a moment's snapshot.</summary>
@@ -19,15 +28,20 @@ public sealed class ProviderProgress(string name)
     private long _inFlight;
     private long _succeeded;
     private long _failed;
+    private long _succeededThisRun;
     private long _blocked;
+    private long _held;
     private long _requests;
     private long _throttled;
     private long _spentMicros;
 
     public string Name { get; } = name;
 
-    /// <summary>Jobs waiting for this provider (to submit, poll or download).</summary>
+    /// <summary>Jobs of this provider not submitted yet (counted from the ledger when the run starts).</summary>
     public long Queued => Interlocked.Read(ref _queued);
+
+    /// <summary>Jobs the budget held back this run (not submitted; they wait for a higher cap).</summary>
+    public long Held => Interlocked.Read(ref _held);
 
     /// <summary>Jobs submitted and not finished.</summary>
     public long InFlight => Interlocked.Read(ref _inFlight);
@@ -53,11 +67,24 @@ public sealed class ProviderProgress(string name)
 
     internal void AddInFlight(long delta) => Interlocked.Add(ref _inFlight, delta);
 
-    internal void AddSucceeded() => Interlocked.Increment(ref _succeeded);
+    /// <summary>Jobs that succeeded in this run (not those found done at a resume): what the halt rules judge.</summary>
+    public long SucceededThisRun => Interlocked.Read(ref _succeededThisRun);
+
+    /// <summary>Counts a succeeded job; <paramref name="thisRun"/> false for one found already done at a resume.</summary>
+    internal void AddSucceeded(bool thisRun = true)
+    {
+        Interlocked.Increment(ref _succeeded);
+        if (thisRun)
+        {
+            Interlocked.Increment(ref _succeededThisRun);
+        }
+    }
 
     internal void AddFailed() => Interlocked.Increment(ref _failed);
 
     internal void AddBlocked() => Interlocked.Increment(ref _blocked);
+
+    internal void AddHeld() => Interlocked.Increment(ref _held);
 
     internal void AddRequest() => Interlocked.Increment(ref _requests);
 

@@ -1,4 +1,5 @@
 using BatchGen.Core.Ledger;
+using BatchGen.Core.Pipeline.Halting;
 
 namespace BatchGen.Core.Pipeline;
 
@@ -8,6 +9,9 @@ public enum RunStopReason
     None,
     BudgetReached,
     Cancelled,
+
+    /// <summary>A halt rule (too many failures) stopped submission; jobs in flight were finished.</summary>
+    Halted,
 }
 
 /// <summary>What one run did and what is left, for the CLI's last lines and its exit code.</summary>
@@ -40,6 +44,15 @@ public sealed record RunSummary
 
     /// <summary>Providers that refused the account, with the reason.</summary>
     public IReadOnlyDictionary<string, string> BlockedProviders { get; init; } = new Dictionary<string, string>();
+
+    /// <summary>What the retry asked for did before the run (<see cref="RetryReport.None"/> for a plain run).</summary>
+    public RetryReport Retry { get; init; } = RetryReport.None;
+
+    /// <summary>The halt rules that fired (empty unless <see cref="StopReason"/> is Halted).</summary>
+    public IReadOnlyList<HaltReason> Halts { get; init; } = [];
+
+    /// <summary>Why the period cap (per day or month, across batches) refused a submit; null when it did not.</summary>
+    public string? PeriodBudgetStop { get; init; }
 
     public int Total => Counts.Values.Sum();
 

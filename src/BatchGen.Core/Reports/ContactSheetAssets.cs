@@ -29,6 +29,10 @@ internal static class ContactSheetAssets
         .card { background:var(--card); border:1px solid var(--line); border-radius:10px; overflow:hidden; margin:0 0 10px; width:260px; box-shadow:0 1px 2px rgba(16,24,40,.05); }
         .media { position:relative; }
         .card video { display:block; width:100%; aspect-ratio:16/9; background:#111; }
+        .outputs { display:flex; gap:4px; padding:4px; background:#111; }
+        .outputs .output { position:relative; margin:0; flex:1 1 0; min-width:0; }
+        .outputs .output video { aspect-ratio:16/9; }
+        .outputs figcaption { position:absolute; top:2px; left:4px; color:#fff; font-size:11px; text-shadow:0 1px 2px #000; pointer-events:none; }
         .badge.corner { position:absolute; top:8px; left:8px; pointer-events:none; box-shadow:0 1px 2px rgba(0,0,0,.3); }
         .id { margin-top:4px; font: 11px/1.3 ui-monospace, "SFMono-Regular", Menlo, Consolas, monospace; color:#98a2b3; overflow-wrap:anywhere; }
         .placeholder { aspect-ratio:16/9; display:flex; flex-direction:column; justify-content:center; align-items:center; gap:6px; padding:10px; background:#f0f1f4; text-align:center; }
@@ -40,6 +44,8 @@ internal static class ContactSheetAssets
         .facts { display:flex; justify-content:space-between; align-items:center; font-size:12px; color:var(--muted); }
         .facts .cost { color:var(--ink); font-weight:600; }
         .badge { display:inline-block; border-radius:999px; padding:1px 8px; font-size:11px; font-weight:600; text-transform:uppercase; letter-spacing:.04em; color:#fff; background:var(--idle); }
+        .badge.warn { position:absolute; top:8px; right:8px; pointer-events:none; background:#b26a00; text-transform:none; }
+        .warning { color:#b26a00; font-size:12px; margin:4px 0 0; overflow-wrap:anywhere; }
         .badge.succeeded { background:var(--ok); } .badge.failed, .badge.blocked { background:var(--bad); }
         .badge.submitting, .badge.submitted, .badge.running, .badge.generated { background:var(--wait); }
         .charts { display:grid; grid-template-columns:repeat(auto-fill, minmax(360px, 1fr)); gap:14px; }
@@ -77,8 +83,7 @@ internal static class ContactSheetAssets
               var visible = matches(data.jobs[Number(card.getAttribute('data-job'))], filters);
               card.hidden = !visible;
               if (!visible) {
-                var video = card.querySelector('video');
-                if (video) { video.pause(); }
+                Array.prototype.forEach.call(card.querySelectorAll('video'), function (video) { video.pause(); });
               } else {
                 count++;
               }
@@ -94,8 +99,7 @@ internal static class ContactSheetAssets
 
           function visibleVideos() {
             return cards.filter(function (c) { return !c.hidden; })
-              .map(function (c) { return c.querySelector('video'); })
-              .filter(function (v) { return v !== null; });
+              .reduce(function (all, c) { return all.concat(Array.prototype.slice.call(c.querySelectorAll('video'))); }, []);
           }
 
           document.getElementById('play-all').addEventListener('click', function () {

@@ -27,25 +27,36 @@ internal static class ContactSheetHtml
         foreach (var dimension in model.Dimensions)
         {
             var rows = model.Comparison.Where(r => r.Axis == dimension).ToList();
-            SvgBarChart.Render(html, $"Cost per success by {dimension} (USD)", "cost", rows.Select(r => (r.Value, (double?)r.CostPerSuccessUsd, "$" + ReportFormat.Money(r.CostPerSuccessUsd))).ToList());
+            SvgBarChart.Render(html, $"Cost per success by {dimension} (USD)", "cost", rows.Select(r => (r.Value, (double?)r.CostPerSuccessUsd, r.CostPerSuccessUsd is { } c ? Text.HumanText.Usd(c) : "n/a")).ToList());
             SvgBarChart.Render(html, $"Latency p50 by {dimension} (s)", "latency", rows.Select(r => (r.Value, r.LatencyP50Seconds, ReportFormat.Seconds(r.LatencyP50Seconds) + " s")).ToList());
         }
 
-        html.Append("</section>\n<footer>Generated ").Append(HtmlText.Encode(ReportFormat.Time(model.Input.GeneratedAt)))
+        html.Append("</section>\n");
+        ReviewReport.Html(html, model);
+        html.Append("<footer>Generated ").Append(HtmlText.Encode(ReportFormat.Time(model.Input.GeneratedAt)))
             .Append(" by batchgen report. Videos are linked by relative path; keep this page next to the batch output.</footer>\n</main>\n");
         html.Append("<script type=\"application/json\" id=\"job-data\">").Append(JobData(model)).Append("</script>\n");
         html.Append("<script>\n").Append(ContactSheetAssets.Script).Append("\n</script>\n</body>\n</html>\n");
         return html.ToString();
     }
 
+    /// <summary>"&lt;b&gt;1&lt;/b&gt; job", "&lt;b&gt;3&lt;/b&gt; jobs".</summary>
+    private static string Bold(long count, string noun)
+    {
+        var text = Text.HumanText.Quantity(count, noun);
+        var space = text.IndexOf(' ', StringComparison.Ordinal);
+        return "<b>" + text[..space] + "</b>" + text[space..];
+    }
+
     private static void Header(StringBuilder html, ReportModel model)
     {
         var t = model.Total;
         html.Append("<header>\n<h1>").Append(HtmlText.Encode(model.Input.BatchName)).Append("</h1>\n<p class=\"meta\">")
-            .Append("<b>").Append(t.Jobs).Append("</b> jobs · <b>").Append(t.Succeeded).Append("</b> succeeded · <b>")
-            .Append(t.Failed).Append("</b> failed · <b>").Append(t.InFlight + t.NotSubmitted).Append("</b> not finished · spent <b>$")
-            .Append(ReportFormat.Money(t.SpentUsd)).Append("</b> of $").Append(ReportFormat.Money(t.EstimatedUsd)).Append(" estimated")
-            .Append(t.CostPerSuccessUsd is { } cps ? " · $" + ReportFormat.Money(cps) + " per video" : string.Empty)
+            .Append(Bold(t.Jobs, "job")).Append(" · <b>").Append(t.Succeeded).Append("</b> succeeded · <b>")
+            .Append(t.Failed).Append("</b> failed · <b>").Append(t.InFlight + t.NotSubmitted).Append("</b> not finished · spent <b>")
+            .Append(Text.HumanText.Usd(t.SpentUsd)).Append("</b> of ").Append(Text.HumanText.Usd(t.EstimatedUsd)).Append(" estimated")
+            .Append(t.CostPerSuccessUsd is { } cps ? " · " + Text.HumanText.Usd(cps) + " per video" : string.Empty)
+            .Append(model.Input.Simulated ? " · <b class=\"simulated\">simulated</b>: no money was spent" : string.Empty)
             .Append("</p>\n<div class=\"toolbar\">\n<button type=\"button\" id=\"play-all\">▶ Play all</button>\n")
             .Append("<button type=\"button\" id=\"pause-all\" class=\"secondary\">❚❚ Pause all</button>\n");
         foreach (var dimension in model.Dimensions)
@@ -109,10 +120,14 @@ internal static class ContactSheetHtml
         var file = job.FilePath ?? (job.State == JobState.Succeeded ? job.Spec.OutputPath : null);
         if (job.State == JobState.Succeeded && file is not null)
         {
-            var full = Path.GetFullPath(Path.Combine(model.Input.OutputRoot ?? reportDirectory, file));
-            var href = HtmlText.RelativeUrl(Path.GetRelativePath(reportDirectory, full));
-            html.Append("<video src=\"").Append(HtmlText.Encode(href)).Append("\" controls muted loop playsinline preload=\"metadata\" title=\"")
+            html.Append("<video src=\"").Append(HtmlText.Encode(Href(model, file, reportDirectory))).Append("\" controls muted loop playsinline preload=\"metadata\" title=\"")
                 .Append(HtmlText.Encode(job.Id)).Append("\"></video><span class=\"badge corner ").Append(state).Append("\">").Append(state).Append("</span>");
+            if (job.Video?.Warning is { } warning)
+            {
+                html.Append("<span class=\"badge warn\" title=\"").Append(HtmlText.Encode(warning)).Append("\">⚠ ")
+                    .Append(HtmlText.Encode(job.Video.FrameSize)).Append("</span>");
+            }
+            MoreOutputs(html, model, job, reportDirectory);
         }
         else
         {
@@ -135,16 +150,52 @@ internal static class ContactSheetHtml
         }
 
         html.Append("<li>").Append(HtmlText.Encode(JobAxes.ResolutionDuration(job))).Append("</li><li>").Append(HtmlText.Encode(p.AspectRatio)).Append("</li>");
-        html.Append("</ul><div class=\"facts\"><span><span class=\"cost\">$")
-            .Append(ReportFormat.Money(CostRules.Spent(job, model.Input.ChargeFailedProviders)))
-            .Append("</span> spent · est. $").Append(ReportFormat.Money(CostRules.Estimate(job))).Append("</span>");
+        html.Append("</ul><div class=\"facts\"><span><span class=\"cost\">")
+            .Append(Text.HumanText.Usd(CostRules.Spent(job, model.Input.ChargeFailedProviders)))
+            .Append("</span> spent").Append(model.Input.Simulated ? " (simulated)" : string.Empty)
+            .Append(" · est. ").Append(Text.HumanText.Usd(CostRules.Estimate(job)))
+            .Append(CostRules.IsFlagged(job) ? " · <b class=\"flagged\" title=\"" + HtmlText.Encode(Costs.ReportedCostCheck.Explain(job.EstimatedCostUsd!.Value, job.ActualCostUsd!.Value)) + "\">reported " + Text.HumanText.Usd(job.ActualCostUsd!.Value) + ", flagged</b>" : string.Empty)
+            .Append("</span>");
         if (CostRules.LatencySeconds(job) is { } latency)
         {
             html.Append("<span>").Append(ReportFormat.Seconds(latency)).Append(" s</span>");
         }
 
-        html.Append("</div><div class=\"id\">").Append(HtmlText.Encode(job.Id)).Append(" · ").Append(HtmlText.Encode(job.Provider))
+        html.Append("</div>");
+        if (job.Video?.Warning is { } differs)
+        {
+            html.Append("<p class=\"warning\">⚠ video ").Append(HtmlText.Encode(differs)).Append("</p>");
+        }
+
+        html.Append("<div class=\"id\">").Append(HtmlText.Encode(job.Id)).Append(" · ").Append(HtmlText.Encode(job.Provider))
             .Append("</div></figcaption></figure>\n");
+    }
+
+    /// <summary>A job with several output files (Pixwith <c>num_outputs</c>): the others, small, under the first.</summary>
+    private static void MoreOutputs(StringBuilder html, ReportModel model, LedgerJob job, string reportDirectory)
+    {
+        var outputs = ReportOutputs.Saved(job);
+        if (outputs.Count < 2)
+        {
+            return;
+        }
+
+        html.Append("<div class=\"outputs\" title=\"").Append(outputs.Count).Append(" outputs\">");
+        foreach (var output in outputs.Skip(1))
+        {
+            var label = $"output {output.Index} of {outputs.Count}: {output.FilePath}";
+            html.Append("<figure class=\"output\"><video src=\"").Append(HtmlText.Encode(Href(model, output.FilePath!, reportDirectory)))
+                .Append("\" controls muted loop playsinline preload=\"metadata\" title=\"").Append(HtmlText.Encode(label)).Append("\"></video>")
+                .Append("<figcaption>#").Append(output.Index).Append("</figcaption></figure>");
+        }
+
+        html.Append("</div>");
+    }
+
+    private static string Href(ReportModel model, string file, string reportDirectory)
+    {
+        var full = Path.GetFullPath(Path.Combine(model.Input.OutputRoot ?? reportDirectory, file));
+        return HtmlText.RelativeUrl(Path.GetRelativePath(reportDirectory, full));
     }
 
     private static string JobData(ReportModel model) => ReportJson.ToCompactString(

@@ -31,16 +31,31 @@ public sealed record CostGroup
     /// <summary>Sum of the costs providers reported (a part of <see cref="SpentUsd"/>).</summary>
     public decimal ActualReportedUsd { get; init; }
 
-    /// <summary>Estimates of the jobs not charged yet and not failed (pending, blocked, in flight).</summary>
+    /// <summary>
+    /// Estimates of the jobs not charged yet and not failed (pending, blocked, in flight). A job never submitted has
+    /// no recorded estimate: it is priced with the batch's price table (<see cref="ReportInput.PriceOf"/>).
+    /// </summary>
     public decimal RemainingEstimateUsd { get; init; }
+
+    /// <summary>Jobs counted in <see cref="RemainingEstimateUsd"/>.</summary>
+    public int RemainingJobs { get; init; }
+
+    /// <summary>Jobs among <see cref="RemainingJobs"/> that no price table could price (left out of the sum).</summary>
+    public int RemainingUnpriced { get; init; }
+
+    /// <summary>Provider-reported costs more than 3x from the estimate: shown here, not in <see cref="SpentUsd"/>.</summary>
+    public decimal FlaggedReportedUsd { get; init; }
+
+    /// <summary>Jobs whose reported cost is flagged (see <see cref="FlaggedReportedUsd"/>).</summary>
+    public int FlaggedJobs { get; init; }
 
     /// <summary>Spent divided by succeeded; null with no success.</summary>
     public decimal? CostPerSuccessUsd => Succeeded > 0 ? CostRules.Round(SpentUsd / Succeeded) : null;
 
-    internal static CostGroup From(string key, IEnumerable<LedgerJob> jobs, IReadOnlySet<string> chargeFailed)
+    internal static CostGroup From(string key, IEnumerable<LedgerJob> jobs, IReadOnlySet<string> chargeFailed, Func<LedgerJob, decimal?>? priceOf = null)
     {
-        int count = 0, succeeded = 0, failed = 0, inFlight = 0, notSubmitted = 0;
-        decimal estimated = 0m, chargedEstimate = 0m, spent = 0m, actual = 0m, remaining = 0m;
+        int count = 0, succeeded = 0, failed = 0, inFlight = 0, notSubmitted = 0, remainingJobs = 0, unpriced = 0, flaggedJobs = 0;
+        decimal estimated = 0m, chargedEstimate = 0m, spent = 0m, actual = 0m, remaining = 0m, flagged = 0m;
         foreach (var job in jobs)
         {
             count++;
@@ -66,11 +81,31 @@ public sealed record CostGroup
             {
                 chargedEstimate += estimate;
                 spent += CostRules.Spent(job, chargeFailed);
-                actual += job.ActualCostUsd is { } a ? CostRules.Round(a) : 0m;
+                if (CostRules.IsFlagged(job))
+                {
+                    flaggedJobs++;
+                    flagged += CostRules.Round(job.ActualCostUsd!.Value);
+                }
+                else
+                {
+                    actual += job.ActualCostUsd is { } a ? CostRules.Round(a) : 0m;
+                }
             }
             else if (job.State != JobState.Failed)
             {
-                remaining += estimate;
+                remainingJobs++;
+                if (job.EstimatedCostUsd is null && priceOf?.Invoke(job) is { } price)
+                {
+                    remaining += CostRules.Round(price);
+                }
+                else if (job.EstimatedCostUsd is null)
+                {
+                    unpriced++;
+                }
+                else
+                {
+                    remaining += estimate;
+                }
             }
         }
 
@@ -87,6 +122,10 @@ public sealed record CostGroup
             SpentUsd = spent,
             ActualReportedUsd = actual,
             RemainingEstimateUsd = remaining,
+            RemainingJobs = remainingJobs,
+            RemainingUnpriced = unpriced,
+            FlaggedReportedUsd = flagged,
+            FlaggedJobs = flaggedJobs,
         };
     }
 }

@@ -27,11 +27,12 @@ internal static class CostReportCsv
     }
 
     public static Task WriteComparisonAsync(ReportModel model, TextWriter output, CancellationToken cancellationToken) =>
-        CsvTable.WriteAsync(output, AbHeader, model.Comparison.Select(r => (IReadOnlyList<string>)
+        CsvTable.WriteAsync(output, [.. AbHeader, .. ReviewColumns.Header], model.Comparison.Select(r => (IReadOnlyList<string>)
         [
             r.Axis, r.Value, ReportFormat.Integer(r.Jobs), ReportFormat.Integer(r.Succeeded), ReportFormat.Integer(r.Failed),
             ReportFormat.Ratio(r.SuccessRate), ReportFormat.Seconds(r.LatencyP50Seconds), ReportFormat.Seconds(r.LatencyP95Seconds),
             ReportFormat.Money(r.SpentUsd), ReportFormat.Money(r.CostPerSuccessUsd),
+            .. ReviewColumns.Cells(model.Review.RowOf(r.Axis, r.Value), r.CostPerSuccessUsd),
         ]), cancellationToken);
 
     private static string[] Row(string section, string dimension, CostGroup g) =>

@@ -11,7 +11,11 @@ internal static class CostReportMarkdown
         var t = model.Total;
         md.Append("# Cost report: ").Append(Cell(model.Input.BatchName)).Append("\n\n");
         md.Append("Generated ").Append(ReportFormat.Time(model.Input.GeneratedAt)).Append(" from ")
-            .Append(ReportFormat.Integer(t.Jobs)).Append(" ledger rows. Amounts in USD.\n\n");
+            .Append(ReportFormat.Integer(t.Jobs)).Append(" ledger rows. Amounts in USD, rounded to cents (cost-report.csv and summary.json keep full precision).\n\n");
+        if (model.Input.Simulated)
+        {
+            md.Append("**Simulated**: this batch ran against the BatchGen simulator. No money was spent; every amount below is simulated.\n\n");
+        }
 
         md.Append("## Totals\n\n| | |\n|---|---:|\n");
         Line(md, "Jobs", ReportFormat.Integer(t.Jobs));
@@ -20,12 +24,17 @@ internal static class CostReportMarkdown
         Line(md, "In flight", ReportFormat.Integer(t.InFlight));
         Line(md, "Not submitted (pending, blocked)", ReportFormat.Integer(t.NotSubmitted));
         Line(md, "Estimated, all jobs", Usd(t.EstimatedUsd));
-        Line(md, "Spent", Usd(t.SpentUsd));
+        Line(md, "Spent", Usd(t.SpentUsd) + Sim(model));
         Line(md, "Estimate of the charged jobs", Usd(t.ChargedEstimateUsd));
         Line(md, "Reported by providers (part of spent)", Usd(t.ActualReportedUsd));
-        Line(md, "Remaining, estimated", Usd(t.RemainingEstimateUsd));
+        Line(md, "Remaining, estimated", Usd(t.RemainingEstimateUsd) + Sim(model) + RemainingNote(t));
+        if (t.FlaggedJobs > 0)
+        {
+            Line(md, "Flagged: reported by providers, more than 3x from the estimate (not in spent)", Usd(t.FlaggedReportedUsd) + " for " + Text.HumanText.Quantity(t.FlaggedJobs, "job"));
+        }
         Line(md, "Cost per successful video", Usd(t.CostPerSuccessUsd));
         md.Append('\n');
+        AppendFlagged(md, model);
 
         foreach (var section in model.Sections)
         {
@@ -66,13 +75,63 @@ internal static class CostReportMarkdown
             md.Append('\n');
         }
 
+        ReviewReport.Markdown(md, model);
+        var differing = model.Jobs.Where(j => j is { State: Ledger.JobState.Succeeded, Video.Warning: not null }).ToList();
+        if (differing.Count > 0)
+        {
+            md.Append("## Videos that differ from the request\n\n");
+            md.Append("Kept and counted as succeeded (they are paid for); the provider chose another frame size or duration.\n\n");
+            md.Append("| job | provider | file | video |\n|---|---|---|---|\n");
+            foreach (var j in differing)
+            {
+                md.Append("| ").Append(Cell(j.Id)).Append(" | ").Append(Cell(j.Provider)).Append(" | ").Append(Cell(j.FilePath ?? string.Empty))
+                    .Append(" | ").Append(Cell(j.Video!.Warning!)).Append(" |\n");
+            }
+
+            md.Append('\n');
+        }
+
         md.Append("## Definitions\n\n");
         md.Append("- **Spent**: per job, the cost the provider reported when it reported one; otherwise the estimate when the video was generated; ");
         md.Append("otherwise the estimate when the job failed after submission on a provider configured to charge failed jobs; otherwise nothing.\n");
         md.Append("- **Estimated**: the price table's estimate, recorded before submission. **Charged estimate**: the estimates of the jobs counted as spent, to compare with spent.\n");
-        md.Append("- **Remaining, estimated**: estimates of jobs not yet charged and not failed (pending, blocked, in flight).\n");
+        md.Append("- **Remaining, estimated**: estimates of jobs not yet charged and not failed (pending, blocked, in flight), jobs never submitted included (priced with the batch's price table).\n");
+        md.Append("- **Flagged**: a cost a provider reported that is more than 3x above or below the estimate (a credits unit mismatch, say). It is listed apart and not added to spent; the job's estimate counts instead.\n");
         md.Append("- **Cost per success**: spent / succeeded videos (failed charged jobs included in spent).\n");
         return md.ToString();
+    }
+
+    private static string Sim(ReportModel model) => model.Input.Simulated ? " (simulated)" : string.Empty;
+
+    private static string RemainingNote(CostGroup t)
+    {
+        if (t.RemainingJobs == 0)
+        {
+            return string.Empty;
+        }
+
+        var jobs = Text.HumanText.Quantity(t.RemainingJobs, "job");
+        return t.RemainingUnpriced > 0 ? $" for {jobs} ({ReportFormat.Integer(t.RemainingUnpriced)} with no price, not included)" : $" for {jobs}";
+    }
+
+    /// <summary>Every job whose reported cost was flagged, with why, so nothing is summed silently.</summary>
+    private static void AppendFlagged(StringBuilder md, ReportModel model)
+    {
+        var flagged = model.Jobs.Where(CostRules.IsFlagged).ToList();
+        if (flagged.Count == 0)
+        {
+            return;
+        }
+
+        md.Append("## Flagged provider-reported costs\n\n| job | provider | estimate | reported | why |\n|---|---|---:|---:|---|\n");
+        foreach (var job in flagged)
+        {
+            md.Append("| ").Append(Cell(job.Id)).Append(" | ").Append(Cell(job.Provider))
+                .Append(" | ").Append(Usd(job.EstimatedCostUsd)).Append(" | ").Append(Usd(job.ActualCostUsd))
+                .Append(" | ").Append(Cell(Costs.ReportedCostCheck.Explain(job.EstimatedCostUsd!.Value, job.ActualCostUsd!.Value))).Append(" |\n");
+        }
+
+        md.Append('\n');
     }
 
     private static void CostRow(StringBuilder md, string label, CostGroup g) =>
@@ -91,7 +150,8 @@ internal static class CostReportMarkdown
     private static void Line(StringBuilder md, string label, string value) =>
         md.Append("| ").Append(label).Append(" | ").Append(value).Append(" |\n");
 
-    private static string Usd(decimal? usd) => usd is { } value ? "$" + ReportFormat.Money(value) : "n/a";
+    /// <summary>Money for people: two decimals (the CSV and JSON reports keep full precision).</summary>
+    private static string Usd(decimal? usd) => usd is { } value ? Text.HumanText.Usd(value) : "n/a";
 
     private static string Latency(double? seconds) => seconds is { } s ? ReportFormat.Seconds(s) + " s" : "n/a";
 

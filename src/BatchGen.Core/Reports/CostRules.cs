@@ -28,13 +28,16 @@ internal static class CostRules
 
     public static decimal Spent(LedgerJob job, IReadOnlySet<string> chargeFailedProviders)
     {
-        if (job.ActualCostUsd is { } actual)
+        if (job.ActualCostUsd is { } actual && !IsFlagged(job))
         {
             return Round(actual);
         }
 
         return IsCharged(job, chargeFailedProviders) ? Estimate(job) : 0m;
     }
+
+    /// <summary>A provider-reported cost more than 3x from the estimate: shown apart, never summed (see <see cref="Costs.ReportedCostCheck"/>).</summary>
+    public static bool IsFlagged(LedgerJob job) => Costs.ReportedCostCheck.IsFlagged(job.EstimatedCostUsd, job.ActualCostUsd);
 
     public static bool IsInFlight(LedgerJob job) => job.State is JobState.Submitting or JobState.Submitted or JobState.Running;
 

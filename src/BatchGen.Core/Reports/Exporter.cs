@@ -54,31 +54,31 @@ public static class Exporter
         writer.WriteNumber("replicate", job.Spec.Replicate);
         writer.WriteStartObject("parameters");
         writer.WriteString("prompt", p.Prompt);
-        writer.WriteString("imageUrl", p.ImageUrl);
-        WriteOptional(writer, "negativePrompt", p.NegativePrompt);
+        writer.WriteString("image_url", p.ImageUrl);
+        WriteOptional(writer, "negative_prompt", p.NegativePrompt);
         writer.WriteNumber("duration", p.Duration);
         writer.WriteString("resolution", p.Resolution);
-        writer.WriteString("aspectRatio", p.AspectRatio);
+        writer.WriteString("aspect_ratio", p.AspectRatio);
         WriteOptional(writer, "style", p.Style);
         if (p.Seed is { } seed)
         {
             writer.WriteNumber("seed", seed);
         }
 
-        WriteOptional(writer, "cameraMovement", p.CameraMovement);
+        WriteOptional(writer, "camera_movement", p.CameraMovement);
         WriteOptional(writer, "audio", p.Audio);
-        WriteOptional(writer, "multiClip", p.MultiClip);
+        WriteOptional(writer, "multi_clip", p.MultiClip);
         WriteOptional(writer, "thinking", p.Thinking);
-        WriteOptional(writer, "motionMode", p.MotionMode);
+        WriteOptional(writer, "motion_mode", p.MotionMode);
         if (p.NumOutputs is { } outputs)
         {
-            writer.WriteNumber("numOutputs", outputs);
+            writer.WriteNumber("num_outputs", outputs);
         }
 
-        WriteOptional(writer, "promptOptimization", p.PromptOptimization);
-        WriteOptional(writer, "soundEffectContent", p.SoundEffectContent);
-        WriteOptional(writer, "lipSyncTtsContent", p.LipSyncTtsContent);
-        WriteOptional(writer, "lipSyncTtsSpeakerId", p.LipSyncTtsSpeakerId);
+        WriteOptional(writer, "prompt_optimization", p.PromptOptimization);
+        WriteOptional(writer, "sound_effect_content", p.SoundEffectContent);
+        WriteOptional(writer, "lip_sync_tts_content", p.LipSyncTtsContent);
+        WriteOptional(writer, "lip_sync_tts_speaker_id", p.LipSyncTtsSpeakerId);
         if (p.Extra is { Count: > 0 } extra)
         {
             writer.WriteStartObject("extra");
@@ -99,15 +99,15 @@ public static class Exporter
         }
 
         writer.WriteEndObject();
-        writer.WriteString("outputPath", job.Spec.OutputPath);
+        writer.WriteString("output_path", job.Spec.OutputPath);
         writer.WriteString("state", ResultColumns.StateName(job.State));
         writer.WriteNumber("attempts", job.Attempts);
-        WriteOptional(writer, "remoteId", job.RemoteId);
-        WriteOptional(writer, "submittedAt", job.SubmittedAt is null ? null : ReportFormat.Time(job.SubmittedAt));
-        WriteOptional(writer, "startedAt", job.StartedAt is null ? null : ReportFormat.Time(job.StartedAt));
-        WriteOptional(writer, "completedAt", job.CompletedAt is null ? null : ReportFormat.Time(job.CompletedAt));
-        writer.WriteRounded("latencySeconds", CostRules.LatencySeconds(job), 3);
-        WriteOptional(writer, "filePath", job.FilePath);
+        WriteOptional(writer, "remote_id", job.RemoteId);
+        WriteOptional(writer, "submitted_at", job.SubmittedAt is null ? null : ReportFormat.Time(job.SubmittedAt));
+        WriteOptional(writer, "started_at", job.StartedAt is null ? null : ReportFormat.Time(job.StartedAt));
+        WriteOptional(writer, "completed_at", job.CompletedAt is null ? null : ReportFormat.Time(job.CompletedAt));
+        writer.WriteRounded("latency_seconds", CostRules.LatencySeconds(job), 3);
+        WriteOptional(writer, "file_path", job.FilePath);
         if (job.Bytes is { } bytes)
         {
             writer.WriteNumber("bytes", bytes);
@@ -118,12 +118,14 @@ public static class Exporter
         }
 
         WriteOptional(writer, "sha256", job.Sha256);
-        writer.WriteMoney("estimatedCostUsd", job.EstimatedCostUsd);
-        writer.WriteMoney("actualCostUsd", job.ActualCostUsd);
-        WriteOptional(writer, "errorClass", job.ErrorClass?.ToString().ToLowerInvariant());
-        WriteOptional(writer, "errorCode", job.ErrorCode);
+        writer.WritePropertyName("outputs");
+        ReportOutputs.Write(writer, ReportOutputs.Saved(job));
+        writer.WriteMoney("estimated_cost_usd", job.EstimatedCostUsd);
+        writer.WriteMoney("actual_cost_usd", job.ActualCostUsd);
+        WriteOptional(writer, "error_class", job.ErrorClass?.ToString().ToLowerInvariant());
+        WriteOptional(writer, "error_code", job.ErrorCode);
         WriteOptional(writer, "error", job.ErrorMessage);
-        writer.WriteBoolean("inManifest", job.InManifest);
+        writer.WriteBoolean("in_manifest", job.InManifest);
         writer.WriteEndObject();
     });
 

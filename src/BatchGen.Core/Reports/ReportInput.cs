@@ -19,8 +19,20 @@ public sealed record ReportInput(string BatchName, IReadOnlyList<string> Axes, I
     /// </summary>
     public string? OutputRoot { get; init; }
 
+    /// <summary>Votes, ratings and automatic video checks (see <see cref="Reviews.ReviewRanking"/>).</summary>
+    public Reviews.ReviewData Reviews { get; init; } = Core.Reviews.ReviewData.Empty;
+
     /// <summary>Providers configured with <c>ChargeFailedJobs</c>: their failed jobs count as spent at their estimate.</summary>
     public IReadOnlySet<string> ChargeFailedProviders { get; init; } = new HashSet<string>(StringComparer.Ordinal);
+
+    /// <summary>
+    /// Prices a job that has no recorded estimate (never submitted) for "Remaining, estimated": the batch's price
+    /// table. Null = such jobs are counted as unpriced.
+    /// </summary>
+    public Func<LedgerJob, decimal?>? PriceOf { get; init; }
+
+    /// <summary>True when the ledger was written against the simulator: every money figure is labelled simulated.</summary>
+    public bool Simulated { get; init; }
 
     /// <summary>
     /// The input for a batch read back from its ledger. Axes default to the axis names the jobs carry (first seen

@@ -24,6 +24,9 @@ public sealed record ReportModel
     /// <summary>One row per value of each dimension.</summary>
     public required IReadOnlyList<AbRow> Comparison { get; init; }
 
+    /// <summary>Rankings from the batch's votes and ratings (empty without any).</summary>
+    public Reviews.ReviewRanking Review { get; init; } = Reviews.ReviewRanking.Empty;
+
     public static ReportModel Build(ReportInput input)
     {
         ArgumentNullException.ThrowIfNull(input);
@@ -32,16 +35,16 @@ public sealed record ReportModel
             .ThenBy(j => j.Provider, StringComparer.Ordinal)
             .ToList();
         var chargeFailed = input.ChargeFailedProviders;
-        var total = CostGroup.From("total", jobs, chargeFailed);
+        var total = CostGroup.From("total", jobs, chargeFailed, input.PriceOf);
 
         var sections = new List<CostSection>
         {
-            Section("By provider", JobAxes.Provider, jobs, j => j.Provider, chargeFailed),
-            Section("By resolution x duration", "resolution x duration", jobs, JobAxes.ResolutionDuration, chargeFailed),
+            Section("By provider", JobAxes.Provider, jobs, j => j.Provider, chargeFailed, input.PriceOf),
+            Section("By resolution x duration", "resolution x duration", jobs, JobAxes.ResolutionDuration, chargeFailed, input.PriceOf),
         };
         foreach (var axis in input.Axes.Distinct(StringComparer.Ordinal).Where(a => a != JobAxes.Provider))
         {
-            sections.Add(Section($"By {axis}", axis, jobs, j => JobAxes.ValueOf(j, axis), chargeFailed));
+            sections.Add(Section($"By {axis}", axis, jobs, j => JobAxes.ValueOf(j, axis), chargeFailed, input.PriceOf));
         }
 
         var dimensions = JobAxes.Dimensions(input.Axes);
@@ -62,6 +65,7 @@ public sealed record ReportModel
             Total = total,
             Sections = sections,
             Comparison = comparison,
+            Review = Reviews.ReviewRanking.Build(dimensions, jobs, input.Reviews.Votes, input.Reviews.Ratings),
         };
     }
 
@@ -74,13 +78,14 @@ public sealed record ReportModel
         string dimension,
         IReadOnlyList<LedgerJob> jobs,
         Func<LedgerJob, string> key,
-        IReadOnlySet<string> chargeFailed)
+        IReadOnlySet<string> chargeFailed,
+        Func<LedgerJob, decimal?>? priceOf)
     {
         var rows = jobs
             .GroupBy(key, StringComparer.Ordinal)
             .OrderBy(g => g.Key, JobAxes.ValueComparer)
-            .Select(g => CostGroup.From(g.Key, g, chargeFailed))
+            .Select(g => CostGroup.From(g.Key, g, chargeFailed, priceOf))
             .ToList();
-        return new CostSection(title, dimension, rows, CostGroup.From("total", jobs, chargeFailed));
+        return new CostSection(title, dimension, rows, CostGroup.From("total", jobs, chargeFailed, priceOf));
     }
 }

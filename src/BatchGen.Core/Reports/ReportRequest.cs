@@ -13,6 +13,15 @@ public sealed record ReportRequest(string BatchName, string OutputRoot, string? 
     public IReadOnlyList<string>? Axes { get; init; }
 
     public IReadOnlySet<string>? ChargeFailedProviders { get; init; }
+
+    /// <summary>Prices jobs never submitted for "Remaining, estimated" (see <see cref="UnsubmittedPrices"/>).</summary>
+    public Func<LedgerJob, decimal?>? PriceOf { get; init; }
+
+    /// <summary>The ledger ran against the simulator: money is labelled simulated.</summary>
+    public bool Simulated { get; init; }
+
+    /// <summary>The batch's votes, ratings and video checks (review section of the reports).</summary>
+    public Reviews.ReviewData Reviews { get; init; } = Core.Reviews.ReviewData.Empty;
 }
 
 /// <summary>The result of a report build: the files written, or one line saying what was wrong.</summary>
@@ -29,7 +38,12 @@ public static class ReportBuilder
     {
         ArgumentNullException.ThrowIfNull(request);
         ArgumentNullException.ThrowIfNull(jobs);
-        var input = ReportInput.FromLedger(request.BatchName, jobs, request.OutputRoot, request.Axes, request.ChargeFailedProviders);
+        var input = ReportInput.FromLedger(request.BatchName, jobs, request.OutputRoot, request.Axes, request.ChargeFailedProviders) with
+        {
+            PriceOf = request.PriceOf,
+            Simulated = request.Simulated,
+            Reviews = request.Reviews,
+        };
         if (ReportWriter.Validate(input, request.Sheet) is { } error)
         {
             return new ReportOutcome([], error);

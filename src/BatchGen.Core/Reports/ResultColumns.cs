@@ -9,7 +9,8 @@ internal sealed record ResultColumn(string Name, Func<LedgerJob, string> Read);
 
 /// <summary>
 /// The columns of results.csv: id, provider, replicate, every job parameter, one <c>axis:NAME</c> column per
-/// axis, then state, remote id, attempts, times, latency, file, bytes, SHA-256, costs and error.
+/// axis, then state, remote id, attempts, times, latency, file, bytes, SHA-256 (of the first output), the number of
+/// saved output files and all of them as a JSON array, costs and error. One row per job, so costs add up.
 /// </summary>
 internal static class ResultColumns
 {
@@ -52,6 +53,13 @@ internal static class ResultColumns
         new("file_path", j => j.FilePath ?? string.Empty),
         new("bytes", j => ReportFormat.Integer(j.Bytes)),
         new("sha256", j => j.Sha256 ?? string.Empty),
+        new("video_width", j => ReportFormat.Integer(j.Video?.Width)),
+        new("video_height", j => ReportFormat.Integer(j.Video?.Height)),
+        new("video_seconds", j => j.Video is { } v ? v.Seconds.ToString("0.###", System.Globalization.CultureInfo.InvariantCulture) : string.Empty),
+        new("video_codec", j => j.Video?.Codec ?? string.Empty),
+        new("video_warning", j => j.Video?.Warning ?? string.Empty),
+        new("outputs", j => ReportFormat.Integer(ReportOutputs.Saved(j).Count)),
+        new("output_files", ReportOutputs.Column),
         new("estimated_cost_usd", j => ReportFormat.Money(j.EstimatedCostUsd)),
         new("actual_cost_usd", j => ReportFormat.Money(j.ActualCostUsd)),
         new("error_class", j => j.ErrorClass?.ToString().ToLowerInvariant() ?? string.Empty),

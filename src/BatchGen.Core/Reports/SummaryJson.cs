@@ -4,12 +4,12 @@ using System.Text.Json;
 namespace BatchGen.Core.Reports;
 
 /// <summary>
-/// summary.json: the cost report's figures for machines. Field names are stable (camelCase); money is a JSON
+/// summary.json: the cost report's figures for machines. Field names are stable (snake_case, like every JSON BatchGen writes); money is a JSON
 /// number with 2 to 6 decimals, rates with 4, seconds with 1; null when not applicable.
 /// </summary>
 internal static class SummaryJson
 {
-    public const int SchemaVersion = 1;
+    public const int SchemaVersion = 2;
 
     public static string Render(ReportModel model)
     {
@@ -17,9 +17,10 @@ internal static class SummaryJson
             writer =>
             {
                 writer.WriteStartObject();
-                writer.WriteNumber("schemaVersion", SchemaVersion);
+                writer.WriteNumber("schema_version", SchemaVersion);
                 writer.WriteString("batch", model.Input.BatchName);
-                writer.WriteString("generatedAt", ReportFormat.Time(model.Input.GeneratedAt));
+                writer.WriteBoolean("simulated", model.Input.Simulated);
+                writer.WriteString("generated_at", ReportFormat.Time(model.Input.GeneratedAt));
                 writer.WriteStartArray("axes");
                 foreach (var axis in model.Input.Axes)
                 {
@@ -57,15 +58,29 @@ internal static class SummaryJson
                     writer.WriteNumber("jobs", r.Jobs);
                     writer.WriteNumber("succeeded", r.Succeeded);
                     writer.WriteNumber("failed", r.Failed);
-                    writer.WriteRounded("successRate", r.SuccessRate, 4);
-                    writer.WriteRounded("latencyP50Seconds", r.LatencyP50Seconds, 1);
-                    writer.WriteRounded("latencyP95Seconds", r.LatencyP95Seconds, 1);
-                    writer.WriteMoney("spentUsd", r.SpentUsd);
-                    writer.WriteMoney("costPerSuccessUsd", r.CostPerSuccessUsd);
+                    writer.WriteRounded("success_rate", r.SuccessRate, 4);
+                    writer.WriteRounded("latency_p50_seconds", r.LatencyP50Seconds, 1);
+                    writer.WriteRounded("latency_p95_seconds", r.LatencyP95Seconds, 1);
+                    writer.WriteMoney("spent_usd", r.SpentUsd);
+                    writer.WriteMoney("cost_per_success_usd", r.CostPerSuccessUsd);
                     writer.WriteEndObject();
                 }
 
                 writer.WriteEndArray();
+                writer.WriteStartArray("flagged_costs");
+                foreach (var job in model.Jobs.Where(CostRules.IsFlagged))
+                {
+                    writer.WriteStartObject();
+                    writer.WriteString("job_id", job.Id);
+                    writer.WriteString("provider", job.Provider);
+                    writer.WriteMoney("estimated_cost_usd", job.EstimatedCostUsd);
+                    writer.WriteMoney("reported_cost_usd", job.ActualCostUsd);
+                    writer.WriteString("reason", Costs.ReportedCostCheck.Explain(job.EstimatedCostUsd!.Value, job.ActualCostUsd!.Value));
+                    writer.WriteEndObject();
+                }
+
+                writer.WriteEndArray();
+                ReviewReport.Json(writer, model);
                 writer.WriteEndObject();
             },
             ReportJson.FileOptions(indented: true));
@@ -83,14 +98,18 @@ internal static class SummaryJson
         writer.WriteNumber("jobs", g.Jobs);
         writer.WriteNumber("succeeded", g.Succeeded);
         writer.WriteNumber("failed", g.Failed);
-        writer.WriteNumber("inFlight", g.InFlight);
-        writer.WriteNumber("notSubmitted", g.NotSubmitted);
-        writer.WriteMoney("estimatedUsd", g.EstimatedUsd);
-        writer.WriteMoney("chargedEstimateUsd", g.ChargedEstimateUsd);
-        writer.WriteMoney("spentUsd", g.SpentUsd);
-        writer.WriteMoney("actualReportedUsd", g.ActualReportedUsd);
-        writer.WriteMoney("remainingEstimateUsd", g.RemainingEstimateUsd);
-        writer.WriteMoney("costPerSuccessUsd", g.CostPerSuccessUsd);
+        writer.WriteNumber("in_flight", g.InFlight);
+        writer.WriteNumber("not_submitted", g.NotSubmitted);
+        writer.WriteMoney("estimated_usd", g.EstimatedUsd);
+        writer.WriteMoney("charged_estimate_usd", g.ChargedEstimateUsd);
+        writer.WriteMoney("spent_usd", g.SpentUsd);
+        writer.WriteMoney("actual_reported_usd", g.ActualReportedUsd);
+        writer.WriteMoney("remaining_estimate_usd", g.RemainingEstimateUsd);
+        writer.WriteNumber("remaining_jobs", g.RemainingJobs);
+        writer.WriteNumber("remaining_unpriced_jobs", g.RemainingUnpriced);
+        writer.WriteMoney("flagged_reported_usd", g.FlaggedReportedUsd);
+        writer.WriteNumber("flagged_jobs", g.FlaggedJobs);
+        writer.WriteMoney("cost_per_success_usd", g.CostPerSuccessUsd);
         writer.WriteEndObject();
     }
 }

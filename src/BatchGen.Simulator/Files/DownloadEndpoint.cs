@@ -48,7 +48,10 @@ internal static class DownloadEndpoint
             return;
         }
 
-        var content = VideoContent.For(provider, task, claim.Index);
+        var isGet = !HttpMethods.IsHead(http.Request.Method);
+        var attempt = isGet ? task.NextDownload() : 0;
+        var damage = isGet ? Damage(state, provider, task, attempt) : Mp4Damage.None;
+        var content = VideoContent.For(provider, task, claim.Index, damage);
         var length = content.Length;
         var response = http.Response;
         response.Headers.AcceptRanges = "bytes";
@@ -76,13 +79,17 @@ internal static class DownloadEndpoint
         }
 
         response.ContentLength = count;
-        if (HttpMethods.IsHead(http.Request.Method))
+        if (!isGet)
         {
             return;
         }
 
         provider.Counters.Count(Counter.Download);
-        var attempt = task.NextDownload();
+        if (damage != Mp4Damage.None)
+        {
+            provider.Counters.Count(Counter.DamagedVideo);
+        }
+
         var truncated = Deterministic.Unit(state.Seed, providerName, task.Id, (attempt * 16L) + claim.Index, "truncate")
             < provider.Scenario.Faults.TruncatedDownload;
         if (truncated && count > 1)
@@ -97,6 +104,22 @@ internal static class DownloadEndpoint
 
         await content.WriteAsync(response.Body, start, count, http.RequestAborted).ConfigureAwait(false);
         provider.Counters.Count(Counter.DownloadedBytes, count);
+    }
+
+    /// <summary>The first download of a task may serve a damaged file (fault injection); later ones never do.</summary>
+    private static Mp4Damage Damage(SimState state, ProviderRuntime provider, SimTask task, int attempt)
+    {
+        if (attempt != 1)
+        {
+            return Mp4Damage.None;
+        }
+
+        var f = provider.Scenario.Faults;
+        var draw = Deterministic.Unit(state.Seed, provider.Name, task.Id, 0, "damaged-video");
+        return draw < f.VideoNoSamples ? Mp4Damage.NoSamples
+            : draw < f.VideoNoSamples + f.VideoTruncatedMdat ? Mp4Damage.TruncatedMdat
+            : draw < f.VideoNoSamples + f.VideoTruncatedMdat + f.VideoBrokenChunkOffset ? Mp4Damage.BrokenChunkOffset
+            : Mp4Damage.None;
     }
 
     /// <summary>One range of <c>bytes=a-b</c>, <c>bytes=a-</c> or <c>bytes=-n</c>; null when unsatisfiable or not understood.</summary>

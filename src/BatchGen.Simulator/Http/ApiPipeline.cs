@@ -151,6 +151,11 @@ internal sealed class ApiPipeline(ProviderRuntime provider, IProviderDialect dia
                 return (null, dialect.Error(ctx.Http, ctx.Now, SimError.Credits));
         }
 
+        if (provider.Scenario.OutputFrameSize is { } imposed)
+        {
+            ask = ask with { Video = ask.Video with { FrameSizeOverride = ScenarioValidator.OutputFrameSize(imposed) } };
+        }
+
         var task = TaskPlanner.Plan(provider, ctx, ask, id, price);
         task.BalanceAfterCharge = balanceAfter;
         provider.Add(task);
@@ -160,15 +165,9 @@ internal sealed class ApiPipeline(ProviderRuntime provider, IProviderDialect dia
         }
 
         account.Track(task);
-        provider.Counters.Count(Counter.Submit);
-        provider.State.CountSubmit(ctx.IdempotencyKey);
-        switch (task.Fate)
-        {
-            case TaskFate.Fail: provider.Counters.Count(Counter.FailedTask); break;
-            case TaskFate.Moderated: provider.Counters.Count(Counter.ModeratedTask); break;
-            case TaskFate.NeverFinish: provider.Counters.Count(Counter.NeverFinishingTask); break;
-        }
-
+        provider.CountCreated(task, ctx.IdempotencyKey);
+        // Kept before the reply leaves: a provider that answered has the task, whatever happens to this process.
+        provider.State.Journal?.Append(new JournalEntry(provider.Name, ctx.DecisionKey, ctx.Occurrence, ctx.IdempotencyKey, task));
         return (task, null);
     }
 

@@ -22,6 +22,7 @@ internal sealed class ProviderCounters
     private long moderatedTasks;
     private long neverFinishingTasks;
     private long truncatedDownloads;
+    private long damagedVideos;
     private long expiredUrls;
     private long expiredResults;
     private long webhooksSent;
@@ -50,6 +51,7 @@ internal sealed class ProviderCounters
             case Counter.ModeratedTask: Interlocked.Add(ref moderatedTasks, amount); break;
             case Counter.NeverFinishingTask: Interlocked.Add(ref neverFinishingTasks, amount); break;
             case Counter.TruncatedDownload: Interlocked.Add(ref truncatedDownloads, amount); break;
+            case Counter.DamagedVideo: Interlocked.Add(ref damagedVideos, amount); break;
             case Counter.ExpiredUrl: Interlocked.Add(ref expiredUrls, amount); break;
             case Counter.ExpiredResult: Interlocked.Add(ref expiredResults, amount); break;
             case Counter.WebhookSent: Interlocked.Add(ref webhooksSent, amount); break;
@@ -79,6 +81,7 @@ internal sealed class ProviderCounters
         ModeratedTasks = Interlocked.Read(ref moderatedTasks),
         NeverFinishingTasks = Interlocked.Read(ref neverFinishingTasks),
         TruncatedDownloads = Interlocked.Read(ref truncatedDownloads),
+        DamagedVideos = Interlocked.Read(ref damagedVideos),
         ExpiredUrls = Interlocked.Read(ref expiredUrls),
         ExpiredResults = Interlocked.Read(ref expiredResults),
         WebhooksSent = Interlocked.Read(ref webhooksSent),
@@ -107,6 +110,7 @@ internal enum Counter
     ModeratedTask,
     NeverFinishingTask,
     TruncatedDownload,
+    DamagedVideo,
     ExpiredUrl,
     ExpiredResult,
     WebhookSent,

@@ -57,6 +57,9 @@ public sealed class ProviderStats
 
     public long TruncatedDownloads { get; init; }
 
+    /// <summary>Downloads that served a damaged MP4 (no samples, cut inside mdat, broken chunk offset).</summary>
+    public long DamagedVideos { get; init; }
+
     public long ExpiredUrls { get; init; }
 
     public long ExpiredResults { get; init; }

@@ -101,6 +101,21 @@ internal sealed class KeyAccount
 
     private decimal Reported() => balance ?? (1_000_000m - charged);
 
+    /// <summary>A task admitted before a restart: its charge again, and its slot while it is unfinished.</summary>
+    public void Replay(SimTask task)
+    {
+        lock (gate)
+        {
+            if (balance is not null)
+            {
+                balance -= task.Price;
+            }
+
+            charged += task.Price;
+            active.Add(task);
+        }
+    }
+
     /// <summary>Counts an admitted task against the concurrency limit until it finishes.</summary>
     public void Track(SimTask task)
     {

@@ -62,6 +62,47 @@ internal sealed class ProviderRuntime
 
     public long NextTaskSequence() => Interlocked.Increment(ref taskSequence);
 
+    /// <summary>Counts a created task: the billed submit, its Idempotency-Key, and its drawn fate.</summary>
+    public void CountCreated(SimTask task, string? idempotencyKey)
+    {
+        Counters.Count(Counter.Submit);
+        state.CountSubmit(idempotencyKey);
+        switch (task.Fate)
+        {
+            case TaskFate.Fail: Counters.Count(Counter.FailedTask); break;
+            case TaskFate.Moderated: Counters.Count(Counter.ModeratedTask); break;
+            case TaskFate.NeverFinish: Counters.Count(Counter.NeverFinishingTask); break;
+        }
+    }
+
+    /// <summary>
+    /// Takes back a task created before a restart (from the state journal): the task itself, its Idempotency-Key, its
+    /// charge and concurrency slot on its key, the submit counters, and the occurrence and sequence counters (so a new
+    /// submit never gets an id already handed out).
+    /// </summary>
+    public void Restore(JournalEntry entry)
+    {
+        var task = entry.Task;
+        tasks[task.Id] = task;
+        if (entry.IdempotencyKey is { } key)
+        {
+            byIdempotencyKey.TryAdd((task.ApiKey, key), task);
+        }
+
+        submitOccurrences.AddOrUpdate(entry.DecisionKey, entry.Occurrence, (_, n) => Math.Max(n, entry.Occurrence));
+        InterlockedMax(ref taskSequence, task.Sequence);
+        Account(task.ApiKey).Replay(task);
+        CountCreated(task, entry.IdempotencyKey);
+    }
+
+    private static void InterlockedMax(ref long target, long value)
+    {
+        long current;
+        while ((current = Interlocked.Read(ref target)) < value && Interlocked.CompareExchange(ref target, value, current) != current)
+        {
+        }
+    }
+
     /// <summary>The price of a job in the provider's unit: the scenario's flat price, or the built-in table.</summary>
     public decimal PriceOf(VideoSpec video, bool audio, bool multiClip, int outputs)
     {

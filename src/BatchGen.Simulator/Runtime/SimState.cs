@@ -10,18 +10,29 @@ internal sealed class SimState
     private readonly ConcurrentDictionary<string, int> idempotencyKeys = new(StringComparer.Ordinal);
     private int submitsWithoutKey;
 
-    public SimState(SimulatorScenario scenario, int seed, double timeScale, TimeProvider time)
+    public SimState(SimulatorScenario scenario, int seed, double timeScale, TimeProvider time, TaskJournal? journal = null)
     {
         Seed = seed;
         TimeScale = timeScale;
         Time = time;
+        Journal = journal;
         Log = new RequestLog(scenario.RequestLogCapacity);
-        Tokens = new FileTokens(RandomNumberGenerator.GetBytes(32));
+        Tokens = new FileTokens(journal?.SigningKey ?? RandomNumberGenerator.GetBytes(32));
         Providers = ProviderNames.All.ToDictionary(
             name => name,
             name => new ProviderRuntime(name, scenario.For(name), this),
             StringComparer.Ordinal);
+        foreach (var entry in journal?.Entries ?? [])
+        {
+            if (Providers.TryGetValue(entry.Provider, out var provider))
+            {
+                provider.Restore(entry);
+            }
+        }
     }
+
+    /// <summary>Where created tasks are kept across restarts; null = in memory only.</summary>
+    public TaskJournal? Journal { get; }
 
     public int Seed { get; }
 
@@ -72,5 +83,6 @@ internal sealed class SimState
         idempotencyKeys.Clear();
         Interlocked.Exchange(ref submitsWithoutKey, 0);
         Log.Clear();
+        Journal?.Clear();
     }
 }

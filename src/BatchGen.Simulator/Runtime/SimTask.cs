@@ -3,10 +3,24 @@ using BatchGen.Core.Media;
 
 namespace BatchGen.Simulator;
 
-/// <summary>What a task will produce: duration, resolution and the aspect ratio that sets the frame size.</summary>
+/// <summary>
+/// What a task will produce: duration, resolution and the aspect ratio that sets the frame size, and the settings the
+/// video shows (prompt, seed, style).
+/// </summary>
 internal sealed record VideoSpec(int DurationSeconds, string Resolution, string AspectRatio)
 {
     public (int Width, int Height) FrameSize => Core.Media.FrameSize.For(Resolution, AspectRatio);
+
+    /// <summary>The frame size actually produced: <see cref="FrameSize"/> unless the scenario imposes one.</summary>
+    public (int Width, int Height)? FrameSizeOverride { get; init; }
+
+    public (int Width, int Height) OutputFrameSize => FrameSizeOverride ?? FrameSize;
+
+    public string? Prompt { get; init; }
+
+    public long? Seed { get; init; }
+
+    public string? Style { get; init; }
 }
 
 /// <summary>How a task ends, drawn once at submit from the seed.</summary>

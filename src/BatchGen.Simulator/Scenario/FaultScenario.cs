@@ -44,6 +44,15 @@ public sealed class FaultScenario
     /// <summary>The download announces the full Content-Length, sends part of it and aborts the connection.</summary>
     public double TruncatedDownload { get; set; }
 
+    /// <summary>The first download of a result is a complete response whose MP4 has no samples (empty sample description and tables); later downloads are good.</summary>
+    public double VideoNoSamples { get; set; }
+
+    /// <summary>The first download of a result is a complete response of a file cut inside <c>mdat</c>; later downloads are good.</summary>
+    public double VideoTruncatedMdat { get; set; }
+
+    /// <summary>The first download of a result is an MP4 whose chunk offset (<c>stco</c>) points past the end of the file; later downloads are good.</summary>
+    public double VideoBrokenChunkOffset { get; set; }
+
     /// <summary>The result URL is already expired when the task completes (403 on download).</summary>
     public double ExpiredUrl { get; set; }
 }

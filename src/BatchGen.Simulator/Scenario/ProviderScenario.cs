@@ -33,6 +33,12 @@ public sealed class ProviderScenario
     /// <summary>Video bitrate at 720p in kbit/s, scaled by pixel count for other sizes. Default 2400 (about 1.5 MB per 5 s).</summary>
     public int VideoKbps { get; set; } = 2400;
 
+    /// <summary>
+    /// The frame size of every result, <c>WIDTHxHEIGHT</c> (e.g. <c>864x1280</c>), whatever was asked: a provider that
+    /// follows the input image. Null (default): the requested resolution and aspect ratio.
+    /// </summary>
+    public string? OutputFrameSize { get; set; }
+
     /// <summary>AI/ML API: <c>documented</c> (queued/generating/completed/error, default) or <c>sample</c> (waiting/generating/succeeded/error, as its sample output shows).</summary>
     public string StatusSpelling { get; set; } = StatusSpellings.Documented;
 

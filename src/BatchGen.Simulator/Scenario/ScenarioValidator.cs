@@ -113,6 +113,13 @@ internal static class ScenarioValidator
         Probability([.. faults, "task_never_finishes"], f.TaskNeverFinishes, problems);
         Probability([.. faults, "truncated_download"], f.TruncatedDownload, problems);
         Probability([.. faults, "expired_url"], f.ExpiredUrl, problems);
+        Probability([.. faults, "video_no_samples"], f.VideoNoSamples, problems);
+        Probability([.. faults, "video_truncated_mdat"], f.VideoTruncatedMdat, problems);
+        Probability([.. faults, "video_broken_chunk_offset"], f.VideoBrokenChunkOffset, problems);
+        if (f.VideoNoSamples + f.VideoTruncatedMdat + f.VideoBrokenChunkOffset > 1)
+        {
+            problems.Add(new(faults, "damaged video rates (video_no_samples, video_truncated_mdat, video_broken_chunk_offset) add up to more than 1"));
+        }
         NonNegative([.. faults, "slow_response_seconds"], f.SlowResponseSeconds, problems);
         NonNegative([.. faults, "generation_timeout_seconds"], f.GenerationTimeoutSeconds, problems);
         if (f.Http500 + f.Http502 + f.Http503 + f.ConnectionReset + f.SlowResponse + f.MalformedJson > 1)
@@ -130,6 +137,11 @@ internal static class ScenarioValidator
         if (p.VideoKbps is < 1 or > 1_000_000)
         {
             problems.Add(new([.. at, "video_kbps"], $"must be 1..1000000, got {p.VideoKbps}"));
+        }
+
+        if (p.OutputFrameSize is not null && OutputFrameSize(p.OutputFrameSize) is null)
+        {
+            problems.Add(new([.. at, "output_frame_size"], $"must be WIDTHxHEIGHT with even sides from 16 to 4096 (e.g. 864x1280), got '{p.OutputFrameSize}'"));
         }
 
         if (p.StatusSpelling is not (StatusSpellings.Documented or StatusSpellings.Sample))
@@ -155,4 +167,19 @@ internal static class ScenarioValidator
     }
 
     private static string F(double value) => value.ToString(CultureInfo.InvariantCulture);
+
+    /// <summary>Parses <c>WIDTHxHEIGHT</c> (even sides, 16..4096); null when malformed.</summary>
+    public static (int Width, int Height)? OutputFrameSize(string text)
+    {
+        var parts = text.Split('x', 'X');
+        if (parts.Length == 2
+            && int.TryParse(parts[0], System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var w)
+            && int.TryParse(parts[1], System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var h)
+            && w is >= 16 and <= 4096 && h is >= 16 and <= 4096 && w % 2 == 0 && h % 2 == 0)
+        {
+            return (w, h);
+        }
+
+        return null;
+    }
 }

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Text;
+using BatchGen.IntegrationTests.Support;
 
 namespace BatchGen.IntegrationTests.Reports;
 
@@ -35,21 +36,28 @@ internal static class HeadlessChromium
             info.ArgumentList.Add(argument);
         }
 
-        using var process = Process.Start(info) ?? throw new InvalidOperationException("could not start chromium");
-        var stdout = process.StandardOutput.ReadToEndAsync(cancellationToken);
-        var stderr = process.StandardError.ReadToEndAsync(cancellationToken);
-        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        timeout.CancelAfter(TimeSpan.FromSeconds(90));
+        using var process = ChildProcesses.Start(info);
         try
         {
-            await process.WaitForExitAsync(timeout.Token);
-        }
-        catch (OperationCanceledException)
-        {
-            process.Kill(entireProcessTree: true);
-            throw new TimeoutException("chromium did not finish within 90 s");
-        }
+            var stdout = process.StandardOutput.ReadToEndAsync(cancellationToken);
+            var stderr = process.StandardError.ReadToEndAsync(cancellationToken);
+            using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+            timeout.CancelAfter(TimeSpan.FromSeconds(120));
+            try
+            {
+                await process.WaitForExitAsync(timeout.Token);
+            }
+            catch (OperationCanceledException)
+            {
+                throw new TimeoutException("chromium did not finish within 120 s");
+            }
 
-        return (process.ExitCode, await stdout, await stderr);
+            return (process.ExitCode, await stdout, await stderr);
+        }
+        finally
+        {
+            // Chromium starts helper processes (zygote, GPU, renderers): none may outlive the test.
+            await ChildProcesses.KillTreeAsync(process);
+        }
     }
 }

@@ -1,5 +1,3 @@
-using System.Diagnostics;
-using System.Globalization;
 using System.Text.Json.Nodes;
 using BatchGen.IntegrationTests.Run;
 using BatchGen.IntegrationTests.Support;
@@ -30,7 +28,7 @@ public sealed class ResumeReportTests(ITestOutputHelper output)
         var resumed = await RunBatchAsync(b, "b", async (args, cwd, _) =>
         {
             // Estimates: 8 x $0.45 + 2 x $0.375 = $4.35; $2 stops the batch part-way.
-            var capped = await CliProcess.RunAsync(cwd, RunFixtures.KeyEnvironment(), [.. args, "--max-cost", "2"], TimeSpan.FromMinutes(1));
+            var capped = await CliProcess.RunAsync(cwd, RunFixtures.KeyEnvironment(), [.. args, "--max-cost", "2"]);
             capped.ExitCode.ShouldBe(3, capped.StdErr);
             return [.. args, "--max-cost", "100"];
         });
@@ -53,25 +51,14 @@ public sealed class ResumeReportTests(ITestOutputHelper output)
 
         var resumed = await RunBatchAsync(b, "b", async (args, cwd, sim) =>
         {
-            using var process = CliProcess.Start(cwd, RunFixtures.KeyEnvironment(), args);
-            process.StandardInput.Close();
-            var stderr = process.StandardError.ReadToEndAsync();
-            _ = process.StandardOutput.ReadToEndAsync();
+            await using var run = CliProcess.Start(cwd, RunFixtures.KeyEnvironment(), args);
             // Interrupt once tasks are in flight (a generation takes about a second at this time scale), not on a timer.
-            for (var i = 0; i < 300 && await SubmitsAsync(sim) < 5; i++)
-            {
-                await Task.Delay(25);
-            }
+            await sim.WaitForSubmitsAsync(5, RunFixtures.StateTimeout);
+            await run.SignalAsync("INT");
 
-            using (var kill = Process.Start("kill", ["-INT", process.Id.ToString(CultureInfo.InvariantCulture)]))
-            {
-                await kill!.WaitForExitAsync();
-            }
-
-            using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(20));
-            await process.WaitForExitAsync(cts.Token);
-            output.WriteLine($"interrupted run exited {process.ExitCode}: {await stderr}");
-            process.ExitCode.ShouldBe(130);
+            var exitCode = await run.WaitForExitAsync(RunFixtures.StopTimeout);
+            output.WriteLine($"interrupted run exited {exitCode}: {run.StdErr}");
+            exitCode.ShouldBe(130, run.StdErr);
             return args;
         });
         var uninterrupted = await uninterruptedTask;
@@ -104,7 +91,7 @@ public sealed class ResumeReportTests(ITestOutputHelper output)
             args = await interrupt(args, cwd, sim);
         }
 
-        var run = await CliProcess.RunAsync(cwd, RunFixtures.KeyEnvironment(), args, TimeSpan.FromMinutes(1));
+        var run = await CliProcess.RunAsync(cwd, RunFixtures.KeyEnvironment(), args);
         output.WriteLine($"{name}: exit {run.ExitCode}: {run.StdOut} {run.StdErr}");
         run.ExitCode.ShouldBeOneOf(0, 1);
         var report = await CliProcess.RunAsync(cwd, ["report", outputDirectory]);
@@ -112,12 +99,6 @@ public sealed class ResumeReportTests(ITestOutputHelper output)
         (await sim.IdempotencyCountsAsync()).Values.ShouldAllBe(n => n == 1, $"{name}: a job was submitted twice");
         var spent = System.Text.RegularExpressions.Regex.Match(run.StdOut, @"spent \$[0-9.]+").Value;
         return (run.ExitCode, outputDirectory, spent);
-    }
-
-    private static async Task<int> SubmitsAsync(SimulatorProcess sim)
-    {
-        using var stats = await sim.StatsAsync();
-        return stats.RootElement.GetProperty("providers").EnumerateObject().Sum(p => p.Value.GetProperty("submits").GetInt32());
     }
 
     private static void AssertSameReports(string expectedDirectory, string actualDirectory)
@@ -150,22 +131,22 @@ public sealed class ResumeReportTests(ITestOutputHelper output)
             .Where(kv => !RunDependentColumns.Contains(kv.Key) && !kv.Key.Contains("latency", StringComparison.Ordinal))
             .Select(kv => $"{kv.Key}={kv.Value}"));
 
-    /// <summary>summary.json without generatedAt (the ledger's last update) and the latency percentiles.</summary>
+    /// <summary>summary.json without generated_at (the ledger's last update) and the latency percentiles.</summary>
     private static string SummaryWithoutTimes(string directory)
     {
         var root = JsonNode.Parse(File.ReadAllText(Path.Combine(directory, "summary.json")))!.AsObject();
         root["totals"]!["jobs"]!.GetValue<int>().ShouldBe(Jobs);
-        root.Remove("generatedAt");
+        root.Remove("generated_at");
         foreach (var row in root["comparison"]!.AsArray())
         {
-            row!.AsObject().Remove("latencyP50Seconds");
-            row.AsObject().Remove("latencyP95Seconds");
+            row!.AsObject().Remove("latency_p50_seconds");
+            row.AsObject().Remove("latency_p95_seconds");
         }
 
         return root.ToJsonString();
     }
 
-    private static List<Dictionary<string, string>> ReadCsv(string path)
+    internal static List<Dictionary<string, string>> ReadCsv(string path)
     {
         var options = new CsvHelper.CsvReaderOptions { Separator = ',', HasHeader = false, Mode = CsvHelper.CsvMode.Rfc4180 };
         using var reader = CsvHelper.CsvReader.FromFile(path, options);

@@ -54,21 +54,19 @@ public sealed class CrashSafetyTests(ITestOutputHelper output)
         var random = new Random(seed);
         for (var i = 0; i < kills; i++)
         {
-            using var process = CliProcess.Start(dir.Path, env, args);
-            process.StandardInput.Close();
-            _ = process.StandardOutput.ReadToEndAsync();
-            _ = process.StandardError.ReadToEndAsync();
+            // The kill moments are random on purpose (the point is to die anywhere); each child is killed, whole
+            // tree, when it has not finished by then, and disposed whatever happens.
+            await using var run = CliProcess.Start(dir.Path, env, args);
             var after = TimeSpan.FromMilliseconds(random.Next(150, 1800));
-            var exited = await WaitForExitAsync(process, after);
+            var exited = await WaitForExitAsync(run.Process, after);
             if (!exited)
             {
-                process.Kill(entireProcessTree: true);
-                await process.WaitForExitAsync();
+                await ChildProcesses.KillTreeAsync(run.Process);
                 output.WriteLine($"kill {i + 1}: SIGKILL after {after.TotalMilliseconds} ms");
             }
             else
             {
-                output.WriteLine($"kill {i + 1}: the run finished by itself (exit {process.ExitCode}) before {after.TotalMilliseconds} ms");
+                output.WriteLine($"kill {i + 1}: the run finished by itself (exit {run.Process.ExitCode}) before {after.TotalMilliseconds} ms");
             }
         }
 

@@ -38,7 +38,7 @@ public sealed class CreditAttributionTests
         var text = (await File.ReadAllTextAsync(providers)).Replace("  segmind:\n", $"  segmind:\n    mode: {mode}\n", StringComparison.Ordinal);
         await File.WriteAllTextAsync(providers, text);
 
-        var result = await CliProcess.RunAsync(dir.Path, RunFixtures.KeyEnvironment(), ["run", manifest, "--providers", providers, "--progress", "none", "--out", Path.Combine(dir.Path, "out")], TimeSpan.FromMinutes(2));
+        var result = await CliProcess.RunAsync(dir.Path, RunFixtures.KeyEnvironment(), ["run", manifest, "--providers", providers, "--progress", "none", "--out", Path.Combine(dir.Path, "out")]);
 
         result.ExitCode.ShouldBe(0, result.StdErr);
         var jobs = await RunCommandTests.ReadLedgerAsync(dir);

@@ -26,13 +26,9 @@ public sealed class LedgerSafetyTests(ITestOutputHelper output)
         var env = RunFixtures.KeyEnvironment();
         string[] args = ["run", manifest, "--providers", providers, "--progress", "none", "--out", outDir];
 
-        using var first = CliProcess.Start(dir.Path, env, args);
-        try
+        await using (var first = CliProcess.Start(dir.Path, env, args))
         {
-            first.StandardInput.Close();
-            var firstErr = first.StandardError.ReadToEndAsync();
-            _ = first.StandardOutput.ReadToEndAsync();
-            await WaitForAsync(async () => File.Exists(ledgerPath + ".lock") && await SubmitsAsync(sim) >= 4, first, "the first run's first submits");
+            await WaitForAsync(async () => File.Exists(ledgerPath + ".lock") && await SubmitsAsync(sim) >= 4, first.Process, "the first run's first submits");
 
             var second = await CliProcess.RunAsync(dir.Path, env, args);
             output.WriteLine($"second run: exit {second.ExitCode}: {second.StdErr}");
@@ -45,23 +41,16 @@ public sealed class LedgerSafetyTests(ITestOutputHelper output)
             third.ExitCode.ShouldBe(6, "deleting ledger.db.lock must not let a second run in");
 
             File.Delete(ledgerPath + "-wal");
-            if (await ExitsWithinAsync(first, TimeSpan.FromSeconds(60)))
+            if (await ExitsWithinAsync(first.Process, TimeSpan.FromSeconds(60)))
             {
-                output.WriteLine($"first run: exit {first.ExitCode}: {await firstErr}");
-                first.ExitCode.ShouldBe(5);
-                (await firstErr).ShouldContain("ledger.db-wal was deleted during the run: stopped submitting");
+                var code = await first.WaitForExitAsync(TimeSpan.FromSeconds(30));
+                output.WriteLine($"first run: exit {code}: {first.StdErr}");
+                code.ShouldBe(5);
+                first.StdErr.ShouldContain("ledger.db-wal was deleted during the run: stopped submitting");
             }
             else
             {
                 output.WriteLine("first run: still going 60 s after its WAL was deleted; killed");
-            }
-        }
-        finally
-        {
-            if (!first.HasExited)
-            {
-                first.Kill(entireProcessTree: true);
-                await first.WaitForExitAsync();
             }
         }
 

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Text.Json;
 using BatchGen.Core.Jobs;
 using BatchGen.Core.Ledger;
@@ -124,22 +123,15 @@ public sealed class RunCommandTests(ITestOutputHelper output)
         var manifest = RunFixtures.WriteManifest(dir, "interrupt", 20);
         var providers = RunFixtures.WriteProvidersFile(dir, sim.BaseAddress);
         string[] args = ["run", manifest, "--providers", providers, "--progress", "none", "--out", Path.Combine(dir.Path, "out")];
-        using (var process = CliProcess.Start(dir.Path, RunFixtures.KeyEnvironment(), args))
+        await using (var run = CliProcess.Start(dir.Path, RunFixtures.KeyEnvironment(), args))
         {
-            process.StandardInput.Close();
-            var stderr = process.StandardError.ReadToEndAsync();
-            _ = process.StandardOutput.ReadToEndAsync();
-            await Task.Delay(1500);
-            using (var kill = Process.Start("kill", ["-INT", process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]))
-            {
-                await kill!.WaitForExitAsync();
-            }
+            // Interrupt once tasks are in flight (a generation takes seconds at this time scale), not on a timer.
+            await sim.WaitForSubmitsAsync(3, RunFixtures.StateTimeout);
+            await run.SignalAsync("INT");
 
-            var stopwatch = Stopwatch.StartNew();
-            using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(20));
-            await process.WaitForExitAsync(cts.Token);
-            output.WriteLine($"exited {process.ExitCode} {stopwatch.ElapsedMilliseconds} ms after SIGINT: {await stderr}");
-            process.ExitCode.ShouldBe(130);
+            var exitCode = await run.WaitForExitAsync(RunFixtures.StopTimeout);
+            output.WriteLine($"exited {exitCode} after SIGINT: {run.StdErr}");
+            exitCode.ShouldBe(130, run.StdErr);
         }
 
         var resumed = await RunAsync(dir, manifest, providers);
@@ -153,21 +145,16 @@ public sealed class RunCommandTests(ITestOutputHelper output)
     {
         using var dir = new TempDirectory();
         var manifest = RunFixtures.WriteManifest(dir, "simstop", 20);
-        using var process = CliProcess.Start(dir.Path, null, ["run", manifest, "--simulate", "--time-scale", "0.2", "--progress", "none", "--out", Path.Combine(dir.Path, "out")]);
-        process.StandardInput.Close();
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        var stderr = process.StandardError.ReadToEndAsync();
-        await Task.Delay(3000);
-        using (var kill = Process.Start("kill", ["-INT", process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]))
-        {
-            await kill!.WaitForExitAsync();
-        }
+        await using var run = CliProcess.Start(dir.Path, null, ["run", manifest, "--simulate", "--time-scale", "0.2", "--progress", "none", "--out", Path.Combine(dir.Path, "out")]);
+        // Interrupt once the ledger records a submitted job (a generation takes 8 s or more at this time scale).
+        await RunFixtures.WaitForLedgerAsync(dir, jobs => jobs.Any(j => j.State != JobState.Pending), RunFixtures.StateTimeout);
 
-        using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(20));
-        await process.WaitForExitAsync(cts.Token);
-        output.WriteLine(await stdout + await stderr);
-        process.ExitCode.ShouldBe(130);
-        (await stderr).ShouldContain("run the same command again to resume");
+        await run.SignalAsync("INT");
+
+        var exitCode = await run.WaitForExitAsync(RunFixtures.StopTimeout);
+        output.WriteLine(run.StdOut + run.StdErr);
+        exitCode.ShouldBe(130, run.StdErr);
+        run.StdErr.ShouldContain("run the same command again to resume");
         (await ReadLedgerAsync(dir)).ShouldContain(j => j.State != JobState.Succeeded, "the run stopped before finishing");
     }
 

@@ -1,6 +1,8 @@
 using System.Globalization;
 using System.Text;
 using BatchGen.Core.Jobs;
+using BatchGen.Core.Ledger;
+using Microsoft.Data.Sqlite;
 using BatchGen.IntegrationTests.Support;
 
 namespace BatchGen.IntegrationTests.Run;
@@ -8,6 +10,61 @@ namespace BatchGen.IntegrationTests.Run;
 /// <summary>Manifests, providers files and key environments for run tests.</summary>
 internal static class RunFixtures
 {
+    /// <summary>How long a test waits for a state it expects soon (a submit, a ledger row): generous, for a busy machine.</summary>
+    public static readonly TimeSpan StateTimeout = TimeSpan.FromSeconds(90);
+
+    /// <summary>
+    /// How long an interrupted run may take to exit. A hang detector, not a speed check: on a loaded 2-core machine a
+    /// clean stop can take many seconds.
+    /// </summary>
+    public static readonly TimeSpan StopTimeout = TimeSpan.FromSeconds(90);
+
+    /// <summary>
+    /// Polls the ledger under <c>out/</c> (read-only, as `batchgen status` does) until its jobs satisfy
+    /// <paramref name="done"/>; a ledger not yet created, or busy, is tried again. Throws after <paramref name="timeout"/>.
+    /// </summary>
+    public static async Task WaitForLedgerAsync(TempDirectory dir, Func<IReadOnlyList<LedgerJob>, bool> done, TimeSpan timeout)
+    {
+        var path = Path.Combine(dir.Path, "out", "ledger.db");
+        using var cts = new CancellationTokenSource(timeout);
+        string last = "no ledger yet";
+        try
+        {
+            while (true)
+            {
+                if (File.Exists(path))
+                {
+                    try
+                    {
+                        await using var ledger = await SqliteLedger.OpenReadOnlyAsync(path, TimeProvider.System, cts.Token);
+                        var jobs = new List<LedgerJob>();
+                        await foreach (var job in ledger.ReadJobsAsync(cts.Token))
+                        {
+                            jobs.Add(job);
+                        }
+
+                        if (done(jobs))
+                        {
+                            return;
+                        }
+
+                        last = $"{jobs.Count} jobs: {string.Join(", ", jobs.GroupBy(j => j.State).Select(g => $"{g.Count()} {g.Key}"))}";
+                    }
+                    catch (Exception ex) when (ex is LedgerException or SqliteException)
+                    {
+                        last = ex.Message;
+                    }
+                }
+
+                await Task.Delay(50, cts.Token);
+            }
+        }
+        catch (OperationCanceledException) when (cts.IsCancellationRequested)
+        {
+            throw new TimeoutException($"the ledger did not reach the awaited state within {timeout.TotalSeconds} s (last seen: {last})");
+        }
+    }
+
     /// <summary>Valid combinations on every provider: 5 s at 540p, with a 'take' variable axis in the prompt.</summary>
     public static string WriteManifest(TempDirectory dir, string name, int jobs, IReadOnlyList<string>? providers = null)
     {

@@ -80,11 +80,19 @@ public sealed class StatusRetryCommandTests
     {
         var scenario = dir.Write("scenario.yaml", "providers:\n  gmicloud:\n    faults:\n      task_never_finishes: 1.0\n");
         var sim = await SimulatorProcess.StartAsync(dir.Path, "--time-scale", "0.01", "--scenario", scenario);
-        var manifest = RunFixtures.WriteManifest(dir, "status", 4, Providers);
-        var providers = RunFixtures.WriteProvidersFile(dir, sim.BaseAddress);
-        var text = (await File.ReadAllTextAsync(providers)).Replace("job_deadline_seconds: 120", "job_deadline_seconds: 2", StringComparison.Ordinal);
-        await File.WriteAllTextAsync(providers, text);
-        return (sim, manifest, providers);
+        try
+        {
+            var manifest = RunFixtures.WriteManifest(dir, "status", 4, Providers);
+            var providers = RunFixtures.WriteProvidersFile(dir, sim.BaseAddress);
+            var text = (await File.ReadAllTextAsync(providers)).Replace("job_deadline_seconds: 120", "job_deadline_seconds: 2", StringComparison.Ordinal);
+            await File.WriteAllTextAsync(providers, text);
+            return (sim, manifest, providers);
+        }
+        catch
+        {
+            await sim.DisposeAsync();
+            throw;
+        }
     }
 
     private static Task<CliResult> RunAsync(TempDirectory dir, string command, string manifest, string providers, params string[] extra) =>

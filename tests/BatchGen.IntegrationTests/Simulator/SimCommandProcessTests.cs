@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using BatchGen.IntegrationTests.Support;
 
 namespace BatchGen.IntegrationTests.Simulator;
@@ -12,39 +11,30 @@ public sealed class SimCommandProcessTests
     public async Task Sim_Signal_StopsCleanlyWithExitCode0(string signal)
     {
         using var dir = new TempDirectory();
-        using var process = CliProcess.Start(dir.Path, null, "sim", "--port", "0");
-        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
-        try
-        {
-            var lines = new List<string>();
-            while (await process.StandardOutput.ReadLineAsync(timeout.Token) is { } line)
-            {
-                lines.Add(line);
-                if (line.StartsWith("Press Ctrl+C", StringComparison.Ordinal))
-                {
-                    break;
-                }
-            }
+        await using var sim = CliProcess.Start(dir.Path, null, "sim", "--port", "0");
+        await sim.WaitForLineAsync(l => l.StartsWith("Press Ctrl+C", StringComparison.Ordinal), SimulatorProcess.StartTimeout);
+        sim.StdOut.ShouldContain("/segmind");
 
-            lines.ShouldContain(l => l.Contains("/segmind", StringComparison.Ordinal));
-            using (var kill = Process.Start("kill", $"-{signal} {process.Id}"))
-            {
-                await kill.WaitForExitAsync(timeout.Token);
-            }
+        await sim.SignalAsync(signal);
 
-            var rest = await process.StandardOutput.ReadToEndAsync(timeout.Token);
-            await process.WaitForExitAsync(timeout.Token);
+        (await sim.WaitForExitAsync(TimeSpan.FromSeconds(60))).ShouldBe(0, sim.StdErr);
+        sim.StdOut.ShouldContain("Simulator stopped.");
+    }
 
-            process.ExitCode.ShouldBe(0);
-            rest.ShouldContain("Simulator stopped.");
-        }
-        finally
-        {
-            if (!process.HasExited)
-            {
-                process.Kill(entireProcessTree: true);
-            }
-        }
+    [Fact]
+    public async Task Sim_PortZero_FirstLineNamesTheBoundAddress()
+    {
+        using var dir = new TempDirectory();
+        await using var sim = CliProcess.Start(dir.Path, null, "sim", "--port", "0");
+        var line = await sim.WaitForLineAsync(l => l.Length > 0, SimulatorProcess.StartTimeout);
+
+        var match = System.Text.RegularExpressions.Regex.Match(line, @"^BatchGen simulator listening on http://127\.0\.0\.1:(?<port>[0-9]+)/ ");
+        match.Success.ShouldBeTrue(line);
+        var port = int.Parse(match.Groups["port"].Value, System.Globalization.CultureInfo.InvariantCulture);
+        port.ShouldBeGreaterThan(0);
+        using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(60) };
+        using var response = await http.GetAsync(new Uri($"http://127.0.0.1:{port}/_sim/stats"));
+        response.IsSuccessStatusCode.ShouldBeTrue();
     }
 
     [Fact]

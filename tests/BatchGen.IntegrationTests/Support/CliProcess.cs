@@ -32,8 +32,11 @@ public static class CliProcess
         throw new DirectoryNotFoundException($"no BatchGen.sln above {AppContext.BaseDirectory}");
     }
 
-    /// <summary>Starts the CLI; the caller owns the process (for kill tests).</summary>
-    public static Process Start(string workingDirectory, IReadOnlyDictionary<string, string>? environment, params string[] args)
+    /// <summary>
+    /// Starts the CLI with its input closed; the caller owns the child and disposes it (which kills the whole tree if
+    /// it still runs).
+    /// </summary>
+    public static CliChild Start(string workingDirectory, IReadOnlyDictionary<string, string>? environment, params string[] args)
     {
         var info = new ProcessStartInfo("dotnet")
         {
@@ -61,32 +64,24 @@ public static class CliProcess
             }
         }
 
-        return Process.Start(info) ?? throw new InvalidOperationException("could not start the CLI");
+        var process = ChildProcesses.Start(info);
+        process.StandardInput.Close();
+        return new CliChild(process, $"batchgen {string.Join(' ', args)}");
     }
 
-    /// <summary>Runs the CLI to completion (at most <paramref name="timeout"/>, default 2 minutes).</summary>
+    /// <summary>
+    /// Runs the CLI to completion (at most <paramref name="timeout"/>, default 3 minutes: generous, for a busy
+    /// machine). The child is killed, whole tree, whatever happens.
+    /// </summary>
     public static async Task<CliResult> RunAsync(
         string workingDirectory,
         IReadOnlyDictionary<string, string>? environment,
         string[] args,
         TimeSpan? timeout = null)
     {
-        using var process = Start(workingDirectory, environment, args);
-        process.StandardInput.Close();
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        var stderr = process.StandardError.ReadToEndAsync();
-        using var cts = new CancellationTokenSource(timeout ?? TimeSpan.FromMinutes(2));
-        try
-        {
-            await process.WaitForExitAsync(cts.Token);
-        }
-        catch (OperationCanceledException)
-        {
-            process.Kill(entireProcessTree: true);
-            throw new TimeoutException($"batchgen {string.Join(' ', args)} did not finish in time");
-        }
-
-        return new CliResult(process.ExitCode, await stdout, await stderr);
+        await using var child = Start(workingDirectory, environment, args);
+        var exitCode = await child.WaitForExitAsync(timeout ?? TimeSpan.FromMinutes(3));
+        return new CliResult(exitCode, child.StdOut, child.StdErr);
     }
 
     public static Task<CliResult> RunAsync(string workingDirectory, params string[] args) =>

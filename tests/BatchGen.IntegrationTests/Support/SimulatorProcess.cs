@@ -1,73 +1,51 @@
-using System.Diagnostics;
-using System.Net;
-using System.Net.Sockets;
+using System.Globalization;
 using System.Text.Json;
+using System.Text.RegularExpressions;
 
 namespace BatchGen.IntegrationTests.Support;
 
 /// <summary>
-/// `batchgen sim` as its own process on a free loopback port, so that it outlives the `batchgen run` processes a
-/// test kills: remote tasks survive the client's crash, as they would at a real provider.
+/// `batchgen sim` as its own process, so that it outlives the `batchgen run` processes a test kills: remote tasks
+/// survive the client's crash, as they would at a real provider. It binds port 0 (the kernel picks a free port, no
+/// race with other tests) and is ready when it prints its `listening on http://...` line.
 /// </summary>
-public sealed class SimulatorProcess : IAsyncDisposable
+public sealed partial class SimulatorProcess : IAsyncDisposable
 {
-    private readonly Process _process;
-    private readonly System.Collections.Concurrent.ConcurrentQueue<string> _log = new();
+    /// <summary>How long a start may take on a busy machine before the test gives up (and kills the child).</summary>
+    public static readonly TimeSpan StartTimeout = TimeSpan.FromSeconds(60);
 
-    private SimulatorProcess(Process process, int port)
+    private static readonly HttpClient Http = new() { Timeout = TimeSpan.FromSeconds(60) };
+
+    private readonly CliChild _child;
+
+    private SimulatorProcess(CliChild child, Uri baseAddress)
     {
-        _process = process;
-        // Drain both pipes so a chatty simulator never blocks on a full pipe; keep the last lines for failures.
-        process.OutputDataReceived += (_, e) => Keep(e.Data);
-        process.ErrorDataReceived += (_, e) => Keep(e.Data);
-        process.BeginOutputReadLine();
-        process.BeginErrorReadLine();
-        Port = port;
-        BaseAddress = new Uri($"http://127.0.0.1:{port}/");
+        _child = child;
+        BaseAddress = baseAddress;
     }
-
-    public int Port { get; }
 
     public Uri BaseAddress { get; }
 
     public static async Task<SimulatorProcess> StartAsync(string workingDirectory, params string[] extraArgs)
     {
-        var port = FreePort();
-        var process = CliProcess.Start(workingDirectory, null, ["sim", "--port", port.ToString(System.Globalization.CultureInfo.InvariantCulture), .. extraArgs]);
-        var sim = new SimulatorProcess(process, port);
-        using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(2) };
-        for (var i = 0; i < 150; i++)
+        var child = CliProcess.Start(workingDirectory, null, ["sim", "--port", "0", .. extraArgs]);
+        try
         {
-            if (process.HasExited)
-            {
-                throw new InvalidOperationException($"batchgen sim exited with {process.ExitCode}: {sim.RecentOutput}");
-            }
-
-            try
-            {
-                using var response = await http.GetAsync(new Uri(sim.BaseAddress, "_sim/stats"));
-                if (response.IsSuccessStatusCode)
-                {
-                    return sim;
-                }
-            }
-            catch (HttpRequestException)
-            {
-                // Not listening yet.
-            }
-
-            await Task.Delay(100);
+            var line = await child.WaitForLineAsync(l => ListeningLine().IsMatch(l), StartTimeout);
+            var address = new Uri(ListeningLine().Match(line).Groups["url"].Value.TrimEnd('/') + "/");
+            return new SimulatorProcess(child, address);
         }
-
-        await sim.DisposeAsync();
-        throw new TimeoutException("batchgen sim did not start listening within 15 s");
+        catch
+        {
+            await child.DisposeAsync();
+            throw;
+        }
     }
 
     /// <summary>Per Idempotency-Key submit counts from /_sim/stats.</summary>
     public async Task<Dictionary<string, int>> IdempotencyCountsAsync()
     {
-        using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(10) };
-        using var stats = JsonDocument.Parse(await http.GetStringAsync(new Uri(BaseAddress, "_sim/stats")));
+        using var stats = await StatsAsync();
         var counts = new Dictionary<string, int>(StringComparer.Ordinal);
         foreach (var key in stats.RootElement.GetProperty("idempotency_keys").EnumerateObject())
         {
@@ -77,43 +55,39 @@ public sealed class SimulatorProcess : IAsyncDisposable
         return counts;
     }
 
-    public async Task<JsonDocument> StatsAsync()
+    public async Task<JsonDocument> StatsAsync() =>
+        JsonDocument.Parse(await Http.GetStringAsync(new Uri(BaseAddress, "_sim/stats")));
+
+    /// <summary>Submits the simulator has received so far, all providers together.</summary>
+    public async Task<int> TotalSubmitsAsync()
     {
-        using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(10) };
-        return JsonDocument.Parse(await http.GetStringAsync(new Uri(BaseAddress, "_sim/stats")));
+        using var stats = await StatsAsync();
+        return stats.RootElement.GetProperty("providers").EnumerateObject().Sum(p => p.Value.GetProperty("submits").GetInt32());
     }
 
-    /// <summary>The simulator's last lines of output, for failure messages.</summary>
-    public string RecentOutput => string.Join(Environment.NewLine, _log);
-
-    private void Keep(string? line)
+    /// <summary>Polls the stats (bounded by <paramref name="timeout"/>) until at least <paramref name="count"/> submits arrived.</summary>
+    public async Task WaitForSubmitsAsync(int count, TimeSpan timeout)
     {
-        if (line is null)
+        using var cts = new CancellationTokenSource(timeout);
+        var seen = 0;
+        try
         {
-            return;
+            while ((seen = await TotalSubmitsAsync()) < count)
+            {
+                await Task.Delay(25, cts.Token);
+            }
         }
-
-        _log.Enqueue(line);
-        while (_log.Count > 50 && _log.TryDequeue(out _))
+        catch (OperationCanceledException)
         {
+            throw new TimeoutException(string.Create(CultureInfo.InvariantCulture, $"the simulator saw {seen} submits, not {count}, within {timeout.TotalSeconds} s"));
         }
     }
 
-    public async ValueTask DisposeAsync()
-    {
-        if (!_process.HasExited)
-        {
-            _process.Kill(entireProcessTree: true);
-            await _process.WaitForExitAsync();
-        }
+    /// <summary>The simulator's output so far, for failure messages.</summary>
+    public string RecentOutput => _child.StdOut + _child.StdErr;
 
-        _process.Dispose();
-    }
+    public ValueTask DisposeAsync() => _child.DisposeAsync();
 
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
+    [GeneratedRegex(@"listening on (?<url>http://\S+)", RegexOptions.CultureInvariant)]
+    private static partial Regex ListeningLine();
 }

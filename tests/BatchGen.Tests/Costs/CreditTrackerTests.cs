@@ -1,6 +1,7 @@
 using BatchGen.Core.Costs;
 using FsCheck;
 using FsCheck.Fluent;
+using FsCheck.Xunit;
 
 namespace BatchGen.Tests.Costs;
 
@@ -136,11 +137,11 @@ public sealed class CreditTrackerTests
         Actuals(tracker, c => c * 0.01m)["a"].ShouldBe(0.45m);
     }
 
-    [Fact]
-    public void Attribute_AnyArrivalOrderWithBaseline_EveryJobGetsItsExactCharge()
+    [Property]
+    public Property Attribute_AnyArrivalOrderWithBaseline_EveryJobGetsItsExactCharge()
     {
         var prices = new[] { 0.375m, 0.5m, 0.75m, 1.0m };
-        Prop.ForAll(
+        return Prop.ForAll(
             Gen.Choose(0, 3).ListOf().Where(l => l.Count is > 0 and < 30).ToArbitrary(),
             Gen.Choose(0, int.MaxValue).ToArbitrary(),
             (choices, seed) =>
@@ -164,6 +165,6 @@ public sealed class CreditTrackerTests
 
                 var actuals = Actuals(tracker);
                 return readings.All(r => actuals[r.Id] == r.Price);
-            }).QuickCheckThrowOnFailure();
+            });
     }
 }

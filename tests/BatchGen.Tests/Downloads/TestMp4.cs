@@ -3,9 +3,14 @@ using System.Text;
 
 namespace BatchGen.Tests.Downloads;
 
-/// <summary>Builds the smallest MP4 that <c>Mp4Probe</c> accepts: ftyp + moov{mvhd, trak{tkhd}} + mdat.</summary>
+/// <summary>
+/// Builds a small MP4 whose container <c>Mp4Probe</c> accepts: ftyp + moov{mvhd, trak{tkhd, mdia{mdhd, hdlr,
+/// minf{stbl{stsd(avc1), stts, stsc, stsz, stco}}}}} + mdat holding ten samples of random bytes (not decodable).
+/// </summary>
 internal static class TestMp4
 {
+    private const int Samples = 10;
+
     public static byte[] Build(double durationSeconds, int width, int height, int mediaBytes = 300_000)
     {
         var mvhd = new byte[100];
@@ -20,11 +25,47 @@ internal static class TestMp4
         BinaryPrimitives.WriteUInt32BigEndian(tkhd.AsSpan(76), (uint)width << 16);
         BinaryPrimitives.WriteUInt32BigEndian(tkhd.AsSpan(80), (uint)height << 16);
 
-        var media = new byte[mediaBytes];
-        new Random(width * 31 + height).NextBytes(media);
+        var mdhd = new byte[24];
+        BinaryPrimitives.WriteUInt32BigEndian(mdhd.AsSpan(12), 1000);
+        BinaryPrimitives.WriteUInt32BigEndian(mdhd.AsSpan(16), (uint)Math.Round(durationSeconds * 1000));
+        byte[] hdlr = [0, 0, 0, 0, 0, 0, 0, 0, .. Encoding.ASCII.GetBytes("vide"), .. new byte[13]];
+        var entry = new byte[78];
+        BinaryPrimitives.WriteUInt16BigEndian(entry.AsSpan(6), 1);
+        BinaryPrimitives.WriteUInt16BigEndian(entry.AsSpan(24), (ushort)width);
+        BinaryPrimitives.WriteUInt16BigEndian(entry.AsSpan(26), (ushort)height);
 
-        var ftyp = Encoding.ASCII.GetBytes("isom\0\0\u0002\0isommp41");
-        return [.. Box("ftyp", ftyp), .. Box("moov", [.. Box("mvhd", mvhd), .. Box("trak", Box("tkhd", tkhd))]), .. Box("mdat", media)];
+        mediaBytes = Math.Max(Samples, mediaBytes / Samples * Samples);
+        var media = new byte[mediaBytes];
+        new Random((width * 31) + height).NextBytes(media);
+
+        byte[] Moov(uint offset) => Box("moov", [
+            .. Box("mvhd", mvhd),
+            .. Box("trak", [
+                .. Box("tkhd", tkhd),
+                .. Box("mdia", [
+                    .. Box("mdhd", mdhd),
+                    .. Box("hdlr", hdlr),
+                    .. Box("minf", Box("stbl", [
+                        .. Box("stsd", [.. U32(0), .. U32(1), .. Box("avc1", entry)]),
+                        .. Box("stts", [.. U32(0), .. U32(1), .. U32(Samples), .. U32((uint)Math.Round(durationSeconds * 1000 / Samples))]),
+                        .. Box("stsc", [.. U32(0), .. U32(1), .. U32(1), .. U32(Samples), .. U32(1)]),
+                        .. Box("stsz", [.. U32(0), .. U32((uint)(mediaBytes / Samples)), .. U32(Samples)]),
+                        .. Box("stco", [.. U32(0), .. U32(1), .. U32(offset)]),
+                    ])),
+                ]),
+            ]),
+        ]);
+
+        var ftyp = Box("ftyp", Encoding.ASCII.GetBytes("isom\0\0\u0002\0isommp41"));
+        var offset = (uint)(ftyp.Length + Moov(0).Length + 8);
+        return [.. ftyp, .. Moov(offset), .. Box("mdat", media)];
+    }
+
+    private static byte[] U32(uint value)
+    {
+        var b = new byte[4];
+        BinaryPrimitives.WriteUInt32BigEndian(b, value);
+        return b;
     }
 
     private static byte[] Box(string type, byte[] body)

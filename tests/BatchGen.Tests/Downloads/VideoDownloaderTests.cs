@@ -1,5 +1,6 @@
 using System.Security.Cryptography;
 using BatchGen.Core.Downloads;
+using BatchGen.Core.Media;
 
 namespace BatchGen.Tests.Downloads;
 
@@ -7,6 +8,7 @@ public sealed class VideoDownloaderTests : IAsyncLifetime, IDisposable
 {
     private static readonly ExpectedVideo Expected = new(5, 1280, 720);
     private static readonly byte[] Video = TestMp4.Build(5.2, 1280, 720);
+    private static readonly VideoFacts Facts = new(1280, 720, 5.2, "avc1");
     private readonly TempDirectory _temp = new();
     private readonly HttpClient _http = new();
     private TestVideoServer _server = null!;
@@ -32,7 +34,7 @@ public sealed class VideoDownloaderTests : IAsyncLifetime, IDisposable
     {
         var outcome = await DownloadAsync("video/cat");
 
-        outcome.ShouldBe(new DownloadOutcome { Success = true, RelativePath = "videos/cat.mp4", Bytes = Video.Length, Sha256 = Sha(Video) });
+        outcome.ShouldBe(new DownloadOutcome { Success = true, RelativePath = "videos/cat.mp4", Bytes = Video.Length, Sha256 = Sha(Video), Video = Facts });
         (await File.ReadAllBytesAsync(Final)).ShouldBe(Video);
         File.Exists(Final + ".part").ShouldBeFalse();
     }
@@ -155,45 +157,84 @@ public sealed class VideoDownloaderTests : IAsyncLifetime, IDisposable
     }
 
     [Fact]
-    public async Task DownloadAsync_WrongDuration_VerifyFailedAndFileKeptAsUnverified()
+    public async Task DownloadAsync_WrongDuration_SucceedsWithAWarning()
     {
-        var wrong = TestMp4.Build(8, 1280, 720);
-        _server.Add("wrong", wrong);
+        var longer = TestMp4.Build(8, 1280, 720);
+        _server.Add("wrong", longer);
 
         var outcome = await DownloadAsync("video/wrong");
 
-        outcome.Success.ShouldBeFalse();
-        outcome.Failure.ShouldBe(DownloadFailureKind.VerifyFailed);
-        outcome.Retryable.ShouldBeFalse();
-        outcome.RelativePath.ShouldBe("videos/cat.unverified.mp4");
-        outcome.Sha256.ShouldBe(Sha(wrong));
-        outcome.Message.ShouldBe("videos/cat.mp4: duration is 8 s, expected 5 s ±0.5 s (kept as videos/cat.unverified.mp4)");
-        (await File.ReadAllBytesAsync(Path.Combine(_temp.Path, "videos", "cat.unverified.mp4"))).ShouldBe(wrong);
-        File.Exists(Final).ShouldBeFalse();
-        File.Exists(Final + ".part").ShouldBeFalse();
+        outcome.Success.ShouldBeTrue(outcome.Message);
+        outcome.Video.ShouldBe(new VideoFacts(1280, 720, 8, "avc1") { Warning = "duration 8 s, asked 5 s" });
+        (await File.ReadAllBytesAsync(Final)).ShouldBe(longer);
     }
 
     [Fact]
-    public async Task DownloadAsync_WrongFrameSize_VerifyFailed()
+    public async Task DownloadAsync_PortraitForALandscapeRequest_SucceedsWithAWarning()
     {
-        _server.Add("portrait", TestMp4.Build(5, 720, 1280));
+        _server.Add("portrait", TestMp4.Build(5, 864, 1280));
 
         var outcome = await DownloadAsync("video/portrait");
 
-        outcome.Failure.ShouldBe(DownloadFailureKind.VerifyFailed);
-        outcome.Message.ShouldNotBeNull().ShouldContain("frame size is 720x1280, expected 1280x720");
+        outcome.Success.ShouldBeTrue(outcome.Message);
+        outcome.Video.ShouldNotBeNull().Warning.ShouldBe("frame size 864x1280 (27:40), asked 1280x720 (16:9)");
+        File.Exists(Final).ShouldBeTrue();
     }
 
     [Fact]
-    public async Task DownloadAsync_NotAnMp4_VerifyFailedAndKept()
+    public async Task DownloadAsync_NotAnMp4_UndecodableRetryableAndKept()
     {
         _server.Add("html", "<html>denied</html>"u8.ToArray());
 
         var outcome = await DownloadAsync("video/html");
 
-        outcome.Failure.ShouldBe(DownloadFailureKind.VerifyFailed);
-        outcome.Message.ShouldNotBeNull().ShouldContain("not a valid MP4");
+        outcome.Failure.ShouldBe(DownloadFailureKind.Undecodable);
+        outcome.Retryable.ShouldBeTrue();
+        outcome.Message.ShouldNotBeNull().ShouldContain("not a playable MP4");
+        outcome.Message.ShouldContain("downloading it again");
         File.Exists(Path.Combine(_temp.Path, "videos", "cat.unverified.mp4")).ShouldBeTrue();
+        File.Exists(Final).ShouldBeFalse();
+    }
+
+    [Fact]
+    public async Task DownloadAsync_AfterAnUndecodableCopy_GoodFileReplacesTheKeptOne()
+    {
+        _server.Add("html", "<html>denied</html>"u8.ToArray());
+        await DownloadAsync("video/html");
+
+        var outcome = await DownloadAsync("video/cat");
+
+        outcome.Success.ShouldBeTrue(outcome.Message);
+        File.Exists(Path.Combine(_temp.Path, "videos", "cat.unverified.mp4")).ShouldBeFalse();
+        (await File.ReadAllBytesAsync(Final)).ShouldBe(Video);
+    }
+
+    [Fact]
+    public async Task DownloadAsync_NoSampleDescription_Undecodable()
+    {
+        var empty = TestMp4.Build(5, 1280, 720);
+        var stsd = IndexOf(empty, "stsd"u8);
+        empty[stsd + 11] = 0; // entry_count 1 -> 0
+        _server.Add("empty", empty);
+
+        var outcome = await DownloadAsync("video/empty");
+
+        outcome.Failure.ShouldBe(DownloadFailureKind.Undecodable);
+        outcome.Message.ShouldNotBeNull().ShouldContain("no samples");
+    }
+
+    [Fact]
+    public async Task DownloadAsync_ChunkOffsetOutsideMdat_Undecodable()
+    {
+        var broken = TestMp4.Build(5, 1280, 720);
+        var stco = IndexOf(broken, "stco"u8);
+        System.Buffers.Binary.BinaryPrimitives.WriteUInt32BigEndian(broken.AsSpan(stco + 12), 16);
+        _server.Add("broken", broken);
+
+        var outcome = await DownloadAsync("video/broken");
+
+        outcome.Failure.ShouldBe(DownloadFailureKind.Undecodable);
+        outcome.Message.ShouldNotBeNull().ShouldContain("not inside an mdat box");
     }
 
     [Fact]
@@ -212,16 +253,17 @@ public sealed class VideoDownloaderTests : IAsyncLifetime, IDisposable
     {
         var outcome = await new VideoDownloader(_http, TimeProvider.System).SaveInlineAsync(Video, _temp.Path, "videos/cat.mp4", Expected, default);
 
-        outcome.ShouldBe(new DownloadOutcome { Success = true, RelativePath = "videos/cat.mp4", Bytes = Video.Length, Sha256 = Sha(Video) });
+        outcome.ShouldBe(new DownloadOutcome { Success = true, RelativePath = "videos/cat.mp4", Bytes = Video.Length, Sha256 = Sha(Video), Video = Facts });
         (await File.ReadAllBytesAsync(Final)).ShouldBe(Video);
     }
 
     [Fact]
-    public async Task SaveInlineAsync_TruncatedBytes_VerifyFailedAndKept()
+    public async Task SaveInlineAsync_TruncatedBytes_UndecodableNotRetryableAndKept()
     {
         var outcome = await new VideoDownloader(_http, TimeProvider.System).SaveInlineAsync(Video.AsMemory(0, Video.Length - 10), _temp.Path, "videos/cat.mp4", Expected, default);
 
-        outcome.Failure.ShouldBe(DownloadFailureKind.VerifyFailed);
+        outcome.Failure.ShouldBe(DownloadFailureKind.Undecodable);
+        outcome.Retryable.ShouldBeFalse();
         outcome.Message.ShouldNotBeNull().ShouldContain("truncated");
         File.Exists(Path.Combine(_temp.Path, "videos", "cat.unverified.mp4")).ShouldBeTrue();
     }
@@ -233,7 +275,7 @@ public sealed class VideoDownloaderTests : IAsyncLifetime, IDisposable
 
         var outcome = await VideoDownloader.VerifyExistingAsync(_temp.Path, "videos/cat.mp4", Expected, Sha(Video).ToUpperInvariant(), default);
 
-        outcome.ShouldBe(new DownloadOutcome { Success = true, RelativePath = "videos/cat.mp4", Bytes = Video.Length, Sha256 = Sha(Video) });
+        outcome.ShouldBe(new DownloadOutcome { Success = true, RelativePath = "videos/cat.mp4", Bytes = Video.Length, Sha256 = Sha(Video), Video = Facts });
     }
 
     [Fact]
@@ -269,4 +311,11 @@ public sealed class VideoDownloaderTests : IAsyncLifetime, IDisposable
             new DownloadRequest(_server.Url(path), _temp.Path, "videos/cat.mp4", Expected), default);
 
     private static string Sha(byte[] data) => Convert.ToHexStringLower(SHA256.HashData(data));
+
+    private static int IndexOf(byte[] data, ReadOnlySpan<byte> type)
+    {
+        var at = data.AsSpan().IndexOf(type);
+        at.ShouldBeGreaterThan(0);
+        return at;
+    }
 }

@@ -12,7 +12,7 @@ public abstract class LedgerTestBase : IDisposable
 
     private readonly TempDirectory _temp = new();
 
-    internal ManualTime Time { get; } = new(Start);
+    internal FakeTimeProvider Time { get; } = new(Start);
 
     protected string TempPath => _temp.Path;
 

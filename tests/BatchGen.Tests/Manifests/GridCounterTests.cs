@@ -2,6 +2,7 @@ using BatchGen.Core.Manifests;
 using BatchGen.Core.Manifests.Expansion;
 using FsCheck;
 using FsCheck.Fluent;
+using FsCheck.Xunit;
 
 namespace BatchGen.Tests.Manifests;
 
@@ -35,8 +36,8 @@ public sealed class GridCounterTests
         return doc;
     }
 
-    [Fact]
-    public void Count_RandomGridsExcludesIncludes_EqualsEnumeratedCount()
+    [Property]
+    public Property Count_RandomGridsExcludesIncludes_EqualsEnumeratedCount()
     {
         var pair = from axis in Gen.Choose(0, 3) from value in Gen.Choose(0, 3) select (axis, value);
         var entry = from n in Gen.Choose(1, 3) from pairs in Gen.ArrayOf(pair, n) select pairs;
@@ -49,13 +50,13 @@ public sealed class GridCounterTests
             from includes in Gen.ArrayOf(entry, includeCount)
             select (sizes, excludes, includes);
 
-        Prop.ForAll(gen.ToArbitrary(), c =>
+        return Prop.ForAll(gen.ToArbitrary(), c =>
         {
             var doc = Document(c.sizes, c.excludes, c.includes);
             var counted = new GridCounter(doc).Count(out var exact);
             var enumerated = new Grid(doc).Enumerate().LongCount();
             return exact && counted == enumerated;
-        }).QuickCheckThrowOnFailure();
+        });
     }
 
     [Fact]

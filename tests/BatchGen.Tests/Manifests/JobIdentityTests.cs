@@ -6,6 +6,7 @@ using BatchGen.Core.Manifests.Fields;
 using BatchGen.Core.Manifests;
 using FsCheck;
 using FsCheck.Fluent;
+using FsCheck.Xunit;
 
 namespace BatchGen.Tests.Manifests;
 
@@ -66,8 +67,8 @@ public sealed class JobIdentityTests : IDisposable
         JobIdentity.Compute("magnific", Parameters(1, "720p", "clay"), 2).ShouldBe(ApprovedId);
     }
 
-    [Fact]
-    public void CanonicalText_AnyRequest_SameAsUtf8JsonWriterReference()
+    [Property]
+    public Property CanonicalText_AnyRequest_SameAsUtf8JsonWriterReference()
     {
         var extra = JsonDocument.Parse("{\"z\": [1, {\"b\": 2, \"a\": \"é\"}], \"a\": null, \"m\": {\"y\": true, \"x\": 1.50}}").RootElement;
         var extraMap = extra.EnumerateObject().ToDictionary(p => p.Name, p => p.Value.Clone(), StringComparer.Ordinal);
@@ -88,14 +89,13 @@ public sealed class JobIdentityTests : IDisposable
                 LipSyncTtsContent = negative, LipSyncTtsSpeakerId = "3", Extra = withExtra ? extraMap : null,
             }, replicate);
 
-        Prop.ForAll(gen.ToArbitrary(), c =>
-            new JobIdentity().CanonicalText("segmind", c.Item1, c.replicate) == ReferenceCanonicalText("segmind", c.Item1, c.replicate))
-            .QuickCheckThrowOnFailure();
+        return Prop.ForAll(gen.ToArbitrary(), c =>
+            new JobIdentity().CanonicalText("segmind", c.Item1, c.replicate) == ReferenceCanonicalText("segmind", c.Item1, c.replicate));
     }
 
     /// <summary>Key order, quoting style, flow vs block style and the place a value is written never change the id.</summary>
-    [Fact]
-    public void Load_KeyOrderQuotingAndFormatting_DoNotChangeIds()
+    [Property]
+    public Property Load_KeyOrderQuotingAndFormatting_DoNotChangeIds()
     {
         var gen =
             from seed in Gen.Choose(0, int.MaxValue)
@@ -106,7 +106,7 @@ public sealed class JobIdentityTests : IDisposable
             from flow in Gen.Elements(true, false)
             select (seed, res, style, order, quoting, flow);
 
-        Prop.ForAll(gen.ToArbitrary(), c =>
+        return Prop.ForAll(gen.ToArbitrary(), c =>
         {
             var (seed, res, style, order, quoting, flow) = c;
             var expected = JobIdentity.Compute("magnific", Parameters(seed, Resolutions[res], Styles[style]), 0);
@@ -122,7 +122,7 @@ public sealed class JobIdentityTests : IDisposable
                 : "version: 1\ndefaults:\n" + string.Join("\n", entries.Skip(1).Select(e => $"    {e.Key}:   {e.Item2}")) + $"\nmatrix:\n  {entries[0].Key}: [{entries[0].Item2}]\n";
             var jobs = _h.Jobs(yaml.Replace("defaults:\n    ", "defaults:\n    ", StringComparison.Ordinal));
             return jobs.Count == 1 && jobs[0].Id == expected;
-        }).QuickCheckThrowOnFailure();
+        });
     }
 
     private const string ApprovedId = "c7ebb3f1365f3f14";

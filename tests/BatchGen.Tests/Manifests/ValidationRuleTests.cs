@@ -89,9 +89,9 @@ public sealed class ValidationRuleTests : IDisposable
     }
 
     [Fact]
-    public void Load_NoJobSource_IsAnError()
+    public void Load_NoJobSource_DefaultsAreOneJob()
     {
-        _h.Errors(Base).ShouldHaveSingleItem().ShouldBe("m.yaml:1:1: manifest: no job source: add a matrix, a zip, rows (a CSV file) or include entries");
+        _h.Jobs(Base).ShouldHaveSingleItem().Provider.ShouldBe("magnific");
     }
 
     [Fact]

@@ -10,5 +10,5 @@ public sealed class DownloadStageTests
     [InlineData("v1.0/clip", 2, "v1.0/clip-2")] // the dot is in a folder name: no extension
     [InlineData("clip", 4, "clip-4")]
     public void ExtraOutputPath_Cases_NumberGoesBeforeTheExtension(string path, int index, string expected) =>
-        DownloadStage.ExtraOutputPath(path, index).ShouldBe(expected);
+        JobOutputs.ExtraPath(path, index).ShouldBe(expected);
 }

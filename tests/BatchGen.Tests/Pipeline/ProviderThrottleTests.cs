@@ -5,7 +5,7 @@ namespace BatchGen.Tests.Pipeline;
 
 public sealed class ProviderThrottleTests : IDisposable
 {
-    private readonly ManualTimeProvider _clock = new();
+    private readonly FakeTimeProvider _clock = new(new DateTimeOffset(2026, 1, 5, 9, 0, 0, TimeSpan.Zero));
     private readonly ProviderThrottle _sut;
 
     public ProviderThrottleTests() => _sut = new ProviderThrottle(new RateLimitSpec(10, TimeSpan.FromSeconds(1)), _clock);

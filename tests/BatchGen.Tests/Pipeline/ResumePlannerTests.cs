@@ -88,6 +88,38 @@ public sealed class ResumePlannerTests : IAsyncLifetime, IDisposable
         (await StateAsync(id)).ShouldBe(JobState.Failed);
     }
 
+    [Fact]
+    public async Task PrepareAsync_RetryFailedLeavesPermanentFailures_ReportSaysWhichAndHowToTakeThemUp()
+    {
+        await FailAsync(ErrorClass.Permanent, "not_found", remoteId: "t-1");
+
+        var report = await PrepareAsync(RetryFailedMode.Retryable);
+
+        report.Retried.ShouldBe(0);
+        report.LeftFailed.ShouldBe(new Dictionary<string, int> { ["not_found"] = 1 });
+        var line = report.Describe();
+        line.ShouldNotBeNull();
+        line.ShouldContain("nothing retried");
+        line.ShouldContain("not_found x1");
+        line.ShouldContain("--all-failed");
+    }
+
+    [Fact]
+    public async Task PrepareAsync_RetryWithNoFailedJob_ReportSaysThereIsNothingToRetry()
+    {
+        var report = await PrepareAsync(RetryFailedMode.Retryable);
+
+        report.Describe().ShouldBe("retry: no failed job in the ledger; nothing to retry");
+    }
+
+    [Fact]
+    public async Task PrepareAsync_PlainRun_ReportSaysNothing()
+    {
+        await FailAsync(ErrorClass.Permanent, "not_found", remoteId: "t-1");
+
+        (await PrepareAsync(RetryFailedMode.None)).Describe().ShouldBeNull();
+    }
+
     public async Task DisposeAsync() => await _ledger.DisposeAsync();
 
     public void Dispose()
@@ -122,7 +154,7 @@ public sealed class ResumePlannerTests : IAsyncLifetime, IDisposable
         return job.Id;
     }
 
-    private Task PrepareAsync(RetryFailedMode mode) =>
+    private Task<RetryReport> PrepareAsync(RetryFailedMode mode) =>
         ResumePlanner.PrepareAsync(_ledger, new RunRequest
         {
             Jobs = [],

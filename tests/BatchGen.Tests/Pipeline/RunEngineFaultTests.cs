@@ -159,10 +159,12 @@ public sealed class RunEngineFaultTests
     {
         await using var h = await PipelineHarness.StartAsync(s =>
         {
+            s.Providers[ProviderNames.AimlApi].Faults.SlowResponseSeconds = 30;
             s.Providers[ProviderNames.AimlApi].Faults.SlowResponse = 0.3;
-            s.Providers[ProviderNames.AimlApi].Faults.SlowResponseSeconds = 2;
         });
-        h.Providers[ProviderNames.AimlApi].RequestTimeout = TimeSpan.FromMilliseconds(300);
+        // Far apart on purpose: a slow reply (30 s) always times out, an ordinary one answers well within the timeout
+        // even on a loaded machine (300 ms was not always enough there).
+        h.Providers[ProviderNames.AimlApi].RequestTimeout = TimeSpan.FromSeconds(3);
         var jobs = PipelineHarness.Jobs(ProviderNames.AimlApi, 6).ToList();
 
         await h.RunAsync(jobs);

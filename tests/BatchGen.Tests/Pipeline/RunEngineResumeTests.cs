@@ -16,7 +16,7 @@ public sealed class RunEngineResumeTests
     [Fact]
     public async Task RunAsync_RetryAfterDeadlineOnceTaskFinished_RepollsAndSucceedsWithoutResubmit()
     {
-        var simClock = new ManualClock(); // the simulator's tasks only progress when this clock moves
+        var simClock = new FakeTimeProvider(SimTestHost.Start); // the simulator's tasks only progress when this clock moves
         await using var h = await PipelineHarness.StartAsync(simulatorClock: simClock);
         h.Providers[ProviderNames.GmiCloud].JobDeadline = TimeSpan.FromMilliseconds(300);
         var jobs = PipelineHarness.Jobs(ProviderNames.GmiCloud, 2).ToList();

@@ -67,6 +67,6 @@ public sealed class ErrorMessageExamplesTests
     {
         var settings = ProviderCatalog.CreateDefaults()[provider];
         settings.BaseUrl = new Uri("http://provider.test");
-        return ProviderAdapterFactory.Create(settings, new HttpClient(handler), TestJobs.ApiKey, new FixedClock());
+        return ProviderAdapterFactory.Create(settings, new HttpClient(handler), TestJobs.ApiKey, new FakeTimeProvider(ProviderTestTime.Epoch));
     }
 }

@@ -10,7 +10,7 @@ namespace BatchGen.Tests.Providers;
 public sealed class MagnificWebhookTests
 {
     private const string Body = """{"task_id":"t1","status":"COMPLETED","generated":["https://ai-statics.freepik.com/v.mp4"]}""";
-    private static readonly DateTimeOffset Now = FixedClock.Epoch;
+    private static readonly DateTimeOffset Now = ProviderTestTime.Epoch;
     private static readonly string Timestamp = Now.ToUnixTimeSeconds().ToString(CultureInfo.InvariantCulture);
 
     [Fact]
@@ -114,6 +114,6 @@ public sealed class MagnificWebhookTests
     private static MagnificAdapter CreateAdapter()
     {
         var settings = ProviderCatalog.CreateDefaults()[ProviderNames.Magnific];
-        return (MagnificAdapter)ProviderAdapterFactory.Create(settings, new HttpClient(), TestJobs.ApiKey, new FixedClock());
+        return (MagnificAdapter)ProviderAdapterFactory.Create(settings, new HttpClient(), TestJobs.ApiKey, new FakeTimeProvider(ProviderTestTime.Epoch));
     }
 }

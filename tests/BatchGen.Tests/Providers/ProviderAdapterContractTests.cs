@@ -2,6 +2,7 @@ using System.Net;
 using System.Text.Json;
 using BatchGen.Core.Jobs;
 using BatchGen.Core.Providers;
+using BatchGen.Core.Providers.Http;
 
 namespace BatchGen.Tests.Providers;
 
@@ -47,7 +48,7 @@ public abstract class ProviderAdapterContractTests
     }
 
     protected IProviderAdapter CreateSut(ProviderSettings? settings = null) =>
-        ProviderAdapterFactory.Create(settings ?? Settings(), new HttpClient(Handler), TestJobs.ApiKey, new FixedClock());
+        ProviderAdapterFactory.Create(settings ?? Settings(), new HttpClient(Handler), TestJobs.ApiKey, new FakeTimeProvider(ProviderTestTime.Epoch));
 
     /// <summary>Errors every provider classifies the same way whatever its body.</summary>
     protected static IEnumerable<ErrorCase> CommonErrorCases() =>
@@ -55,8 +56,14 @@ public abstract class ProviderAdapterContractTests
         new("429 Retry-After seconds", StubResponse.Json("""{"message":"Too many requests"}""", HttpStatusCode.TooManyRequests, ("Retry-After", "7")),
             ErrorClass.Retryable, "rate_limited", TimeSpan.FromSeconds(7)),
         new("429 Retry-After date", StubResponse.Json("""{"message":"Too many requests"}""", HttpStatusCode.TooManyRequests,
-            ("Retry-After", FixedClock.Epoch.AddSeconds(30).ToString("r", System.Globalization.CultureInfo.InvariantCulture))),
+            ("Retry-After", ProviderTestTime.Epoch.AddSeconds(30).ToString("r", System.Globalization.CultureInfo.InvariantCulture))),
             ErrorClass.Retryable, "rate_limited", TimeSpan.FromSeconds(30)),
+        new("429 Retry-After a day", StubResponse.Json("""{"message":"Too many requests"}""", HttpStatusCode.TooManyRequests, ("Retry-After", "86400")),
+            ErrorClass.Retryable, "rate_limited", RetryAfterParser.MaxDelay),
+        // Epoch milliseconds where seconds belong: once a TimeSpan overflow that stopped the whole run (exit 70); now
+        // the framework rejects the value and the 429 is an ordinary retryable error.
+        new("429 Retry-After epoch ms", StubResponse.Json("""{"message":"Too many requests"}""", HttpStatusCode.TooManyRequests, ("Retry-After", "1764316800000")),
+            ErrorClass.Retryable, "rate_limited"),
         new("500", StubResponse.Json("""{"message":"Internal Server Error"}""", HttpStatusCode.InternalServerError), ErrorClass.Retryable, "server_error"),
         new("502 html", StubResponse.Text("<html>Bad Gateway</html>", HttpStatusCode.BadGateway), ErrorClass.Retryable, "server_error"),
         new("503", StubResponse.Json("""{"message":"Service Unavailable. Please try again later."}""", HttpStatusCode.ServiceUnavailable), ErrorClass.Retryable, "server_error"),
@@ -150,7 +157,7 @@ public abstract class ProviderAdapterContractTests
         foreach (var c in StatusCases())
         {
             var handler = new StubHandler().Reply(c.Replies);
-            var sut = ProviderAdapterFactory.Create(Settings(), new HttpClient(handler), TestJobs.ApiKey, new FixedClock());
+            var sut = ProviderAdapterFactory.Create(Settings(), new HttpClient(handler), TestJobs.ApiKey, new FakeTimeProvider(ProviderTestTime.Epoch));
 
             var outcome = await sut.PollAsync(RemoteId, CancellationToken.None);
 
@@ -177,7 +184,7 @@ public abstract class ProviderAdapterContractTests
         foreach (var c in CommonErrorCases().Concat(SubmitErrorCases()))
         {
             var handler = new StubHandler().Reply(c.Reply);
-            var sut = ProviderAdapterFactory.Create(Settings(), new HttpClient(handler), TestJobs.ApiKey, new FixedClock());
+            var sut = ProviderAdapterFactory.Create(Settings(), new HttpClient(handler), TestJobs.ApiKey, new FakeTimeProvider(ProviderTestTime.Epoch));
 
             var outcome = await sut.SubmitAsync(TestJobs.Job(ProviderName), CancellationToken.None);
 
@@ -199,7 +206,7 @@ public abstract class ProviderAdapterContractTests
         foreach (var c in CommonErrorCases().Where(c => c.Class == ErrorClass.Retryable))
         {
             var handler = new StubHandler().Reply(c.Reply);
-            var sut = ProviderAdapterFactory.Create(Settings(), new HttpClient(handler), TestJobs.ApiKey, new FixedClock());
+            var sut = ProviderAdapterFactory.Create(Settings(), new HttpClient(handler), TestJobs.ApiKey, new FakeTimeProvider(ProviderTestTime.Epoch));
 
             var outcome = await sut.PollAsync(RemoteId, CancellationToken.None);
 
@@ -240,7 +247,7 @@ public abstract class ProviderAdapterContractTests
         foreach (var status in new[] { HttpStatusCode.BadRequest, HttpStatusCode.Unauthorized, HttpStatusCode.TooManyRequests })
         {
             var handler = new StubHandler().Reply(StubResponse.Json("""{"message":"no"}""", status));
-            var sut = ProviderAdapterFactory.Create(Settings(), new HttpClient(handler), TestJobs.ApiKey, new FixedClock());
+            var sut = ProviderAdapterFactory.Create(Settings(), new HttpClient(handler), TestJobs.ApiKey, new FakeTimeProvider(ProviderTestTime.Epoch));
 
             var outcome = await sut.SubmitAsync(TestJobs.Job(ProviderName), CancellationToken.None);
 
@@ -337,7 +344,7 @@ public abstract class ProviderAdapterContractTests
             var body = random.Next(2) == 0 ? $"{{\"{field}\":{value}}}" : $"{{\"code\":1,\"status\":\"success\",\"data\":{{\"{field}\":{value}}}}}";
             using var handler = new StubHandler().Reply(StubResponse.Json(body));
             using var http = new HttpClient(handler);
-            var sut = ProviderAdapterFactory.Create(Settings(), http, TestJobs.ApiKey, new FixedClock());
+            var sut = ProviderAdapterFactory.Create(Settings(), http, TestJobs.ApiKey, new FakeTimeProvider(ProviderTestTime.Epoch));
 
             var outcome = await sut.PollAsync(RemoteId, CancellationToken.None);
 

@@ -85,10 +85,10 @@ public sealed class ProviderTransportLoopbackTests : IAsyncLifetime
     [Fact]
     public async Task SubmitAsync_ConnectionRefused_IsRetryableAndCertainlyNotAccepted()
     {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        var port = ((IPEndPoint)listener.LocalEndpoint).Port;
-        listener.Stop();
+        // A port bound but never listened on: connecting is refused, and no other test can take the port meanwhile.
+        using var reserved = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+        reserved.Bind(new IPEndPoint(IPAddress.Loopback, 0));
+        var port = ((IPEndPoint)reserved.LocalEndPoint!).Port;
         using var http = new HttpClient();
 
         var outcome = await CreateSut(new Uri($"http://127.0.0.1:{port}"), http).SubmitAsync(TestJobs.Job(ProviderNames.GmiCloud), CancellationToken.None);
@@ -102,6 +102,6 @@ public sealed class ProviderTransportLoopbackTests : IAsyncLifetime
     {
         var settings = ProviderCatalog.CreateDefaults()[ProviderNames.GmiCloud];
         settings.BaseUrl = baseUrl;
-        return ProviderAdapterFactory.Create(settings, http, TestJobs.ApiKey, new FixedClock());
+        return ProviderAdapterFactory.Create(settings, http, TestJobs.ApiKey, new FakeTimeProvider(ProviderTestTime.Epoch));
     }
 }

@@ -52,10 +52,10 @@ public sealed class SegmindAdapterTests : ProviderAdapterContractTests
         new("400 bad request", StubResponse.Json("""{"error":"duration must be 5 with fast motion"}""", HttpStatusCode.BadRequest), ErrorClass.Permanent, "validation"),
         new("404 model", StubResponse.Json("""{"error":"Model not found"}""", HttpStatusCode.NotFound), ErrorClass.Permanent, "not_found"),
         new("429 reset header", StubResponse.Json("""{"error":"Rate limit exceeded"}""", HttpStatusCode.TooManyRequests,
-            ("x-rate-limit-reset-at-utc", FixedClock.Epoch.AddSeconds(20).ToString("O", System.Globalization.CultureInfo.InvariantCulture))),
+            ("x-rate-limit-reset-at-utc", ProviderTestTime.Epoch.AddSeconds(20).ToString("O", System.Globalization.CultureInfo.InvariantCulture))),
             ErrorClass.Retryable, "rate_limited", TimeSpan.FromSeconds(20)),
         new("429 reset epoch", StubResponse.Json("""{"error":"Rate limit exceeded"}""", HttpStatusCode.TooManyRequests,
-            ("x-rate-limit-reset-at-utc", FixedClock.Epoch.AddSeconds(45).ToUnixTimeSeconds().ToString(System.Globalization.CultureInfo.InvariantCulture))),
+            ("x-rate-limit-reset-at-utc", ProviderTestTime.Epoch.AddSeconds(45).ToUnixTimeSeconds().ToString(System.Globalization.CultureInfo.InvariantCulture))),
             ErrorClass.Retryable, "rate_limited", TimeSpan.FromSeconds(45)),
     ];
 

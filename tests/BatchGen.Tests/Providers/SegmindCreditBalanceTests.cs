@@ -37,6 +37,6 @@ public sealed class SegmindCreditBalanceTests : IDisposable
     {
         var settings = ProviderCatalog.CreateDefaults()[ProviderNames.Segmind];
         settings.BaseUrl = new Uri("http://provider.test");
-        return (ICreditBalanceSource)ProviderAdapterFactory.Create(settings, new HttpClient(handler), TestJobs.ApiKey, new FixedClock());
+        return (ICreditBalanceSource)ProviderAdapterFactory.Create(settings, new HttpClient(handler), TestJobs.ApiKey, new FakeTimeProvider(ProviderTestTime.Epoch));
     }
 }

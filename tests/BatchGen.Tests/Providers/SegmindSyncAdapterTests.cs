@@ -107,6 +107,6 @@ public sealed class SegmindSyncAdapterTests : IDisposable
         var settings = ProviderCatalog.CreateDefaults()[ProviderNames.Segmind];
         settings.BaseUrl = new Uri("http://provider.test");
         settings.Mode = ProviderModes.Sync;
-        return ProviderAdapterFactory.Create(settings, new HttpClient(handler), TestJobs.ApiKey, new FixedClock());
+        return ProviderAdapterFactory.Create(settings, new HttpClient(handler), TestJobs.ApiKey, new FakeTimeProvider(ProviderTestTime.Epoch));
     }
 }

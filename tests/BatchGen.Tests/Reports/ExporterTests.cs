@@ -18,9 +18,9 @@ public sealed class ExporterTests
         documents.Select(d => d.GetProperty("id").GetString()).ShouldBe(ReportFixtures.Jobs().Select(j => j.Id).Order(StringComparer.Ordinal));
         var hostile = documents.Single(d => d.GetProperty("id").GetString() == "a1b2c3d4e5f60004");
         hostile.GetProperty("parameters").GetProperty("prompt").GetString().ShouldBe(ReportFixtures.HostilePrompt);
-        hostile.GetProperty("estimatedCostUsd").GetDecimal().ShouldBe(0.375m);
+        hostile.GetProperty("estimated_cost_usd").GetDecimal().ShouldBe(0.375m);
         hostile.GetProperty("axes").GetProperty("seed").GetString().ShouldBe("2");
-        documents[0].GetProperty("actualCostUsd").ValueKind.ShouldBe(JsonValueKind.Null);
+        documents[0].GetProperty("actual_cost_usd").ValueKind.ShouldBe(JsonValueKind.Null);
     }
 
     [Fact]

@@ -62,8 +62,25 @@ public sealed class RequestFaultTests
     [Fact]
     public async Task SlowResponse_StillAnswersAfterTheDelay()
     {
-        await using var sim = await StartAsync(new FaultScenario { SlowResponse = 1, SlowResponseSeconds = 0.05 });
-        var (status, _, _) = await sim.GetAsync(Path, ("x-magnific-api-key", "k"));
+        await using var sim = await StartAsync(new FaultScenario { SlowResponse = 1, SlowResponseSeconds = 30 });
+        var reply = sim.GetAsync(Path, ("x-magnific-api-key", "k"));
+        // The reply is held on the simulator's clock: it comes once that clock has moved past the delay. The clock is
+        // moved until it does (the delay's timer may not exist yet when the test first moves it), bounded in time.
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+        while (sim.Host.GetStats().Providers["magnific"].SlowResponses == 0)
+        {
+            await Task.Delay(10, timeout.Token);
+        }
+
+        reply.IsCompleted.ShouldBeFalse("the reply waits for the simulator's clock");
+        while (!reply.IsCompleted)
+        {
+            timeout.Token.ThrowIfCancellationRequested();
+            sim.Clock.Advance(TimeSpan.FromSeconds(30));
+            await Task.WhenAny(reply, Task.Delay(10, timeout.Token));
+        }
+
+        var (status, _, _) = await reply;
         status.ShouldBe(200);
         sim.Host.GetStats().Providers["magnific"].SlowResponses.ShouldBe(1);
     }

@@ -6,19 +6,23 @@ using BatchGen.Simulator;
 
 namespace BatchGen.Tests.Simulator;
 
-/// <summary>A simulator on a free loopback port with a manual clock and an HTTP client, for one test.</summary>
+/// <summary>A simulator on a free loopback port with a fake clock and an HTTP client, for one test.</summary>
 internal sealed class SimTestHost : IAsyncDisposable
 {
-    private SimTestHost(SimulatorHost host, ManualClock clock)
+    /// <summary>Where the simulator's fake clock starts.</summary>
+    public static readonly DateTimeOffset Start = new(2026, 1, 5, 9, 0, 0, TimeSpan.Zero);
+
+    private SimTestHost(SimulatorHost host, FakeTimeProvider clock)
     {
         Host = host;
         Clock = clock;
-        Client = new HttpClient { BaseAddress = host.BaseAddress, Timeout = TimeSpan.FromSeconds(30) };
+        Client = new HttpClient { BaseAddress = host.BaseAddress, Timeout = TimeSpan.FromSeconds(60) };
     }
 
     public SimulatorHost Host { get; }
 
-    public ManualClock Clock { get; }
+    /// <summary>The simulator's clock: task phases, URL lifetimes and simulated waits move only when a test advances it.</summary>
+    public FakeTimeProvider Clock { get; }
 
     public HttpClient Client { get; }
 
@@ -27,9 +31,20 @@ internal sealed class SimTestHost : IAsyncDisposable
     {
         var scenario = SimulatorScenario.Fast();
         configure?.Invoke(scenario);
-        var clock = new ManualClock();
+        var clock = new FakeTimeProvider(Start);
         var host = await SimulatorHost.StartAsync(
             new SimulatorOptions { Scenario = scenario, Seed = seed, TimeProvider = manualClock ? clock : TimeProvider.System },
+            CancellationToken.None);
+        return new SimTestHost(host, clock);
+    }
+
+    /// <summary>A host on a shared clock that keeps its tasks in <paramref name="stateDirectory"/> (restart tests).</summary>
+    public static async Task<SimTestHost> StartAsync(FakeTimeProvider clock, string stateDirectory, Action<SimulatorScenario>? configure = null)
+    {
+        var scenario = SimulatorScenario.Fast();
+        configure?.Invoke(scenario);
+        var host = await SimulatorHost.StartAsync(
+            new SimulatorOptions { Scenario = scenario, TimeProvider = clock, StateDirectory = stateDirectory },
             CancellationToken.None);
         return new SimTestHost(host, clock);
     }

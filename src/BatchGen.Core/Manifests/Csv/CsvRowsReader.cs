@@ -48,9 +48,9 @@ internal static class CsvRowsReader
                     continue;
                 }
 
-                if (headerOk && ReadRow(record, slots, keys, displayFile, line, bag) is { } pairs)
+                if (headerOk)
                 {
-                    entries.Add(pairs);
+                    entries.Add(ReadRow(record, slots, keys, displayFile, line, bag));
                 }
             }
 
@@ -120,28 +120,19 @@ internal static class CsvRowsReader
         return slots;
     }
 
-    private static Pair[]? ReadRow(string[] record, int[] slots, KeyTable keys, string file, int line, DiagnosticBag bag)
+    /// <summary>One entry per row; a bad cell is reported at line:field and kept as an invalid value (its row makes no job).</summary>
+    private static Pair[] ReadRow(string[] record, int[] slots, KeyTable keys, string file, int line, DiagnosticBag bag)
     {
         var pairs = new List<Pair>(record.Length);
-        var ok = true;
         for (var i = 0; i < record.Length; i++)
         {
-            if (record[i].Length == 0)
+            if (record[i].Length > 0)
             {
-                continue;
+                pairs.Add(new Pair(slots[i], FieldValueParser.FromText(keys.NameOf(slots[i]), record[i], new SourceMark(file, line, i + 1), bag)));
             }
-
-            var value = FieldValueParser.FromText(keys.NameOf(slots[i]), record[i], new SourceMark(file, line, i + 1), bag);
-            if (value is null)
-            {
-                ok = false;
-                continue;
-            }
-
-            pairs.Add(new Pair(slots[i], value));
         }
 
-        return ok ? [.. pairs] : null;
+        return [.. pairs];
     }
 
     private static string FirstLine(string message)

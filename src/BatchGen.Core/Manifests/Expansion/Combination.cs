@@ -33,12 +33,15 @@ internal sealed class Combination
         }
     }
 
-    /// <summary>Every pair has the same canonical value here (exclude semantics).</summary>
+    /// <summary>
+    /// Every pair has the same canonical value here (exclude semantics). A rejected value in the entry matches
+    /// anything: what it was meant to exclude is unknown, so those combinations are not checked either.
+    /// </summary>
     public bool Matches(Pair[] pairs)
     {
         foreach (var pair in pairs)
         {
-            if (Values[pair.Slot]?.Text != pair.Value.Text)
+            if (Values[pair.Slot]?.Text != pair.Value.Text && !pair.Value.IsRejected)
             {
                 return false;
             }

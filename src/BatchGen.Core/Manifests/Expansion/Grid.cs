@@ -6,6 +6,8 @@ namespace BatchGen.Core.Manifests.Expansion;
 /// merged into every combination whose original (axis) values it does not contradict, overwriting only values added
 /// by earlier includes; an entry merged nowhere becomes a combination of its own, after the grid.
 /// Excludes apply before includes. Nothing is materialised: memory does not grow with the combination count.
+/// A manifest with no axis and no include (only <c>defaults</c>) is one combination, as GitHub Actions runs one job
+/// without a matrix.
 /// </summary>
 internal sealed class Grid
 {
@@ -50,6 +52,14 @@ internal sealed class Grid
                     break;
                 }
             }
+        }
+
+        if (axes.Count == 0 && _doc.Includes.Count == 0)
+        {
+            combination.Reset(_doc.Defaults);
+            combination.Ordinal = 0;
+            combination.Mark = _doc.Defaults.Count > 0 ? _doc.Defaults[0].Value.Mark : _doc.Start;
+            yield return combination;
         }
 
         for (var i = 0; i < _doc.Includes.Count; i++)

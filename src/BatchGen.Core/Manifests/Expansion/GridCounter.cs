@@ -5,7 +5,7 @@ namespace BatchGen.Core.Manifests.Expansion;
 /// <summary>
 /// Counts a manifest's combinations without enumerating them: the product of the axis sizes, minus the union of the
 /// excludes (inclusion-exclusion over up to <see cref="MaxExactExcludes"/> entries), plus the include entries that
-/// match no remaining combination. Exact for the semantics of <see cref="Grid"/>.
+/// match no remaining combination (only defaults: one). Exact for the semantics of <see cref="Grid"/>.
 /// </summary>
 internal sealed class GridCounter
 {
@@ -19,6 +19,11 @@ internal sealed class GridCounter
     public BigInteger Count(out bool exact)
     {
         exact = _doc.Excludes.Count <= MaxExactExcludes;
+        if (_doc.Axes.Count == 0 && _doc.Includes.Count == 0)
+        {
+            return BigInteger.One; // only defaults: one job
+        }
+
         var grid = _doc.Axes.Count == 0 ? BigInteger.Zero : Product([]);
         var remaining = exact ? grid - UnionOfExcludes([]) : grid;
         var standalone = 0;
@@ -56,7 +61,7 @@ internal sealed class GridCounter
             {
                 if ((mask & (1 << i)) != 0)
                 {
-                    constraints.AddRange(excludes[i].Pairs.Select(p => new Constraint(p.Slot, p.Value.Text, AcceptUnset: false)));
+                    constraints.AddRange(excludes[i].Pairs.Where(p => !p.Value.IsRejected).Select(p => new Constraint(p.Slot, p.Value.Text, AcceptUnset: false)));
                 }
             }
 

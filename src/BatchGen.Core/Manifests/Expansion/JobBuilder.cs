@@ -34,6 +34,8 @@ internal sealed class JobBuilder
     private readonly JobIdentity _identity = new();
     private readonly string?[] _rendered = new string?[JobFields.Count];
     private readonly Func<int, string, string?> _lookup;
+    private readonly bool _hasRejected;
+    private bool _touchedRejected;
     private string? _lastProvider;
     private ulong _lastAccepted;
     private string? _lastValidUrl;
@@ -45,6 +47,7 @@ internal sealed class JobBuilder
     public JobBuilder(ManifestDocument doc, Template filename, string name, bool computeIds = true)
     {
         _doc = doc;
+        _hasRejected = doc.HasRejected;
         _lookup = Lookup;
         ComputeIds = computeIds;
         _filename = filename;
@@ -120,48 +123,38 @@ internal sealed class JobBuilder
     {
         var v = _values;
         provider = string.Empty;
-        if (v[JobFields.Provider]?.Parsed is not string name)
+        var errors = bag.ErrorCount;
+        // Values an earlier check rejected: the rules reading them are skipped, the others still run, no job is made.
+        var rejected = _hasRejected && AnyRejected(v);
+        var duration = v[JobFields.Duration]?.Parsed as int? ?? 5;
+        var motion = v[JobFields.MotionMode]?.Parsed as string;
+        var resolution = string.Empty;
+        if (v[JobFields.Provider] is null)
         {
             bag.Error(combination.Mark, "provider", "no provider for this combination: set provider in defaults, in an axis or in a row");
-            return null;
         }
-
-        provider = name;
-        var errors = bag.ErrorCount;
-        if (!ReferenceEquals(provider, _lastProvider))
+        else if (v[JobFields.Provider]!.Parsed is string name)
         {
-            _lastAccepted = AcceptedMasks[provider];
-            _lastProvider = provider;
-        }
-
-        var accepted = _lastAccepted;
-        for (var f = 0; f < JobFields.Count; f++)
-        {
-            if (v[f] is { } value && (accepted & FieldBits[f]) == 0 && !(f == JobFields.Style && value.Text == "none"))
-            {
-                var takes = string.Join(", ", ProviderCapabilities.AcceptedFields(provider).Order(StringComparer.Ordinal));
-                var field = JobFields.All[f].Name;
-                bag.Error(value.Mark, field, $"{provider} does not accept {field} (provider={provider}, {field}={value.Text}; provider at {v[JobFields.Provider]!.Mark}; {provider} takes {takes})");
-            }
-        }
-
-        var duration = v[JobFields.Duration]?.Parsed as int? ?? 5;
-        var resolution = v[JobFields.Resolution]?.Parsed as string ?? ProviderCatalog.DefaultResolution(provider);
-        var motion = v[JobFields.MotionMode]?.Parsed as string;
-        if (ProviderCapabilities.CheckTiming(provider, duration, resolution, motion) is { } reason)
-        {
-            ReportTiming(combination, bag, provider, duration, resolution, motion, reason);
+            provider = name;
+            resolution = v[JobFields.Resolution]?.Parsed as string ?? ProviderCatalog.DefaultResolution(provider);
+            CheckProviderRules(combination, bag, provider, duration, resolution, motion, rejected);
         }
 
         for (var f = JobFields.Prompt; f <= JobFields.NegativePrompt; f++)
         {
             _rendered[f] = null;
-            if (v[f] is { Parsed: Template template } value)
+            _touchedRejected = false;
+            if (v[f] is { Parsed: Template template } value && !(rejected && value.IsRejected))
             {
                 _rendered[f] = template.Render(_text, _lookup, _renderCaches[f], out var missing);
                 if (_rendered[f] is null)
                 {
                     bag.Error(value.Mark, JobFields.All[f].Name, $"uses {{{missing}}}, which has no value in combination {Describe(combination)}");
+                }
+                else if (_touchedRejected)
+                {
+                    // Rendered from a rejected variable value: what it would read is unknown, so it is not checked.
+                    _rendered[f] = null;
                 }
             }
         }
@@ -179,7 +172,7 @@ internal sealed class JobBuilder
         }
 
         CheckImageUrl(combination, bag);
-        if (bag.ErrorCount != errors || _rendered[JobFields.Prompt] is null || _rendered[JobFields.ImageUrl] is null)
+        if (rejected || bag.ErrorCount != errors || provider.Length == 0 || _rendered[JobFields.Prompt] is null || _rendered[JobFields.ImageUrl] is null)
         {
             return null;
         }
@@ -206,6 +199,51 @@ internal sealed class JobBuilder
             LipSyncTtsSpeakerId = v[JobFields.LipSyncTtsSpeakerId]?.Parsed as string,
             Extra = v[JobFields.Extra]?.Parsed as IReadOnlyDictionary<string, System.Text.Json.JsonElement>,
         };
+    }
+
+    /// <summary>Fields the provider does not take, and its duration x resolution x motion rules.</summary>
+    private void CheckProviderRules(Combination combination, DiagnosticBag bag, string provider, int duration, string resolution, string? motion, bool rejected)
+    {
+        var v = _values;
+        if (!ReferenceEquals(provider, _lastProvider))
+        {
+            _lastAccepted = AcceptedMasks[provider];
+            _lastProvider = provider;
+        }
+
+        var accepted = _lastAccepted;
+        for (var f = 0; f < JobFields.Count; f++)
+        {
+            if (v[f] is { } value && (accepted & FieldBits[f]) == 0 && !(f == JobFields.Style && value.Text == "none") && !value.IsRejected)
+            {
+                var takes = string.Join(", ", ProviderCapabilities.AcceptedFields(provider).Order(StringComparer.Ordinal));
+                var field = JobFields.All[f].Name;
+                bag.Error(value.Mark, field, $"{provider} does not accept {field} (provider={provider}, {field}={value.Text}; provider at {v[JobFields.Provider]!.Mark}; {provider} takes {takes})");
+            }
+        }
+
+        if (rejected && (v[JobFields.Duration]?.IsRejected == true || v[JobFields.Resolution]?.IsRejected == true || v[JobFields.MotionMode]?.IsRejected == true))
+        {
+            return;
+        }
+
+        if (ProviderCapabilities.CheckTiming(provider, duration, resolution, motion) is { } reason)
+        {
+            ReportTiming(combination, bag, provider, duration, resolution, motion, reason);
+        }
+    }
+
+    private static bool AnyRejected(FieldValue?[] values)
+    {
+        foreach (var value in values)
+        {
+            if (value is { IsRejected: true })
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 
     private void CheckImageUrl(Combination combination, DiagnosticBag bag)
@@ -257,7 +295,13 @@ internal sealed class JobBuilder
                 return _rendered[slot];
             }
 
-            return _values[slot]?.Text;
+            var value = _values[slot];
+            if (_hasRejected && value is { IsRejected: true })
+            {
+                _touchedRejected = true;
+            }
+
+            return value?.Text;
         }
 
         return name switch
@@ -265,7 +309,7 @@ internal sealed class JobBuilder
             "job_id" => _jobId,
             "replicate" => _replicate.ToString(CultureInfo.InvariantCulture),
             "name" => _name,
-            _ => null,
+            _ => _doc.Time.Lookup(name),
         };
     }
 

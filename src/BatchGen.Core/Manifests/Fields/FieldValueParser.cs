@@ -12,31 +12,43 @@ namespace BatchGen.Core.Manifests.Fields;
 /// </summary>
 internal static class FieldValueParser
 {
-    public static FieldValue? FromNode(string key, YamlNode node, string file, DiagnosticBag bag)
+    /// <summary>
+    /// Parses <paramref name="node"/> for <paramref name="key"/>. A node the schema rejected, or a value that fails here,
+    /// comes back as <see cref="FieldValue.Invalid"/> (reported once, skipped by later checks); never null.
+    /// </summary>
+    public static FieldValue FromNode(string key, YamlNode node, string file, DiagnosticBag bag, RejectedNodes rejected)
     {
         var mark = node.MarkOf(file);
+        if (rejected.Contains(node))
+        {
+            return FieldValue.Invalid((node as YamlScalarNode)?.Value ?? string.Empty, mark);
+        }
+
         if (JobFields.TryGet(key, out var field) && field.Kind == FieldKind.Object)
         {
             if (node is not YamlMappingNode)
             {
                 bag.Error(mark, key, "expected a mapping of key: value passed to the provider as is");
-                return null;
+                return FieldValue.Invalid(string.Empty, mark);
             }
 
-            return ExtraFromJson(YamlToJson.ToCompactJson(node, file), mark, key, bag);
+            return ExtraFromJson(YamlToJson.ToCompactJson(node, file), mark, key, bag) ?? FieldValue.Invalid(string.Empty, mark);
         }
 
         if (node is not YamlScalarNode scalar || scalar.IsNull())
         {
             bag.Error(mark, key, node is YamlScalarNode ? "value missing: write a value or remove the key" : "expected a single value");
-            return null;
+            return FieldValue.Invalid(string.Empty, mark);
         }
 
         return FromText(key, scalar.Value ?? string.Empty, mark, bag);
     }
 
-    /// <summary>Parses text (a YAML scalar or a CSV cell) for <paramref name="key"/>.</summary>
-    public static FieldValue? FromText(string key, string text, SourceMark mark, DiagnosticBag bag)
+    /// <summary>Parses text (a YAML scalar or a CSV cell) for <paramref name="key"/>; a bad value is reported and comes back invalid.</summary>
+    public static FieldValue FromText(string key, string text, SourceMark mark, DiagnosticBag bag) =>
+        Parse(key, text, mark, bag) ?? FieldValue.Invalid(text, mark);
+
+    private static FieldValue? Parse(string key, string text, SourceMark mark, DiagnosticBag bag)
     {
         if (!JobFields.TryGet(key, out var field))
         {
@@ -50,7 +62,7 @@ internal static class FieldValueParser
                 var match = field.Allowed.FirstOrDefault(a => a.Equals(word, StringComparison.OrdinalIgnoreCase));
                 if (match is null)
                 {
-                    bag.Error(mark, key, $"'{text}' is not one of: {string.Join(", ", field.Allowed)}{Suggestions.Hint(word, field.Allowed)}");
+                    bag.Error(mark, key, $"'{text}' is not one of: {string.Join(", ", field.Allowed)}{Suggestions.ValueHint(word, field.Allowed)}");
                     return null;
                 }
 

@@ -14,6 +14,12 @@ internal static class ManifestSchema
 {
     public const string ResourceName = "BatchGen.Core.manifest.schema.json";
 
+    /// <summary>
+    /// The schema's <c>$id</c>: a stable URN, resolved by the tool itself (<c>batchgen schema</c> prints the document it
+    /// names), not by the network, so it holds for every installed copy whatever repository or mirror it came from.
+    /// </summary>
+    public const string Id = "urn:batchgen:manifest:v1";
+
     private static readonly Lazy<JsonSchema> Schema = new(LoadSchema, LazyThreadSafetyMode.ExecutionAndPublication);
 
     public static string ReadSchemaText()
@@ -24,20 +30,35 @@ internal static class ManifestSchema
         return reader.ReadToEnd();
     }
 
-    /// <summary>Adds one diagnostic per schema violation; returns true when there were none.</summary>
-    public static bool Validate(YamlNode root, string file, DiagnosticBag bag)
+    /// <summary>
+    /// Adds one diagnostic per schema violation and returns the nodes they were reported at (an unknown key: the key
+    /// and its value), so that later checks skip exactly those values and still check everything else.
+    /// </summary>
+    public static RejectedNodes Validate(YamlNode root, string file, DiagnosticBag bag)
     {
         var json = YamlToJson.Convert(root, file);
         var errors = Schema.Value.Validate(json.Json);
+        var rejected = new RejectedNodes();
         foreach (var error in Flatten(errors))
         {
+            var unknownKey = error.Kind == ValidationErrorKind.NoAdditionalPropertiesAllowed;
             var mark = !error.HasLineInfo ? new SourceMark(file, 1, 1)
-                : error.Kind == ValidationErrorKind.NoAdditionalPropertiesAllowed ? json.KeyMarkOfLine(error.LineNumber)
+                : unknownKey ? json.KeyMarkOfLine(error.LineNumber)
                 : json.MarkOfLine(error.LineNumber);
-            bag.Error(mark, FieldOf(error), Describe(error));
+            var node = error.HasLineInfo ? json.NodeOfLine(error.LineNumber) : null;
+            bag.Error(mark, FieldOf(error), Describe(error, node));
+            if (node is not null)
+            {
+                rejected.Add(node);
+            }
+
+            if (unknownKey && error.HasLineInfo && json.KeyNodeOfLine(error.LineNumber) is { } key)
+            {
+                rejected.Add(key);
+            }
         }
 
-        return errors.Count == 0;
+        return rejected;
     }
 
     private static IEnumerable<ValidationError> Flatten(IEnumerable<ValidationError> errors)
@@ -66,7 +87,7 @@ internal static class ManifestSchema
         return path.Length == 0 ? "manifest" : path;
     }
 
-    private static string Describe(ValidationError error)
+    private static string Describe(ValidationError error, YamlNode? node)
     {
         var schema = error.Schema;
         return error.Kind switch
@@ -75,8 +96,9 @@ internal static class ManifestSchema
                 $"unknown key '{error.Property}'" + Suggestions.Hint(error.Property ?? string.Empty, KnownKeys(error))
                 + (KnownKeys(error).Any() ? string.Empty : "; remove it"),
             ValidationErrorKind.PropertyRequired => $"'{error.Property}' is required",
-            ValidationErrorKind.NotInEnumeration =>
-                "must be one of: " + string.Join(", ", schema.Enumeration.Select(v => Convert.ToString(v, CultureInfo.InvariantCulture))),
+            ValidationErrorKind.NotInEnumeration => Suggestions.OneOf(
+                (node as YamlScalarNode)?.Value,
+                schema.Enumeration.Select(v => Convert.ToString(v, CultureInfo.InvariantCulture) ?? string.Empty).ToList()),
             ValidationErrorKind.StringExpected => "expected text",
             ValidationErrorKind.IntegerExpected => "expected a whole number",
             ValidationErrorKind.NumberExpected => "expected a number",

@@ -11,7 +11,7 @@ internal static class ScalarTyping
 {
     private static readonly HashSet<string> NumericKeys = new(StringComparer.Ordinal)
     {
-        "duration", "seed", "num_outputs", "version", "repeat", "max_cost", "concurrency", "usd_per_credit",
+        "duration", "seed", "num_outputs", "version", "repeat", "max_cost", "max_cost_per_day", "max_cost_per_month", "concurrency", "usd_per_credit",
         "audio_add_on", "multi_clip_add_on", "nominal_latency_seconds", "poll_interval_seconds",
         "max_poll_interval_seconds", "request_timeout_seconds", "job_deadline_seconds",
     };

@@ -13,17 +13,20 @@ internal sealed class YamlManifestReader
     private readonly DiagnosticBag _bag;
     private readonly string _file;
     private readonly Dictionary<int, string> _axisOwner = [];
+    private readonly RejectedNodes _rejected;
 
-    private YamlManifestReader(ManifestDocument doc, DiagnosticBag bag)
+    private YamlManifestReader(ManifestDocument doc, DiagnosticBag bag, RejectedNodes rejected)
     {
         _doc = doc;
         _bag = bag;
         _file = doc.File;
+        _rejected = rejected;
     }
 
-    public static void Read(YamlMappingNode root, ManifestDocument doc, DiagnosticBag bag)
+    /// <summary>Reads the tree; nodes in <paramref name="rejected"/> were already reported and are skipped.</summary>
+    public static void Read(YamlMappingNode root, ManifestDocument doc, DiagnosticBag bag, RejectedNodes rejected)
     {
-        var reader = new YamlManifestReader(doc, bag);
+        var reader = new YamlManifestReader(doc, bag, rejected);
         var sections = new OrderedDictionary<string, YamlNode>(StringComparer.Ordinal);
         foreach (var (key, value) in root.Children)
         {
@@ -35,7 +38,16 @@ internal sealed class YamlManifestReader
 
     private void ReadAll(OrderedDictionary<string, YamlNode> s)
     {
-        if (s.TryGetValue("name", out var name) && name is YamlScalarNode n)
+        foreach (var source in (string[])["defaults", "matrix", "zip", "include", "exclude", "rows"])
+        {
+            if (s.TryGetValue(source, out var sourceNode) && (_rejected.Contains(sourceNode)
+                || (source is "zip" or "include" or "exclude" && sourceNode is YamlSequenceNode items && items.Children.Any(_rejected.Contains))))
+            {
+                _doc.SourceRejected = true;
+            }
+        }
+
+        if (s.TryGetValue("name", out var name) && name is YamlScalarNode n && !_rejected.Contains(n))
         {
             _doc.Name = n.Value;
         }
@@ -50,9 +62,16 @@ internal sealed class YamlManifestReader
             foreach (var (key, node) in d.Children)
             {
                 var keyName = KeyName(key);
-                if (FieldValueParser.FromNode(keyName, node, _file, _bag) is { } value)
+                var slot = _doc.Keys.SlotOf(keyName);
+                if (!_rejected.Contains(key) && slot >= 0 && KeyTable.IsField(slot))
                 {
-                    _doc.Defaults.Add(new Pair(_doc.Keys.SlotOf(keyName), value));
+                    _doc.Defaults.Add(new Pair(slot, FieldValueParser.FromNode(keyName, node, _file, _bag, _rejected)));
+                }
+                else if (Suggestions.Closest(keyName, JobFields.Names) is { } meant)
+                {
+                    // A misspelt field (reported by the schema with "did you mean"): the field it stands for is
+                    // invalid, not missing, so "no prompt" is not reported a second time for the same line.
+                    _doc.Defaults.Insert(0, new Pair(_doc.Keys.SlotOf(meant), FieldValue.Invalid(string.Empty, key.MarkOf(_file))));
                 }
             }
         }
@@ -80,7 +99,7 @@ internal sealed class YamlManifestReader
         ReadEntries(s, "include", _doc.Includes);
 
         if (s.TryGetValue("repeat", out var repeat) && repeat is YamlScalarNode rp
-            && int.TryParse(rp.Value, NumberStyles.None, CultureInfo.InvariantCulture, out var count))
+            && !_rejected.Contains(rp) && int.TryParse(rp.Value, NumberStyles.None, CultureInfo.InvariantCulture, out var count))
         {
             _doc.Repeat = count;
         }
@@ -91,11 +110,26 @@ internal sealed class YamlManifestReader
             _doc.OutputFilename = ReadTemplate(o, "filename");
         }
 
-        if (s.TryGetValue("budget", out var budget) && budget is YamlMappingNode b
-            && b.Children.TryGetValue(new YamlScalarNode("max_cost"), out var max) && max is YamlScalarNode mx
-            && decimal.TryParse(mx.Value, NumberStyles.Float, CultureInfo.InvariantCulture, out var maxCost))
+        if (s.TryGetValue("budget", out var budget) && budget is YamlMappingNode b)
         {
-            _doc.MaxCost = maxCost;
+            _doc.MaxCost = ReadMoney(b, "max_cost");
+            _doc.MaxCostPerDay = ReadMoney(b, "max_cost_per_day");
+            _doc.MaxCostPerMonth = ReadMoney(b, "max_cost_per_month");
+        }
+
+        if (s.TryGetValue("timezone", out var tz) && tz is YamlScalarNode tzs && tzs.Value is { Length: > 0 } tzId)
+        {
+            _doc.TimeZone = (tzId, tzs.MarkOf(_file));
+        }
+
+        if (s.TryGetValue("notify", out var notify) && notify is YamlSequenceNode urls)
+        {
+            _doc.Notify.AddRange(urls.Children.OfType<YamlScalarNode>().Select(u => u.Value).OfType<string>());
+        }
+
+        if (s.TryGetValue("verify", out var verify) && verify is YamlScalarNode v)
+        {
+            _doc.DeepVerify = v.Value == "deep";
         }
 
         if (s.TryGetValue("providers", out var providers) && providers is YamlMappingNode p)
@@ -112,6 +146,7 @@ internal sealed class YamlManifestReader
         if (Directory.Exists(full) || !File.Exists(full))
         {
             _bag.Error(mark, "rows", $"CSV file '{relative}' {(Directory.Exists(full) ? "is a directory" : "not found")} (paths are relative to the manifest)");
+            _doc.SourceRejected = true;
             return;
         }
 
@@ -125,12 +160,17 @@ internal sealed class YamlManifestReader
 
             _doc.Axes.Add(Dedup(axis));
         }
+        else
+        {
+            _doc.SourceRejected = true;
+        }
     }
 
     private void ReadGroup(YamlMappingNode group, string section, SourceMark mark)
     {
         var slots = new List<int>();
-        var columns = new List<List<FieldValue?>>();
+        var columns = new List<List<FieldValue>>();
+        var placeholders = new List<FieldValue?>();
         var names = new List<string>();
         foreach (var (key, node) in group.Children)
         {
@@ -146,8 +186,12 @@ internal sealed class YamlManifestReader
             _axisOwner[slot] = section;
             slots.Add(slot);
             names.Add(name);
-            columns.Add(node is YamlSequenceNode list
-                ? list.Children.Select(item => FieldValueParser.FromNode(name, item, _file, _bag)).ToList()
+            // A key whose list the schema rejected (not a list, empty) stands for one invalid value, repeated to the
+            // group's length: the other keys and axes are still checked.
+            var valid = node is YamlSequenceNode { Children.Count: > 0 } && !_rejected.Contains(node);
+            placeholders.Add(valid ? null : FieldValue.Invalid(string.Empty, node.MarkOf(_file)));
+            columns.Add(valid
+                ? ((YamlSequenceNode)node).Children.Select(item => FieldValueParser.FromNode(name, item, _file, _bag, _rejected)).ToList()
                 : []);
         }
 
@@ -156,7 +200,15 @@ internal sealed class YamlManifestReader
             return;
         }
 
-        var length = columns[0].Count;
+        var length = columns.Where((_, k) => placeholders[k] is null).Select(c => c.Count).DefaultIfEmpty(1).First();
+        for (var k = 0; k < columns.Count; k++)
+        {
+            if (placeholders[k] is { } invalid)
+            {
+                columns[k] = Enumerable.Repeat(invalid, length).ToList();
+            }
+        }
+
         if (columns.Any(c => c.Count != length))
         {
             _bag.Error(mark, section, $"zip lists must have equal lengths, found {string.Join(", ", names.Zip(columns, (n, c) => $"{n}={c.Count}"))}");
@@ -167,18 +219,12 @@ internal sealed class YamlManifestReader
         for (var i = 0; i < length; i++)
         {
             var pairs = new Pair[slots.Count];
-            var ok = true;
             for (var k = 0; k < slots.Count; k++)
             {
-                var value = columns[k][i];
-                ok &= value is not null;
-                pairs[k] = new Pair(slots[k], value!);
+                pairs[k] = new Pair(slots[k], columns[k][i]);
             }
 
-            if (ok)
-            {
-                entries.Add(pairs);
-            }
+            entries.Add(pairs);
         }
 
         _doc.Axes.Add(Dedup(new Axis(string.Join("+", names), slots, entries, mark)));
@@ -193,6 +239,12 @@ internal sealed class YamlManifestReader
         var kept = new List<Pair[]>(axis.Entries.Count);
         foreach (var entry in axis.Entries)
         {
+            if (entry.Any(p => p.Value.IsRejected))
+            {
+                kept.Add(entry);
+                continue;
+            }
+
             var key = string.Join("\u001f", entry.Select(p => $"{p.Slot}\u001e{p.Value.Text}"));
             if (seen.Add(key))
             {
@@ -220,29 +272,24 @@ internal sealed class YamlManifestReader
         foreach (var item in list.Children.OfType<YamlMappingNode>())
         {
             var pairs = new List<Pair>();
-            var ok = true;
             foreach (var (key, value) in item.Children)
             {
                 var name = KeyName(key);
                 var slot = _doc.Keys.Declare(name, key.MarkOf(_file), isAxis: false);
-                var parsed = FieldValueParser.FromNode(name, value, _file, _bag);
-                ok &= parsed is not null;
-                if (parsed is not null)
-                {
-                    pairs.Add(new Pair(slot, parsed));
-                }
+                pairs.Add(new Pair(slot, FieldValueParser.FromNode(name, value, _file, _bag, _rejected)));
             }
 
-            if (ok)
-            {
-                target.Add(new PartialEntry([.. pairs], item.MarkOf(_file)));
-            }
+            target.Add(new PartialEntry([.. pairs], item.MarkOf(_file)));
         }
     }
 
+    private decimal? ReadMoney(YamlMappingNode section, string key) =>
+        section.Children.TryGetValue(new YamlScalarNode(key), out var node) && node is YamlScalarNode scalar && !_rejected.Contains(scalar)
+        && decimal.TryParse(scalar.Value, NumberStyles.Float, CultureInfo.InvariantCulture, out var value) ? value : null;
+
     private (Template, SourceMark)? ReadTemplate(YamlMappingNode output, string key)
     {
-        if (!output.Children.TryGetValue(new YamlScalarNode(key), out var node) || node is not YamlScalarNode scalar)
+        if (!output.Children.TryGetValue(new YamlScalarNode(key), out var node) || node is not YamlScalarNode scalar || _rejected.Contains(scalar))
         {
             return null;
         }

@@ -14,7 +14,10 @@ internal sealed class YamlToJson
     private readonly StringBuilder _json = new();
     private readonly List<SourceMark> _lines = [];
     private readonly List<SourceMark> _keyLines = [];
+    private readonly List<YamlNode?> _nodes = [];
+    private readonly List<YamlNode?> _keyNodes = [];
     private SourceMark? _currentKey;
+    private YamlNode? _currentKeyNode;
     private readonly string _file;
 
     private YamlToJson(string file) => _file = file;
@@ -28,6 +31,12 @@ internal sealed class YamlToJson
     /// <summary>Mark of the mapping key whose value starts on a 1-based JSON line (for "unknown key" errors).</summary>
     public SourceMark KeyMarkOfLine(int line) =>
         line >= 1 && line <= _keyLines.Count ? _keyLines[line - 1] : MarkOfLine(line);
+
+    /// <summary>The YAML node a 1-based JSON line was written for (a key, a value or a collection), or null.</summary>
+    public YamlNode? NodeOfLine(int line) => line >= 1 && line <= _nodes.Count ? _nodes[line - 1] : null;
+
+    /// <summary>The mapping key whose value starts on a 1-based JSON line, or null.</summary>
+    public YamlNode? KeyNodeOfLine(int line) => line >= 1 && line <= _keyNodes.Count ? _keyNodes[line - 1] : null;
 
     public static YamlToJson Convert(YamlNode root, string file)
     {
@@ -44,7 +53,7 @@ internal sealed class YamlToJson
         return converter._json.Replace("\n", string.Empty).ToString();
     }
 
-    private void Line(SourceMark mark)
+    private void Line(SourceMark mark, YamlNode node)
     {
         if (_lines.Count > 0)
         {
@@ -53,6 +62,8 @@ internal sealed class YamlToJson
 
         _lines.Add(mark);
         _keyLines.Add(_currentKey ?? mark);
+        _nodes.Add(node);
+        _keyNodes.Add(_currentKeyNode);
     }
 
     private void Write(YamlNode node, string? key, bool typed)
@@ -61,31 +72,32 @@ internal sealed class YamlToJson
         switch (node)
         {
             case YamlMappingNode mapping:
-                Line(mark);
+                Line(mark, node);
                 _json.Append('{');
                 var first = true;
                 foreach (var (k, v) in mapping.Children)
                 {
                     var name = k is YamlScalarNode s ? s.Value ?? string.Empty : k.ToString();
-                    Line(k.MarkOf(_file));
+                    Line(k.MarkOf(_file), k);
                     _json.Append(first ? string.Empty : ",").Append(Quote(name));
                     first = false;
                     _currentKey = k.MarkOf(_file);
-                    Line(v.MarkOf(_file));
+                    _currentKeyNode = k;
+                    Line(v.MarkOf(_file), v);
                     _json.Append(':');
                     Write(v, name, typed || ScalarTyping.StartsTypedSubtree(name));
                 }
 
-                Line(mark);
+                Line(mark, node);
                 _json.Append('}');
                 break;
             case YamlSequenceNode sequence:
-                Line(mark);
+                Line(mark, node);
                 _json.Append('[');
                 var firstItem = true;
                 foreach (var item in sequence.Children)
                 {
-                    Line(item.MarkOf(_file));
+                    Line(item.MarkOf(_file), item);
                     if (!firstItem)
                     {
                         _json.Append(',');
@@ -95,7 +107,7 @@ internal sealed class YamlToJson
                     Write(item, key, typed);
                 }
 
-                Line(mark);
+                Line(mark, node);
                 _json.Append(']');
                 break;
             case YamlScalarNode scalar:

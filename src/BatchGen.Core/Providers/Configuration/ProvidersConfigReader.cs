@@ -23,19 +23,33 @@ internal sealed class ProvidersConfigReader
     private readonly string _file;
     private readonly DiagnosticBag _bag;
     private readonly ConfigValues _values;
+    private readonly RejectedNodes _rejected;
 
-    private ProvidersConfigReader(string file, DiagnosticBag bag)
+    private ProvidersConfigReader(string file, DiagnosticBag bag, RejectedNodes rejected)
     {
         _file = file;
         _bag = bag;
+        _rejected = rejected;
         _values = new ConfigValues(file, bag);
     }
 
-    public static void Apply(YamlMappingNode providers, string file, IDictionary<string, ProviderSettings> settings, DiagnosticBag bag)
+    /// <param name="rejected">Nodes the manifest schema already reported: skipped (with the setting they belong to).</param>
+    public static void Apply(YamlMappingNode providers, string file, IDictionary<string, ProviderSettings> settings, DiagnosticBag bag, RejectedNodes? rejected = null)
     {
-        var reader = new ProvidersConfigReader(file, bag);
+        rejected ??= RejectedNodes.None;
+        if (rejected.Contains(providers))
+        {
+            return;
+        }
+
+        var reader = new ProvidersConfigReader(file, bag, rejected);
         foreach (var (key, node) in providers.Children)
         {
+            if (rejected.Contains(key) || rejected.Contains(node))
+            {
+                continue;
+            }
+
             var name = (key as YamlScalarNode)?.Value ?? string.Empty;
             var mark = key.MarkOf(file);
             if (!settings.TryGetValue(name, out var target))
@@ -63,6 +77,11 @@ internal sealed class ProvidersConfigReader
     {
         foreach (var (keyNode, node) in mapping.Children)
         {
+            if (_rejected.Contains(keyNode) || _rejected.ContainsWithin(node))
+            {
+                continue;
+            }
+
             var key = (keyNode as YamlScalarNode)?.Value ?? string.Empty;
             var field = $"providers.{provider}.{key}";
             var mark = node.MarkOf(_file);
@@ -140,7 +159,7 @@ internal sealed class ProvidersConfigReader
                         }
                         else
                         {
-                            _bag.Error(mark, field, $"'{mode}' must be sync or async");
+                            _bag.Error(mark, field, $"'{mode}' must be sync or async{Suggestions.ValueHint(mode, [ProviderModes.Sync, ProviderModes.Async])}");
                         }
                     }
 

@@ -42,7 +42,11 @@ internal sealed class ProviderTransport(HttpClient http, Action<HttpRequestHeade
             {
                 using var response = await http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, cancellationToken);
                 var body = await response.Content.ReadAsByteArrayAsync(cancellationToken);
-                return new SendResult(new HttpReply((int)response.StatusCode, response.Content.Headers.ContentType?.MediaType, CopyHeaders(response), body), null);
+                var reply = new HttpReply((int)response.StatusCode, response.Content.Headers.ContentType?.MediaType, CopyHeaders(response), body)
+                {
+                    RetryAfter = response.Headers.RetryAfter,
+                };
+                return new SendResult(reply, null);
             }
             catch (Exception exception) when (exception is OperationCanceledException or HttpRequestException or IOException)
             {

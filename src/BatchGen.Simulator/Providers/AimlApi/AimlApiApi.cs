@@ -63,13 +63,13 @@ internal sealed class AimlApiApi(ApiPipeline api)
 
         var r = new FieldRules(body);
         var model = r.Enum("model", ctx.Provider.Scenario.Models ?? [.. DefaultModels], required: true);
-        r.String("prompt", required: true);
+        var prompt = r.String("prompt", required: true);
         r.Url("image_url", required: true);
         var resolution = r.Enum("resolution", Wire.Resolutions, required: false) ?? "720p";
         var duration = r.IntEnum("duration", [5, 8, 10], required: false) ?? 5;
         r.String("negative_prompt", required: false);
-        r.Enum("style", Wire.Styles, required: false);
-        r.Integer("seed", required: false);
+        var style = r.Enum("style", Wire.Styles, required: false);
+        var seed = r.Integer("seed", required: false);
         var audio = r.Bool("generate_audio_switch", required: false) ?? false;
         var multiClip = r.Bool("generate_multi_clip_switch", required: false) ?? false;
         r.Enum("thinking_type", Wire.ThinkingTypes, required: false);
@@ -84,7 +84,7 @@ internal sealed class AimlApiApi(ApiPipeline api)
         }
 
         // The model page shows 864x1280 for its 720p example (a portrait source image); the simulator uses 16:9.
-        var video = new VideoSpec(duration, resolution, "16:9");
+        var video = new VideoSpec(duration, resolution, "16:9") { Prompt = prompt, Seed = seed, Style = style };
         var id = NanoId(ctx.Provider, ctx.DecisionKey, ctx.Occurrence);
         var (task, error) = api.CreateTask(ctx, new TaskRequest(video) { Audio = audio, MultiClip = multiClip, Model = model }, id);
         return task is null ? error! : SimReply.Ok(Body(task, ctx.Now));

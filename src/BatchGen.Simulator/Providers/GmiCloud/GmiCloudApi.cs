@@ -46,16 +46,16 @@ internal sealed class GmiCloudApi(ApiPipeline api)
         var payloadElement = top.Element("payload", JsonValueKind.Object, required: true);
         var r = new FieldRules(payloadElement ?? default, "payload.");
         r.Url("image_url", required: true);
-        r.String("prompt", required: true);
+        var prompt = r.String("prompt", required: true);
         r.String("negative_prompt", required: false);
         var duration = r.IntEnum("duration", [5, 8, 10], required: true, allowString: true);
         var aspect = r.Enum("aspect_ratio", Wire.AspectRatios, required: true);
         var quality = r.Enum("quality", Wire.Resolutions, required: true);
-        r.Enum("style", Styles, required: false);
+        var style = r.Enum("style", Styles, required: false);
         r.Enum("thinking_type", Wire.ThinkingTypes, required: false);
         var audio = r.Bool("generate_audio_switch", required: false) ?? false;
         var multiClip = r.Bool("generate_multi_clip_switch", required: false) ?? false;
-        r.Integer("seed", required: false, 0, 2147483647);
+        var seed = r.Integer("seed", required: false, 0, 2147483647);
         if (duration == 10 && quality == "1080p")
         {
             r.Add("duration", "10s is unavailable at 1080p");
@@ -67,7 +67,7 @@ internal sealed class GmiCloudApi(ApiPipeline api)
             return api.Invalid(ctx, problems);
         }
 
-        var video = new VideoSpec(duration!.Value, quality!, aspect!);
+        var video = new VideoSpec(duration!.Value, quality!, aspect!) { Prompt = prompt, Seed = seed, Style = style };
         var id = Deterministic.Uuid(ctx.Provider.State.Seed, ctx.Provider.Name, ctx.DecisionKey, ctx.Occurrence);
         var ask = new TaskRequest(video) { Audio = audio, MultiClip = multiClip, Model = model, Payload = JsonNode.Parse(payloadElement!.Value.GetRawText()) };
         var (task, error) = api.CreateTask(ctx, ask, id);

@@ -70,14 +70,14 @@ internal sealed class MagnificApi(ApiPipeline api, MagnificWebhooks webhooks)
         }
 
         var r = new FieldRules(body);
-        r.String("prompt", required: true);
+        var prompt = r.String("prompt", required: true);
         r.String("image_url", required: true);
         var resolution = r.Enum("resolution", Wire.Resolutions, required: false);
         var aspect = r.Enum("aspect_ratio", [.. Aspects.Keys], required: false) ?? "widescreen_16_9";
         var duration = r.IntEnum("duration", [5, 8, 10], required: false) ?? 5;
         r.String("negative_prompt", required: false);
-        r.Enum("style", Wire.Styles, required: false);
-        r.Integer("seed", required: false);
+        var style = r.Enum("style", Wire.Styles, required: false);
+        var seed = r.Integer("seed", required: false);
         r.Enum("camera_movement", CameraMovements, required: false);
         var audio = r.Bool("generate_audio_switch", required: false) ?? false;
         var multiClip = r.Bool("generate_multi_clip_switch", required: false) ?? false;
@@ -93,7 +93,7 @@ internal sealed class MagnificApi(ApiPipeline api, MagnificWebhooks webhooks)
             return api.Invalid(ctx, r.Problems);
         }
 
-        var video = new VideoSpec(duration, resolution ?? "720p", Aspects[aspect]);
+        var video = new VideoSpec(duration, resolution ?? "720p", Aspects[aspect]) { Prompt = prompt, Seed = seed, Style = style };
         var id = Deterministic.Uuid(ctx.Provider.State.Seed, ctx.Provider.Name, ctx.DecisionKey, ctx.Occurrence);
         var (task, error) = api.CreateTask(ctx, new TaskRequest(video) { Audio = audio, MultiClip = multiClip, WebhookUrl = webhook }, id);
         if (task is null)

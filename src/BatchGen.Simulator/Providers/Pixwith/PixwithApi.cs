@@ -35,7 +35,7 @@ internal sealed class PixwithApi(ApiPipeline api)
         }
 
         var top = new FieldRules(body);
-        top.String("prompt", required: true);
+        var prompt = top.String("prompt", required: true);
         top.Enum("model_id", ctx.Provider.Scenario.Models ?? [.. DefaultModels], required: true);
         if (top.Element("image_urls", JsonValueKind.Array, required: false) is { } images)
         {
@@ -67,7 +67,7 @@ internal sealed class PixwithApi(ApiPipeline api)
             return api.Invalid(ctx, problems);
         }
 
-        var video = new VideoSpec(duration!.Value, resolution!, aspect!);
+        var video = new VideoSpec(duration!.Value, resolution!, aspect!) { Prompt = prompt };
         var id = Deterministic.Hex(ctx.Provider.State.Seed, ctx.Provider.Name, ctx.DecisionKey, ctx.Occurrence, 16);
         var (task, error) = api.CreateTask(ctx, new TaskRequest(video) { Outputs = (int)outputs!.Value }, id);
         if (task is null)

@@ -55,18 +55,18 @@ internal sealed class SegmindApi(ApiPipeline api)
         var r = new FieldRules(body);
         var duration = r.IntEnum("duration", [5, 8], required: true);
         var motion = r.Enum("motion_mode", ["normal", "fast"], required: true);
-        r.String("prompt", required: true);
+        var prompt = r.String("prompt", required: true);
         var quality = r.Enum("quality", Wire.Resolutions, required: true);
         var aspect = r.Enum("aspect_ratio", Wire.AspectRatios, required: false) ?? "16:9";
         r.Url("image_url", required: false);
         r.String("negative_prompt", required: false);
-        r.Integer("seed", required: false);
+        var seed = r.Integer("seed", required: false);
         var sound = r.Bool("sound_effect_switch", required: false) ?? false;
         r.String("sound_effect_content", required: false);
         r.Bool("lip_sync_switch", required: false);
         r.String("lip_sync_tts_content", required: false);
         r.Enum("lip_sync_tts_speaker_id", ["auto", "1", "2", "3", "4", "5", "6", "7", "8", "9"], required: false);
-        r.Enum("style", Wire.Styles, required: false);
+        var style = r.Enum("style", Wire.Styles, required: false);
         if (motion == "fast" && duration == 8)
         {
             r.Add("motion_mode", "fast is only available when duration=5");
@@ -88,7 +88,7 @@ internal sealed class SegmindApi(ApiPipeline api)
         }
 
         // The real service follows the image's aspect ratio when an image is given; the simulator keeps the requested one.
-        var video = new VideoSpec(duration!.Value, quality!, aspect);
+        var video = new VideoSpec(duration!.Value, quality!, aspect) { Prompt = prompt, Seed = seed, Style = style };
         var id = Deterministic.Uuid(ctx.Provider.State.Seed, ctx.Provider.Name, ctx.DecisionKey, ctx.Occurrence);
         return api.CreateTask(ctx, new TaskRequest(video) { Audio = sound }, id);
     }
@@ -144,7 +144,7 @@ internal sealed class SegmindApi(ApiPipeline api)
         }
 
         var content = VideoContent.For(ctx.Provider, task, 0);
-        var (w, h) = task.Video.FrameSize;
+        var (w, h) = task.Video.OutputFrameSize;
         var reply = new SimReply
         {
             Writer = async (http, ct) =>

@@ -1,0 +1,32 @@
+namespace BatchGen.Core.Ledger;
+
+/// <summary>
+/// One output file of a job (a provider may return several videos for one task, e.g. Pixwith <c>num_outputs</c>).
+/// Index 1 is the job's own path; index N &gt; 1 is saved beside it as <c>name-N.mp4</c>. Null fields leave the
+/// recorded value unchanged when written.
+/// </summary>
+public sealed record LedgerOutput
+{
+    /// <summary>1-based position in the provider's result list.</summary>
+    public required int Index { get; init; }
+
+    /// <summary>The provider's (possibly signed, expiring) URL for this output. Never printed.</summary>
+    public string? ResultUrl { get; init; }
+
+    /// <summary>Relative to the output directory.</summary>
+    public string? FilePath { get; init; }
+
+    public long? Bytes { get; init; }
+
+    public string? Sha256 { get; init; }
+
+    /// <summary>Frame size and duration read from the file itself (null until recorded).</summary>
+    public int? Width { get; init; }
+
+    public int? Height { get; init; }
+
+    public double? DurationSeconds { get; init; }
+
+    /// <summary>True when the file is recorded as downloaded and verified.</summary>
+    public bool IsSaved => FilePath is not null && Sha256 is not null;
+}

@@ -1,0 +1,93 @@
+using BatchGen.Core.Costs;
+using BatchGen.Core.Costs.Periods;
+
+namespace BatchGen.Tests.Costs.Periods;
+
+public sealed class SpendBookTests : IDisposable
+{
+    private readonly TempDirectory _dir = new();
+    private readonly PeriodCaps _caps = new(PerDayUsd: 10m, PerMonthUsd: 25m);
+
+    [Fact]
+    public async Task TryHold_TwoBooksOnOneFileAtOnce_NeverHoldMoreThanTheDailyCap()
+    {
+        using var a = SpendBook.Open(_dir.Path);
+        using var b = SpendBook.Open(_dir.Path);
+
+        var granted = await Task.WhenAll(Enumerable.Range(0, 40).Select(i => Task.Run(() =>
+            (i % 2 == 0 ? a : b).TryHold(i % 2 == 0 ? "batch-a" : "batch-b", "2026-11-28", 0.45m, _caps) is null)));
+
+        granted.Count(g => g).ShouldBe(22); // 22 x 0.45 = 9.90 <= 10 < 23 x 0.45
+        a.TotalUsd("2026-11-28").ShouldBe(9.90m);
+    }
+
+    [Fact]
+    public void TryHold_MonthCap_CountsEveryDayOfTheMonth()
+    {
+        using var book = SpendBook.Open(_dir.Path);
+        book.Settle("batch", null, 0m, "2026-11-01", 9m);
+        book.Settle("batch", null, 0m, "2026-11-02", 9m);
+
+        book.TryHold("batch", "2026-11-03", 8m, _caps).ShouldNotBeNull().ShouldContain("monthly cap of $25.00 (2026-11");
+        book.TryHold("batch", "2026-11-03", 7m, _caps with { PerMonthUsd = null }).ShouldBeNull();
+        book.TryHold("batch", "2026-12-01", 9m, _caps).ShouldBeNull();
+    }
+
+    [Fact]
+    public void Settle_ChargedLessThanHeld_FreesTheRest()
+    {
+        using var book = SpendBook.Open(_dir.Path);
+        book.TryHold("batch", "2026-11-28", 4m, _caps).ShouldBeNull();
+
+        book.Settle("batch", "2026-11-28", 4m, "2026-11-28", 1.5m);
+
+        book.TotalUsd("2026-11-28").ShouldBe(1.5m);
+    }
+
+    [Fact]
+    public void ClearHoldings_AfterACrash_DropsOnlyThatBatchsHoldings()
+    {
+        using (var crashed = SpendBook.Open(_dir.Path))
+        {
+            crashed.TryHold("a", "2026-11-28", 4m, _caps).ShouldBeNull();
+            crashed.TryHold("b", "2026-11-28", 3m, _caps).ShouldBeNull();
+        }
+
+        using var book = SpendBook.Open(_dir.Path);
+        book.ClearHoldings("a");
+
+        book.TotalUsd("2026-11-28").ShouldBe(3m);
+    }
+
+    [Fact]
+    public void LatestUnfinished_TwoBatches_ReturnsTheNewestNotFinished()
+    {
+        using var book = SpendBook.Open(_dir.Path);
+        var zone = "Europe/Paris";
+        book.RegisterBatch(new BatchRecord("/out/n-2026-11-26", "/m.yaml", DateTimeOffset.Parse("2026-11-26T02:00+01:00", System.Globalization.CultureInfo.InvariantCulture), zone, DateTimeOffset.UnixEpoch.AddDays(1), Finished: false));
+        book.RegisterBatch(new BatchRecord("/out/n-2026-11-27", "/m.yaml", DateTimeOffset.Parse("2026-11-27T02:00+01:00", System.Globalization.CultureInfo.InvariantCulture), zone, DateTimeOffset.UnixEpoch.AddDays(2), Finished: false));
+        book.RegisterBatch(new BatchRecord("/out/n-2026-11-27", "/m.yaml", DateTimeOffset.Parse("2026-11-27T02:00+01:00", System.Globalization.CultureInfo.InvariantCulture), zone, DateTimeOffset.UnixEpoch.AddDays(2), Finished: true));
+
+        book.LatestUnfinished("/m.yaml").ShouldNotBeNull().Directory.ShouldBe("/out/n-2026-11-26");
+        book.LatestUnfinished("/other.yaml").ShouldBeNull();
+    }
+
+    [Fact]
+    public void PeriodBudget_ReservationCommittedNextDay_CountsOnTheDayOfTheCharge()
+    {
+        using var book = SpendBook.Open(_dir.Path);
+        var now = DateTimeOffset.Parse("2026-11-28T23:59:00Z", System.Globalization.CultureInfo.InvariantCulture);
+        var period = new PeriodBudget(book, "batch", _caps, TimeZoneInfo.Utc, () => now);
+        var gate = new BudgetGate(null, new Dictionary<string, decimal>(), 0m, new Dictionary<string, decimal>()) { Settled = period.Settle };
+        var reservation = gate.TryReserve("magnific", 2m).ShouldNotBeNull();
+
+        period.TryReserve(reservation).ShouldBeNull();
+        now = now.AddMinutes(2);
+        gate.Commit(reservation, 2m);
+
+        book.TotalUsd("2026-11-28").ShouldBe(0m);
+        book.TotalUsd("2026-11-29").ShouldBe(2m);
+    }
+
+    public void Dispose() => _dir.Dispose();
+}
