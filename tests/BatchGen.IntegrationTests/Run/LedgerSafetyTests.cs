@@ -109,7 +109,7 @@ public sealed class LedgerSafetyTests(ITestOutputHelper output)
         charged.ShouldBeLessThanOrEqualTo(20m, "the provider charged 3x its estimate, but the cap held");
         charged.ShouldBeGreaterThan(10m, "the run kept admitting while the higher price fitted");
         var budgetLine = Line(run.StdErr, "budget reached: ");
-        budgetLine.ShouldStartWith(string.Create(CultureInfo.InvariantCulture, $"budget reached: spent ${charged:0.00}, $0.00 reserved for 0 unresolved submits, of $20.00;"));
+        budgetLine.ShouldStartWith(string.Create(CultureInfo.InvariantCulture, $"budget reached: spent ${charged:0.00} (simulated), $0.00 reserved for 0 unresolved submits, of $20.00;"));
         rerun.ExitCode.ShouldBe(3);
         Line(rerun.StdErr, "budget reached: ").ShouldBe(budgetLine, "no activity, no change in the money figures");
         Line(rerun.StdOut, "40 jobs: ").ShouldBe(Line(run.StdOut, "40 jobs: "));
