@@ -21,9 +21,20 @@ internal static class ExitCodes
     /// <summary>The ledger or output directory could not be written.</summary>
     public const int StorageError = 5;
 
+    /// <summary>Another run holds this batch (its ledger); the message names it (PID, host, start time).</summary>
+    public const int RunLocked = 6;
+
     /// <summary>An unexpected internal error (a bug): one line on stderr.</summary>
     public const int InternalError = 70;
 
     /// <summary>Interrupted by Ctrl+C or SIGTERM; the ledger is consistent and the run can be resumed.</summary>
     public const int Cancelled = 130;
+
+    /// <summary>The exit code of a ledger refusal: another run holds it (6), not a ledger (2), else storage (5).</summary>
+    public static int For(BatchGen.Core.Ledger.LedgerException exception) => exception?.Failure switch
+    {
+        BatchGen.Core.Ledger.LedgerFailure.Locked => RunLocked,
+        BatchGen.Core.Ledger.LedgerFailure.NotALedger => InvalidInput,
+        _ => StorageError,
+    };
 }

@@ -24,10 +24,15 @@ internal static class LedgerLocator
             return (null, null, $"{argument}: no such file");
         }
 
-        if (IsSqlite(argument))
+        if (IsSqlite(argument) || IsLedgerName(argument))
         {
             var full = Path.GetFullPath(argument);
             return (full, outOverride is null ? Path.GetDirectoryName(full)! : Path.GetFullPath(outOverride), null);
+        }
+
+        if (IsBinary(argument))
+        {
+            return (null, null, $"{argument}: not a ledger (no SQLite header) and not a manifest (binary content)");
         }
 
         var loaded = ManifestLoader.Load(argument, new ManifestLoadOptions());
@@ -45,12 +50,12 @@ internal static class LedgerLocator
     }
 
     /// <summary>Resolves the argument and reads every job of its ledger; or a one-line error.</summary>
-    public static async Task<(LoadedLedger? Ledger, string? Error)> LoadAsync(string argument, CancellationToken cancellationToken)
+    public static async Task<(LoadedLedger? Ledger, string? Error, int ExitCode)> LoadAsync(string argument, CancellationToken cancellationToken)
     {
         var (ledgerPath, outputDirectory, error) = Resolve(argument, null);
         if (error is not null)
         {
-            return (null, error);
+            return (null, error, ExitCodes.InvalidInput);
         }
 
         try
@@ -64,17 +69,22 @@ internal static class LedgerLocator
                     jobs.Add(job);
                 }
 
+                foreach (var notice in ledger.Notices)
+                {
+                    await Console.Error.WriteLineAsync($"batchgen: warning: {notice}").ConfigureAwait(false);
+                }
+
                 var simulated = await ledger.GetMetaAsync("simulated", cancellationToken).ConfigureAwait(false) == "true";
                 var manifestPath = IsSqlite(argument) || Directory.Exists(argument)
                     ? await ledger.GetMetaAsync("manifest", cancellationToken).ConfigureAwait(false)
                     : argument;
                 var reviews = await ledger.ReadReviewsAsync(cancellationToken).ConfigureAwait(false);
-                return (new LoadedLedger(ledgerPath!, outputDirectory!, jobs) { Simulated = simulated, Providers = ProvidersOf(manifestPath), Reviews = reviews }, null);
+                return (new LoadedLedger(ledgerPath!, outputDirectory!, jobs) { Simulated = simulated, Providers = ProvidersOf(manifestPath), Reviews = reviews }, null, ExitCodes.Success);
             }
         }
         catch (LedgerException ex)
         {
-            return (null, ex.Message);
+            return (null, ex.Message, ExitCodes.For(ex));
         }
     }
 
@@ -91,6 +101,42 @@ internal static class LedgerLocator
             }
 
             return jobs;
+        }
+    }
+
+    /// <summary>A file named like a ledger is one, or is reported as a damaged one (never parsed as a manifest).</summary>
+    private static bool IsLedgerName(string path) =>
+        Path.GetExtension(path).Equals(".db", StringComparison.OrdinalIgnoreCase);
+
+    /// <summary>NUL bytes or invalid UTF-8 in the first 8 KB: no manifest looks like that.</summary>
+    private static bool IsBinary(string path)
+    {
+        try
+        {
+            using var stream = File.OpenRead(path);
+            var buffer = new byte[8192];
+            var read = stream.ReadAtLeast(buffer, buffer.Length, throwOnEndOfStream: false);
+            var span = buffer.AsSpan(0, read);
+            if (span.Contains((byte)0))
+            {
+                return true;
+            }
+
+            // A cut multi-byte character at the end of the sample is not evidence.
+            var decoder = new System.Text.UTF8Encoding(false, true);
+            try
+            {
+                decoder.GetCharCount(span[..Math.Max(0, read - 4)]);
+                return false;
+            }
+            catch (System.Text.DecoderFallbackException)
+            {
+                return true;
+            }
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            return false;
         }
     }
 

@@ -71,6 +71,12 @@ catch (OperationCanceledException)
 catch (BatchGen.Core.Ledger.LedgerException ex)
 {
     await Console.Error.WriteLineAsync($"batchgen: {ex.Message}").ConfigureAwait(false);
+    return ExitCodes.For(ex);
+}
+catch (Microsoft.Data.Sqlite.SqliteException ex)
+{
+    // A ledger error a command did not classify: still one line and the storage exit code, not a bug report.
+    await Console.Error.WriteLineAsync($"batchgen: ledger error: {ex.Message.ReplaceLineEndings(" ")} (check the ledger file and the disk)").ConfigureAwait(false);
     return ExitCodes.StorageError;
 }
 catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)

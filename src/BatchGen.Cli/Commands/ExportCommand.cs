@@ -21,10 +21,10 @@ internal static class ExportCommand
 
     private static async Task<int> RunAsync(string targetPath, string format, string? outputFile, CancellationToken cancellationToken)
     {
-        var (loaded, error) = await LedgerLocator.LoadAsync(targetPath, cancellationToken);
+        var (loaded, error, errorExitCode) = await LedgerLocator.LoadAsync(targetPath, cancellationToken);
         if (loaded is null)
         {
-            return await FailAsync(error!, ExitCodes.InvalidInput);
+            return await FailAsync(error!, errorExitCode);
         }
 
         var jobs = loaded.Jobs;

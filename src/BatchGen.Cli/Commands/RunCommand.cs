@@ -61,6 +61,7 @@ internal sealed class RunOptionSet
     private readonly Option<string?> _scenario = new("--scenario") { HelpName = "FILE", Description = "With --simulate: simulator scenario file (latencies, faults, limits)." };
     private readonly Option<double> _timeScale = new("--time-scale") { HelpName = "X", Description = "With --simulate: simulated time scale (0.01 = 100x faster).", DefaultValueFactory = _ => 0.01 };
     private readonly Option<int> _seed = new("--seed") { HelpName = "N", Description = "With --simulate: simulator seed.", DefaultValueFactory = _ => 1 };
+    private readonly Option<bool> _acceptRollback = new("--accept-ledger-rollback") { Description = "Continue a ledger that lost events with its write-ahead log (it ends before ledger.db.mark); check the providers' dashboards first: jobs submitted after its last event would be paid again." };
     private readonly Option<bool> _noReport = new("--no-report") { Description = "Do not write the reports at the end." };
     private readonly Option<bool> _json = new("--json") { Description = "Print one JSON summary object on stdout at the end; the live view and messages go to stderr." };
     private readonly Option<string?> _verify = new("--verify") { Description = "standard (each video is a complete, playable MP4) or deep (also decode every video with ffmpeg, which must be installed). Default: the manifest's verify, else standard." };
@@ -92,7 +93,7 @@ internal sealed class RunOptionSet
             }
         });
         command.Add(set._manifest);
-        foreach (var option in new Option[] { set._simulate, set._out, set._providers, set._maxCost, set._maxJobs, set._scenario, set._timeScale, set._seed, set._noReport, set._verify, set._progress, set._tz, set._resumeLatest, set._haltFailures, set._haltRate, set._haltMin, set._haltPerProvider, set._notify, set._logFormat, set._logLevel, set._verbose, set._quiet, set._json })
+        foreach (var option in new Option[] { set._simulate, set._out, set._providers, set._maxCost, set._maxJobs, set._scenario, set._timeScale, set._seed, set._noReport, set._verify, set._progress, set._tz, set._resumeLatest, set._haltFailures, set._haltRate, set._haltMin, set._haltPerProvider, set._notify, set._logFormat, set._logLevel, set._verbose, set._quiet, set._json, set._acceptRollback })
         {
             command.Add(option);
         }
@@ -112,6 +113,7 @@ internal sealed class RunOptionSet
         TimeScale = parseResult.GetValue(_timeScale),
         Seed = parseResult.GetValue(_seed),
         WriteReports = !parseResult.GetValue(_noReport),
+        AcceptLedgerRollback = parseResult.GetValue(_acceptRollback),
         Progress = parseResult.GetValue(_quiet) ? "none" : parseResult.GetValue(_progress) ?? "auto",
         JsonOutput = parseResult.GetValue(_json) ? Console.Out : null,
         Verify = parseResult.GetValue(_verify),

@@ -43,12 +43,19 @@ internal static class StatusCommand
                     status.Render(ConsoleFactory.CreateStdout());
                 }
 
+                // A ledger that lost events with its WAL: shown, but never reported as fine.
+                if (ledger.RollbackWarning is { } warning)
+                {
+                    await Console.Error.WriteLineAsync($"batchgen: {warning} (check the providers' dashboards; `run --accept-ledger-rollback` continues from what the ledger holds)").ConfigureAwait(false);
+                    return ExitCodes.StorageError;
+                }
+
                 return ExitCodes.Success;
             }
             catch (LedgerException ex)
             {
                 await Console.Error.WriteLineAsync($"batchgen: {ex.Message}").ConfigureAwait(false);
-                return ExitCodes.InvalidInput;
+                return ExitCodes.For(ex);
             }
         });
         return command;

@@ -44,10 +44,10 @@ internal static class VotesCommand
             return await FailAsync("import", $"{file}: no such file", ExitCodes.InvalidInput);
         }
 
-        var (loaded, error) = await LedgerLocator.LoadAsync(targetPath, cancellationToken);
+        var (loaded, error, errorExitCode) = await LedgerLocator.LoadAsync(targetPath, cancellationToken);
         if (loaded is null)
         {
-            return await FailAsync("import", error!, ExitCodes.InvalidInput);
+            return await FailAsync("import", error!, errorExitCode);
         }
 
         var dimensions = JobAxes.Dimensions(ResultColumns.InferAxes(loaded.Jobs.OrderBy(j => j.Id, StringComparer.Ordinal).ToList()));

@@ -49,6 +49,7 @@ internal sealed class RunNotice
         ExitCodes.BudgetReached => "budget_reached",
         ExitCodes.ProviderAccountError => "provider_refused",
         ExitCodes.StorageError => "storage_error",
+        ExitCodes.RunLocked => "locked",
         ExitCodes.Cancelled => "interrupted",
         _ => "crashed",
     };

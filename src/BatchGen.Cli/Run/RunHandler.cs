@@ -125,16 +125,31 @@ internal sealed class RunHandler
             return ExitCodes.InvalidInput;
         }
 
+        if (invocation.MaxCostUsd is < 0m)
+        {
+            await _stderr.WriteLineAsync(string.Create(CultureInfo.InvariantCulture, $"batchgen: --max-cost must be zero or more, got {invocation.MaxCostUsd}")).ConfigureAwait(false);
+            return ExitCodes.InvalidInput;
+        }
+
         _log.Write(LogLevel.Information, "run_started", $"run {_log.RunId}: {manifest.Name} ({manifest.JobCount} jobs) into {outputDirectory}");
         SqliteLedger ledger;
         try
         {
-            ledger = await SqliteLedger.OpenAsync(Path.Combine(outputDirectory, "ledger.db"), _time, cancellationToken).ConfigureAwait(false);
+            ledger = await SqliteLedger.OpenAsync(
+                Path.Combine(outputDirectory, "ledger.db"),
+                _time,
+                new LedgerOpenOptions { AcceptRollback = invocation.AcceptLedgerRollback },
+                cancellationToken).ConfigureAwait(false);
         }
         catch (LedgerException ex)
         {
             await _stderr.WriteLineAsync($"batchgen: {ex.Message}").ConfigureAwait(false);
-            return ExitCodes.StorageError;
+            return ExitCodes.For(ex);
+        }
+
+        foreach (var ledgerNotice in ledger.Notices)
+        {
+            await _stderr.WriteLineAsync($"batchgen: {ledgerNotice}").ConfigureAwait(false);
         }
 
         SimulatorHost? simulator = null;
@@ -204,7 +219,7 @@ internal sealed class RunHandler
             catch (LedgerException ex)
             {
                 await _stderr.WriteLineAsync($"batchgen: {ex.Message}; every state change recorded before it is kept: rerun to resume").ConfigureAwait(false);
-                return ExitCodes.StorageError;
+                return ExitCodes.For(ex);
             }
 
             var output = new RunOutput(_console, _stderr, manifest, outputDirectory, invocation.Simulate);

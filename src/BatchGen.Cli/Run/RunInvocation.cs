@@ -17,6 +17,9 @@ internal sealed record RunInvocation
 
     public bool ResubmitAmbiguous { get; init; }
 
+    /// <summary>Open a ledger that ends before its high-water mark (its WAL was lost), after checking the providers.</summary>
+    public bool AcceptLedgerRollback { get; init; }
+
     public RetryFailedMode RetryFailed { get; init; }
 
     public long MaxJobs { get; init; } = 100_000;

@@ -63,11 +63,15 @@ internal sealed class RunOutput(IAnsiConsole console, TextWriter stderr, Manifes
         await ReportWriter.WriteAllAsync(input, outputDirectory, ContactSheetOptions.Default, CancellationToken.None).ConfigureAwait(false);
     }
 
+    /// <summary>"spent $9.90, $10.10 reserved for 22 unresolved submits" (docs/reports.md, the money figures).</summary>
+    private string Money(BatchGen.Core.Costs.BatchMoney money) =>
+        $"spent {Format.Usd(money.SpentUsd, simulated)}, {Format.Usd(money.ReservedUsd)} reserved for {Format.Quantity(money.ReservedJobs, "unresolved submit")}";
+
     public async Task PrintSummaryAsync(RunSummary summary, IReadOnlyList<LedgerJob> jobs)
     {
         var unfinished = summary.Count(JobState.Submitted) + summary.Count(JobState.Running) + summary.Count(JobState.Generated);
         console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"{Format.Quantity(summary.Total, "job")}: {summary.Count(JobState.Succeeded)} succeeded, {summary.Count(JobState.Failed)} failed, {summary.Count(JobState.Blocked)} blocked, {summary.Count(JobState.Pending)} pending, {summary.Ambiguous} ambiguous, {unfinished} unfinished; spent {Format.Usd(summary.SpentUsd, simulated)}"));
+            $"{Format.Quantity(summary.Total, "job")}: {summary.Count(JobState.Succeeded)} succeeded, {summary.Count(JobState.Failed)} failed, {summary.Count(JobState.Blocked)} blocked, {summary.Count(JobState.Pending)} pending, {summary.Ambiguous} ambiguous, {unfinished} unfinished; {Money(summary.Money)}, {Format.Usd(summary.Money.EstimatedUsd)} estimated for the jobs submitted so far"));
         if (summary.Lost > 0)
         {
             console.WriteLine($"{Format.Quantity(summary.Lost, "job")} in the ledger {(summary.Lost == 1 ? "is" : "are")} no longer in the manifest (kept, not run)");
@@ -95,7 +99,7 @@ internal sealed class RunOutput(IAnsiConsole console, TextWriter stderr, Manifes
         }
         else if (summary.StopReason == RunStopReason.BudgetReached)
         {
-            await stderr.WriteLineAsync($"budget reached: spent {Format.Usd(summary.SpentUsd, simulated)} {(summary.MaxCostUsd is { } max ? $"of {Format.Usd(max)}" : "(a provider's max_cost)")}; {Format.Quantity(summary.BudgetRemainingJobs, "job")} not submitted, estimated {Format.Usd(summary.BudgetRemainingCostUsd)} more. Rerun with a higher --max-cost to continue.").ConfigureAwait(false);
+            await stderr.WriteLineAsync($"budget reached: {Money(summary.Money)}, {(summary.MaxCostUsd is { } max ? $"of {Format.Usd(max)}" : "under a provider's max_cost")}; {Format.Quantity(summary.BudgetRemainingJobs, "job")} not submitted, estimated {Format.Usd(summary.BudgetRemainingCostUsd)} more. Rerun with a higher --max-cost to continue.").ConfigureAwait(false);
         }
 
         if (summary.Ambiguous > 0)

@@ -12,8 +12,11 @@ namespace BatchGen.Core.Costs;
 /// </para>
 /// <para>
 /// Invariant: as long as no commit charges more than its estimate, <c>spent + reserved</c> never exceeds any cap.
-/// A commit above its estimate records what was really charged; spent may then pass a cap by that overrun, and
-/// every further reservation against that cap is refused. Amounts are exact decimals; no rounding happens here.
+/// A commit above its estimate records what was really charged, and the gate learns the provider's rate: every later
+/// reservation of that provider holds its estimate times the highest charge/estimate ratio seen, and the reservations
+/// still open are raised to it at once (so a provider charging 3x under concurrency 50 cannot run past the cap on the
+/// 49 submits already in flight admitting more). Spent may pass a cap only by the overrun of reservations admitted
+/// before the first such charge. Amounts are exact decimals; no rounding happens here.
 /// </para>
 /// </summary>
 public sealed class BudgetGate
@@ -22,6 +25,8 @@ public sealed class BudgetGate
     private readonly Dictionary<string, decimal> _caps;
     private readonly Dictionary<string, decimal> _spentByProvider;
     private readonly Dictionary<string, decimal> _reservedByProvider = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, decimal> _rateByProvider = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, HashSet<BudgetReservation>> _openByProvider = new(StringComparer.Ordinal);
     private decimal _spent;
     private decimal _reserved;
     private long _sequence;
@@ -106,9 +111,7 @@ public sealed class BudgetGate
                 return null;
             }
 
-            _reserved += estimatedUsd;
-            _reservedByProvider[provider] = _reservedByProvider.GetValueOrDefault(provider) + estimatedUsd;
-            return new BudgetReservation(this, ++_sequence, provider, estimatedUsd);
+            return HoldLocked(provider, estimatedUsd);
         }
     }
 
@@ -119,9 +122,7 @@ public sealed class BudgetGate
         ArgumentOutOfRangeException.ThrowIfNegative(estimatedUsd);
         lock (_lock)
         {
-            _reserved += estimatedUsd;
-            _reservedByProvider[provider] = _reservedByProvider.GetValueOrDefault(provider) + estimatedUsd;
-            return new BudgetReservation(this, ++_sequence, provider, estimatedUsd);
+            return HoldLocked(provider, estimatedUsd);
         }
     }
 
@@ -153,12 +154,35 @@ public sealed class BudgetGate
                 return false;
             }
 
+            LearnLocked(reservation.Provider, reservation.EstimatedUsd, actualUsd);
             _spent += actualUsd;
             _spentByProvider[reservation.Provider] = _spentByProvider.GetValueOrDefault(reservation.Provider) + actualUsd;
         }
 
         Settled?.Invoke(reservation, actualUsd);
         return true;
+    }
+
+    /// <summary>
+    /// A charge of <paramref name="actualUsd"/> for a job estimated at <paramref name="estimatedUsd"/> was seen (this run
+    /// or, on resume, in the ledger): when above the estimate, the provider's later admissions are priced at that rate.
+    /// </summary>
+    public void LearnCharge(string provider, decimal estimatedUsd, decimal actualUsd)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(provider);
+        lock (_lock)
+        {
+            LearnLocked(provider, estimatedUsd, actualUsd);
+        }
+    }
+
+    /// <summary>The multiplier applied to this provider's estimates (1 until it charged more than estimated).</summary>
+    public decimal RateOf(string provider)
+    {
+        lock (_lock)
+        {
+            return _rateByProvider.GetValueOrDefault(provider, 1m);
+        }
     }
 
     /// <summary>
@@ -207,12 +231,67 @@ public sealed class BudgetGate
     {
         lock (_lock)
         {
-            return MaxCostUsd is { } max && _spent + _reserved + estimatedUsd > max;
+            return MaxCostUsd is { } max && _spent + _reserved + Priced(_rateByProvider, null, estimatedUsd) > max;
+        }
+    }
+
+    private static decimal Priced(Dictionary<string, decimal> rates, string? provider, decimal estimatedUsd) =>
+        provider is not null && rates.TryGetValue(provider, out var rate) ? estimatedUsd * rate : estimatedUsd;
+
+    private BudgetReservation HoldLocked(string provider, decimal estimatedUsd)
+    {
+        var reservation = new BudgetReservation(this, ++_sequence, provider, estimatedUsd)
+        {
+            HeldUsd = Priced(_rateByProvider, provider, estimatedUsd),
+        };
+        _reserved += reservation.HeldUsd;
+        _reservedByProvider[provider] = _reservedByProvider.GetValueOrDefault(provider) + reservation.HeldUsd;
+        if (!_openByProvider.TryGetValue(provider, out var open))
+        {
+            open = [];
+            _openByProvider[provider] = open;
+        }
+
+        open.Add(reservation);
+        return reservation;
+    }
+
+    private void LearnLocked(string provider, decimal estimatedUsd, decimal actualUsd)
+    {
+        if (estimatedUsd <= 0m || actualUsd <= estimatedUsd)
+        {
+            return;
+        }
+
+        var rate = actualUsd / estimatedUsd;
+        if (rate <= _rateByProvider.GetValueOrDefault(provider, 1m))
+        {
+            return;
+        }
+
+        _rateByProvider[provider] = rate;
+        if (!_openByProvider.TryGetValue(provider, out var open))
+        {
+            return;
+        }
+
+        // Reservations still open are likely charged at the same rate: hold that much from now on.
+        foreach (var reservation in open)
+        {
+            var raised = reservation.EstimatedUsd * rate;
+            var delta = raised - reservation.HeldUsd;
+            if (delta > 0m)
+            {
+                reservation.HeldUsd = raised;
+                _reserved += delta;
+                _reservedByProvider[provider] = _reservedByProvider.GetValueOrDefault(provider) + delta;
+            }
         }
     }
 
     private string? RefusalReasonLocked(string provider, decimal estimatedUsd)
     {
+        estimatedUsd = Priced(_rateByProvider, provider, estimatedUsd);
         if (MaxCostUsd is { } max && _spent + _reserved + estimatedUsd > max)
         {
             return $"budget: ${estimatedUsd} more would pass the cap of ${max} (spent ${_spent}, reserved ${_reserved})";
@@ -245,8 +324,9 @@ public sealed class BudgetGate
         }
 
         reservation.IsSettled = true;
-        _reserved -= reservation.EstimatedUsd;
-        _reservedByProvider[reservation.Provider] -= reservation.EstimatedUsd;
+        _reserved -= reservation.HeldUsd;
+        _reservedByProvider[reservation.Provider] -= reservation.HeldUsd;
+        _openByProvider[reservation.Provider].Remove(reservation);
         return true;
     }
 }

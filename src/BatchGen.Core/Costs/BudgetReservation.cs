@@ -12,13 +12,17 @@ public sealed class BudgetReservation
         Sequence = sequence;
         Provider = provider;
         EstimatedUsd = estimatedUsd;
+        HeldUsd = estimatedUsd;
     }
 
     /// <summary>The provider whose cap (and the global cap) this reservation counts against.</summary>
     public string Provider { get; }
 
-    /// <summary>The amount held, in USD.</summary>
+    /// <summary>The job's estimate, in USD.</summary>
     public decimal EstimatedUsd { get; }
+
+    /// <summary>The amount held, in USD: the estimate, raised when the provider was seen charging more (under the gate's lock).</summary>
+    public decimal HeldUsd { get; internal set; }
 
     /// <summary>1-based order of admission in its gate (for logs).</summary>
     public long Sequence { get; }

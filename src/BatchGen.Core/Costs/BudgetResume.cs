@@ -22,11 +22,12 @@ public sealed record BudgetResume(BudgetGate Gate, IReadOnlyDictionary<string, B
     {
         ArgumentNullException.ThrowIfNull(jobs);
         ArgumentNullException.ThrowIfNull(chargeFailedProviders);
+        var all = jobs.ToList();
         var spentBy = new Dictionary<string, decimal>(StringComparer.Ordinal);
         var inFlight = new List<LedgerJob>();
-        foreach (var job in jobs.OrderBy(j => j.Id, StringComparer.Ordinal))
+        foreach (var job in all.OrderBy(j => j.Id, StringComparer.Ordinal))
         {
-            if (CostRules.IsInFlight(job) && job.ActualCostUsd is null)
+            if (BatchMoney.IsReserved(job))
             {
                 inFlight.Add(job);
                 continue;
@@ -40,6 +41,16 @@ public sealed record BudgetResume(BudgetGate Gate, IReadOnlyDictionary<string, B
         }
 
         var gate = new BudgetGate(maxCostUsd, perProviderCapsUsd, spentBy.Values.Sum(), spentBy);
+
+        // A provider that charged more than its estimate before is priced at that rate again from the first admission.
+        foreach (var job in all)
+        {
+            if (job is { ActualCostUsd: { } actual, EstimatedCostUsd: { } estimate })
+            {
+                gate.LearnCharge(job.Provider, estimate, actual);
+            }
+        }
+
         var reservations = new Dictionary<string, BudgetReservation>(StringComparer.Ordinal);
         foreach (var job in inFlight)
         {

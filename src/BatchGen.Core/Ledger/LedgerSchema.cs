@@ -158,7 +158,7 @@ internal static class LedgerSchema
 
         if (applicationId != ApplicationId)
         {
-            throw LedgerException.Create(path, "is a SQLite database but not a BatchGen ledger", "pass a ledger written by batchgen, or choose another --out directory");
+            throw LedgerException.Create(path, "is a SQLite database but not a BatchGen ledger", "pass a ledger written by batchgen, or choose another --out directory", failure: LedgerFailure.NotALedger);
         }
 
         if (version > Version)
@@ -168,7 +168,7 @@ internal static class LedgerSchema
 
         if (version < 1)
         {
-            throw LedgerException.Create(path, $"ledger schema version {version} is unknown", "the file was not written by batchgen; choose another --out directory");
+            throw LedgerException.Create(path, $"ledger schema version {version} is unknown", "the file was not written by batchgen; choose another --out directory", failure: LedgerFailure.NotALedger);
         }
 
         return Kind.Ledger;
@@ -250,6 +250,25 @@ internal static class LedgerSchema
         transaction.Commit();
         Migrate(connection, now);
     }
+
+    /// <summary>The ledger's random id (meta 'ledger_id'), created when missing (ledgers from before it existed).</summary>
+    public static string EnsureLedgerId(SqliteConnection connection)
+    {
+        if (ReadLedgerId(connection) is { } id)
+        {
+            return id;
+        }
+
+        id = Guid.NewGuid().ToString("N");
+        using var command = connection.CreateCommand();
+        command.CommandText = "INSERT INTO meta (key, value) VALUES ('ledger_id', $id);";
+        command.Parameters.AddWithValue("$id", id);
+        command.ExecuteNonQuery();
+        return id;
+    }
+
+    public static string? ReadLedgerId(SqliteConnection connection) =>
+        Scalar(connection, "SELECT value FROM meta WHERE key = 'ledger_id';") as string;
 
     public static object? Scalar(SqliteConnection connection, string sql)
     {

@@ -17,6 +17,7 @@ internal sealed class LedgerWriter : IAsyncDisposable
     private readonly SqliteConnection _connection;
     private readonly string _path;
     private readonly TimeProvider _timeProvider;
+    private readonly LedgerGuard? _guard;
     private readonly LedgerAppendCommands _commands;
     private readonly SemaphoreSlim _gate = new(1, 1);
     private readonly Channel<PendingAppend> _queue = Channel.CreateBounded<PendingAppend>(
@@ -26,11 +27,12 @@ internal sealed class LedgerWriter : IAsyncDisposable
     private long _commits;
     private SqliteException? _broken;
 
-    public LedgerWriter(SqliteConnection connection, string path, TimeProvider timeProvider)
+    public LedgerWriter(SqliteConnection connection, string path, TimeProvider timeProvider, LedgerGuard? guard = null)
     {
         _connection = connection;
         _path = path;
         _timeProvider = timeProvider;
+        _guard = guard;
         _commands = new LedgerAppendCommands(connection);
         _loop = Task.Run(RunAsync);
     }
@@ -66,7 +68,10 @@ internal sealed class LedgerWriter : IAsyncDisposable
         await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
-            return work(_connection);
+            _guard?.BeforeCommit(_connection);
+            var result = work(_connection);
+            _guard?.AfterCommit(_connection, holdsSubmit: false);
+            return result;
         }
         catch (SqliteException ex)
         {
@@ -141,6 +146,17 @@ internal sealed class LedgerWriter : IAsyncDisposable
             return;
         }
 
+        if (failure is LedgerException ledgerFailure)
+        {
+            // The guard stopped the ledger (lock or WAL lost): the same answer for every caller, nothing retried.
+            foreach (var item in batch)
+            {
+                item.Completion.TrySetException(ledgerFailure);
+            }
+
+            return;
+        }
+
         if (batch.Count == 1)
         {
             batch[0].Completion.TrySetException(failure is SqliteException sqlite
@@ -164,6 +180,7 @@ internal sealed class LedgerWriter : IAsyncDisposable
             throw _broken;
         }
 
+        _guard?.BeforeCommit(_connection);
         var transaction = _connection.BeginTransaction();
         try
         {
@@ -193,6 +210,7 @@ internal sealed class LedgerWriter : IAsyncDisposable
 
         transaction.Dispose();
         Interlocked.Increment(ref _commits);
+        _guard?.AfterCommit(_connection, batch.Exists(item => item.Event.State is JobState.Submitting or JobState.Submitted));
     }
 
     private void Complete(List<PendingAppend> batch)

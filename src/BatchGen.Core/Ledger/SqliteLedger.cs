@@ -8,26 +8,28 @@ namespace BatchGen.Core.Ledger;
 /// The run's durable memory: one SQLite file (WAL, synchronous=FULL) with the current row of every job and an
 /// append-only event stream, written together in one transaction. Writes go through a single writer with group
 /// commit (<see cref="AppendAsync"/> returns once the event is on disk); reads use their own connections and see
-/// committed data only. A read-write ledger also holds <c>&lt;path&gt;.lock</c> so two processes never run one batch.
+/// committed data only. A read-write ledger holds an OS lock on the ledger file itself so two processes never run one batch (see LedgerLock), and
+/// a guard checks the lock and the WAL around every commit (see LedgerGuard).
 /// </summary>
 public sealed class SqliteLedger : IAsyncDisposable
 {
     private readonly string _connectionString;
     private readonly LedgerWriter? _writer;
     private readonly SqliteConnection? _writerConnection;
-    private readonly FileStream? _lock;
+    private readonly LedgerGuard? _guard;
     private readonly TimeProvider _timeProvider;
     private readonly string _jobColumns;
     private int _disposed;
 
-    private SqliteLedger(string path, string connectionString, TimeProvider timeProvider, SqliteConnection? writerConnection, FileStream? fileLock)
+    private SqliteLedger(string path, string connectionString, TimeProvider timeProvider, SqliteConnection? writerConnection, LedgerGuard? guard, IReadOnlyList<string> notices)
     {
         Path = path;
         _connectionString = connectionString;
         _timeProvider = timeProvider;
         _writerConnection = writerConnection;
-        _lock = fileLock;
-        _writer = writerConnection is null ? null : new LedgerWriter(writerConnection, path, timeProvider);
+        _guard = guard;
+        Notices = notices;
+        _writer = writerConnection is null ? null : new LedgerWriter(writerConnection, path, timeProvider, guard);
         // A read-only ledger may predate the video_facts or outputs migrations (only writers migrate).
         var columns = writerConnection is not null || HasVideoColumns(connectionString) ? LedgerRows.JobColumns : LedgerRows.JobColumnsWithoutVideo;
         _jobColumns = writerConnection is not null || HasOutputsTable(connectionString) ? LedgerRows.WithOutputs(columns) : columns;
@@ -42,6 +44,15 @@ public sealed class SqliteLedger : IAsyncDisposable
         return LedgerSchema.HasColumn(connection, "jobs", "video_width");
     }
 
+    /// <summary>
+    /// Lines the user should see about how the ledger was opened: a run lock taken over from a process that is gone,
+    /// an accepted rollback, or (read-only) a ledger that ends before its high-water mark.
+    /// </summary>
+    public IReadOnlyList<string> Notices { get; }
+
+    /// <summary>Read-only: the ledger ends before its high-water mark (events were lost with a WAL); null when not.</summary>
+    public string? RollbackWarning { get; private init; }
+
     /// <summary>The single writer, null when read-only (for tests).</summary>
     internal LedgerWriter? Writer => _writer;
 
@@ -53,12 +64,21 @@ public sealed class SqliteLedger : IAsyncDisposable
     /// a file that is not a BatchGen ledger, a newer schema, a corrupt file, an unwritable place, or a ledger another
     /// process has open for writing.
     /// </summary>
-    public static Task<SqliteLedger> OpenAsync(string path, TimeProvider timeProvider, CancellationToken cancellationToken)
+    public static Task<SqliteLedger> OpenAsync(string path, TimeProvider timeProvider, CancellationToken cancellationToken) =>
+        OpenAsync(path, timeProvider, new LedgerOpenOptions(), cancellationToken);
+
+    /// <summary>
+    /// As <see cref="OpenAsync(string, TimeProvider, CancellationToken)"/>; another run holding the ledger is a
+    /// <see cref="LedgerFailure.Locked"/> refusal naming it, and a ledger that ends before its high-water mark is
+    /// refused unless <see cref="LedgerOpenOptions.AcceptRollback"/>.
+    /// </summary>
+    public static Task<SqliteLedger> OpenAsync(string path, TimeProvider timeProvider, LedgerOpenOptions options, CancellationToken cancellationToken)
     {
         ArgumentException.ThrowIfNullOrEmpty(path);
         ArgumentNullException.ThrowIfNull(timeProvider);
+        ArgumentNullException.ThrowIfNull(options);
         cancellationToken.ThrowIfCancellationRequested();
-        return Task.Run(() => LedgerOpener.OpenWritable(path, timeProvider, (p, cs, c, l) => new SqliteLedger(p, cs, timeProvider, c, l)), cancellationToken);
+        return Task.Run(() => LedgerOpener.OpenWritable(path, timeProvider, options, (p, cs, c, g, n) => new SqliteLedger(p, cs, timeProvider, c, g, n)), cancellationToken);
     }
 
     /// <summary>Opens an existing ledger for reading only (status, reports, export). Errors if it is missing.</summary>
@@ -67,7 +87,9 @@ public sealed class SqliteLedger : IAsyncDisposable
         ArgumentException.ThrowIfNullOrEmpty(path);
         ArgumentNullException.ThrowIfNull(timeProvider);
         cancellationToken.ThrowIfCancellationRequested();
-        return Task.Run(() => LedgerOpener.OpenReadOnly(path, (p, cs) => new SqliteLedger(p, cs, timeProvider, null, null)), cancellationToken);
+        return Task.Run(
+            () => LedgerOpener.OpenReadOnly(path, (p, cs, warning) => new SqliteLedger(p, cs, timeProvider, null, null, warning is null ? [] : [warning]) { RollbackWarning = warning }),
+            cancellationToken);
     }
 
     /// <summary>
@@ -242,10 +264,7 @@ public sealed class SqliteLedger : IAsyncDisposable
             }
         }
 
-        if (_lock is not null)
-        {
-            await _lock.DisposeAsync().ConfigureAwait(false);
-        }
+        _guard?.Dispose();
     }
 
     private static bool HasOutputsTable(string connectionString)
@@ -306,7 +325,7 @@ public sealed class SqliteLedger : IAsyncDisposable
     private async IAsyncEnumerable<T> StreamAsync<T>(string sql, string? jobId, Func<SqliteDataReader, T> read, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
         ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) == 1, this);
-        await using var connection = await Guard(OpenReaderAsync(cancellationToken)).ConfigureAwait(false);
+        await using var connection = await Guard(() => OpenReaderAsync(cancellationToken)).ConfigureAwait(false);
         await using var command = connection.CreateCommand();
         command.CommandText = sql;
         if (jobId is not null)
@@ -314,18 +333,52 @@ public sealed class SqliteLedger : IAsyncDisposable
             command.Parameters.AddWithValue("$id", jobId);
         }
 
-        await using var reader = await Guard(command.ExecuteReaderAsync(cancellationToken)).ConfigureAwait(false);
-        while (await Guard(reader.ReadAsync(cancellationToken)).ConfigureAwait(false))
+        var reader = await Guard(() => command.ExecuteReaderAsync(cancellationToken)).ConfigureAwait(false);
+        var closed = false;
+        try
         {
-            yield return read(reader);
+            while (await Guard(() => reader.ReadAsync(cancellationToken)).ConfigureAwait(false))
+            {
+                yield return read(reader);
+            }
+
+            // Closing a reader reports a damaged page it met (SQLite's reset): a ledger error, never a raw exception.
+            closed = await Guard(() => CloseAsync(reader)).ConfigureAwait(false);
+        }
+        finally
+        {
+            if (!closed)
+            {
+                await CloseQuietlyAsync(reader).ConfigureAwait(false);
+            }
         }
     }
 
-    private async Task<T> Guard<T>(Task<T> task)
+    private static async Task<bool> CloseAsync(SqliteDataReader reader)
+    {
+        await reader.DisposeAsync().ConfigureAwait(false);
+        return true;
+    }
+
+    /// <summary>Early exit (the consumer stopped, or an error is already on its way): closing must not hide it.</summary>
+    private static async Task CloseQuietlyAsync(SqliteDataReader reader)
     {
         try
         {
-            return await task.ConfigureAwait(false);
+            await reader.DisposeAsync().ConfigureAwait(false);
+        }
+        catch (SqliteException)
+        {
+            // The error that matters is the one already propagating.
+        }
+    }
+
+    /// <summary>Runs the SQLite call (which may throw before returning its task) and turns its errors into ledger errors.</summary>
+    private async Task<T> Guard<T>(Func<Task<T>> call)
+    {
+        try
+        {
+            return await call().ConfigureAwait(false);
         }
         catch (SqliteException ex)
         {

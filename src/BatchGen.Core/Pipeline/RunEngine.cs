@@ -86,6 +86,7 @@ public sealed class RunEngine
         }
 
         var counts = await ledger.CountByStateAsync(null, CancellationToken.None).ConfigureAwait(false);
+        var money = await MoneyAsync(request).ConfigureAwait(false);
         return new RunSummary
         {
             Counts = counts,
@@ -100,7 +101,7 @@ public sealed class RunEngine
             PeriodBudgetStop = context.PeriodBudgetStop,
             BudgetRemainingJobs = context.BudgetRemainingJobs,
             BudgetRemainingCostUsd = context.BudgetRemainingCostUsd,
-            SpentUsd = budget.SpentUsd,
+            Money = money,
             MaxCostUsd = request.Options.MaxCostUsd,
             BlockedProviders = new Dictionary<string, string>(context.BlockedProviders, StringComparer.Ordinal),
             Retry = retry,
@@ -137,6 +138,21 @@ public sealed class RunEngine
         }
     }
 
+    /// <summary>The batch's money figures from the ledger alone: what a rerun with no activity would show too.</summary>
+    private static async Task<BatchMoney> MoneyAsync(RunRequest request)
+    {
+        var jobs = new List<LedgerJob>();
+        await foreach (var job in request.Ledger.ReadJobsAsync(CancellationToken.None).ConfigureAwait(false))
+        {
+            jobs.Add(job);
+        }
+
+        return BatchMoney.FromJobs(jobs, ChargeFailed(request));
+    }
+
+    private static HashSet<string> ChargeFailed(RunRequest request) =>
+        request.Providers.Values.Where(p => p.ChargeFailedJobs).Select(p => p.Name).ToHashSet(StringComparer.Ordinal);
+
     /// <summary>
     /// A budget gate that counts what the ledger already spent, with a reservation at its estimate for every job that
     /// was in flight (it may be charged): a re-attached job settles it like a fresh submit (charged or released), an
@@ -144,7 +160,7 @@ public sealed class RunEngine
     /// </summary>
     private static async Task<BudgetResume> CreateBudgetAsync(RunRequest request, CancellationToken cancellationToken)
     {
-        var chargeFailed = request.Providers.Values.Where(p => p.ChargeFailedJobs).Select(p => p.Name).ToHashSet(StringComparer.Ordinal);
+        var chargeFailed = ChargeFailed(request);
         var jobs = new List<LedgerJob>();
         await foreach (var job in request.Ledger.ReadJobsAsync(cancellationToken).ConfigureAwait(false))
         {

@@ -34,7 +34,11 @@ public sealed record RunSummary
 
     public decimal BudgetRemainingCostUsd { get; init; }
 
-    public decimal SpentUsd { get; init; }
+    /// <summary>Spent, reserved and estimated, computed from the ledger after the run (see <see cref="Costs.BatchMoney"/>).</summary>
+    public Costs.BatchMoney Money { get; init; } = new(0m, 0m, 0, 0m);
+
+    /// <summary>The ledger's spent figure (<see cref="Money"/>): the same for a rerun with no new activity.</summary>
+    public decimal SpentUsd => Money.SpentUsd;
 
     public decimal? MaxCostUsd { get; init; }
 

@@ -18,7 +18,7 @@ public sealed class NoticeJsonTests
         {
             Counts = new Dictionary<JobState, int> { [JobState.Succeeded] = 8, [JobState.Failed] = 13, [JobState.Pending] = 19 },
             StopReason = RunStopReason.Halted,
-            SpentUsd = 9.45m,
+            Money = new BatchGen.Core.Costs.BatchMoney(9.45m, 0m, 0, 9.45m),
             MaxCostUsd = 40m,
             Halts = [new HaltReason(string.Empty, "--halt-on-failure-rate 20%", 13, 21, "--halt-on-failure-rate 20% fired (overall): 13 of 21 finished jobs failed")],
         });

@@ -1,0 +1,166 @@
+using System.Runtime.InteropServices;
+using Microsoft.Win32.SafeHandles;
+
+namespace BatchGen.Core.Ledger;
+
+/// <summary>The identity of a file: device and inode, with its size and owner when read.</summary>
+internal readonly record struct FileIdentity(ulong Device, ulong Inode, long Size, uint Owner)
+{
+    public bool SameFile(FileIdentity other) => Device == other.Device && Inode == other.Inode;
+}
+
+/// <summary>
+/// The few Linux calls .NET does not expose: open-file-description (OFD) record locks, which belong to one open file
+/// and not to the process (so SQLite opening and closing the same file never drops them, unlike classic POSIX locks,
+/// and .NET's own flock-based FileShare never meets them), and stat/fstat for inode checks.
+/// </summary>
+internal static partial class PosixFiles
+{
+    /// <summary>Far above the bytes SQLite locks (around 1 GiB): an OFD lock here never meets SQLite's own locks.</summary>
+    public const long LockOffset = 1L << 46;
+
+    private const int FOfdSetLk = 37;
+    private const short FWriteLock = 1;
+    private const int EAgain = 11;
+    private const int EAccess = 13;
+
+    /// <summary>True where OFD locks and the stat layout used here are known (Linux on x64 or arm64).</summary>
+    public static bool Supported { get; } = OperatingSystem.IsLinux()
+        && RuntimeInformation.ProcessArchitecture is Architecture.X64 or Architecture.Arm64;
+
+    /// <summary>Result of <see cref="TryLock"/>.</summary>
+    public enum LockResult
+    {
+        Acquired,
+        HeldElsewhere,
+        Unsupported,
+    }
+
+    /// <summary>Takes an exclusive OFD write lock on one byte at <see cref="LockOffset"/>, without waiting.</summary>
+    public static LockResult TryLock(SafeFileHandle handle)
+    {
+        if (!Supported)
+        {
+            return LockResult.Unsupported;
+        }
+
+        var request = new FLock { Type = FWriteLock, Whence = 0, Start = LockOffset, Length = 1, Pid = 0 };
+        var added = false;
+        handle.DangerousAddRef(ref added);
+        try
+        {
+            if (Fcntl((int)handle.DangerousGetHandle(), FOfdSetLk, ref request) == 0)
+            {
+                return LockResult.Acquired;
+            }
+
+            var errno = Marshal.GetLastPInvokeError();
+            return errno is EAgain or EAccess ? LockResult.HeldElsewhere : LockResult.Unsupported;
+        }
+        catch (EntryPointNotFoundException)
+        {
+            return LockResult.Unsupported;
+        }
+        finally
+        {
+            if (added)
+            {
+                handle.DangerousRelease();
+            }
+        }
+    }
+
+    /// <summary>The identity of the file at <paramref name="path"/>, or null when there is none (or it cannot be read).</summary>
+    public static FileIdentity? Stat(string path)
+    {
+        if (!Supported)
+        {
+            return null;
+        }
+
+        var buffer = new byte[256];
+        try
+        {
+            return StatPath(path, ref buffer[0]) == 0 ? Parse(buffer) : null;
+        }
+        catch (EntryPointNotFoundException)
+        {
+            return null;
+        }
+    }
+
+    /// <summary>The identity of the open file behind <paramref name="handle"/>.</summary>
+    public static FileIdentity? Stat(SafeFileHandle handle)
+    {
+        if (!Supported)
+        {
+            return null;
+        }
+
+        var buffer = new byte[256];
+        var added = false;
+        handle.DangerousAddRef(ref added);
+        try
+        {
+            return StatHandle((int)handle.DangerousGetHandle(), ref buffer[0]) == 0 ? Parse(buffer) : null;
+        }
+        catch (EntryPointNotFoundException)
+        {
+            return null;
+        }
+        finally
+        {
+            if (added)
+            {
+                handle.DangerousRelease();
+            }
+        }
+    }
+
+    /// <summary>The effective user id of this process (0 where unknown).</summary>
+    public static uint EffectiveUser()
+    {
+        if (!Supported)
+        {
+            return 0;
+        }
+
+        try
+        {
+            return GetEffectiveUser();
+        }
+        catch (EntryPointNotFoundException)
+        {
+            return 0;
+        }
+    }
+
+    // struct stat: st_dev at 0 and st_ino at 8 on both; st_uid at 28 (x64) or 24 (arm64); st_size at 48 on both.
+    private static FileIdentity Parse(byte[] buffer) => new(
+        BitConverter.ToUInt64(buffer, 0),
+        BitConverter.ToUInt64(buffer, 8),
+        BitConverter.ToInt64(buffer, 48),
+        BitConverter.ToUInt32(buffer, RuntimeInformation.ProcessArchitecture == Architecture.Arm64 ? 24 : 28));
+
+    [StructLayout(LayoutKind.Sequential)]
+    private struct FLock
+    {
+        public short Type;
+        public short Whence;
+        public long Start;
+        public long Length;
+        public int Pid;
+    }
+
+    [LibraryImport("libc", EntryPoint = "fcntl", SetLastError = true)]
+    private static partial int Fcntl(int fd, int command, ref FLock request);
+
+    [LibraryImport("libc", EntryPoint = "stat", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
+    private static partial int StatPath(string path, ref byte buffer);
+
+    [LibraryImport("libc", EntryPoint = "fstat", SetLastError = true)]
+    private static partial int StatHandle(int fd, ref byte buffer);
+
+    [LibraryImport("libc", EntryPoint = "geteuid")]
+    private static partial uint GetEffectiveUser();
+}
