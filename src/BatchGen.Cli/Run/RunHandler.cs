@@ -229,7 +229,9 @@ internal sealed class RunHandler
             }
             catch (LedgerException ex)
             {
-                await _stderr.WriteLineAsync($"batchgen: {ex.Message}; every state change recorded before it is kept: rerun to resume").ConfigureAwait(false);
+                await _stderr.WriteLineAsync(ex.Message.Contains("every state change recorded before is kept", StringComparison.Ordinal)
+                    ? $"batchgen: {ex.Message}"
+                    : $"batchgen: {ex.Message}; every state change recorded before it is kept: rerun to resume").ConfigureAwait(false);
                 return ExitCodes.For(ex);
             }
 
