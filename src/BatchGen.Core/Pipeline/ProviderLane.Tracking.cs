@@ -45,21 +45,19 @@ internal sealed partial class ProviderLane
         }
 
         var schedule = new PollSchedule(_settings, expected ?? _context.Latency.Median(Name, spec.Parameters.Resolution), reattached);
-        var delay = schedule.FirstDelay;
+        // With webhooks the finishing delivery wakes this loop; polls are a sparse safety net (ProviderLane.Webhooks.cs).
+        using var watch = WatchWebhook(job.Id, remoteId);
+        var safetyNet = watch is null ? null : SafetyNet(expected ?? _context.Latency.Median(Name, spec.Parameters.Resolution), reattached);
+        var delay = safetyNet?.FirstDelay ?? schedule.FirstDelay;
         var running = job.State == JobState.Running;
         while (true)
         {
             var wait = Min(delay, deadline - _context.Time.GetUtcNow());
-            if (wait > TimeSpan.Zero)
-            {
-                await Task.Delay(wait, _context.Time, _context.StopToken).ConfigureAwait(false);
-            }
+            var pushed = await WaitForPollOrWebhookAsync(wait, watch).ConfigureAwait(false);
 
             // The deadline is checked after a poll, never instead of it: a task that finished is always collected.
-            var poll = await _client.PollAsync(remoteId, _context.StopToken).ConfigureAwait(false);
-            _progress.AddRequest();
-            _context.ObserveCredits(Name, poll.RemainingCredits);
-            delay = schedule.Next();
+            var poll = pushed ?? await PollOnceAsync(remoteId).ConfigureAwait(false);
+            delay = safetyNet?.Next() ?? schedule.Next();
             switch (poll)
             {
                 case { State: null, Error: { Class: ErrorClass.Account } error }:
