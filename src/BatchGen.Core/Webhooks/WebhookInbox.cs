@@ -19,14 +19,19 @@ public sealed partial class WebhookInbox
     private readonly ILogger _logger;
     private readonly ConcurrentDictionary<(string Provider, string RemoteId), WebhookWatch> _watches = new();
     private readonly ConcurrentDictionary<(string Provider, string RemoteId), PollOutcome> _early = new();
-    private readonly Dictionary<string, IWebhookSource> _sources;
+    private readonly ConcurrentDictionary<string, IWebhookSource> _sources = new(StringComparer.Ordinal);
 
-    public WebhookInbox(SqliteLedger ledger, IEnumerable<IWebhookSource> sources, ILogger logger)
+    public WebhookInbox(SqliteLedger ledger, ILogger logger)
     {
-        ArgumentNullException.ThrowIfNull(sources);
         _ledger = ledger;
         _logger = logger;
-        _sources = sources.ToDictionary(s => s.Name, StringComparer.Ordinal);
+    }
+
+    /// <summary>Routes deliveries for <see cref="IWebhookSource.Name"/> to <paramref name="source"/> (before the run starts).</summary>
+    public void Register(IWebhookSource source)
+    {
+        ArgumentNullException.ThrowIfNull(source);
+        _sources[source.Name] = source;
     }
 
     /// <summary>The source that checks deliveries for <paramref name="provider"/>, or null.</summary>

@@ -9,6 +9,12 @@ namespace BatchGen.Core.Webhooks;
 /// </summary>
 public sealed class WebhookSettings
 {
+    /// <summary>
+    /// Providers that send status callbacks (their adapter implements <see cref="IWebhookSource"/>): they get a callback
+    /// URL when webhooks are on. Add a provider here when its adapter learns to check deliveries.
+    /// </summary>
+    public static readonly IReadOnlySet<string> Providers = new HashSet<string>(StringComparer.Ordinal) { Jobs.ProviderNames.Magnific };
+
     /// <summary>Default <c>listen</c> value.</summary>
     public const string DefaultListen = "127.0.0.1:8787";
 
