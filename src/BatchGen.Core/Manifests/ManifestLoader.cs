@@ -58,7 +58,7 @@ public static class ManifestLoader
 
         if (document.Webhook is { } webhookSection)
         {
-            webhook = WebhookConfigReader.Apply(webhookSection, display, webhook, bag);
+            webhook = WebhookConfigReader.Apply(webhookSection, display, webhook, bag, rejected);
         }
 
         if (document.Providers is { } section)

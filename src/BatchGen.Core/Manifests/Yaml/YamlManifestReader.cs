@@ -138,7 +138,7 @@ internal sealed class YamlManifestReader
             _doc.Providers = p;
         }
 
-        if (s.TryGetValue("webhook", out var webhook) && !_rejected.ContainsWithin(webhook))
+        if (s.TryGetValue("webhook", out var webhook) && !_rejected.Contains(webhook))
         {
             _doc.Webhook = webhook;
         }

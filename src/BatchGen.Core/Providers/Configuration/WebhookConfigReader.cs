@@ -14,8 +14,10 @@ internal static class WebhookConfigReader
 {
     private static readonly string[] Keys = ["listen", "public_url"];
 
-    public static WebhookSettings? Apply(YamlNode node, string file, WebhookSettings? current, DiagnosticBag bag)
+    /// <param name="rejected">Nodes the manifest schema already reported: skipped.</param>
+    public static WebhookSettings? Apply(YamlNode node, string file, WebhookSettings? current, DiagnosticBag bag, RejectedNodes? rejected = null)
     {
+        rejected ??= RejectedNodes.None;
         if (node is YamlScalarNode scalar && scalar.IsNull())
         {
             return null;
@@ -31,6 +33,11 @@ internal static class WebhookConfigReader
         var settings = current?.Clone() ?? new WebhookSettings();
         foreach (var (keyNode, value) in mapping.Children)
         {
+            if (rejected.Contains(keyNode) || rejected.ContainsWithin(value))
+            {
+                continue;
+            }
+
             var key = (keyNode as YamlScalarNode)?.Value ?? string.Empty;
             var field = "webhook." + key;
             switch (key)
