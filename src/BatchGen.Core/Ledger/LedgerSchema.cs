@@ -75,6 +75,10 @@ internal static class LedgerSchema
         new("webhooks", LedgerMigrations.WebhooksSql),
     ];
 
+    /// <summary>The schema version of a ledger whose last applied step is <paramref name="migration"/> (for tests of older files).</summary>
+    internal static int VersionAfter(string migration) =>
+        2 + Array.FindIndex(Migrations, m => string.Equals(m.Name, migration, StringComparison.Ordinal));
+
     /// <summary>The schema version this binary writes: the base schema plus every migration.</summary>
     public static int Version => 1 + Migrations.Length;
 
