@@ -79,7 +79,8 @@ internal sealed partial class ProviderLane
                     await FailAsync(job, reservation, estimate, failure, charged: false).ConfigureAwait(false);
                     return;
                 case { State: RemoteState.Succeeded }:
-                    await OnGeneratedAsync(job, remoteId, poll, submittedAt, reservation, estimate, reattached).ConfigureAwait(false);
+                    // A safety-net poll finds the task long after it finished: no latency sample (it would only grow).
+                    await OnGeneratedAsync(job, remoteId, poll, submittedAt, reservation, estimate, reattached, learnLatency: safetyNet is null || pushed is not null).ConfigureAwait(false);
                     return;
                 case { State: RemoteState.Running } when !running:
                     running = true;
@@ -99,7 +100,7 @@ internal sealed partial class ProviderLane
         }
     }
 
-    private async Task OnGeneratedAsync(LedgerJob job, string remoteId, PollOutcome poll, DateTimeOffset submittedAt, BudgetReservation? reservation, decimal? estimate, bool reattached)
+    private async Task OnGeneratedAsync(LedgerJob job, string remoteId, PollOutcome poll, DateTimeOffset submittedAt, BudgetReservation? reservation, decimal? estimate, bool reattached, bool learnLatency = true)
     {
         // A reported cost more than 3x from the estimate is flagged in the reports; the estimate counts instead.
         var charged = ReportedCostCheck.Counted(poll.ActualCostUsd, estimate);
@@ -109,7 +110,10 @@ internal sealed partial class ProviderLane
         }
 
         _progress.AddSpent(charged);
-        _context.Latency.Add(Name, job.Spec.Parameters.Resolution, _context.Time.GetUtcNow() - submittedAt);
+        if (learnLatency)
+        {
+            _context.Latency.Add(Name, job.Spec.Parameters.Resolution, _context.Time.GetUtcNow() - submittedAt);
+        }
         if (poll.ResultUrls.Count == 0)
         {
             await FailAsync(job, null, null, new ProviderError(ErrorClass.Retryable, $"{Name}: task {remoteId} completed without a result URL")
