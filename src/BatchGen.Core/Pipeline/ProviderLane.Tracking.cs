@@ -114,6 +114,7 @@ internal sealed partial class ProviderLane
         {
             _context.Latency.Add(Name, job.Spec.Parameters.Resolution, _context.Time.GetUtcNow() - submittedAt);
         }
+
         if (poll.ResultUrls.Count == 0)
         {
             await FailAsync(job, null, null, new ProviderError(ErrorClass.Retryable, $"{Name}: task {remoteId} completed without a result URL")
