@@ -102,7 +102,7 @@ public sealed partial class WebhookInbox
     [LoggerMessage(EventId = 60, EventName = "webhook_duplicate", Level = LogLevel.Debug, Message = "{Provider}: webhook for task {RemoteId} ({Status}) repeated; already recorded")]
     private partial void LogDuplicate(string provider, string remoteId, string status);
 
-    [LoggerMessage(EventId = 61, EventName = "webhook_unknown_task", Level = LogLevel.Information, Message = "{Provider}: webhook for task {RemoteId} ({Status}) that no job of this run is waiting for; recorded and acknowledged")]
+    [LoggerMessage(EventId = 61, EventName = "webhook_unknown_task", Level = LogLevel.Information, Message = "{Provider}: webhook for task {RemoteId} ({Status}) that no job of this run is waiting for (yet: a delivery can overtake the submit reply); recorded and acknowledged")]
     private partial void LogUnknown(string provider, string remoteId, string status);
 }
 
