@@ -176,6 +176,16 @@ internal sealed class RunContext
         }
     }
 
+    /// <summary>Many workers on one batch (a PostgreSQL ledger); null on the single-process path.</summary>
+    public Fleet.FleetSession? Fleet { get; init; }
+
     /// <summary>Writes one event. Never cancelled: a state change that happened is always recorded.</summary>
-    public Task RecordAsync(LedgerEvent ledgerEvent) => Ledger.AppendAsync(ledgerEvent, CancellationToken.None);
+    public async Task RecordAsync(LedgerEvent ledgerEvent)
+    {
+        await Ledger.AppendAsync(ledgerEvent, CancellationToken.None).ConfigureAwait(false);
+        if (Fleet is { } fleet)
+        {
+            await fleet.AfterRecordAsync(ledgerEvent).ConfigureAwait(false);
+        }
+    }
 }

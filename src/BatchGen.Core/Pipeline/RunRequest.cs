@@ -26,4 +26,7 @@ public sealed class RunRequest
     public required RunOptions Options { get; init; }
 
     public RunProgress Progress { get; init; } = new();
+
+    /// <summary>Other workers share this batch (claims, rate limits, budget in PostgreSQL); null: this process alone.</summary>
+    public Fleet.IWorkerFleet? Fleet { get; init; }
 }
