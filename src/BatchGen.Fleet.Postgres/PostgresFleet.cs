@@ -17,6 +17,7 @@ public sealed class PostgresFleet : IWorkerFleet
     private readonly CancellationTokenSource _stop = new();
     private readonly CancellationTokenSource _lost = new();
     private Task _heartbeat = Task.CompletedTask;
+    private bool _frozen;
 
     private PostgresFleet(NpgsqlDataSource source, FleetOptions options)
     {
@@ -65,7 +66,39 @@ public sealed class PostgresFleet : IWorkerFleet
         return fleet;
     }
 
+    /// <summary>Tests: the worker freezes as a killed one would (no heartbeat, no release at dispose).</summary>
+    internal async Task FreezeAsync()
+    {
+        _frozen = true;
+        await StopHeartbeatAsync().ConfigureAwait(false);
+    }
+
     public async ValueTask DisposeAsync()
+    {
+        await StopHeartbeatAsync().ConfigureAwait(false);
+        try
+        {
+            if (_frozen)
+            {
+                return;
+            }
+
+            using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(5));
+            await _claims.ReleaseAllAsync(timeout.Token).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is FleetUnavailableException or OperationCanceledException or NpgsqlException)
+        {
+            // The database is gone: the leases expire by themselves and others take the jobs over then.
+        }
+        finally
+        {
+            await _source.DisposeAsync().ConfigureAwait(false);
+            _stop.Dispose();
+            _lost.Dispose();
+        }
+    }
+
+    private async Task StopHeartbeatAsync()
     {
         await _stop.CancelAsync().ConfigureAwait(false);
         try
@@ -76,20 +109,6 @@ public sealed class PostgresFleet : IWorkerFleet
         {
             // Stopped.
         }
-
-        try
-        {
-            using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(5));
-            await _claims.ReleaseAllAsync(timeout.Token).ConfigureAwait(false);
-        }
-        catch (Exception ex) when (ex is FleetUnavailableException or OperationCanceledException or NpgsqlException)
-        {
-            // The database is gone: the leases expire by themselves and others take the jobs over then.
-        }
-
-        await _source.DisposeAsync().ConfigureAwait(false);
-        _stop.Dispose();
-        _lost.Dispose();
     }
 
     private async Task HeartbeatAsync()
