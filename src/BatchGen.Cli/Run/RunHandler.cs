@@ -1,4 +1,5 @@
 using System.Globalization;
+using BatchGen.Cli.Ledger;
 using BatchGen.Cli.Logging;
 using BatchGen.Cli.Notify;
 using BatchGen.Cli.Rendering;
@@ -132,11 +133,19 @@ internal sealed class RunHandler
         }
 
         _log.Write(LogLevel.Information, "run_started", $"run {_log.RunId}: {manifest.Name} ({manifest.JobCount} jobs) into {outputDirectory}");
-        SqliteLedger ledger;
+        if (invocation.Ledger.Problem() is { } ledgerProblem)
+        {
+            await _stderr.WriteLineAsync($"batchgen: {ledgerProblem}").ConfigureAwait(false);
+            return ExitCodes.InvalidInput;
+        }
+
+        ILedger ledger;
         try
         {
-            ledger = await SqliteLedger.OpenAsync(
-                Path.Combine(outputDirectory, "ledger.db"),
+            ledger = await LedgerStores.OpenForRunAsync(
+                invocation.Ledger,
+                manifest.Name,
+                outputDirectory,
                 _time,
                 new LedgerOpenOptions { AcceptRollback = invocation.AcceptLedgerRollback },
                 cancellationToken).ConfigureAwait(false);
@@ -179,7 +188,7 @@ internal sealed class RunHandler
             var idFormat = JobIdentity.FormatVersion.ToString(CultureInfo.InvariantCulture);
             if (await ledger.GetMetaAsync("job_id_format", cancellationToken).ConfigureAwait(false) is { } recorded && recorded != idFormat)
             {
-                await _stderr.WriteLineAsync($"batchgen: {ledger.Path}: written with job id format {recorded}, this version uses {idFormat}; resuming would submit every job again. Use a new --out directory, or the batchgen version that wrote it.").ConfigureAwait(false);
+                await _stderr.WriteLineAsync($"batchgen: {ledger.Location}: written with job id format {recorded}, this version uses {idFormat}; resuming would submit every job again. Use a new --out directory, or the batchgen version that wrote it.").ConfigureAwait(false);
                 return ExitCodes.InvalidInput;
             }
 
@@ -207,6 +216,7 @@ internal sealed class RunHandler
             notice.MaxCostPerMonthUsd = manifest.PeriodCaps.PerMonthUsd;
             await ledger.SetMetaAsync("manifest", manifest.Path, cancellationToken).ConfigureAwait(false);
             await ledger.SetMetaAsync("name", manifest.Name, cancellationToken).ConfigureAwait(false);
+            await ledger.SetMetaAsync("output_dir", Path.GetFullPath(outputDirectory), cancellationToken).ConfigureAwait(false);
             await ledger.SetMetaAsync("axes", string.Join(",", manifest.Axes), cancellationToken).ConfigureAwait(false);
             RunSummary summary;
             try
@@ -258,7 +268,7 @@ internal sealed class RunHandler
     }
 
     /// <summary>Closes the ledger; a failure here (a full disk at the last checkpoint) is one line, not a second error.</summary>
-    private async Task CloseAsync(SqliteLedger ledger)
+    private async Task CloseAsync(ILedger ledger)
     {
         try
         {
@@ -266,7 +276,7 @@ internal sealed class RunHandler
         }
         catch (Exception ex) when (ex is LedgerException or Microsoft.Data.Sqlite.SqliteException or IOException)
         {
-            await _stderr.WriteLineAsync($"batchgen: closing {ledger.Path}: {ex.Message.ReplaceLineEndings(" ")} (every recorded state change is kept)").ConfigureAwait(false);
+            await _stderr.WriteLineAsync($"batchgen: closing {ledger.Location}: {ex.Message.ReplaceLineEndings(" ")} (every recorded state change is kept)").ConfigureAwait(false);
         }
     }
 
@@ -275,7 +285,7 @@ internal sealed class RunHandler
         Manifest manifest,
         Dictionary<string, ProviderSettings> providers,
         Dictionary<string, ApiKeyReading> keys,
-        SqliteLedger ledger,
+        ILedger ledger,
         string outputDirectory,
         Core.Costs.Periods.IPeriodBudget? period,
         DeepVideoCheck? deep,
@@ -404,7 +414,7 @@ internal sealed class RunHandler
         Timeout = Timeout.InfiniteTimeSpan,
     };
 
-    private static async Task<List<LedgerJob>> ReadAllAsync(SqliteLedger ledger)
+    private static async Task<List<LedgerJob>> ReadAllAsync(ILedger ledger)
     {
         var jobs = new List<LedgerJob>();
         await foreach (var job in ledger.ReadJobsAsync(CancellationToken.None).ConfigureAwait(false))
@@ -446,7 +456,7 @@ internal sealed class RunHandler
     }
 
     /// <summary>Videos that differ from the request (kept: they are paid for) are named on stderr, first few in full.</summary>
-    private async Task PrintVideoWarningsAsync(SqliteLedger ledger, CancellationToken cancellationToken)
+    private async Task PrintVideoWarningsAsync(ILedger ledger, CancellationToken cancellationToken)
     {
         const int Shown = 5;
         var count = 0;
