@@ -231,6 +231,11 @@ internal sealed class RunHandler
                 await _stderr.WriteLineAsync($"batchgen: {ex.Message}; every state change recorded before it is kept: rerun to resume").ConfigureAwait(false);
                 return ExitCodes.For(ex);
             }
+            catch (Core.Pipeline.Fleet.FleetUnavailableException ex)
+            {
+                await _stderr.WriteLineAsync($"batchgen: {ledger.Location}: {ex.Message}: this worker stopped submitting; every state change recorded before it is kept: rerun to resume").ConfigureAwait(false);
+                return ExitCodes.StorageError;
+            }
 
             var output = new RunOutput(_console, _stderr, manifest, outputDirectory, invocation.Simulate);
             var jobs = await RunOutput.ReadJobsAsync(ledger).ConfigureAwait(false);
@@ -310,6 +315,8 @@ internal sealed class RunHandler
             }
         }
 
+        // On PostgreSQL this run is one worker of the batch's fleet (null on SQLite: this process alone).
+        await using var fleet = await FleetMembership.JoinAsync(invocation.Ledger, ledger, providers, keys, _time, cancellationToken).ConfigureAwait(false);
         using var loggerFactory = LoggerFactory.Create(b => b
             .AddProvider(new SinkLoggerProvider(_log))
             .SetMinimumLevel(_log.Settings.MinLevel));
@@ -336,6 +343,7 @@ internal sealed class RunHandler
                 PeriodBudget = period,
             },
             Progress = progress,
+            Fleet = fleet,
         };
 
         using var renderStop = new CancellationTokenSource();
