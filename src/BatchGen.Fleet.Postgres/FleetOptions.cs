@@ -15,6 +15,9 @@ public sealed class FleetOptions
     /// <summary>Per provider: the identity of its API key (a hash, never the key) and its configured rate.</summary>
     public IReadOnlyDictionary<string, ProviderRate> Rates { get; init; } = new Dictionary<string, ProviderRate>(StringComparer.Ordinal);
 
+    /// <summary>How long an unreachable database is waited for (operations tried again each second) before the run stops.</summary>
+    public TimeSpan OutageTime { get; init; } = FleetConstants.DefaultOutageTime;
+
     /// <summary>For messages: where the database is (no password).</summary>
     public string Display { get; init; } = "PostgreSQL";
 
@@ -29,6 +32,12 @@ public static class FleetConstants
 {
     /// <summary>Lease time when not set: a dead worker's jobs are taken over within about this long.</summary>
     public static readonly TimeSpan DefaultLeaseTime = TimeSpan.FromSeconds(30);
+
+    /// <summary>Outage time when not set.</summary>
+    public static readonly TimeSpan DefaultOutageTime = TimeSpan.FromSeconds(60);
+
+    /// <summary>The environment variable that overrides the outage time (seconds).</summary>
+    public const string OutageSecondsVariable = "BATCHGEN_PG_OUTAGE_SECONDS";
 
     /// <summary>The environment variable that overrides the lease time (seconds; tests shorten it).</summary>
     public const string LeaseSecondsVariable = "BATCHGEN_LEASE_SECONDS";

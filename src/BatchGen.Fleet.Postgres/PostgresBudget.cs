@@ -18,10 +18,13 @@ internal sealed class PostgresBudget : ISharedBudget
     private readonly NpgsqlDataSource _source;
     private readonly FleetOptions _options;
 
-    public PostgresBudget(NpgsqlDataSource source, FleetOptions options)
+    private readonly FleetOutage _outage;
+
+    public PostgresBudget(NpgsqlDataSource source, FleetOptions options, FleetOutage outage)
     {
         _source = source;
         _options = options;
+        _outage = outage;
     }
 
     /// <summary>
@@ -67,7 +70,7 @@ internal sealed class PostgresBudget : ISharedBudget
         });
 
     public Task<SharedBudgetVerdict> TryReserveAsync(SharedReservation reservation, CancellationToken cancellationToken) =>
-        FleetErrors.GuardAsync(_options.Display, async () =>
+        _outage.RunAsync(async () =>
         {
             await using var connection = await _source.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
             await using var transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
@@ -134,10 +137,10 @@ internal sealed class PostgresBudget : ISharedBudget
 
             await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
             return verdict;
-        });
+        }, cancellationToken);
 
     public Task SettleAsync(string jobId, decimal? chargedUsd, CancellationToken cancellationToken) =>
-        FleetErrors.GuardAsync(_options.Display, async () =>
+        _outage.RunAsync(async () =>
         {
             await using var connection = await _source.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
             await using var transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
@@ -169,7 +172,7 @@ internal sealed class PostgresBudget : ISharedBudget
             }
 
             await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
-        });
+        }, cancellationToken);
 
     /// <summary>Spent and held for the batch (all providers): for tests and the bench.</summary>
     public Task<(decimal Spent, decimal Held)> ReadAsync(CancellationToken cancellationToken) =>

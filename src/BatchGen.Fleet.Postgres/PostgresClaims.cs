@@ -20,38 +20,54 @@ internal sealed class PostgresClaims : IJobClaims
     private readonly NpgsqlDataSource _source;
     private readonly FleetOptions _options;
 
-    public PostgresClaims(NpgsqlDataSource source, FleetOptions options)
+    private readonly FleetOutage _outage;
+
+    public PostgresClaims(NpgsqlDataSource source, FleetOptions options, FleetOutage outage)
     {
         _source = source;
         _options = options;
+        _outage = outage;
     }
 
     public Task<IReadOnlyList<string>> ClaimAsync(ClaimRequest request, CancellationToken cancellationToken) =>
-        FleetErrors.GuardAsync(_options.Display, () => ClaimCoreAsync(request, cancellationToken));
+        _outage.RunAsync(() => ClaimCoreAsync(request, cancellationToken), cancellationToken);
 
-    public Task<bool> ConfirmAsync(string jobId, CancellationToken cancellationToken) =>
-        FleetErrors.GuardAsync(_options.Display, async () =>
+    public async Task<bool> ConfirmAsync(string jobId, CancellationToken cancellationToken)
+    {
+        try
         {
-            await using var command = _source.CreateCommand(
-                "UPDATE batchgen.fleet_leases SET expires_at = clock_timestamp() + @ttl "
-                + "WHERE batch_id = @b AND job_id = @j AND worker_id = @me AND NOT released AND expires_at > clock_timestamp();");
-            AddCommon(command);
-            command.Parameters.AddWithValue("j", jobId);
-            return await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false) == 1;
-        });
+            return await ConfirmCoreAsync(jobId, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (FleetErrors.IsConnectionFailure(ex))
+        {
+            // Not confirmed means not sent: the job stays pending, and this worker submits nothing more.
+            _outage.Remember();
+            return false;
+        }
+    }
+
+    private async Task<bool> ConfirmCoreAsync(string jobId, CancellationToken cancellationToken)
+    {
+        await using var command = _source.CreateCommand(
+            "UPDATE batchgen.fleet_leases SET expires_at = clock_timestamp() + @ttl "
+            + "WHERE batch_id = @b AND job_id = @j AND worker_id = @me AND NOT released AND expires_at > clock_timestamp();");
+        AddCommon(command);
+        command.Parameters.AddWithValue("j", jobId);
+        return await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false) == 1;
+    }
 
     public Task ReleaseAsync(string jobId, CancellationToken cancellationToken) =>
-        FleetErrors.GuardAsync(_options.Display, async () =>
+        _outage.RunAsync(async () =>
         {
             await using var command = _source.CreateCommand(
                 "UPDATE batchgen.fleet_leases SET released = true WHERE batch_id = @b AND job_id = @j AND worker_id = @me;");
             AddCommon(command);
             command.Parameters.AddWithValue("j", jobId);
             await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
-        });
+        }, cancellationToken);
 
     public Task<bool> OthersHoldWorkAsync(string provider, CancellationToken cancellationToken) =>
-        FleetErrors.GuardAsync(_options.Display, async () =>
+        _outage.RunAsync(async () =>
         {
             await using var command = _source.CreateCommand(
                 "SELECT EXISTS (SELECT 1 FROM batchgen.fleet_leases l JOIN batchgen.jobs j ON j.batch_id = l.batch_id AND j.id = l.job_id "
@@ -59,7 +75,7 @@ internal sealed class PostgresClaims : IJobClaims
             AddCommon(command);
             command.Parameters.AddWithValue("p", provider);
             return await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false) is true;
-        });
+        }, cancellationToken);
 
     /// <summary>Renews every lease this worker holds (the heartbeat); returns how many.</summary>
     public Task<int> RenewAsync(CancellationToken cancellationToken) =>

@@ -16,6 +16,7 @@ public sealed class PostgresFleet : IWorkerFleet
     private readonly PostgresClaims _claims;
     private readonly CancellationTokenSource _stop = new();
     private readonly CancellationTokenSource _lost = new();
+    private readonly FleetOutage _outage;
     private Task _heartbeat = Task.CompletedTask;
     private bool _frozen;
 
@@ -23,9 +24,10 @@ public sealed class PostgresFleet : IWorkerFleet
     {
         _source = source;
         _options = options;
-        _claims = new PostgresClaims(source, options);
-        RateLimit = new PostgresRateLimit(source, options);
-        SharedBudget = new PostgresBudget(source, options);
+        _outage = new FleetOutage(options);
+        _claims = new PostgresClaims(source, options, _outage);
+        RateLimit = new PostgresRateLimit(source, options, _outage);
+        SharedBudget = new PostgresBudget(source, options, _outage);
     }
 
     public string WorkerId => _options.WorkerId;
@@ -38,6 +40,10 @@ public sealed class PostgresFleet : IWorkerFleet
 
     /// <summary>Cancelled once the heartbeat failed for a whole lease time (the database is unreachable).</summary>
     public CancellationToken LeasesLost => _lost.Token;
+
+    public string? OutageNotice => _outage.Notice;
+
+    public Task RideOutAsync(Func<Task> action, CancellationToken cancellationToken) => _outage.RunAsync(action, cancellationToken);
 
     internal PostgresRateLimit RateLimit { get; }
 
@@ -127,6 +133,7 @@ public sealed class PostgresFleet : IWorkerFleet
             }
             catch (Exception ex) when (ex is FleetUnavailableException or NpgsqlException || (ex is OperationCanceledException && !_stop.IsCancellationRequested))
             {
+                _outage.Remember();
                 if (_options.Time.GetElapsedTime(lastOk) >= _options.LeaseTime && !_lost.IsCancellationRequested)
                 {
                     await _lost.CancelAsync().ConfigureAwait(false);

@@ -14,10 +14,13 @@ internal sealed class PostgresRateLimit : ISharedRateLimit
     private readonly NpgsqlDataSource _source;
     private readonly FleetOptions _options;
 
-    public PostgresRateLimit(NpgsqlDataSource source, FleetOptions options)
+    private readonly FleetOutage _outage;
+
+    public PostgresRateLimit(NpgsqlDataSource source, FleetOptions options, FleetOutage outage)
     {
         _source = source;
         _options = options;
+        _outage = outage;
     }
 
     /// <summary>Creates each provider's row; the configured rate of the latest worker to start is the ceiling.</summary>
@@ -43,7 +46,7 @@ internal sealed class PostgresRateLimit : ISharedRateLimit
             return;
         }
 
-        var wait = await FleetErrors.GuardAsync(_options.Display, async () =>
+        var wait = await _outage.RunAsync(async () =>
         {
             await using var command = _source.CreateCommand(
                 """
@@ -60,7 +63,7 @@ internal sealed class PostgresRateLimit : ISharedRateLimit
             command.Parameters.AddWithValue("k", rate.KeyIdentity);
             command.Parameters.AddWithValue("step", FleetConstants.IncreaseFraction);
             return await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false) is double seconds ? seconds : 0d;
-        }).ConfigureAwait(false);
+        }, cancellationToken).ConfigureAwait(false);
         if (wait > 0)
         {
             await Task.Delay(TimeSpan.FromSeconds(wait), _options.Time, cancellationToken).ConfigureAwait(false);
@@ -74,7 +77,7 @@ internal sealed class PostgresRateLimit : ISharedRateLimit
             return Task.CompletedTask;
         }
 
-        return FleetErrors.GuardAsync(_options.Display, async () =>
+        return _outage.RunAsync(async () =>
         {
             await using var command = _source.CreateCommand(
                 "UPDATE batchgen.fleet_rates SET rate = GREATEST(ceiling * @min, rate / 2), throttled = throttled + 1, "
@@ -83,6 +86,6 @@ internal sealed class PostgresRateLimit : ISharedRateLimit
             command.Parameters.AddWithValue("min", FleetConstants.MinimumRateFraction);
             command.Parameters.AddWithValue("pause", retryAfter ?? TimeSpan.FromSeconds(1 / rate.PerSecond));
             await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
-        });
+        }, cancellationToken);
     }
 }

@@ -40,16 +40,17 @@ internal static class FleetMembership
         return await PostgresFleet.JoinAsync(address.Builder.ConnectionString, new FleetOptions
         {
             BatchId = postgres.BatchId,
-            LeaseTime = LeaseTime(),
+            LeaseTime = Seconds(FleetConstants.LeaseSecondsVariable) ?? FleetConstants.DefaultLeaseTime,
+            OutageTime = Seconds(FleetConstants.OutageSecondsVariable) ?? FleetConstants.DefaultOutageTime,
             Rates = rates,
             Display = $"PostgreSQL at {address.HostPort}",
             Time = time,
         }, cancellationToken).ConfigureAwait(false);
     }
 
-    /// <summary>The lease time: <c>BATCHGEN_LEASE_SECONDS</c> when set (1 to 3600), else the default (30 s).</summary>
-    private static TimeSpan LeaseTime() =>
-        double.TryParse(Environment.GetEnvironmentVariable(FleetConstants.LeaseSecondsVariable), NumberStyles.Float, CultureInfo.InvariantCulture, out var seconds) && seconds is >= 1 and <= 3600
+    /// <summary>A time in seconds from the environment (1 to 3600: <c>BATCHGEN_LEASE_SECONDS</c>, <c>BATCHGEN_PG_OUTAGE_SECONDS</c>); null when unset or out of range.</summary>
+    private static TimeSpan? Seconds(string variable) =>
+        double.TryParse(Environment.GetEnvironmentVariable(variable), NumberStyles.Float, CultureInfo.InvariantCulture, out var seconds) && seconds is >= 1 and <= 3600
             ? TimeSpan.FromSeconds(seconds)
-            : FleetConstants.DefaultLeaseTime;
+            : null;
 }

@@ -182,10 +182,14 @@ internal sealed class RunContext
     /// <summary>Writes one event. Never cancelled: a state change that happened is always recorded.</summary>
     public async Task RecordAsync(LedgerEvent ledgerEvent)
     {
-        await Ledger.AppendAsync(ledgerEvent, CancellationToken.None).ConfigureAwait(false);
-        if (Fleet is { } fleet)
+        if (Fleet is not { } fleet)
         {
-            await fleet.AfterRecordAsync(ledgerEvent).ConfigureAwait(false);
+            await Ledger.AppendAsync(ledgerEvent, CancellationToken.None).ConfigureAwait(false);
+            return;
         }
+
+        // The shared database may be down for a while: the event is written once it is back (bounded), never dropped.
+        await fleet.Fleet.RideOutAsync(() => Ledger.AppendAsync(ledgerEvent, CancellationToken.None), CancellationToken.None).ConfigureAwait(false);
+        await fleet.AfterRecordAsync(ledgerEvent).ConfigureAwait(false);
     }
 }

@@ -89,6 +89,12 @@ public sealed class RunEngine
 
             // Every stage drained: no job changes state any more, so the attributed costs can join the current rows.
             await CreditAttributions.WriteAsync(context).ConfigureAwait(false);
+
+            if (request.Fleet?.OutageNotice is { } outage)
+            {
+                // What was in flight is recorded; the jobs this worker did not submit wait for a rerun (or another worker).
+                throw new Fleet.FleetUnavailableException(outage);
+            }
         }
         finally
         {

@@ -27,7 +27,7 @@ internal sealed class FleetSession
     public IWorkerFleet Fleet { get; }
 
     /// <summary>False once the leases could not be renewed (the database is unreachable): nothing more is submitted.</summary>
-    public bool CanSubmit => !Fleet.LeasesLost.IsCancellationRequested;
+    public bool CanSubmit => !Fleet.LeasesLost.IsCancellationRequested && Fleet.OutageNotice is null;
 
     /// <summary>Settlements that could not be queued (never expected): their money stays held in the shared budget.</summary>
     public int DroppedSettlements { get; private set; }

@@ -19,6 +19,15 @@ public interface IWorkerFleet : IAsyncDisposable
 
     /// <summary>Cancelled when this worker could not renew its leases for a whole lease time: it must not submit any more.</summary>
     CancellationToken LeasesLost { get; }
+
+    /// <summary>Set once the shared database was seen unreachable: this worker submits nothing more and ends with it.</summary>
+    string? OutageNotice { get; }
+
+    /// <summary>
+    /// Runs a write to the shared database (a ledger event), trying again while it is unreachable for a bounded time, so a
+    /// result paid for is recorded once the server is back; after that time, a <see cref="FleetUnavailableException"/>.
+    /// </summary>
+    Task RideOutAsync(Func<Task> action, CancellationToken cancellationToken);
 }
 
 /// <summary>Jobs claimed under a lease renewed by a heartbeat; a dead worker's leases expire and others take its jobs.</summary>
