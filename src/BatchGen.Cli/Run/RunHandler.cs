@@ -156,6 +156,7 @@ internal sealed class RunHandler
             return ExitCodes.For(ex);
         }
 
+        notice.LedgerLocation = ledger.Location;
         foreach (var ledgerNotice in ledger.Notices)
         {
             await _stderr.WriteLineAsync($"batchgen: {ledgerNotice}").ConfigureAwait(false);
@@ -237,7 +238,7 @@ internal sealed class RunHandler
                 return ExitCodes.StorageError;
             }
 
-            var output = new RunOutput(_console, _stderr, manifest, outputDirectory, invocation.Simulate);
+            var output = new RunOutput(_console, _stderr, manifest, outputDirectory, invocation.Simulate) { LedgerLocation = ledger.Location };
             var jobs = await RunOutput.ReadJobsAsync(ledger).ConfigureAwait(false);
             if (invocation.WriteReports && summary.StopReason != RunStopReason.Cancelled)
             {

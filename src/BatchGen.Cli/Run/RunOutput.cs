@@ -16,6 +16,9 @@ namespace BatchGen.Cli.Run;
 /// </summary>
 internal sealed class RunOutput(IAnsiConsole console, TextWriter stderr, Manifest manifest, string outputDirectory, bool simulated)
 {
+    /// <summary>Where the ledger is, for the closing lines (a file path, or a PostgreSQL server and batch without password).</summary>
+    public string? LedgerLocation { get; init; }
+
     /// <summary>Ledger meta key: "true" when the ledger's jobs ran against the simulator.</summary>
     public const string SimulatedMetaKey = "simulated";
 
@@ -113,7 +116,7 @@ internal sealed class RunOutput(IAnsiConsole console, TextWriter stderr, Manifes
         }
 
         console.WriteLine($"videos:  {outputDirectory}");
-        console.WriteLine($"ledger:  {Path.Combine(outputDirectory, ReportTarget.LedgerFileName)}");
+        console.WriteLine($"ledger:  {LedgerLocation ?? Path.Combine(outputDirectory, ReportTarget.LedgerFileName)}");
         console.WriteLine($"summary: {Path.Combine(outputDirectory, ReportWriter.SummaryJsonFile)} (cost-report.md, results.csv, contact-sheet.html beside it)");
     }
 
@@ -143,7 +146,7 @@ internal sealed class RunOutput(IAnsiConsole console, TextWriter stderr, Manifes
             writer.WriteString("manifest", manifest.Path);
             writer.WriteString("name", manifest.Name);
             writer.WriteString("output_directory", outputDirectory);
-            writer.WriteString("ledger", Path.Combine(outputDirectory, ReportTarget.LedgerFileName));
+            writer.WriteString("ledger", LedgerLocation ?? Path.Combine(outputDirectory, ReportTarget.LedgerFileName));
             writer.WriteBoolean("simulated", simulated);
             writer.WriteNumber("exit_code", exitCode);
             writer.WriteString("stop_reason", summary.StopReason switch
