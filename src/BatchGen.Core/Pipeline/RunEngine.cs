@@ -195,7 +195,8 @@ public sealed class RunEngine
             }
 
             // The progress view's "queued": jobs this run may submit, known up front (not the lanes' window).
-            if (job.InManifest && (resubmitted || job.State is JobState.Pending or JobState.Blocked))
+            // In a fleet, a worker counts the jobs it claims instead (the others' are theirs to count).
+            if (request.Fleet is null && job.InManifest && (resubmitted || job.State is JobState.Pending or JobState.Blocked))
             {
                 request.Progress.For(job.Provider).AddQueued(1);
             }

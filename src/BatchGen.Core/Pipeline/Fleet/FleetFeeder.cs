@@ -101,7 +101,7 @@ internal sealed class FleetFeeder
             _session.Adopt(id, reservation);
         }
 
-        if (job.State is JobState.Pending or JobState.Blocked && lane is not null)
+        if (job.State is JobState.Pending or JobState.Blocked or JobState.Submitting && lane is not null)
         {
             // Queued in this worker's view only once claimed: the others' jobs are theirs to count.
             _context.Progress.For(provider).AddQueued(1);
