@@ -64,6 +64,7 @@ public sealed class RunEngine
             HardStopSource = hardStop,
             Unavailable = request.Unavailable,
             Fleet = fleet,
+            Webhooks = request.Webhooks,
         };
         var clients = request.Adapters.ToDictionary(
             kv => kv.Key,
