@@ -35,7 +35,7 @@ internal static class PostgresErrors
             return Create(
                 location,
                 $"PostgreSQL at {address.HostPort} is unreachable: {Reason(ex)}",
-                "check that the server runs and the address is right; every state change recorded before is kept: rerun to resume",
+                "check that the server runs and the address is right, then rerun: every state change recorded before is kept",
                 ex);
         }
 
@@ -66,6 +66,11 @@ internal static class PostgresErrors
             if (e is PostgresException pg)
             {
                 return OneLine(pg.MessageText);
+            }
+
+            if (e is EndOfStreamException or IOException)
+            {
+                return "the server closed the connection";
             }
         }
 

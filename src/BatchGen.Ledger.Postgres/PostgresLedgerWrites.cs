@@ -93,6 +93,26 @@ public sealed partial class PostgresLedger
         }
     }
 
+    public async Task<bool> RecordWebhookAsync(string provider, string remoteId, string status, string? jobId, CancellationToken cancellationToken)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(provider);
+        ArgumentException.ThrowIfNullOrEmpty(remoteId);
+        ArgumentNullException.ThrowIfNull(status);
+        EnsureWritable();
+        return await ExecuteAsync(
+            "INSERT INTO webhook_deliveries (batch_id, provider, remote_id, status, time, job_id) VALUES (@batch, @provider, @remote, @status, @time, @job) "
+            + "ON CONFLICT (batch_id, provider, remote_id, status) DO NOTHING;",
+            command =>
+            {
+                command.Parameters.AddWithValue("provider", provider);
+                command.Parameters.AddWithValue("remote", remoteId);
+                command.Parameters.AddWithValue("status", status);
+                command.Parameters.AddWithValue("time", LedgerValues.Time(_time.GetUtcNow()));
+                Add(command.Parameters, "job", NpgsqlDbType.Text, jobId);
+            },
+            cancellationToken).ConfigureAwait(false) == 1;
+    }
+
     public async Task<LedgerSyncResult> SyncJobsAsync(IEnumerable<JobSpec> jobs, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(jobs);

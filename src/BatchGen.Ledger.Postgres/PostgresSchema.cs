@@ -17,7 +17,21 @@ internal static class PostgresSchema
     private static readonly (string Name, string Sql)[] Migrations =
     [
         ("base", BaseSql),
+        ("webhooks", WebhooksSql),
     ];
+
+    /// <summary>Verified webhook deliveries, one per batch, provider, task and status (the SQLite <c>webhooks</c> step).</summary>
+    private const string WebhooksSql = """
+        CREATE TABLE IF NOT EXISTS webhook_deliveries (
+            batch_id  BIGINT NOT NULL REFERENCES batches (id),
+            provider  TEXT NOT NULL,
+            remote_id TEXT NOT NULL,
+            status    TEXT NOT NULL,
+            time      TEXT NOT NULL,
+            job_id    TEXT,
+            PRIMARY KEY (batch_id, provider, remote_id, status)
+        );
+        """;
 
     public static int Version => Migrations.Length;
 

@@ -13,7 +13,7 @@ namespace BatchGen.TestSupport;
 /// deleted by the next start, and the data directory name holds "batchgen" so scripts/kill-test-leftovers.sh finds it.
 /// Missing binaries are a failure, not a skip: scripts/install-deps.sh installs them.
 /// </summary>
-public sealed class PostgresCluster
+public sealed class PostgresCluster : IDisposable
 {
     public const string BinDirectory = "/usr/lib/postgresql/15/bin";
 
@@ -158,12 +158,9 @@ public sealed class PostgresCluster
         {
             var port = FreePort();
             var started = new PostgresCluster(cluster._root, port, cluster.Password, cluster._runAs);
-            var options = $"-c listen_addresses=127.0.0.1 -p {port} -k {cluster._root} -c fsync=off -c full_page_writes=off -c max_connections=200 -c shared_buffers=32MB";
             try
             {
-                started.RunAsOwner(TimeSpan.FromMinutes(2), "pg_ctl start", Path.Combine(BinDirectory, "pg_ctl"),
-                    "start", "-w", "-t", "90", "-D", cluster.DataDirectory, "-l", Path.Combine(cluster._root, "server.log"), "-o", options);
-                started.WaitReady();
+                started.StartProcess();
                 AppDomain.CurrentDomain.ProcessExit += (_, _) => started.Stop();
                 return started;
             }
@@ -172,6 +169,31 @@ public sealed class PostgresCluster
                 // Most likely the port was taken meanwhile: try another.
             }
         }
+    }
+
+    /// <summary>
+    /// A cluster of its own for a test that stops the server under a run (never the shared one); the caller disposes
+    /// it, which stops and deletes it.
+    /// </summary>
+    public static PostgresCluster StartPrivate() => Start();
+
+    /// <summary>Stops the server at once (immediate shutdown, like a crash), keeping its data.</summary>
+    public void Halt()
+    {
+        RunAsOwner(TimeSpan.FromSeconds(60), "pg_ctl stop", Path.Combine(BinDirectory, "pg_ctl"), "stop", "-m", "immediate", "-w", "-t", "30", "-D", DataDirectory);
+    }
+
+    /// <summary>Starts the halted server again on the same port and waits until it answers.</summary>
+    public void Resume() => StartProcess();
+
+    public void Dispose() => Stop();
+
+    private void StartProcess()
+    {
+        var options = $"-c listen_addresses=127.0.0.1 -p {Port} -k {_root} -c fsync=off -c full_page_writes=off -c max_connections=200 -c shared_buffers=32MB";
+        RunAsOwner(TimeSpan.FromMinutes(2), "pg_ctl start", Path.Combine(BinDirectory, "pg_ctl"),
+            "start", "-w", "-t", "90", "-D", DataDirectory, "-l", Path.Combine(_root, "server.log"), "-o", options);
+        WaitReady();
     }
 
     /// <summary>Waits (bounded) until the server accepts an authenticated query.</summary>

@@ -229,7 +229,9 @@ internal sealed class RunHandler
             }
             catch (LedgerException ex)
             {
-                await _stderr.WriteLineAsync($"batchgen: {ex.Message}; every state change recorded before it is kept: rerun to resume").ConfigureAwait(false);
+                await _stderr.WriteLineAsync(ex.Message.Contains("every state change recorded before is kept", StringComparison.Ordinal)
+                    ? $"batchgen: {ex.Message}"
+                    : $"batchgen: {ex.Message}; every state change recorded before it is kept: rerun to resume").ConfigureAwait(false);
                 return ExitCodes.For(ex);
             }
             catch (Core.Pipeline.Fleet.FleetUnavailableException ex)
@@ -309,15 +311,7 @@ internal sealed class RunHandler
             .AddProvider(new SinkLoggerProvider(_log))
             .SetMinimumLevel(_log.Settings.MinLevel));
         // Started before the adapters: a listen address of port 0 is known only once bound, and the callback URL names it.
-        // The receiver records deliveries in the SQLite ledger; with a PostgreSQL ledger its providers are polled instead.
-        if (manifest.Webhook is not null && ledger is not SqliteLedger)
-        {
-            await _stderr.WriteLineAsync("warning: webhook: not available with a PostgreSQL ledger yet; every provider is polled").ConfigureAwait(false);
-        }
-
-        var webhooks = manifest.Webhook is { } webhook && ledger is SqliteLedger sqlite
-            ? await StartWebhooksAsync(webhook, providers, sqlite, simulator, loggerFactory, cancellationToken).ConfigureAwait(false)
-            : null;
+        var webhooks = manifest.Webhook is { } webhook ? await StartWebhooksAsync(webhook, providers, ledger, simulator, loggerFactory, cancellationToken).ConfigureAwait(false) : null;
         await using var receiver = webhooks?.Receiver;
         var adapters = new Dictionary<string, IProviderAdapter>(StringComparer.Ordinal);
         var unavailable = new Dictionary<string, string>(StringComparer.Ordinal);
@@ -392,7 +386,7 @@ internal sealed class RunHandler
     private async Task<RunWebhooks> StartWebhooksAsync(
         Core.Webhooks.WebhookSettings webhook,
         Dictionary<string, ProviderSettings> providers,
-        SqliteLedger ledger,
+        ILedger ledger,
         SimulatorHost? simulator,
         ILoggerFactory loggerFactory,
         CancellationToken cancellationToken)

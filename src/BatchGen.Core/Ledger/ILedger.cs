@@ -58,6 +58,12 @@ public interface ILedger : IAsyncDisposable
     /// <summary>Every meta key and value (for copies between backends).</summary>
     Task<IReadOnlyDictionary<string, string>> ReadMetaAsync(CancellationToken cancellationToken);
 
+    /// <summary>
+    /// Records a verified webhook delivery, durably, before it is acknowledged. False when the same provider, task and
+    /// status was recorded before (a repeated delivery must have no further effect).
+    /// </summary>
+    Task<bool> RecordWebhookAsync(string provider, string remoteId, string status, string? jobId, CancellationToken cancellationToken);
+
     /// <summary>The batch's votes, ratings and automatic video checks.</summary>
     Task<Reviews.ReviewData> ReadReviewsAsync(CancellationToken cancellationToken);
 }

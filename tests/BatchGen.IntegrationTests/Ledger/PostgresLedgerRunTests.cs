@@ -72,7 +72,7 @@ public sealed class PostgresLedgerRunTests(PostgresDatabase database, ITestOutpu
         await using (var first = CliProcess.Start(dir.Path, env, args))
         {
             // Killed once some jobs hold remote ids and others are not done: mid-run, whatever the machine's speed.
-            await WaitForAsync(address, batch, jobs => jobs.Count(j => j.RemoteId is not null) >= 4 && jobs.Any(j => j.State != JobState.Succeeded));
+            await PostgresWait.ForAsync(address, batch, jobs => jobs.Count(j => j.RemoteId is not null) >= 4 && jobs.Any(j => j.State != JobState.Succeeded));
             first.Process.HasExited.ShouldBeFalse("the run was still going when killed");
             await ChildProcesses.KillTreeAsync(first.Process);
         }
@@ -82,7 +82,7 @@ public sealed class PostgresLedgerRunTests(PostgresDatabase database, ITestOutpu
         rerun.ExitCode.ShouldBeOneOf(0, 1);
 
         var counts = await sim.IdempotencyCountsAsync();
-        var jobs = await ReadAsync(address, batch);
+        var jobs = await PostgresWait.ReadAsync(address, batch);
         jobs.Count.ShouldBe(Jobs);
         foreach (var job in jobs)
         {
@@ -131,49 +131,4 @@ public sealed class PostgresLedgerRunTests(PostgresDatabase database, ITestOutpu
     }
 
     private const string LedgerSelectionVariable = "BATCHGEN_LEDGER";
-
-    private static async Task<List<LedgerJob>> ReadAsync(PostgresAddress address, PostgresBatch batch)
-    {
-        await using var ledger = await PostgresLedger.OpenReadOnlyAsync(address, batch, TimeProvider.System, CancellationToken.None);
-        var jobs = new List<LedgerJob>();
-        await foreach (var job in ledger.ReadJobsAsync(CancellationToken.None))
-        {
-            jobs.Add(job);
-        }
-
-        return jobs;
-    }
-
-    /// <summary>Polls the batch (read-only) until <paramref name="done"/> holds; bounded by <see cref="RunFixtures.StateTimeout"/>.</summary>
-    private static async Task WaitForAsync(PostgresAddress address, PostgresBatch batch, Func<IReadOnlyList<LedgerJob>, bool> done)
-    {
-        using var cts = new CancellationTokenSource(RunFixtures.StateTimeout);
-        var last = "no batch yet";
-        while (true)
-        {
-            try
-            {
-                var jobs = await ReadAsync(address, batch);
-                if (done(jobs))
-                {
-                    return;
-                }
-
-                last = string.Join(", ", jobs.GroupBy(j => j.State).Select(g => string.Create(CultureInfo.InvariantCulture, $"{g.Count()} {g.Key}")));
-            }
-            catch (LedgerException ex)
-            {
-                last = ex.Message;
-            }
-
-            try
-            {
-                await Task.Delay(50, cts.Token);
-            }
-            catch (OperationCanceledException)
-            {
-                throw new TimeoutException($"the batch did not reach the awaited state (last seen: {last})");
-            }
-        }
-    }
 }

@@ -317,6 +317,17 @@ public abstract class LedgerContractTests : LedgerTestBase
     }
 
     [Fact]
+    public async Task RecordWebhookAsync_SameProviderTaskAndStatus_RecordedOnce()
+    {
+        await using var ledger = await OpenAsync();
+
+        (await ledger.RecordWebhookAsync("magnific", "task-1", "COMPLETED", "job-1", default)).ShouldBeTrue();
+        (await ledger.RecordWebhookAsync("magnific", "task-1", "COMPLETED", "job-1", default)).ShouldBeFalse("a repeated delivery");
+        (await ledger.RecordWebhookAsync("magnific", "task-1", "IN_PROGRESS", null, default)).ShouldBeTrue();
+        (await ledger.RecordWebhookAsync("segmind", "task-1", "COMPLETED", null, default)).ShouldBeTrue();
+    }
+
+    [Fact]
     public async Task ImportAsync_NonEmptyTarget_RefusedUnlessForced_ThenCountsMatch()
     {
         await using var ledger = await OpenAsync();
@@ -373,6 +384,8 @@ public abstract class LedgerContractTests : LedgerTestBase
             Task.FromResult<IReadOnlyDictionary<string, string>>(new Dictionary<string, string> { ["name"] = "copied" });
 
         public Task<BatchGen.Core.Reviews.ReviewData> ReadReviewsAsync(CancellationToken cancellationToken) => Task.FromResult(BatchGen.Core.Reviews.ReviewData.Empty);
+
+        public Task<bool> RecordWebhookAsync(string provider, string remoteId, string status, string? jobId, CancellationToken cancellationToken) => throw new NotSupportedException();
 
         public ValueTask DisposeAsync() => ValueTask.CompletedTask;
     }
