@@ -34,7 +34,7 @@ public static class FleetConstants
     public static readonly TimeSpan DefaultLeaseTime = TimeSpan.FromSeconds(30);
 
     /// <summary>Outage time when not set.</summary>
-    public static readonly TimeSpan DefaultOutageTime = TimeSpan.FromSeconds(60);
+    public static readonly TimeSpan DefaultOutageTime = TimeSpan.FromSeconds(30);
 
     /// <summary>The environment variable that overrides the outage time (seconds).</summary>
     public const string OutageSecondsVariable = "BATCHGEN_PG_OUTAGE_SECONDS";
