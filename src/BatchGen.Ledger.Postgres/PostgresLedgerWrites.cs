@@ -45,8 +45,8 @@ public sealed partial class PostgresLedger
         """;
 
     private const string UpsertOutputSql = """
-        INSERT INTO outputs (batch_id, job_id, output_index, result_url, file_path, bytes, sha256, width, height, duration_seconds, updated_at)
-        VALUES (@batch, @job_id, @output_index, @result_url, @file_path, @bytes, @sha256, @width, @height, @duration_seconds, @time)
+        INSERT INTO outputs (batch_id, job_id, output_index, result_url, file_path, bytes, sha256, width, height, duration_seconds, updated_at, file_mtime_ns, file_inode)
+        VALUES (@batch, @job_id, @output_index, @result_url, @file_path, @bytes, @sha256, @width, @height, @duration_seconds, @time, @file_mtime_ns, @file_inode)
         ON CONFLICT (batch_id, job_id, output_index) DO UPDATE SET
             result_url = COALESCE(excluded.result_url, outputs.result_url),
             file_path = COALESCE(excluded.file_path, outputs.file_path),
@@ -55,6 +55,9 @@ public sealed partial class PostgresLedger
             width = COALESCE(excluded.width, outputs.width),
             height = COALESCE(excluded.height, outputs.height),
             duration_seconds = COALESCE(excluded.duration_seconds, outputs.duration_seconds),
+            -- The stamp belongs to one verification of one file: a new verification (a SHA-256 given) replaces it, even by null.
+            file_mtime_ns = CASE WHEN excluded.sha256 IS NULL THEN outputs.file_mtime_ns ELSE excluded.file_mtime_ns END,
+            file_inode = CASE WHEN excluded.sha256 IS NULL THEN outputs.file_inode ELSE excluded.file_inode END,
             updated_at = excluded.updated_at;
         """;
 
@@ -154,6 +157,8 @@ public sealed partial class PostgresLedger
             Add(p, "height", NpgsqlDbType.Integer, output.Height);
             Add(p, "duration_seconds", NpgsqlDbType.Double, output.DurationSeconds);
             Add(p, "time", NpgsqlDbType.Text, LedgerValues.Time(e.Time));
+            Add(p, "file_mtime_ns", NpgsqlDbType.Bigint, output.FileModifiedNs);
+            Add(p, "file_inode", NpgsqlDbType.Bigint, output.FileInode);
             await upsert.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
         }
     }

@@ -18,6 +18,7 @@ internal static class PostgresSchema
     [
         ("base", BaseSql),
         ("webhooks", WebhooksSql),
+        ("output_stamps", "ALTER TABLE outputs ADD COLUMN IF NOT EXISTS file_mtime_ns BIGINT; ALTER TABLE outputs ADD COLUMN IF NOT EXISTS file_inode BIGINT;"),
     ];
 
     /// <summary>Verified webhook deliveries, one per batch, provider, task and status (the SQLite <c>webhooks</c> step).</summary>

@@ -19,6 +19,7 @@ internal static class LedgerImportRows
     public static readonly string[] OutputColumns =
     [
         "job_id", "output_index", "result_url", "file_path", "bytes", "sha256", "width", "height", "duration_seconds", "updated_at",
+        "file_mtime_ns", "file_inode",
     ];
 
     /// <summary>Meta keys that describe the ledger file itself, not the batch: a copy never carries them over.</summary>
@@ -44,7 +45,7 @@ internal static class LedgerImportRows
     public static object?[] Output(LedgerJob job, LedgerOutput output) =>
     [
         job.Id, output.Index, output.ResultUrl, output.FilePath, output.Bytes, output.Sha256, output.Width, output.Height,
-        output.DurationSeconds, LedgerValues.Time(job.UpdatedAt),
+        output.DurationSeconds, LedgerValues.Time(job.UpdatedAt), output.FileModifiedNs, output.FileInode,
     ];
 
     private static string? Money(decimal? value) => value is { } v ? LedgerValues.Money(v) : null;

@@ -285,7 +285,7 @@ public abstract class LedgerContractTests : LedgerTestBase
             Outputs =
             [
                 new LedgerOutput { Index = 1, FilePath = "a.mp4", Bytes = 10, Sha256 = "aa" },
-                new LedgerOutput { Index = 2, FilePath = "a-2.mp4", Bytes = 20, Sha256 = "bb", Width = 1280, Height = 720, DurationSeconds = 5.0 },
+                new LedgerOutput { Index = 2, FilePath = "a-2.mp4", Bytes = 20, Sha256 = "bb", Width = 1280, Height = 720, DurationSeconds = 5.0, FileModifiedNs = 1_764_000_000_123_456_789, FileInode = 4242 },
             ],
         }, default);
 
@@ -293,7 +293,7 @@ public abstract class LedgerContractTests : LedgerTestBase
         outputs.ShouldBe(
         [
             new LedgerOutput { Index = 1, ResultUrl = "https://cdn/1", FilePath = "a.mp4", Bytes = 10, Sha256 = "aa" },
-            new LedgerOutput { Index = 2, ResultUrl = "https://cdn/2", FilePath = "a-2.mp4", Bytes = 20, Sha256 = "bb", Width = 1280, Height = 720, DurationSeconds = 5.0 },
+            new LedgerOutput { Index = 2, ResultUrl = "https://cdn/2", FilePath = "a-2.mp4", Bytes = 20, Sha256 = "bb", Width = 1280, Height = 720, DurationSeconds = 5.0, FileModifiedNs = 1_764_000_000_123_456_789, FileInode = 4242 },
         ]);
 
         await ledger.AppendAsync(Generated(job.Id, "https://cdn/new-1") with { ReplaceOutputs = true }, default);
