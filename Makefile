@@ -8,7 +8,7 @@ export DOTNET_CLI_TELEMETRY_OPTOUT := 1
 export DOTNET_NOLOGO := 1
 export DOTNET_SKIP_FIRST_TIME_EXPERIENCE := 1
 
-.PHONY: all build test demo bench bench-quick soak pack clean pg-test-cluster
+.PHONY: all build test demo bench bench-quick bench-workers soak pack clean pg-test-cluster
 
 all: build
 
@@ -33,6 +33,9 @@ demo: build
 
 bench:
 	$(DOTNET) run -c Release --project benchmarks/BatchGen.Benchmarks -- --filter '*' --artifacts benchmarks/results/raw
+
+bench-workers: build
+	bash scripts/bench-workers.sh
 
 soak: build
 	BATCHGEN_SOAK=1 $(DOTNET) test tests/BatchGen.IntegrationTests -c $(CONFIG) --nologo --filter "Category=Soak" --logger "console;verbosity=normal"

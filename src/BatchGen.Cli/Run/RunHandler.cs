@@ -234,6 +234,11 @@ internal sealed class RunHandler
                     : $"batchgen: {ex.Message}; every state change recorded before it is kept: rerun to resume").ConfigureAwait(false);
                 return ExitCodes.For(ex);
             }
+            catch (Core.Pipeline.Fleet.FleetUnavailableException ex)
+            {
+                await _stderr.WriteLineAsync($"batchgen: {ledger.Location}: {ex.Message}: this worker stopped submitting; every state change recorded before it is kept: rerun to resume").ConfigureAwait(false);
+                return ExitCodes.StorageError;
+            }
             catch (Webhooks.WebhookReceiverException ex)
             {
                 await _stderr.WriteLineAsync($"batchgen: {manifest.Path}: {ex.Message} (nothing was submitted)").ConfigureAwait(false);
@@ -329,6 +334,8 @@ internal sealed class RunHandler
             }
         }
 
+        // On PostgreSQL this run is one worker of the batch's fleet (null on SQLite: this process alone).
+        await using var fleet = await FleetMembership.JoinAsync(invocation.Ledger, ledger, providers, keys, _time, cancellationToken).ConfigureAwait(false);
         var progress = new RunProgress();
         var engine = new RunEngine(_time, loggerFactory.CreateLogger<RunEngine>());
         var request = new RunRequest
@@ -352,6 +359,7 @@ internal sealed class RunHandler
                 PeriodBudget = period,
             },
             Progress = progress,
+            Fleet = fleet,
             Webhooks = webhooks?.Inbox,
         };
 

@@ -84,12 +84,14 @@ internal sealed partial class ProviderLane
         if (_context.IsBudgetStopped(Name))
         {
             HoldForBudget(estimate);
+            await ReleaseClaimAsync(job).ConfigureAwait(false);
             return;
         }
 
-        if (_context.Halt.ShouldHalt(Name))
+        if (_context.Halt.ShouldHalt(Name) || _context.Fleet is { CanSubmit: false })
         {
-            // Too many failures: this job stays pending for a later run; jobs in flight finish.
+            // Too many failures (or, in a fleet, leases lost): this job stays pending for a later run; jobs in flight finish.
+            await ReleaseClaimAsync(job).ConfigureAwait(false);
             return;
         }
 
@@ -106,6 +108,17 @@ internal sealed partial class ProviderLane
         if (reservation is null)
         {
             HoldForBudget(estimate);
+            return;
+        }
+
+        if (_context.Fleet is { } fleet
+            && await fleet.ReserveAsync(job.Id, reservation, _context.Options.MaxCostUsd, _settings.MaxCost, _context.StopToken).ConfigureAwait(false) is var verdict
+            && verdict != Fleet.SharedBudgetVerdict.Reserved)
+        {
+            // The shared budget (every worker's reservations) says no: held, and left for the others to try.
+            _context.Budget.Release(reservation);
+            HoldForBudget(estimate, globalCap: verdict == Fleet.SharedBudgetVerdict.RefusedGlobal);
+            await ReleaseClaimAsync(job).ConfigureAwait(false);
             return;
         }
 
@@ -126,20 +139,26 @@ internal sealed partial class ProviderLane
             result = await _client.SubmitAsync(
                 job.Spec,
                 // Write-ahead: the intent is durable before the request leaves (after the throttle's wait).
-                beforeSend: () =>
+                beforeSend: async () =>
                 {
                     // A stop asked while this job waited for the throttle or a backoff: nothing new leaves after it.
                     _context.StopToken.ThrowIfCancellationRequested();
+                    if (_context.Fleet is { } claims && !await claims.Fleet.Claims.ConfirmAsync(job.Id, _context.StopToken).ConfigureAwait(false))
+                    {
+                        // The lease ran out (this worker stalled) and another worker may own the job: never sent from here.
+                        throw new OperationCanceledException($"{Name}: job {job.Id}: lease lost before the submit; not sent");
+                    }
+
                     attempt++;
                     mayBeInFlight = true;
                     _progress.AddRequest();
-                    return _context.RecordAsync(new LedgerEvent
+                    await _context.RecordAsync(new LedgerEvent
                     {
                         JobId = job.Id,
                         State = JobState.Submitting,
                         Attempt = attempt,
                         EstimatedCostUsd = estimate,
-                    });
+                    }).ConfigureAwait(false);
                 },
                 // Certainly not accepted: back to pending while the retry waits, so a crash here is not ambiguous.
                 onRefused: error =>
@@ -157,6 +176,7 @@ internal sealed partial class ProviderLane
                 // Stopped while waiting for the throttle or a backoff: nothing was sent, the job stays pending.
                 _context.Budget.Release(reservation);
                 _progress.AddQueued(1);
+                await ReleaseClaimAsync(job).ConfigureAwait(false);
                 return;
             }
 
@@ -263,12 +283,15 @@ internal sealed partial class ProviderLane
     }
 
     /// <summary>The budget keeps this job back: not submitted this run, counted as held.</summary>
-    private void HoldForBudget(decimal? estimate)
+    private void HoldForBudget(decimal? estimate, bool? globalCap = null)
     {
         _progress.AddQueued(-1);
         _progress.AddHeld();
-        _context.HoldForBudget(Name, estimate, globalCap: _context.Budget.WouldPassGlobalCap(estimate ?? 0m));
+        _context.HoldForBudget(Name, estimate, globalCap: globalCap ?? _context.Budget.WouldPassGlobalCap(estimate ?? 0m));
     }
+
+    /// <summary>In a fleet: this worker lets the job go without a recorded end (held, halted, stopped); others may take it.</summary>
+    private Task ReleaseClaimAsync(LedgerJob job) => _context.Fleet?.ReleaseAsync(job.Id) ?? Task.CompletedTask;
 
     private async Task BlockAsync(LedgerJob job, string reason, ProviderError? error = null)
     {
@@ -305,7 +328,7 @@ internal sealed partial class ProviderLane
 
         try
         {
-            await _client.Throttle.WaitAsync(_context.StopToken).ConfigureAwait(false);
+            await _client.WaitForPermitAsync(_context.StopToken).ConfigureAwait(false);
             _progress.AddRequest();
             _context.ObserveCredits(Name, await source.ReadCreditBalanceAsync(_context.StopToken).ConfigureAwait(false));
         }

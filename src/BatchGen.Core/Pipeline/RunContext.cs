@@ -179,6 +179,20 @@ internal sealed class RunContext
         }
     }
 
+    /// <summary>Many workers on one batch (a PostgreSQL ledger); null on the single-process path.</summary>
+    public Fleet.FleetSession? Fleet { get; init; }
+
     /// <summary>Writes one event. Never cancelled: a state change that happened is always recorded.</summary>
-    public Task RecordAsync(LedgerEvent ledgerEvent) => Ledger.AppendAsync(ledgerEvent, CancellationToken.None);
+    public async Task RecordAsync(LedgerEvent ledgerEvent)
+    {
+        if (Fleet is not { } fleet)
+        {
+            await Ledger.AppendAsync(ledgerEvent, CancellationToken.None).ConfigureAwait(false);
+            return;
+        }
+
+        // The shared database may be down for a while: the event is written once it is back (bounded), never dropped.
+        await fleet.Fleet.RideOutAsync(() => Ledger.AppendAsync(ledgerEvent, CancellationToken.None), CancellationToken.None).ConfigureAwait(false);
+        await fleet.AfterRecordAsync(ledgerEvent).ConfigureAwait(false);
+    }
 }

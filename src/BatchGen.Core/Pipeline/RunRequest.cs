@@ -27,6 +27,9 @@ public sealed class RunRequest
 
     public RunProgress Progress { get; init; } = new();
 
+    /// <summary>Other workers share this batch (claims, rate limits, budget in PostgreSQL); null: this process alone.</summary>
+    public Fleet.IWorkerFleet? Fleet { get; init; }
+
     /// <summary>Verified webhook deliveries (null = none): providers it covers poll only as a slow safety net.</summary>
     public Webhooks.WebhookInbox? Webhooks { get; init; }
 }
