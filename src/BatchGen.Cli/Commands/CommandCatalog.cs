@@ -19,5 +19,6 @@ internal static class CommandCatalog
         yield return ScheduleCommand.Create();
         yield return SimCommand.Create();
         yield return SchemaCommand.Create();
+        yield return BenchCommand.Create();
     }
 }
