@@ -10,7 +10,7 @@ namespace BatchGen.Cli.Bench;
 /// </summary>
 internal sealed class BenchChild : IAsyncDisposable
 {
-    private const int TailLines = 40;
+    private const int TailLines = 5;
     private readonly Process _process;
     private readonly TextWriter _log;
     private readonly Lock _gate = new();
@@ -44,14 +44,15 @@ internal sealed class BenchChild : IAsyncDisposable
         }
     }
 
-    /// <summary>The last lines of both outputs.</summary>
+    /// <summary>The last lines of both outputs, at most 600 characters (the end kept).</summary>
     public string Tail
     {
         get
         {
             lock (_gate)
             {
-                return string.Join('\n', _tail);
+                var text = string.Join('\n', _tail);
+                return text.Length <= 600 ? text : "..." + text[^600..];
             }
         }
     }

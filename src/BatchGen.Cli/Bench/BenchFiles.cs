@@ -5,7 +5,7 @@ namespace BatchGen.Cli.Bench;
 
 /// <summary>
 /// The three files a scenario runs from: the simulator's scenario (latency fixed, no jitter, no faults, limits), the
-/// client's providers file (the same limits, pointed at the simulator) and a CSV manifest (one row per job, 360p 5 s).
+/// client's providers file (the same limits, pointed at the simulator) and a CSV manifest (one row per job, 360p 5 s, each with its own prompt).
 /// </summary>
 internal static class BenchFiles
 {
@@ -52,7 +52,7 @@ internal static class BenchFiles
     /// <summary>A CSV manifest: each row a job with its own prompt (so its own id), providers in turn.</summary>
     public static string WriteManifest(string directory, BenchScenario scenario)
     {
-        var csv = new StringBuilder("provider,image_url,prompt,resolution,duration,seed\n");
+        var csv = new StringBuilder("provider,image_url,prompt,resolution,duration\n");
         var left = scenario.Providers.ToDictionary(p => p.Name, p => p.Jobs, StringComparer.Ordinal);
         var row = 0;
         while (left.Values.Any(n => n > 0))
@@ -61,7 +61,7 @@ internal static class BenchFiles
             {
                 left[p.Name]--;
                 row++;
-                csv.AppendLine(Invariant($"{p.Name},https://example.com/bench/{row % 10}.png,bench shot {row}: a lighthouse at dawn,{Resolution},5,{row}"));
+                csv.AppendLine(Invariant($"{p.Name},https://example.com/bench/{row % 10}.png,bench shot {row}: a lighthouse at dawn,{Resolution},5"));
             }
         }
 
