@@ -20,7 +20,8 @@ public sealed class BenchCommandTests : IDisposable
         var result = await CliProcess.RunAsync(
             _dir.Path,
             null,
-            ["bench", "--quick", "--jobs", "10", "--time-scale", "0.01", "--results", results, "--work", Path.Combine(_dir.Path, "work")],
+            // Zero latency is left out: at 10 jobs its burst covers every request, so its bound is 0 s.
+            ["bench", "--quick", "--only", "aimlapi", "--only", "five-providers", "--jobs", "10", "--time-scale", "0.01", "--results", results, "--work", Path.Combine(_dir.Path, "work")],
             TimeSpan.FromMinutes(10));
 
         result.ExitCode.ShouldBe(0, result.StdErr);
@@ -37,7 +38,7 @@ public sealed class BenchCommandTests : IDisposable
         machine.GetProperty("date_utc").GetString().ShouldNotBeNullOrWhiteSpace();
 
         var scenarios = root.GetProperty("scenarios").EnumerateArray().ToList();
-        scenarios.Select(s => s.GetProperty("name").GetString()).ShouldBe(["aimlapi-10", "five-providers-10", "zero-latency-10"]);
+        scenarios.Select(s => s.GetProperty("name").GetString()).ShouldBe(["aimlapi-10", "five-providers-10"]);
         foreach (var s in scenarios)
         {
             var name = s.GetProperty("name").GetString();
