@@ -5,7 +5,8 @@ internal sealed class BenchRunner(BenchOptions options, TimeProvider time, TextW
 {
     public async Task<BenchReport> RunAsync(CancellationToken cancellationToken)
     {
-        var loadAtStart = MachineProbe.LoadAverage();
+        // Read first: the commit is the one the binaries were built from only if nobody commits during the bench.
+        var machine = await MachineProbe.ReadAsync(time, cancellationToken).ConfigureAwait(false);
         Directory.CreateDirectory(options.WorkDirectory);
         var results = new List<ScenarioResult>();
         var runner = new ScenarioRunner(options, time, progress);
@@ -33,8 +34,7 @@ internal sealed class BenchRunner(BenchOptions options, TimeProvider time, TextW
             }
         }
 
-        var machine = await MachineProbe.ReadAsync(loadAtStart, time, cancellationToken).ConfigureAwait(false);
-        return new BenchReport(options.Suite, options.TimeScale, machine, results);
+        return new BenchReport(options.Suite, options.TimeScale, machine with { LoadAverageAtEnd = MachineProbe.LoadAverage() }, results);
     }
 
     private static ScenarioResult Failed(BenchScenario scenario, string error) => new()

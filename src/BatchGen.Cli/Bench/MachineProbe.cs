@@ -7,7 +7,8 @@ namespace BatchGen.Cli.Bench;
 /// <summary>What the results depend on besides the code: cores, memory, load, and the commit measured.</summary>
 internal static class MachineProbe
 {
-    public static async Task<MachineInfo> ReadAsync(string loadAtStart, TimeProvider time, CancellationToken cancellationToken)
+    /// <summary>The machine and the commit now; the load average at the end is the one now too, until replaced.</summary>
+    public static async Task<MachineInfo> ReadAsync(TimeProvider time, CancellationToken cancellationToken)
     {
         var commit = await GitAsync(["rev-parse", "HEAD"], cancellationToken).ConfigureAwait(false);
         var subject = await GitAsync(["log", "-1", "--format=%s"], cancellationToken).ConfigureAwait(false);
@@ -20,7 +21,7 @@ internal static class MachineProbe
             Environment.ProcessorCount,
             CpuModel(),
             MemTotalBytes(),
-            loadAtStart,
+            LoadAverage(),
             LoadAverage(),
             RuntimeInformation.OSDescription,
             RuntimeInformation.FrameworkDescription);
