@@ -25,6 +25,10 @@ internal static class BenchFiles
             yaml.AppendLine(Invariant($"    latency: {{queue_min_seconds: 0, queue_max_seconds: 0, generation_base_seconds: {p.LatencySimulatedSeconds}, generation_per_video_second: 0, jitter: 0, resolution_factors: {{{Resolution}: 1}}}}"));
             yaml.AppendLine(Invariant($"    rate_limit: {{permits: {p.RatePerSecond}, period_seconds: 1, burst: {p.Burst}, retry_after_header: true}}"));
             yaml.AppendLine(Invariant($"    max_concurrent_tasks: {p.Concurrency}"));
+            if (p.Webhooks)
+            {
+                yaml.AppendLine(Invariant($"    webhook_secret: {BenchProvider.WebhookSecret}"));
+            }
         }
 
         return Write(directory, "simulator.yaml", yaml);
@@ -32,7 +36,14 @@ internal static class BenchFiles
 
     public static string WriteProviders(string directory, BenchScenario scenario, Uri simulator, double timeScale)
     {
-        var yaml = new StringBuilder("providers:\n");
+        var yaml = new StringBuilder();
+        if (scenario.Providers.Any(p => p.Webhooks))
+        {
+            // The run's receiver on a free loopback port; the simulator calls it there.
+            yaml.AppendLine("webhook: {listen: \"127.0.0.1:0\"}");
+        }
+
+        yaml.AppendLine("providers:");
         foreach (var p in scenario.Providers)
         {
             var s = p.Settings(timeScale);

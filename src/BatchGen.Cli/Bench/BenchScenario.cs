@@ -8,8 +8,12 @@ namespace BatchGen.Cli.Bench;
 /// providers file). <see cref="RatePerSecond"/> is in real seconds (the simulator's rate-limit windows are real time);
 /// <see cref="LatencySimulatedSeconds"/> is simulated and multiplied by the time scale.
 /// </summary>
-internal sealed record BenchProvider(string Name, int Jobs, int RatePerSecond, int Concurrency, double LatencySimulatedSeconds)
+/// <param name="Webhooks">Completion comes by webhook (Magnific): the run receives callbacks, polls are a safety net.</param>
+internal sealed record BenchProvider(string Name, int Jobs, int RatePerSecond, int Concurrency, double LatencySimulatedSeconds, bool Webhooks = false)
 {
+    /// <summary>The signing secret the simulator and the client share in a webhook scenario.</summary>
+    public const string WebhookSecret = "bench-webhook-secret";
+
     /// <summary>The token bucket's capacity, equal on both sides: one second's worth of requests.</summary>
     public int Burst => RatePerSecond;
 
@@ -30,7 +34,12 @@ internal sealed record BenchProvider(string Name, int Jobs, int RatePerSecond, i
     }
 
     /// <summary>The inputs of the bound: the client's limits, with the simulator's real latency (zero stays zero).</summary>
-    public ProviderLimits Limits(double timeScale) => ThroughputBound.LimitsOf(Settings(timeScale)) with { Latency = Latency(timeScale) };
+    /// <remarks>With webhooks a job needs only its submit: the completion arrives without a request.</remarks>
+    public ProviderLimits Limits(double timeScale)
+    {
+        var limits = ThroughputBound.LimitsOf(Settings(timeScale)) with { Latency = Latency(timeScale) };
+        return Webhooks ? limits with { RequestsPerJob = 1 } : limits;
+    }
 
     private static TimeSpan Scaled(TimeSpan value, double scale, double floorSeconds) =>
         TimeSpan.FromSeconds(Math.Max(floorSeconds, value.TotalSeconds * scale));

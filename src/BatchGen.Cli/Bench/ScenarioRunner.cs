@@ -33,14 +33,14 @@ internal sealed class ScenarioRunner(BenchOptions options, TimeProvider time, Te
             await progress.WriteLineAsync(Invariant($"  {scenario.Name}: {scenario.Jobs} jobs, bound {bound:0.0} s, plan {plan.Total?.ToString("0", CultureInfo.InvariantCulture) ?? "?"} s; running...")).ConfigureAwait(false);
 
             var startedUtc = time.GetUtcNow();
-            var first = await TimedRunAsync(runArgs, directory, runTimeout, cancellationToken).ConfigureAwait(false);
+            var first = await TimedRunAsync(scenario, runArgs, directory, runTimeout, cancellationToken).ConfigureAwait(false);
             var counts = await simulator.CountsAsync(cancellationToken).ConfigureAwait(false);
             var ledger = await LedgerFigures.ReadAsync(output, time, cancellationToken).ConfigureAwait(false);
             TimedRun? rerun = null;
             long? rerunRequests = null;
             if (options.Rerun && first.ExitCode == ExitCodes.Success)
             {
-                rerun = await TimedRunAsync(runArgs, directory, runTimeout, cancellationToken).ConfigureAwait(false);
+                rerun = await TimedRunAsync(scenario, runArgs, directory, runTimeout, cancellationToken).ConfigureAwait(false);
                 var after = await simulator.CountsAsync(cancellationToken).ConfigureAwait(false);
                 rerunRequests = after.Values.Sum(c => c.Requests) - counts.Values.Sum(c => c.Requests);
             }
@@ -98,10 +98,10 @@ internal sealed class ScenarioRunner(BenchOptions options, TimeProvider time, Te
         }
     }
 
-    private async Task<TimedRun> TimedRunAsync(string[] args, string directory, TimeSpan timeout, CancellationToken cancellationToken)
+    private async Task<TimedRun> TimedRunAsync(BenchScenario scenario, string[] args, string directory, TimeSpan timeout, CancellationToken cancellationToken)
     {
         var start = time.GetTimestamp();
-        await using var child = BenchChild.Start(args, KeyEnvironment(), directory, Path.Combine(directory, "run.log"));
+        await using var child = BenchChild.Start(args, KeyEnvironment(scenario), directory, Path.Combine(directory, "run.log"));
         using var stopSampling = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         var sampling = ProcessUsage.SampleAsync(child.Id, () => child.HasExited, options.SampleInterval, time, stopSampling.Token);
         int exitCode;
@@ -143,8 +143,17 @@ internal sealed class ScenarioRunner(BenchOptions options, TimeProvider time, Te
         return new PlanFigures(root.GetProperty("estimated_wall_time_seconds").GetDouble(), perProvider);
     }
 
-    private static Dictionary<string, string> KeyEnvironment() =>
-        ProviderCatalog.CreateDefaults().Values.ToDictionary(s => s.ApiKeyEnv, s => $"bench-key-{s.Name}", StringComparer.Ordinal);
+    /// <summary>An API key for every provider, and the webhook signing secret when the scenario receives webhooks.</summary>
+    private static Dictionary<string, string> KeyEnvironment(BenchScenario scenario)
+    {
+        var environment = ProviderCatalog.CreateDefaults().Values.ToDictionary(s => s.ApiKeyEnv, s => $"bench-key-{s.Name}", StringComparer.Ordinal);
+        if (scenario.Providers.Any(p => p.Webhooks))
+        {
+            environment["MAGNIFIC_WEBHOOK_SECRET"] = BenchProvider.WebhookSecret;
+        }
+
+        return environment;
+    }
 
     private static void DeleteQuietly(string directory)
     {
