@@ -4,7 +4,7 @@ namespace BatchGen.Cli.Bench;
 
 /// <summary>
 /// The scenarios of issue 11 (time scale 0.1: a 60 s generation takes 6 s): one provider at N=1000 and 3000, the five
-/// providers mixed at N=2000, and 20,000 jobs at zero latency (client CPU, memory, ledger size, re-run). The quick suite
+/// providers mixed at N=2000, Magnific by webhook, and 20,000 jobs at zero latency (client CPU, memory, ledger size, re-run). The quick suite
 /// keeps the same shapes at sizes that finish in a few minutes.
 /// </summary>
 internal static class BenchSuite
@@ -17,6 +17,7 @@ internal static class BenchSuite
         OneProvider(1000),
         OneProvider(3000),
         FiveProviders(2000),
+        Webhooks(1000),
         ZeroLatency(20_000),
     ];
 
@@ -24,6 +25,7 @@ internal static class BenchSuite
     [
         OneProvider(300),
         FiveProviders(500),
+        Webhooks(300),
         ZeroLatency(2000),
     ];
 
@@ -48,6 +50,12 @@ internal static class BenchSuite
                 new(ProviderNames.Segmind, each, RatePerSecond: 15, Concurrency: 60, LatencySimulatedSeconds: 65),
             ]);
     }
+
+    /// <summary>Magnific completing by webhook (polls only a safety net): 10 requests/s, 60 in flight, 60 s latency.</summary>
+    public static BenchScenario Webhooks(int jobs) => new(
+        "magnific-webhooks",
+        "completion by webhook: requests per job near 1, efficiency vs the bound with k = 1",
+        [new(ProviderNames.Magnific, jobs, RatePerSecond: 10, Concurrency: 60, LatencySimulatedSeconds: 60, Webhooks: true)]);
 
     /// <summary>Zero latency and limits far above what one machine sends: the client's own cost per job.</summary>
     public static BenchScenario ZeroLatency(int jobs) => new(

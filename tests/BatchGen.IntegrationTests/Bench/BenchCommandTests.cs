@@ -21,7 +21,7 @@ public sealed class BenchCommandTests : IDisposable
             _dir.Path,
             null,
             // Zero latency is left out: at 10 jobs its burst covers every request, so its bound is 0 s.
-            ["bench", "--quick", "--only", "aimlapi", "--only", "five-providers", "--jobs", "10", "--time-scale", "0.01", "--results", results, "--work", Path.Combine(_dir.Path, "work")],
+            ["bench", "--quick", "--only", "aimlapi", "--only", "five-providers", "--only", "magnific-webhooks", "--jobs", "10", "--time-scale", "0.01", "--results", results, "--work", Path.Combine(_dir.Path, "work")],
             TimeSpan.FromMinutes(10));
 
         result.ExitCode.ShouldBe(0, result.StdErr);
@@ -38,7 +38,7 @@ public sealed class BenchCommandTests : IDisposable
         machine.GetProperty("date_utc").GetString().ShouldNotBeNullOrWhiteSpace();
 
         var scenarios = root.GetProperty("scenarios").EnumerateArray().ToList();
-        scenarios.Select(s => s.GetProperty("name").GetString()).ShouldBe(["aimlapi-10", "five-providers-10"]);
+        scenarios.Select(s => s.GetProperty("name").GetString()).ShouldBe(["aimlapi-10", "five-providers-10", "magnific-webhooks-10"]);
         foreach (var s in scenarios)
         {
             var name = s.GetProperty("name").GetString();
@@ -68,6 +68,8 @@ public sealed class BenchCommandTests : IDisposable
         }
 
         scenarios[1].GetProperty("providers").GetArrayLength().ShouldBe(5);
+        // By webhook a job needs only its submit: the bound counts one request per job.
+        scenarios[2].GetProperty("providers")[0].GetProperty("requests_per_job_at_least").GetInt32().ShouldBe(1);
         result.StdOut.ShouldContain("| scenario | jobs |");
         result.StdOut.ShouldContain("five-providers-10");
         Directory.Exists(Path.Combine(_dir.Path, "work")).ShouldBeFalse("the scratch directory is deleted at the end");
@@ -79,7 +81,7 @@ public sealed class BenchCommandTests : IDisposable
         var result = await CliProcess.RunAsync(_dir.Path, "bench", "--only", "nosuch", "--results", Path.Combine(_dir.Path, "results"));
 
         result.ExitCode.ShouldBe(2);
-        result.StdErr.ShouldContain("--only nosuch matches none of aimlapi-1000, aimlapi-3000, five-providers-2000, zero-latency-20000");
+        result.StdErr.ShouldContain("--only nosuch matches none of aimlapi-1000, aimlapi-3000, five-providers-2000, magnific-webhooks-1000, zero-latency-20000");
         Directory.Exists(Path.Combine(_dir.Path, "results")).ShouldBeFalse();
     }
 }

@@ -98,6 +98,25 @@ public sealed class PlanCalculatorTests : IDisposable
     }
 
     [Fact]
+    public void Compute_MagnificByWebhook_OnlyTheSubmitCountsAgainstTheRate()
+    {
+        const string Grid = """
+            version: 1
+            defaults: {image_url: "https://x.test/a.png", prompt: p, provider: magnific}
+            matrix:
+              seed: [1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20]
+            providers:
+              magnific: {rate_limit: 1/s, concurrency: 100, nominal_latency_seconds: 5}
+            """;
+        var polled = PlanCalculator.Compute(_h.Load(Grid).Manifest!);
+        var byWebhook = PlanCalculator.Compute(_h.Load(Grid + "\nwebhook: {listen: \"127.0.0.1:8787\"}\n", name: "hooks.yaml").Manifest!);
+
+        // Polled: (2 x 20 - 1) / 1 = 39 s; by webhook: max((20 - 1) / 1, (20 - 1) / 1 + 5) = 24 s.
+        polled.EstimatedWallTime.TotalSeconds.ShouldBe(39 / PlanCalculator.ExpectedEfficiency, tolerance: 1e-6);
+        byWebhook.EstimatedWallTime.TotalSeconds.ShouldBe(24 / PlanCalculator.ExpectedEfficiency, tolerance: 1e-6);
+    }
+
+    [Fact]
     public void Compute_UnpricedJobs_CountedAsUnknown()
     {
         var manifest = _h.Load("""

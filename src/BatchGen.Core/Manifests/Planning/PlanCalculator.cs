@@ -48,7 +48,7 @@ public static class PlanCalculator
         var providers = ProviderNames.All
             .Select(name => (Name: name, Classes: tally.Classes.Where(c => c.Provider == name).ToArray()))
             .Where(p => p.Classes.Length > 0)
-            .Select(p => Plan(p.Name, manifest.Providers[p.Name], Totals(p.Classes)))
+            .Select(p => Plan(p.Name, manifest.Providers[p.Name], Totals(p.Classes), ByWebhook(manifest, p.Name)))
             .ToArray();
         return new PlanSummary
         {
@@ -94,13 +94,24 @@ public static class PlanCalculator
         return Math.Min(byConcurrency, byRate);
     }
 
-    /// <summary>One provider's estimated wall time: its bound over the efficiency a run is expected to reach.</summary>
-    public static TimeSpan EstimateWallTime(long jobs, ProviderSettings settings) =>
-        TimeSpan.FromSeconds(ThroughputBound.Seconds(jobs, ThroughputBound.LimitsOf(settings)) / ExpectedEfficiency);
-
-    private static ProviderPlan Plan(string name, ProviderSettings settings, (long Jobs, decimal Cost, long Unknown) totals)
+    /// <summary>
+    /// One provider's estimated wall time: its bound over the efficiency a run is expected to reach. A provider that
+    /// completes by webhook needs only its submit per job.
+    /// </summary>
+    public static TimeSpan EstimateWallTime(long jobs, ProviderSettings settings, bool byWebhook = false)
     {
-        var wall = EstimateWallTime(totals.Jobs, settings);
+        var limits = ThroughputBound.LimitsOf(settings);
+        limits = byWebhook ? limits with { RequestsPerJob = 1 } : limits;
+        return TimeSpan.FromSeconds(ThroughputBound.Seconds(jobs, limits) / ExpectedEfficiency);
+    }
+
+    /// <summary>A <c>webhook:</c> section (or the provider's own callback URL) and a provider that sends callbacks.</summary>
+    private static bool ByWebhook(Manifest manifest, string provider) =>
+        Webhooks.WebhookSettings.Providers.Contains(provider) && (manifest.Webhook is not null || manifest.Providers[provider].WebhookUrl is not null);
+
+    private static ProviderPlan Plan(string name, ProviderSettings settings, (long Jobs, decimal Cost, long Unknown) totals, bool byWebhook)
+    {
+        var wall = EstimateWallTime(totals.Jobs, settings, byWebhook);
         var perMinute = wall > TimeSpan.Zero ? totals.Jobs / wall.TotalMinutes : Throughput(settings) * 60;
         return new ProviderPlan(name, totals.Jobs, totals.Cost, totals.Unknown, wall, settings.Concurrency, settings.RateLimit.ToString(), perMinute);
     }
