@@ -15,9 +15,11 @@ internal static class LedgerRows
         + "NULL, NULL, NULL, NULL, NULL";
 
     /// <summary>The job columns plus the job's output records as one JSON array (after the <c>outputs</c> migration).</summary>
-    public static string WithOutputs(string jobColumns) => jobColumns
+    /// A ledger opened read-only may predate the <c>output_stamps</c> migration (<paramref name="withStamps"/> false).
+    public static string WithOutputs(string jobColumns, bool withStamps = true) => jobColumns
         + ", (SELECT json_group_array(json_object('index', output_index, 'result_url', result_url, 'file_path', file_path, "
-        + "'bytes', bytes, 'sha256', sha256, 'width', width, 'height', height, 'duration_seconds', duration_seconds) ORDER BY output_index) "
+        + "'bytes', bytes, 'sha256', sha256, 'width', width, 'height', height, 'duration_seconds', duration_seconds"
+        + (withStamps ? ", 'file_mtime_ns', file_mtime_ns, 'file_inode', file_inode" : string.Empty) + ") ORDER BY output_index) "
         + "FROM outputs WHERE outputs.job_id = jobs.id) AS " + OutputsColumn;
 
     private const string OutputsColumn = "outputs_json";
@@ -92,6 +94,8 @@ internal static class LedgerRows
                 Width = JsonNumber(o, "width") is { } width ? width.GetInt32() : null,
                 Height = JsonNumber(o, "height") is { } height ? height.GetInt32() : null,
                 DurationSeconds = JsonNumber(o, "duration_seconds") is { } seconds ? seconds.GetDouble() : null,
+                FileModifiedNs = JsonNumber(o, "file_mtime_ns") is { } modified ? modified.GetInt64() : null,
+                FileInode = JsonNumber(o, "file_inode") is { } inode ? inode.GetInt64() : null,
             });
         }
 

@@ -73,6 +73,8 @@ internal static class LedgerSchema
         new("outputs", LedgerMigrations.OutputsSql),
         // Verified webhook deliveries, one per task and status: the deduplication key, written before the 2xx reply.
         new("webhooks", LedgerMigrations.WebhooksSql),
+        // When each output file was verified: size (bytes), modification time and inode, so a resume trusts it unread.
+        new("output_stamps", "ALTER TABLE outputs ADD COLUMN file_mtime_ns INTEGER; ALTER TABLE outputs ADD COLUMN file_inode INTEGER;"),
     ];
 
     /// <summary>The schema version of a ledger whose last applied step is <paramref name="migration"/> (for tests of older files).</summary>

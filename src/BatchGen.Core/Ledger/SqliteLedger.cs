@@ -32,7 +32,8 @@ public sealed partial class SqliteLedger : IAsyncDisposable
         _writer = writerConnection is null ? null : new LedgerWriter(writerConnection, path, timeProvider, guard);
         // A read-only ledger may predate the video_facts or outputs migrations (only writers migrate).
         var columns = writerConnection is not null || HasVideoColumns(connectionString) ? LedgerRows.JobColumns : LedgerRows.JobColumnsWithoutVideo;
-        _jobColumns = writerConnection is not null || HasOutputsTable(connectionString) ? LedgerRows.WithOutputs(columns) : columns;
+        var outputs = writerConnection is not null ? (Table: true, Stamps: true) : OutputsSchema(connectionString);
+        _jobColumns = outputs.Table ? LedgerRows.WithOutputs(columns, outputs.Stamps) : columns;
     }
 
     /// <summary>A read-only ledger may predate the <c>video_facts</c> migration (only writers migrate).</summary>
@@ -267,19 +268,22 @@ public sealed partial class SqliteLedger : IAsyncDisposable
         _guard?.Dispose();
     }
 
-    private static bool HasOutputsTable(string connectionString)
+    /// <summary>Whether a ledger opened read-only has the <c>outputs</c> table, and its <c>output_stamps</c> columns.</summary>
+    private static (bool Table, bool Stamps) OutputsSchema(string connectionString)
     {
         try
         {
             using var connection = new SqliteConnection(connectionString);
             connection.Open();
             LedgerOpener.ApplyReaderPragmas(connection);
-            return LedgerSchema.HasTable(connection, "outputs");
+            return LedgerSchema.HasTable(connection, "outputs")
+                ? (true, LedgerSchema.HasColumn(connection, "outputs", "file_mtime_ns"))
+                : (false, false);
         }
         catch (SqliteException)
         {
             // Reported by the first real read, with its path.
-            return false;
+            return (false, false);
         }
     }
 
