@@ -71,6 +71,20 @@ internal static class LedgerSchema
             + "ALTER TABLE jobs ADD COLUMN video_warning TEXT;"),
         // One record per output file of a job (Pixwith num_outputs), filled from what older ledgers kept.
         new("outputs", LedgerMigrations.OutputsSql),
+        // Local images uploaded for a provider (Pixwith's pre_url, or the image store): one row per upload, so a
+        // resume never uploads the same content again for the same provider.
+        new("uploads", """
+            CREATE TABLE IF NOT EXISTS uploads (
+                seq        INTEGER PRIMARY KEY,
+                time       TEXT NOT NULL,
+                sha256     TEXT NOT NULL,
+                provider   TEXT NOT NULL,
+                url        TEXT NOT NULL,
+                bytes      INTEGER NOT NULL,
+                expires_at TEXT
+            );
+            CREATE INDEX IF NOT EXISTS uploads_key ON uploads (sha256, provider, seq);
+            """),
     ];
 
     /// <summary>The schema version this binary writes: the base schema plus every migration.</summary>

@@ -11,7 +11,7 @@ namespace BatchGen.Core.Ledger;
 /// committed data only. A read-write ledger holds an OS lock on the ledger file itself so two processes never run one batch (see LedgerLock), and
 /// a guard checks the lock and the WAL around every commit (see LedgerGuard).
 /// </summary>
-public sealed class SqliteLedger : IAsyncDisposable
+public sealed partial class SqliteLedger : IAsyncDisposable
 {
     private readonly string _connectionString;
     private readonly LedgerWriter? _writer;

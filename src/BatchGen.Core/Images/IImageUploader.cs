@@ -1,0 +1,26 @@
+using BatchGen.Core.Ledger;
+using BatchGen.Core.Providers;
+
+namespace BatchGen.Core.Images;
+
+/// <summary>
+/// Puts a local image where one provider can fetch it: Pixwith's own upload (<c>pre_url</c>), or the S3-compatible
+/// image store for the others. One HTTP upload per call, no retries (the caller records what was uploaded).
+/// </summary>
+public interface IImageUploader
+{
+    /// <summary>Uploads <paramref name="bytes"/> (the content of <paramref name="image"/>); a failure is a value.</summary>
+    Task<ImageUploadOutcome> UploadAsync(LocalImage image, ReadOnlyMemory<byte> bytes, CancellationToken cancellationToken);
+
+    /// <summary>The URL to pass to the provider for a recorded upload, valid for at least <paramref name="validFor"/>.</summary>
+    string UrlFor(UploadRecord upload, TimeSpan validFor);
+}
+
+/// <summary>
+/// An upload's result: the stored location (a URL, or an <c>s3://</c> reference the uploader turns into a URL later)
+/// and when it stops working (null: not known to expire), or an error.
+/// </summary>
+public sealed record ImageUploadOutcome(string? Location, DateTimeOffset? ExpiresAt, ProviderError? Error)
+{
+    public static ImageUploadOutcome Failed(ProviderError error) => new(null, null, error);
+}

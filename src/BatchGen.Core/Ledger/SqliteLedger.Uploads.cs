@@ -1,0 +1,68 @@
+namespace BatchGen.Core.Ledger;
+
+/// <summary>One upload of a local image for a provider: where it can be fetched, and until when (null: no known end).</summary>
+public sealed record UploadRecord(string Sha256, string Provider, string Url, long Bytes, DateTimeOffset? ExpiresAt)
+{
+    public DateTimeOffset Time { get; init; }
+}
+
+public sealed partial class SqliteLedger
+{
+    /// <summary>Records an upload; durable when the task completes.</summary>
+    public async Task RecordUploadAsync(UploadRecord upload, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(upload);
+        var now = _timeProvider.GetUtcNow();
+        await Writable().ExclusiveAsync(
+            connection =>
+            {
+                using var command = connection.CreateCommand();
+                command.CommandText = "INSERT INTO uploads (time, sha256, provider, url, bytes, expires_at) VALUES ($time, $sha, $provider, $url, $bytes, $expires);";
+                command.Parameters.AddWithValue("$time", LedgerValues.Time(now));
+                command.Parameters.AddWithValue("$sha", upload.Sha256);
+                command.Parameters.AddWithValue("$provider", upload.Provider);
+                command.Parameters.AddWithValue("$url", upload.Url);
+                command.Parameters.AddWithValue("$bytes", upload.Bytes);
+                command.Parameters.AddWithValue("$expires", upload.ExpiresAt is { } at ? LedgerValues.Time(at) : DBNull.Value);
+                return command.ExecuteNonQuery();
+            },
+            cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>The latest upload of this content for this provider, or null when it was never uploaded for it.</summary>
+    public Task<UploadRecord?> GetUploadAsync(string sha256, string provider, CancellationToken cancellationToken) =>
+        QueryAsync(
+            "SELECT sha256, provider, url, bytes, expires_at, time FROM uploads WHERE sha256 = $sha AND provider = $provider ORDER BY seq DESC LIMIT 1;",
+            command =>
+            {
+                command.Parameters.AddWithValue("$sha", sha256);
+                command.Parameters.AddWithValue("$provider", provider);
+            },
+            reader => reader.Read()
+                ? new UploadRecord(reader.GetString(0), reader.GetString(1), reader.GetString(2), reader.GetInt64(3), reader.IsDBNull(4) ? null : LedgerValues.ParseTime(reader.GetString(4)))
+                {
+                    Time = LedgerValues.ParseTime(reader.GetString(5)),
+                }
+                : null,
+            cancellationToken);
+
+    /// <summary>Every upload recorded, oldest first (tests, status).</summary>
+    public Task<IReadOnlyList<UploadRecord>> ReadUploadsAsync(CancellationToken cancellationToken) =>
+        QueryAsync(
+            "SELECT sha256, provider, url, bytes, expires_at, time FROM uploads ORDER BY seq;",
+            _ => { },
+            reader =>
+            {
+                var list = new List<UploadRecord>();
+                while (reader.Read())
+                {
+                    list.Add(new UploadRecord(reader.GetString(0), reader.GetString(1), reader.GetString(2), reader.GetInt64(3), reader.IsDBNull(4) ? null : LedgerValues.ParseTime(reader.GetString(4)))
+                    {
+                        Time = LedgerValues.ParseTime(reader.GetString(5)),
+                    });
+                }
+
+                return (IReadOnlyList<UploadRecord>)list;
+            },
+            cancellationToken);
+}
