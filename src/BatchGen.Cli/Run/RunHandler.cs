@@ -93,6 +93,11 @@ internal sealed class RunHandler
         }
 
         var loaded = Load(invocation, clock.Now());
+        if (!invocation.Simulate)
+        {
+            // The image pre-flight's remote half, before anything is spent (simulated providers fetch no remote URL).
+            loaded = await Commands.ManifestOptions.CheckRemoteImagesAsync(loaded, strict: false, cancellationToken).ConfigureAwait(false);
+        }
         if (!await ReportLoadAsync(loaded).ConfigureAwait(false))
         {
             return ExitCodes.InvalidInput;
