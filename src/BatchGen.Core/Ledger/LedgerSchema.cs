@@ -87,6 +87,9 @@ internal static class LedgerSchema
             """),
     ];
 
+    /// <summary>The schema version of a ledger that has every migration before the one named (tests downgrade to it).</summary>
+    internal static int VersionBefore(string migration) => 1 + Array.FindIndex(Migrations, m => m.Name == migration);
+
     /// <summary>The schema version this binary writes: the base schema plus every migration.</summary>
     public static int Version => 1 + Migrations.Length;
 
