@@ -36,6 +36,12 @@ internal sealed class ManifestDocument
 
     public decimal? MaxCost { get; set; }
 
+    /// <summary><c>image_store:</c>, when given and valid.</summary>
+    public Storage.S3StoreSettings? ImageStore { get; set; }
+
+    /// <summary><c>output.store</c> with <c>keep_local</c> and <c>link_lifetime</c>, when given and valid.</summary>
+    public Storage.OutputStoreOptions? OutputStore { get; set; }
+
     /// <summary><c>verify: deep</c>: decode every saved video with ffmpeg.</summary>
     public bool DeepVerify { get; set; }
 
