@@ -305,6 +305,18 @@ internal sealed class RunHandler
             }
         }
 
+        // Local images for the providers that take only URLs go to the image store (Pixwith uploads its own).
+        using var imageStore = manifest.ImageStore is { } storeSettings ? new Core.Storage.S3ObjectStore(storeSettings, _time) : null;
+        var uploaders = new Dictionary<string, Core.Images.IImageUploader>(StringComparer.Ordinal);
+        if (imageStore is not null)
+        {
+            var storeUploader = new Core.Images.StoreImageUploader(imageStore);
+            foreach (var name in providers.Keys.Where(n => n != Core.Jobs.ProviderNames.Pixwith))
+            {
+                uploaders[name] = storeUploader;
+            }
+        }
+
         using var loggerFactory = LoggerFactory.Create(b => b
             .AddProvider(new SinkLoggerProvider(_log))
             .SetMinimumLevel(_log.Settings.MinLevel));
@@ -315,6 +327,7 @@ internal sealed class RunHandler
             Jobs = manifest.Jobs(),
             Providers = providers,
             Adapters = adapters,
+            ImageUploaders = uploaders,
             Unavailable = unavailable,
             Ledger = ledger,
             Downloader = new VideoDownloader(downloadHttp, _time),

@@ -9,6 +9,12 @@ namespace BatchGen.Core.Images;
 /// </summary>
 public interface IImageUploader
 {
+    /// <summary>
+    /// Who an upload serves, as recorded in the ledger: the provider for its own upload (<c>pixwith</c>), or
+    /// <c>image_store</c> for the shared bucket (one object per content hash, whichever providers fetch it).
+    /// </summary>
+    string Scope { get; }
+
     /// <summary>Uploads <paramref name="bytes"/> (the content of <paramref name="image"/>); a failure is a value.</summary>
     Task<ImageUploadOutcome> UploadAsync(LocalImage image, ReadOnlyMemory<byte> bytes, CancellationToken cancellationToken);
 

@@ -6,7 +6,8 @@ using BatchGen.Core.Providers;
 namespace BatchGen.Core.Images;
 
 /// <summary>
-/// The URL a provider gets for a local image: uploaded once per content hash per provider, recorded in the ledger
+/// The URL a provider gets for a local image: uploaded once per content hash per uploader scope (Pixwith's own
+/// upload, or the image store shared by the other providers), recorded in the ledger
 /// (so a resume never uploads again), uploaded again only when the recorded URL has expired or would expire before
 /// the task could run. Concurrent jobs with the same image wait for one upload. Thread-safe.
 /// </summary>
@@ -40,14 +41,14 @@ public sealed class ImageUploads
             return (null, new ProviderError(ErrorClass.Permanent, $"{provider}: no place to upload local image '{image.Display}' (set image_store)") { Code = "image_upload" });
         }
 
-        var key = (image.Sha256, provider);
+        var key = (image.Sha256, uploader.Scope);
         var gate = _gates.GetOrAdd(key, _ => new SemaphoreSlim(1, 1));
         await gate.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
             if (!_known.TryGetValue(key, out var record))
             {
-                record = await _ledger.GetUploadAsync(image.Sha256, provider, cancellationToken).ConfigureAwait(false);
+                record = await _ledger.GetUploadAsync(image.Sha256, uploader.Scope, cancellationToken).ConfigureAwait(false);
             }
 
             if (record is null || (record.ExpiresAt is { } expires && expires - _time.GetUtcNow() < validFor))
@@ -94,7 +95,7 @@ public sealed class ImageUploads
             return (null, outcome.Error ?? new ProviderError(ErrorClass.Retryable, $"{provider}: upload of '{image.Display}' gave no location") { Code = "image_upload" });
         }
 
-        var record = new UploadRecord(image.Sha256, provider, outcome.Location, bytes.Length, outcome.ExpiresAt) { Time = _time.GetUtcNow() };
+        var record = new UploadRecord(image.Sha256, uploader.Scope, outcome.Location, bytes.Length, outcome.ExpiresAt) { Time = _time.GetUtcNow() };
         // Recorded whatever the caller's token says: the upload happened.
         await _ledger.RecordUploadAsync(record, CancellationToken.None).ConfigureAwait(false);
         Interlocked.Increment(ref _uploads);

@@ -1,6 +1,9 @@
 namespace BatchGen.Core.Ledger;
 
-/// <summary>One upload of a local image for a provider: where it can be fetched, and until when (null: no known end).</summary>
+/// <summary>
+/// One upload of a local image: for whom (<see cref="Provider"/>: <c>pixwith</c> or <c>image_store</c>), where it
+/// is (a URL, or <c>s3://bucket/key</c>), and until when (null: no known end).
+/// </summary>
 public sealed record UploadRecord(string Sha256, string Provider, string Url, long Bytes, DateTimeOffset? ExpiresAt)
 {
     public DateTimeOffset Time { get; init; }

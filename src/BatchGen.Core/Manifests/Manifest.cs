@@ -50,9 +50,6 @@ public sealed class Manifest
     /// <summary>The distinct image URLs of the jobs, where each was written and which providers fetch it (remote pre-flight).</summary>
     public Images.RemoteImages RemoteImages => _document.RemoteImages;
 
-    /// <summary><c>image_store:</c>, where local images go for providers without their own upload; null when not set.</summary>
-    public Core.Images.ImageStoreOptions? ImageStore => _document.ImageStore?.Options;
-
     /// <summary>Full path of the manifest file.</summary>
     public string Path { get; }
 

@@ -70,9 +70,6 @@ internal sealed class ManifestDocument
     /// <summary>Where the first <c>image:</c> value was written (the place a missing image_store is reported).</summary>
     public SourceMark? FirstImageMark { get; set; }
 
-    /// <summary><c>image_store:</c> with its mark, when set.</summary>
-    public (Core.Images.ImageStoreOptions Options, SourceMark Mark)? ImageStore { get; set; }
-
     /// <summary>
     /// A whole job source (defaults, matrix, zip, a zip group, include or exclude, rows) was reported as malformed:
     /// the grid is unknown, so the per-job rules are not run (they would report what the malformed section hides).

@@ -9,7 +9,8 @@ public sealed class ImageUploadsTests : LedgerTestBase
 {
     private static readonly TimeSpan Validity = TimeSpan.FromMinutes(30);
 
-    private readonly CountingUploader _uploader = new();
+    private readonly CountingUploader _uploader = new("pixwith");
+    private readonly CountingUploader _store = new("image_store");
 
     private LocalImage WriteImage(string name, byte shade)
     {
@@ -27,20 +28,22 @@ public sealed class ImageUploadsTests : LedgerTestBase
     }
 
     private ImageUploads CreateUploads(SqliteLedger ledger) =>
-        new(ledger, new Dictionary<string, IImageUploader> { ["pixwith"] = _uploader, ["segmind"] = _uploader }, Time);
+        new(ledger, new Dictionary<string, IImageUploader> { ["pixwith"] = _uploader, ["segmind"] = _store, ["gmicloud"] = _store }, Time);
 
     [Fact]
-    public async Task UrlAsync_ManyJobsSameImage_UploadedOncePerProvider()
+    public async Task UrlAsync_ManyJobsSameImage_UploadedOncePerScope()
     {
         await using var ledger = await CreateSut();
         var uploads = CreateUploads(ledger);
         var image = WriteImage("a.png", 1);
+        string[] providers = ["pixwith", "segmind", "gmicloud"];
 
-        var urls = await Task.WhenAll(Enumerable.Range(0, 20).Select(i => uploads.UrlAsync(i % 2 == 0 ? "pixwith" : "segmind", image, Validity, default)));
+        var urls = await Task.WhenAll(Enumerable.Range(0, 30).Select(i => uploads.UrlAsync(providers[i % 3], image, Validity, default)));
 
         urls.ShouldAllBe(u => u.Error == null);
-        _uploader.Calls.ShouldBe(2, "one upload per content hash per provider");
-        (await ledger.ReadUploadsAsync(default)).Select(u => u.Provider).Order().ShouldBe(["pixwith", "segmind"]);
+        _uploader.Calls.ShouldBe(1, "one Pixwith upload per content hash");
+        _store.Calls.ShouldBe(1, "one object in the image store per content hash, whichever providers fetch it");
+        (await ledger.ReadUploadsAsync(default)).Select(u => u.Provider).Order().ShouldBe(["image_store", "pixwith"]);
     }
 
     [Fact]
@@ -115,7 +118,7 @@ public sealed class ImageUploadsTests : LedgerTestBase
     }
 
     /// <summary>Counts uploads; each gives a URL naming its call number, valid for <see cref="Lifetime"/>.</summary>
-    private sealed class CountingUploader : IImageUploader
+    private sealed class CountingUploader(string scope) : IImageUploader
     {
         public static readonly TimeSpan Lifetime = TimeSpan.FromHours(24);
 
@@ -125,7 +128,7 @@ public sealed class ImageUploadsTests : LedgerTestBase
 
         public bool FailNext { get; set; }
 
-        public FakeTimeProvider? Clock { get; init; }
+        public string Scope => scope;
 
         public async Task<ImageUploadOutcome> UploadAsync(LocalImage image, ReadOnlyMemory<byte> bytes, CancellationToken cancellationToken)
         {

@@ -140,11 +140,6 @@ internal sealed class YamlManifestReader
             _doc.DeepVerify = v.Value == "deep";
         }
 
-        if (s.TryGetValue("image_store", out var store) && store is YamlMappingNode st && !_rejected.Contains(st))
-        {
-            ReadImageStore(st);
-        }
-
         if (s.TryGetValue("providers", out var providers) && providers is YamlMappingNode p)
         {
             _doc.Providers = p;
@@ -241,36 +236,6 @@ internal sealed class YamlManifestReader
         }
 
         _doc.Axes.Add(Dedup(new Axis(string.Join("+", names), slots, entries, mark)));
-    }
-
-    private void ReadImageStore(YamlMappingNode store)
-    {
-        string? Text(string key) => store.Children.TryGetValue(new YamlScalarNode(key), out var node) && node is YamlScalarNode { Value: { Length: > 0 } value } ? value : null;
-        var mark = store.MarkOf(_file);
-        var endpoint = Text("endpoint");
-        var publicBase = Text("public_base_url");
-        foreach (var (key, url) in (ReadOnlySpan<(string, string?)>)[("endpoint", endpoint), ("public_base_url", publicBase)])
-        {
-            if (url is not null && (!Uri.TryCreate(url, UriKind.Absolute, out var uri) || (uri.Scheme != Uri.UriSchemeHttp && uri.Scheme != Uri.UriSchemeHttps)))
-            {
-                _bag.Error(mark, "image_store." + key, $"'{url}' is not an absolute http or https URL");
-                return;
-            }
-        }
-
-        if (Text("bucket") is not { } bucket)
-        {
-            return; // reported by the schema
-        }
-
-        _doc.ImageStore = (new Core.Images.ImageStoreOptions
-        {
-            Endpoint = endpoint,
-            Bucket = bucket,
-            Prefix = Text("prefix") ?? string.Empty,
-            Region = Text("region") ?? "us-east-1",
-            PublicBaseUrl = publicBase,
-        }, mark);
     }
 
     private static string KeyName(YamlNode key) => (key as YamlScalarNode)?.Value ?? key.ToString();

@@ -21,6 +21,8 @@ internal sealed partial class PixwithAdapter : IImageUploader
     /// </summary>
     public static readonly TimeSpan ImageUrlLifetime = TimeSpan.FromHours(24);
 
+    public string Scope => Jobs.ProviderNames.Pixwith;
+
     public async Task<ImageUploadOutcome> UploadAsync(LocalImage image, ReadOnlyMemory<byte> bytes, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(image);
