@@ -2,13 +2,16 @@ using System.Buffers.Binary;
 using System.IO.Compression;
 using System.Text;
 
-namespace BatchGen.Tests.Images;
+namespace BatchGen.TestSupport;
 
 /// <summary>Small, well-formed images built byte by byte (PNG with real CRCs and zlib data, JPEG and WebP headers).</summary>
 public static class TestImages
 {
-    /// <summary>A valid RGB PNG; <paramref name="shade"/> changes its content (and hash).</summary>
-    public static byte[] Png(int width, int height, byte shade = 0x80)
+    /// <summary>
+    /// A valid RGB PNG; <paramref name="shade"/> changes its content (and hash); <paramref name="padding"/> bytes go in a
+    /// private ancillary chunk (decoders skip it) to make a large file of a small picture.
+    /// </summary>
+    public static byte[] Png(int width, int height, byte shade = 0x80, int padding = 0)
     {
         using var output = new MemoryStream();
         output.Write([0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A]);
@@ -31,6 +34,11 @@ public static class TestImages
             }
 
             Chunk(output, "IDAT", raw.ToArray());
+        }
+
+        if (padding > 0)
+        {
+            Chunk(output, "raNd", new byte[padding]);
         }
 
         Chunk(output, "IEND", []);
