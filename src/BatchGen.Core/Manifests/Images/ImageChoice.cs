@@ -24,13 +24,10 @@ internal sealed class ImageChoice
 
         if (values[JobFields.ImageUrl] is { } url)
         {
+            // Reported once per place written; the manifest is invalid, so no combination runs.
             if (_reportedBoth.Add(value.Mark))
             {
                 bag.Error(value.Mark, "image", $"set image or image_url, not both (image_url at {url.Mark})");
-            }
-            else
-            {
-                combination.Values[JobFields.Image]?.Reject();
             }
 
             return null;
