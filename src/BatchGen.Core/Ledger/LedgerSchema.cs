@@ -71,6 +71,8 @@ internal static class LedgerSchema
             + "ALTER TABLE jobs ADD COLUMN video_warning TEXT;"),
         // One record per output file of a job (Pixwith num_outputs), filled from what older ledgers kept.
         new("outputs", LedgerMigrations.OutputsSql),
+        // Verified webhook deliveries, one per task and status: the deduplication key, written before the 2xx reply.
+        new("webhooks", LedgerMigrations.WebhooksSql),
         // Local images uploaded for a provider (Pixwith's pre_url, or the image store): one row per upload, so a
         // resume never uploads the same content again for the same provider.
         new("uploads", """
@@ -87,8 +89,9 @@ internal static class LedgerSchema
             """),
     ];
 
-    /// <summary>The schema version of a ledger that has every migration before the one named (tests downgrade to it).</summary>
-    internal static int VersionBefore(string migration) => 1 + Array.FindIndex(Migrations, m => m.Name == migration);
+    /// <summary>The schema version of a ledger whose last applied step is <paramref name="migration"/> (for tests of older files).</summary>
+    internal static int VersionAfter(string migration) =>
+        2 + Array.FindIndex(Migrations, m => string.Equals(m.Name, migration, StringComparison.Ordinal));
 
     /// <summary>The schema version this binary writes: the base schema plus every migration.</summary>
     public static int Version => 1 + Migrations.Length;

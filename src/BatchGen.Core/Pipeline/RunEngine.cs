@@ -62,6 +62,7 @@ public sealed class RunEngine
             HardStopSource = hardStop,
             Unavailable = request.Unavailable,
             Images = new Images.ImageUploads(ledger, Uploaders(request), _time),
+            Webhooks = request.Webhooks,
         };
         var clients = request.Adapters.ToDictionary(
             kv => kv.Key,

@@ -32,4 +32,7 @@ public sealed class RunRequest
     public required RunOptions Options { get; init; }
 
     public RunProgress Progress { get; init; } = new();
+
+    /// <summary>Verified webhook deliveries (null = none): providers it covers poll only as a slow safety net.</summary>
+    public Webhooks.WebhookInbox? Webhooks { get; init; }
 }
