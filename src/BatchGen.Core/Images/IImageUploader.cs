@@ -15,8 +15,15 @@ public interface IImageUploader
     /// </summary>
     string Scope { get; }
 
-    /// <summary>Uploads <paramref name="bytes"/> (the content of <paramref name="image"/>); a failure is a value.</summary>
-    Task<ImageUploadOutcome> UploadAsync(LocalImage image, ReadOnlyMemory<byte> bytes, CancellationToken cancellationToken);
+    /// <summary>
+    /// Uploads <paramref name="bytes"/> (the content of <paramref name="image"/>); a failure is a value. When the
+    /// location is known before the bytes leave, <paramref name="beforeTransfer"/> is awaited with it first (the
+    /// write-ahead intent, so a run killed mid-upload can check it instead of uploading again).
+    /// </summary>
+    Task<ImageUploadOutcome> UploadAsync(LocalImage image, ReadOnlyMemory<byte> bytes, Func<ImageUploadOutcome, Task> beforeTransfer, CancellationToken cancellationToken);
+
+    /// <summary>Whether an earlier, interrupted transfer to <paramref name="upload"/>'s location arrived complete.</summary>
+    Task<bool> ArrivedAsync(UploadRecord upload, CancellationToken cancellationToken);
 
     /// <summary>The URL to pass to the provider for a recorded upload, valid for at least <paramref name="validFor"/>.</summary>
     string UrlFor(UploadRecord upload, TimeSpan validFor);

@@ -51,7 +51,17 @@ public sealed class ImageUploads
                 record = await _ledger.GetUploadAsync(image.Sha256, uploader.Scope, cancellationToken).ConfigureAwait(false);
             }
 
-            if (record is null || (record.ExpiresAt is { } expires && expires - _time.GetUtcNow() < validFor))
+            if (record is { Pending: true } && !Expiring(record, validFor))
+            {
+                // A transfer a killed run started: used when its bytes arrived, else uploaded again.
+                record = await uploader.ArrivedAsync(record, cancellationToken).ConfigureAwait(false) ? record with { Pending = false } : null;
+                if (record is not null)
+                {
+                    await _ledger.RecordUploadAsync(record, CancellationToken.None).ConfigureAwait(false);
+                }
+            }
+
+            if (record is null || record.Pending || Expiring(record, validFor))
             {
                 var (uploaded, error) = await UploadAsync(uploader, provider, image, cancellationToken).ConfigureAwait(false);
                 if (uploaded is null)
@@ -89,7 +99,13 @@ public sealed class ImageUploads
             return (null, Changed(image, "has changed since the manifest was read (its job id comes from its content); run again to pick up the new content"));
         }
 
-        var outcome = await uploader.UploadAsync(image, bytes, cancellationToken).ConfigureAwait(false);
+        var outcome = await uploader.UploadAsync(
+            image,
+            bytes,
+            intent => intent.Location is { } location
+                ? _ledger.RecordUploadAsync(new UploadRecord(image.Sha256, uploader.Scope, location, bytes.Length, intent.ExpiresAt) { Time = _time.GetUtcNow(), Pending = true }, CancellationToken.None)
+                : Task.CompletedTask,
+            cancellationToken).ConfigureAwait(false);
         if (outcome.Error is { } error || outcome.Location is null)
         {
             return (null, outcome.Error ?? new ProviderError(ErrorClass.Retryable, $"{provider}: upload of '{image.Display}' gave no location") { Code = "image_upload" });
@@ -101,6 +117,9 @@ public sealed class ImageUploads
         Interlocked.Increment(ref _uploads);
         return (record, null);
     }
+
+    private bool Expiring(UploadRecord record, TimeSpan validFor) =>
+        record.ExpiresAt is { } expires && expires - _time.GetUtcNow() < validFor;
 
     private static ProviderError Changed(LocalImage image, string what) =>
         new(ErrorClass.Permanent, $"local image '{image.Display}' ({image.Path}) {what}") { Code = "image_changed" };

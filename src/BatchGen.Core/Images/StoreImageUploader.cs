@@ -20,12 +20,20 @@ public sealed class StoreImageUploader : IImageUploader
 
     public string Scope => StoreScope;
 
-    public async Task<ImageUploadOutcome> UploadAsync(LocalImage image, ReadOnlyMemory<byte> bytes, CancellationToken cancellationToken)
+    public async Task<ImageUploadOutcome> UploadAsync(LocalImage image, ReadOnlyMemory<byte> bytes, Func<ImageUploadOutcome, Task> beforeTransfer, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(image);
+        ArgumentNullException.ThrowIfNull(beforeTransfer);
         var key = _store.KeyFor($"{image.Sha256}.{image.Info?.Extension ?? "img"}");
         try
         {
+            // The key is the content hash: an object already there with this content (another batch, a killed
+            // run) is used as it is.
+            if (await _store.HeadAsync(key, cancellationToken).ConfigureAwait(false) is { } existing && existing.Matches(image.Bytes, image.Sha256))
+            {
+                return new ImageUploadOutcome($"s3://{_store.Settings.Bucket}/{key}", null, null);
+            }
+
             await _store.PutFileAsync(image.Path, key, image.Sha256, cancellationToken).ConfigureAwait(false);
             return new ImageUploadOutcome($"s3://{_store.Settings.Bucket}/{key}", null, null);
         }
@@ -34,6 +42,8 @@ public sealed class StoreImageUploader : IImageUploader
             return ImageUploadOutcome.Failed(new ProviderError(ErrorClass.Retryable, $"image_store upload of '{image.Display}': {ex.Message}") { Code = "image_upload" });
         }
     }
+
+    public Task<bool> ArrivedAsync(UploadRecord upload, CancellationToken cancellationToken) => Task.FromResult(false);
 
     public string UrlFor(UploadRecord upload, TimeSpan validFor)
     {

@@ -74,7 +74,8 @@ internal static class LedgerSchema
         // Verified webhook deliveries, one per task and status: the deduplication key, written before the 2xx reply.
         new("webhooks", LedgerMigrations.WebhooksSql),
         // Local images uploaded for a provider (Pixwith's pre_url, or the image store): one row per upload, so a
-        // resume never uploads the same content again for the same provider.
+        // resume never uploads the same content again for the same provider. A pending row is the write-ahead
+        // intent of a transfer (its URL known before the bytes leave): a resume checks the URL before uploading.
         new("uploads", """
             CREATE TABLE IF NOT EXISTS uploads (
                 seq        INTEGER PRIMARY KEY,
@@ -83,7 +84,8 @@ internal static class LedgerSchema
                 provider   TEXT NOT NULL,
                 url        TEXT NOT NULL,
                 bytes      INTEGER NOT NULL,
-                expires_at TEXT
+                expires_at TEXT,
+                pending    INTEGER NOT NULL DEFAULT 0
             );
             CREATE INDEX IF NOT EXISTS uploads_key ON uploads (sha256, provider, seq);
             """),

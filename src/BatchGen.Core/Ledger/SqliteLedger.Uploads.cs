@@ -7,6 +7,9 @@ namespace BatchGen.Core.Ledger;
 public sealed record UploadRecord(string Sha256, string Provider, string Url, long Bytes, DateTimeOffset? ExpiresAt)
 {
     public DateTimeOffset Time { get; init; }
+
+    /// <summary>The write-ahead intent of a transfer: the URL was known, the bytes may or may not have arrived.</summary>
+    public bool Pending { get; init; }
 }
 
 public sealed partial class SqliteLedger
@@ -20,13 +23,14 @@ public sealed partial class SqliteLedger
             connection =>
             {
                 using var command = connection.CreateCommand();
-                command.CommandText = "INSERT INTO uploads (time, sha256, provider, url, bytes, expires_at) VALUES ($time, $sha, $provider, $url, $bytes, $expires);";
+                command.CommandText = "INSERT INTO uploads (time, sha256, provider, url, bytes, expires_at, pending) VALUES ($time, $sha, $provider, $url, $bytes, $expires, $pending);";
                 command.Parameters.AddWithValue("$time", LedgerValues.Time(now));
                 command.Parameters.AddWithValue("$sha", upload.Sha256);
                 command.Parameters.AddWithValue("$provider", upload.Provider);
                 command.Parameters.AddWithValue("$url", upload.Url);
                 command.Parameters.AddWithValue("$bytes", upload.Bytes);
                 command.Parameters.AddWithValue("$expires", upload.ExpiresAt is { } at ? LedgerValues.Time(at) : DBNull.Value);
+                command.Parameters.AddWithValue("$pending", upload.Pending ? 1 : 0);
                 return command.ExecuteNonQuery();
             },
             cancellationToken).ConfigureAwait(false);
@@ -35,7 +39,7 @@ public sealed partial class SqliteLedger
     /// <summary>The latest upload of this content for this provider, or null when it was never uploaded for it.</summary>
     public Task<UploadRecord?> GetUploadAsync(string sha256, string provider, CancellationToken cancellationToken) =>
         QueryAsync(
-            "SELECT sha256, provider, url, bytes, expires_at, time FROM uploads WHERE sha256 = $sha AND provider = $provider ORDER BY seq DESC LIMIT 1;",
+            "SELECT sha256, provider, url, bytes, expires_at, time, pending FROM uploads WHERE sha256 = $sha AND provider = $provider ORDER BY seq DESC LIMIT 1;",
             command =>
             {
                 command.Parameters.AddWithValue("$sha", sha256);
@@ -45,6 +49,7 @@ public sealed partial class SqliteLedger
                 ? new UploadRecord(reader.GetString(0), reader.GetString(1), reader.GetString(2), reader.GetInt64(3), reader.IsDBNull(4) ? null : LedgerValues.ParseTime(reader.GetString(4)))
                 {
                     Time = LedgerValues.ParseTime(reader.GetString(5)),
+                    Pending = reader.GetInt64(6) != 0,
                 }
                 : null,
             cancellationToken);
@@ -52,7 +57,7 @@ public sealed partial class SqliteLedger
     /// <summary>Every upload recorded, oldest first (tests, status).</summary>
     public Task<IReadOnlyList<UploadRecord>> ReadUploadsAsync(CancellationToken cancellationToken) =>
         QueryAsync(
-            "SELECT sha256, provider, url, bytes, expires_at, time FROM uploads ORDER BY seq;",
+            "SELECT sha256, provider, url, bytes, expires_at, time, pending FROM uploads ORDER BY seq;",
             _ => { },
             reader =>
             {
@@ -62,6 +67,7 @@ public sealed partial class SqliteLedger
                     list.Add(new UploadRecord(reader.GetString(0), reader.GetString(1), reader.GetString(2), reader.GetInt64(3), reader.IsDBNull(4) ? null : LedgerValues.ParseTime(reader.GetString(4)))
                     {
                         Time = LedgerValues.ParseTime(reader.GetString(5)),
+                        Pending = reader.GetInt64(6) != 0,
                     });
                 }
 

@@ -78,6 +78,22 @@ public sealed class ImageUploadsTests : LedgerTestBase
     }
 
     [Fact]
+    public async Task UrlAsync_PendingTransferThatArrived_UsedWithoutUploading()
+    {
+        await using var ledger = await CreateSut();
+        var image = WriteImage("a.png", 1);
+        // What a run killed between the transfer and its record leaves: the write-ahead intent only.
+        await ledger.RecordUploadAsync(new UploadRecord(image.Sha256, "pixwith", "https://cdn.test/0/x", image.Bytes, Start + TimeSpan.FromHours(24)) { Pending = true }, default);
+
+        var (url, error) = await CreateUploads(ledger).UrlAsync("pixwith", image, Validity, default);
+
+        error.ShouldBeNull();
+        url.ShouldBe("https://cdn.test/0/x");
+        _uploader.Calls.ShouldBe(0);
+        (await ledger.ReadUploadsAsync(default))[^1].Pending.ShouldBeFalse();
+    }
+
+    [Fact]
     public async Task UrlAsync_FileEditedSinceLoad_PermanentErrorNoUpload()
     {
         await using var ledger = await CreateSut();
@@ -130,7 +146,9 @@ public sealed class ImageUploadsTests : LedgerTestBase
 
         public string Scope => scope;
 
-        public async Task<ImageUploadOutcome> UploadAsync(LocalImage image, ReadOnlyMemory<byte> bytes, CancellationToken cancellationToken)
+        public Task<bool> ArrivedAsync(UploadRecord upload, CancellationToken cancellationToken) => Task.FromResult(true);
+
+        public async Task<ImageUploadOutcome> UploadAsync(LocalImage image, ReadOnlyMemory<byte> bytes, Func<ImageUploadOutcome, Task> beforeTransfer, CancellationToken cancellationToken)
         {
             await Task.Yield();
             var n = Interlocked.Increment(ref _calls);

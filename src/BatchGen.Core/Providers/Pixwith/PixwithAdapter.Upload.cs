@@ -23,9 +23,10 @@ internal sealed partial class PixwithAdapter : IImageUploader
 
     public string Scope => Jobs.ProviderNames.Pixwith;
 
-    public async Task<ImageUploadOutcome> UploadAsync(LocalImage image, ReadOnlyMemory<byte> bytes, CancellationToken cancellationToken)
+    public async Task<ImageUploadOutcome> UploadAsync(LocalImage image, ReadOnlyMemory<byte> bytes, Func<ImageUploadOutcome, Task> beforeTransfer, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(image);
+        ArgumentNullException.ThrowIfNull(beforeTransfer);
         var operation = $"upload of image {image.Display}";
         var info = image.Info;
         if (info is null || info.Format == ImageFormat.WebP)
@@ -49,6 +50,8 @@ internal sealed partial class PixwithAdapter : IImageUploader
             return ImageUploadOutcome.Failed(transport.Errors.Malformed(operation, "the reply has no data.upload_url{url,fields} or data.image_url", reply.Status, isSubmit: false));
         }
 
+        var done = new ImageUploadOutcome(imageUrl.AbsoluteUri, time.GetUtcNow() + ImageUrlLifetime, null);
+        await beforeTransfer(done).ConfigureAwait(false);
         using var form = new MultipartFormDataContent();
         foreach (var field in fields.EnumerateObject())
         {
@@ -76,7 +79,24 @@ internal sealed partial class PixwithAdapter : IImageUploader
             return ImageUploadOutcome.Failed(transport.Errors.Connection(operation, ex, isSubmit: false));
         }
 
-        return new ImageUploadOutcome(imageUrl.AbsoluteUri, time.GetUtcNow() + ImageUrlLifetime, null);
+        return done;
+    }
+
+    /// <summary>The CDN URL of an interrupted upload answers 200 with the expected size (a plain GET, no key).</summary>
+    public async Task<bool> ArrivedAsync(UploadRecord upload, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(upload);
+        try
+        {
+            using var request = new HttpRequestMessage(HttpMethod.Head, upload.Url);
+            using var response = await http.SendAsync(request, cancellationToken).ConfigureAwait(false);
+            return response.IsSuccessStatusCode && (response.Content.Headers.ContentLength ?? upload.Bytes) == upload.Bytes;
+        }
+        catch (Exception ex) when (ex is HttpRequestException or IOException or OperationCanceledException)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            return false;
+        }
     }
 
     public string UrlFor(UploadRecord upload, TimeSpan validFor)
