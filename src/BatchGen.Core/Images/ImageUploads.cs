@@ -13,14 +13,14 @@ namespace BatchGen.Core.Images;
 /// </summary>
 public sealed class ImageUploads
 {
-    private readonly SqliteLedger _ledger;
+    private readonly IUploadLog _ledger;
     private readonly IReadOnlyDictionary<string, IImageUploader> _uploaders;
     private readonly TimeProvider _time;
     private readonly ConcurrentDictionary<(string Sha, string Provider), SemaphoreSlim> _gates = new();
     private readonly ConcurrentDictionary<(string Sha, string Provider), UploadRecord> _known = new();
     private int _uploads;
 
-    public ImageUploads(SqliteLedger ledger, IReadOnlyDictionary<string, IImageUploader> uploaders, TimeProvider time)
+    public ImageUploads(IUploadLog ledger, IReadOnlyDictionary<string, IImageUploader> uploaders, TimeProvider time)
     {
         _ledger = ledger;
         _uploaders = uploaders;

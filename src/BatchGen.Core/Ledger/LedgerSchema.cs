@@ -73,6 +73,8 @@ internal static class LedgerSchema
         new("outputs", LedgerMigrations.OutputsSql),
         // Verified webhook deliveries, one per task and status: the deduplication key, written before the 2xx reply.
         new("webhooks", LedgerMigrations.WebhooksSql),
+        // When each output file was verified: size (bytes), modification time and inode, so a resume trusts it unread.
+        new("output_stamps", "ALTER TABLE outputs ADD COLUMN file_mtime_ns INTEGER; ALTER TABLE outputs ADD COLUMN file_inode INTEGER;"),
         // Local images uploaded for a provider (Pixwith's pre_url, or the image store): one row per upload, so a
         // resume never uploads the same content again for the same provider. A pending row is the write-ahead
         // intent of a transfer (its URL known before the bytes leave): a resume checks the URL before uploading.

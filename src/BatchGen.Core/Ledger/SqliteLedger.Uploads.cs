@@ -12,7 +12,34 @@ public sealed record UploadRecord(string Sha256, string Provider, string Url, lo
     public bool Pending { get; init; }
 }
 
-public sealed partial class SqliteLedger
+/// <summary>
+/// Where uploads of local images are recorded. The SQLite ledger keeps them (table <c>uploads</c>); a ledger without
+/// it (the PostgreSQL backend, for now) gets <see cref="MemoryUploadLog"/>: uploads are then remembered for one run only.
+/// </summary>
+public interface IUploadLog
+{
+    Task RecordUploadAsync(UploadRecord upload, CancellationToken cancellationToken);
+
+    Task<UploadRecord?> GetUploadAsync(string sha256, string provider, CancellationToken cancellationToken);
+}
+
+/// <summary>An upload log in memory, for ledgers that do not keep uploads.</summary>
+public sealed class MemoryUploadLog : IUploadLog
+{
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<(string, string), UploadRecord> _latest = new();
+
+    public Task RecordUploadAsync(UploadRecord upload, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(upload);
+        _latest[(upload.Sha256, upload.Provider)] = upload;
+        return Task.CompletedTask;
+    }
+
+    public Task<UploadRecord?> GetUploadAsync(string sha256, string provider, CancellationToken cancellationToken) =>
+        Task.FromResult(_latest.TryGetValue((sha256, provider), out var upload) ? upload : null);
+}
+
+public sealed partial class SqliteLedger : IUploadLog
 {
     /// <summary>Records an upload; durable when the task completes.</summary>
     public async Task RecordUploadAsync(UploadRecord upload, CancellationToken cancellationToken)

@@ -17,7 +17,7 @@ internal sealed class RunContext
     private long _budgetRemainingMicros;
     private int _ambiguous;
 
-    public required SqliteLedger Ledger { get; init; }
+    public required ILedger Ledger { get; init; }
 
     public required RunOptions Options { get; init; }
 

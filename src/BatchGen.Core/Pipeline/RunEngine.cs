@@ -61,7 +61,7 @@ public sealed class RunEngine
             StopSource = stop,
             HardStopSource = hardStop,
             Unavailable = request.Unavailable,
-            Images = new Images.ImageUploads(ledger, Uploaders(request), _time),
+            Images = new Images.ImageUploads(ledger as IUploadLog ?? new MemoryUploadLog(), Uploaders(request), _time),
             Webhooks = request.Webhooks,
         };
         var clients = request.Adapters.ToDictionary(

@@ -25,7 +25,7 @@ public sealed class RunRequest
     /// </summary>
     public IReadOnlyDictionary<string, Images.IImageUploader> ImageUploaders { get; init; } = new Dictionary<string, Images.IImageUploader>();
 
-    public required SqliteLedger Ledger { get; init; }
+    public required ILedger Ledger { get; init; }
 
     public required VideoDownloader Downloader { get; init; }
 
