@@ -13,8 +13,8 @@ public sealed record UploadRecord(string Sha256, string Provider, string Url, lo
 }
 
 /// <summary>
-/// Where uploads of local images are recorded. The SQLite ledger keeps them (table <c>uploads</c>); a ledger without
-/// it (the PostgreSQL backend, for now) gets <see cref="MemoryUploadLog"/>: uploads are then remembered for one run only.
+/// Where uploads of local images are recorded: both ledger backends keep them (table <c>uploads</c>); a ledger that
+/// does not implement this gets <see cref="MemoryUploadLog"/>, and uploads are then remembered for one run only.
 /// </summary>
 public interface IUploadLog
 {
