@@ -32,6 +32,8 @@ public sealed class Manifest
         OutputDirectory = outputDirectory;
         MaxCost = document.MaxCost;
         DeepVerify = document.DeepVerify;
+        ImageStore = document.ImageStore;
+        OutputStore = document.OutputStore;
         PeriodCaps = new Costs.Periods.PeriodCaps(document.MaxCostPerDay, document.MaxCostPerMonth);
         Time = document.Time;
         Notify = [.. document.Notify];
@@ -44,6 +46,9 @@ public sealed class Manifest
             .Select(document.Keys.NameOf)
             .ToArray();
     }
+
+    /// <summary>The distinct image URLs of the jobs, where each was written and which providers fetch it (remote pre-flight).</summary>
+    public Images.RemoteImages RemoteImages => _document.RemoteImages;
 
     /// <summary>The <c>webhook:</c> section (providers file, then manifest); null = no webhooks, completion by polling.</summary>
     public Webhooks.WebhookSettings? Webhook { get; init; }
@@ -59,6 +64,12 @@ public sealed class Manifest
 
     /// <summary>budget.max_cost in USD, when set.</summary>
     public decimal? MaxCost { get; }
+
+    /// <summary><c>image_store:</c>: the bucket local input images are uploaded to, when given.</summary>
+    public Storage.S3StoreSettings? ImageStore { get; }
+
+    /// <summary><c>output.store</c>: where verified videos are uploaded, when given.</summary>
+    public Storage.OutputStoreOptions? OutputStore { get; }
 
     /// <summary><c>verify: deep</c> in the manifest: decode every saved video with ffmpeg.</summary>
     public bool DeepVerify { get; }

@@ -36,6 +36,12 @@ internal sealed class ManifestDocument
 
     public decimal? MaxCost { get; set; }
 
+    /// <summary><c>image_store:</c>, when given and valid.</summary>
+    public Storage.S3StoreSettings? ImageStore { get; set; }
+
+    /// <summary><c>output.store</c> with <c>keep_local</c> and <c>link_lifetime</c>, when given and valid.</summary>
+    public Storage.OutputStoreOptions? OutputStore { get; set; }
+
     /// <summary><c>verify: deep</c>: decode every saved video with ffmpeg.</summary>
     public bool DeepVerify { get; set; }
 
@@ -60,6 +66,12 @@ internal sealed class ManifestDocument
     public YamlNode? Webhook { get; set; }
 
     public SourceMark Start => new(File, 1, 1);
+
+    /// <summary>The distinct image URLs and their providers, for the remote image pre-flight (filled while validating).</summary>
+    public Images.RemoteImages RemoteImages { get; } = new();
+
+    /// <summary>Where the first <c>image:</c> value was written (the place a missing image_store is reported).</summary>
+    public SourceMark? FirstImageMark { get; set; }
 
     /// <summary>
     /// A whole job source (defaults, matrix, zip, a zip group, include or exclude, rows) was reported as malformed:

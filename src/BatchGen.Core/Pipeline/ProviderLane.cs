@@ -20,6 +20,9 @@ internal sealed partial class ProviderLane
     private readonly ProviderProgress _progress;
     private readonly Lazy<Task> _creditBaseline;
 
+    /// <summary>Added to the job deadline for how long an image URL must stay valid.</summary>
+    private static readonly TimeSpan ImageUrlMargin = TimeSpan.FromMinutes(10);
+
     public ProviderLane(RunContext context, ResilientProviderClient client, DownloadStage downloads)
     {
         _context = context;
@@ -104,6 +107,18 @@ internal sealed partial class ProviderLane
             return;
         }
 
+        var spec = job.Spec;
+        if (spec.Parameters.Image is { } image)
+        {
+            // Before any money is reserved: the URL the provider will fetch, uploaded once per content and provider.
+            if (await ImageUrlAsync(job, image).ConfigureAwait(false) is not { } url)
+            {
+                return;
+            }
+
+            spec = spec with { Parameters = spec.Parameters with { ImageUrl = url } };
+        }
+
         var reservation = _context.Budget.TryReserve(Name, estimate ?? 0m);
         if (reservation is null)
         {
@@ -137,7 +152,7 @@ internal sealed partial class ProviderLane
         try
         {
             result = await _client.SubmitAsync(
-                job.Spec,
+                spec,
                 // Write-ahead: the intent is durable before the request leaves (after the throttle's wait).
                 beforeSend: async () =>
                 {
@@ -292,6 +307,49 @@ internal sealed partial class ProviderLane
 
     /// <summary>In a fleet: this worker lets the job go without a recorded end (held, halted, stopped); others may take it.</summary>
     private Task ReleaseClaimAsync(LedgerJob job) => _context.Fleet?.ReleaseAsync(job.Id) ?? Task.CompletedTask;
+
+    /// <summary>The image URL for this job's submit, or null when the job cannot be sent now (recorded, or stopped).</summary>
+    private async Task<string?> ImageUrlAsync(LedgerJob job, Images.LocalImage image)
+    {
+        string? url;
+        ProviderError? error;
+        try
+        {
+            // Valid until the task could be finished: the provider may fetch the image when the task starts.
+            (url, error) = await _context.Images.UrlAsync(Name, image, _settings.JobDeadline + ImageUrlMargin, _context.StopToken).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (_context.StopToken.IsCancellationRequested)
+        {
+            return null;
+        }
+
+        if (error is null)
+        {
+            return url;
+        }
+
+        switch (error.Class)
+        {
+            case ErrorClass.Account:
+                _progress.AddQueued(-1);
+                await BlockAsync(job, error.Message, error).ConfigureAwait(false);
+                break;
+            case ErrorClass.Retryable:
+                // Nothing was spent: the job waits for the next run, which uploads again.
+                await _context.RecordAsync(ErrorEvent(job.Id, JobState.Pending, job.Attempts, error) with
+                {
+                    Note = "image upload failed; left pending for the next run",
+                }).ConfigureAwait(false);
+                break;
+            default:
+                _progress.AddQueued(-1);
+                _progress.AddFailed();
+                await _context.RecordAsync(ErrorEvent(job.Id, JobState.Failed, job.Attempts, error)).ConfigureAwait(false);
+                break;
+        }
+
+        return null;
+    }
 
     private async Task BlockAsync(LedgerJob job, string reason, ProviderError? error = null)
     {

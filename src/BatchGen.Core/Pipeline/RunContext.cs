@@ -32,6 +32,9 @@ internal sealed class RunContext
 
     public required TimeProvider Time { get; init; }
 
+    /// <summary>Uploads of local images, once per content hash and provider.</summary>
+    public required Images.ImageUploads Images { get; init; }
+
     public required RunProgress Progress { get; init; }
 
     public required ILogger Logger { get; init; }

@@ -64,6 +64,7 @@ public sealed class RunEngine
             HardStopSource = hardStop,
             Unavailable = request.Unavailable,
             Fleet = fleet,
+            Images = new Images.ImageUploads(ledger as IUploadLog ?? new MemoryUploadLog(), Uploaders(request), _time),
             Webhooks = request.Webhooks,
         };
         var clients = request.Adapters.ToDictionary(
@@ -126,6 +127,21 @@ public sealed class RunEngine
             BlockedProviders = new Dictionary<string, string>(context.BlockedProviders, StringComparer.Ordinal),
             Retry = retry,
         };
+    }
+
+    /// <summary>The configured uploaders, plus the adapters that have their own upload (Pixwith) where none is configured.</summary>
+    private static Dictionary<string, Images.IImageUploader> Uploaders(RunRequest request)
+    {
+        var uploaders = new Dictionary<string, Images.IImageUploader>(request.ImageUploaders, StringComparer.Ordinal);
+        foreach (var (name, adapter) in request.Adapters)
+        {
+            if (adapter is Images.IImageUploader own)
+            {
+                uploaders.TryAdd(name, own);
+            }
+        }
+
+        return uploaders;
     }
 
     private static async Task RunStagesAsync(RunContext context, IReadOnlyDictionary<string, ResilientProviderClient> clients)

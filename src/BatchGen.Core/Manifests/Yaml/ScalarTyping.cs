@@ -18,7 +18,7 @@ internal static class ScalarTyping
 
     private static readonly HashSet<string> BooleanKeys = new(StringComparer.Ordinal)
     {
-        "audio", "multi_clip", "prompt_optimization", "charge_failed_jobs",
+        "audio", "multi_clip", "prompt_optimization", "charge_failed_jobs", "keep_local", "force_path_style",
     };
 
     /// <summary>Keys whose whole subtree is free-form data typed by the YAML 1.2 core schema.</summary>

@@ -105,10 +105,17 @@ internal sealed class YamlManifestReader
             _doc.Repeat = count;
         }
 
+        var imageStoreGiven = s.TryGetValue("image_store", out var imageStore);
+        if (imageStore is YamlMappingNode im && !_rejected.Contains(im))
+        {
+            _doc.ImageStore = StoreSections.ReadMapping(im, "image_store", _file, _bag);
+        }
+
         if (s.TryGetValue("output", out var output) && output is YamlMappingNode o)
         {
             _doc.OutputDir = ReadTemplate(o, "dir");
             _doc.OutputFilename = ReadTemplate(o, "filename");
+            ReadOutputStore(o, imageStoreGiven);
         }
 
         if (s.TryGetValue("budget", out var budget) && budget is YamlMappingNode b)
@@ -292,6 +299,28 @@ internal sealed class YamlManifestReader
     private decimal? ReadMoney(YamlMappingNode section, string key) =>
         section.Children.TryGetValue(new YamlScalarNode(key), out var node) && node is YamlScalarNode scalar && !_rejected.Contains(scalar)
         && decimal.TryParse(scalar.Value, NumberStyles.Float, CultureInfo.InvariantCulture, out var value) ? value : null;
+
+    private void ReadOutputStore(YamlMappingNode output, bool imageStoreGiven)
+    {
+        TimeSpan? lifetime = null;
+        if (output.Children.TryGetValue(new YamlScalarNode("link_lifetime"), out var life) && life is YamlScalarNode l && !_rejected.Contains(l))
+        {
+            lifetime = StoreSections.ReadLifetime(l, _file, _bag);
+        }
+
+        if (!output.Children.TryGetValue(new YamlScalarNode("store"), out var node) || _rejected.Contains(node)
+            || StoreSections.ReadOutputStore(node, _doc.ImageStore, imageStoreGiven, _file, _bag) is not { } store)
+        {
+            return;
+        }
+
+        var keepLocal = !(output.Children.TryGetValue(new YamlScalarNode("keep_local"), out var keep) && keep is YamlScalarNode { Value: "false" });
+        _doc.OutputStore = new Storage.OutputStoreOptions(store)
+        {
+            KeepLocal = keepLocal,
+            LinkLifetime = lifetime ?? Storage.S3StoreDefaults.LinkLifetime,
+        };
+    }
 
     private (Template, SourceMark)? ReadTemplate(YamlMappingNode output, string key)
     {
