@@ -44,22 +44,37 @@ internal sealed partial class ProviderLane
             deadline = now + _settings.JobDeadline;
         }
 
-        var schedule = new PollSchedule(_settings, expected ?? _context.Latency.Median(Name, spec.Parameters.Resolution), reattached);
-        var delay = schedule.FirstDelay;
+        // Poll timing: see PollSchedule and PollPlanner; times are measured from the submit (the tracking start when re-attached).
+        var latencyClass = new LatencyClass(Name, spec.Parameters.Resolution, spec.Parameters.Duration);
+        var origin = reattached ? now : submittedAt;
+        var probe = !reattached && _pollPlanner.TakeProbe(latencyClass);
+        var schedule = new PollSchedule(_settings, () => _pollPlanner.PlanFor(latencyClass), expected, reattached, probe);
         var running = job.State == JobState.Running;
         while (true)
         {
-            var wait = Min(delay, deadline - _context.Time.GetUtcNow());
-            if (wait > TimeSpan.Zero)
+            // The plan may move while a task waits: look again when the wait ends (a few times at most).
+            for (var look = 0; look < 4; look++)
             {
+                var current = _context.Time.GetUtcNow();
+                var wait = Min(origin + schedule.NextDue() - current, deadline - current);
+                if (wait <= TimeSpan.Zero)
+                {
+                    break;
+                }
+
                 await Task.Delay(wait, _context.Time, _context.StopToken).ConfigureAwait(false);
             }
 
             // The deadline is checked after a poll, never instead of it: a task that finished is always collected.
-            var poll = await _client.PollAsync(remoteId, _context.StopToken).ConfigureAwait(false);
-            _progress.AddRequest();
+            var reply = await _client.PollTimedAsync(remoteId, _context.StopToken).ConfigureAwait(false);
+            var poll = reply.Outcome;
+            schedule.OnAnswer(poll.State, reply.SentAt - origin, reply.AnsweredAt - origin);
+            if (!reattached && schedule.CompletionInterval is { } interval && poll.State == RemoteState.Succeeded)
+            {
+                _context.Latency.Observe(latencyClass, interval.NotDoneAt, interval.DoneBy);
+            }
+
             _context.ObserveCredits(Name, poll.RemainingCredits);
-            delay = schedule.Next();
             switch (poll)
             {
                 case { State: null, Error: { Class: ErrorClass.Account } error }:
@@ -111,7 +126,6 @@ internal sealed partial class ProviderLane
         }
 
         _progress.AddSpent(charged);
-        _context.Latency.Add(Name, job.Spec.Parameters.Resolution, _context.Time.GetUtcNow() - submittedAt);
         if (poll.ResultUrls.Count == 0)
         {
             await FailAsync(job, null, null, new ProviderError(ErrorClass.Retryable, $"{Name}: task {remoteId} completed without a result URL")

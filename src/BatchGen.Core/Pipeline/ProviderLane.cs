@@ -19,6 +19,7 @@ internal sealed partial class ProviderLane
     private readonly DownloadStage _downloads;
     private readonly ProviderProgress _progress;
     private readonly Lazy<Task> _creditBaseline;
+    private readonly PollPlanner _pollPlanner;
 
     public ProviderLane(RunContext context, ResilientProviderClient client, DownloadStage downloads)
     {
@@ -28,6 +29,7 @@ internal sealed partial class ProviderLane
         _downloads = downloads;
         _progress = context.Progress.For(client.Name);
         _creditBaseline = new Lazy<Task>(ReadCreditBaselineAsync);
+        _pollPlanner = new PollPlanner(context.Latency, _settings, () => client.Throttle.CurrentRatePerSecond, () => client.FixedRequestsPerJob);
         Work = Channel.CreateBounded<WorkItem>(new BoundedChannelOptions(Math.Max(16, _settings.Concurrency * 2))
         {
             FullMode = BoundedChannelFullMode.Wait,
@@ -132,7 +134,6 @@ internal sealed partial class ProviderLane
                     _context.StopToken.ThrowIfCancellationRequested();
                     attempt++;
                     mayBeInFlight = true;
-                    _progress.AddRequest();
                     return _context.RecordAsync(new LedgerEvent
                     {
                         JobId = job.Id,
@@ -305,8 +306,7 @@ internal sealed partial class ProviderLane
 
         try
         {
-            await _client.Throttle.WaitAsync(_context.StopToken).ConfigureAwait(false);
-            _progress.AddRequest();
+            await _client.AcquireAsync(_context.StopToken).ConfigureAwait(false);
             _context.ObserveCredits(Name, await source.ReadCreditBalanceAsync(_context.StopToken).ConfigureAwait(false));
         }
         catch (OperationCanceledException)
