@@ -1,4 +1,5 @@
 using System.Globalization;
+using BatchGen.Cli.Ledger;
 using BatchGen.Cli.Logging;
 using BatchGen.Cli.Notify;
 using BatchGen.Cli.Rendering;
@@ -132,11 +133,19 @@ internal sealed class RunHandler
         }
 
         _log.Write(LogLevel.Information, "run_started", $"run {_log.RunId}: {manifest.Name} ({manifest.JobCount} jobs) into {outputDirectory}");
-        SqliteLedger ledger;
+        if (invocation.Ledger.Problem() is { } ledgerProblem)
+        {
+            await _stderr.WriteLineAsync($"batchgen: {ledgerProblem}").ConfigureAwait(false);
+            return ExitCodes.InvalidInput;
+        }
+
+        ILedger ledger;
         try
         {
-            ledger = await SqliteLedger.OpenAsync(
-                Path.Combine(outputDirectory, "ledger.db"),
+            ledger = await LedgerStores.OpenForRunAsync(
+                invocation.Ledger,
+                manifest.Name,
+                outputDirectory,
                 _time,
                 new LedgerOpenOptions { AcceptRollback = invocation.AcceptLedgerRollback },
                 cancellationToken).ConfigureAwait(false);
@@ -147,6 +156,7 @@ internal sealed class RunHandler
             return ExitCodes.For(ex);
         }
 
+        notice.LedgerLocation = ledger.Location;
         foreach (var ledgerNotice in ledger.Notices)
         {
             await _stderr.WriteLineAsync($"batchgen: {ledgerNotice}").ConfigureAwait(false);
@@ -179,7 +189,7 @@ internal sealed class RunHandler
             var idFormat = JobIdentity.FormatVersion.ToString(CultureInfo.InvariantCulture);
             if (await ledger.GetMetaAsync("job_id_format", cancellationToken).ConfigureAwait(false) is { } recorded && recorded != idFormat)
             {
-                await _stderr.WriteLineAsync($"batchgen: {ledger.Path}: written with job id format {recorded}, this version uses {idFormat}; resuming would submit every job again. Use a new --out directory, or the batchgen version that wrote it.").ConfigureAwait(false);
+                await _stderr.WriteLineAsync($"batchgen: {ledger.Location}: written with job id format {recorded}, this version uses {idFormat}; resuming would submit every job again. Use a new --out directory, or the batchgen version that wrote it.").ConfigureAwait(false);
                 return ExitCodes.InvalidInput;
             }
 
@@ -207,6 +217,7 @@ internal sealed class RunHandler
             notice.MaxCostPerMonthUsd = manifest.PeriodCaps.PerMonthUsd;
             await ledger.SetMetaAsync("manifest", manifest.Path, cancellationToken).ConfigureAwait(false);
             await ledger.SetMetaAsync("name", manifest.Name, cancellationToken).ConfigureAwait(false);
+            await ledger.SetMetaAsync("output_dir", Path.GetFullPath(outputDirectory), cancellationToken).ConfigureAwait(false);
             await ledger.SetMetaAsync("axes", string.Join(",", manifest.Axes), cancellationToken).ConfigureAwait(false);
             RunSummary summary;
             try
@@ -218,11 +229,18 @@ internal sealed class RunHandler
             }
             catch (LedgerException ex)
             {
-                await _stderr.WriteLineAsync($"batchgen: {ex.Message}; every state change recorded before it is kept: rerun to resume").ConfigureAwait(false);
+                await _stderr.WriteLineAsync(ex.Message.Contains("every state change recorded before is kept", StringComparison.Ordinal)
+                    ? $"batchgen: {ex.Message}"
+                    : $"batchgen: {ex.Message}; every state change recorded before it is kept: rerun to resume").ConfigureAwait(false);
                 return ExitCodes.For(ex);
             }
+            catch (Webhooks.WebhookReceiverException ex)
+            {
+                await _stderr.WriteLineAsync($"batchgen: {manifest.Path}: {ex.Message} (nothing was submitted)").ConfigureAwait(false);
+                return ExitCodes.InvalidInput;
+            }
 
-            var output = new RunOutput(_console, _stderr, manifest, outputDirectory, invocation.Simulate);
+            var output = new RunOutput(_console, _stderr, manifest, outputDirectory, invocation.Simulate) { LedgerLocation = ledger.Location };
             var jobs = await RunOutput.ReadJobsAsync(ledger).ConfigureAwait(false);
             if (invocation.WriteReports && summary.StopReason != RunStopReason.Cancelled)
             {
@@ -258,7 +276,7 @@ internal sealed class RunHandler
     }
 
     /// <summary>Closes the ledger; a failure here (a full disk at the last checkpoint) is one line, not a second error.</summary>
-    private async Task CloseAsync(SqliteLedger ledger)
+    private async Task CloseAsync(ILedger ledger)
     {
         try
         {
@@ -266,7 +284,7 @@ internal sealed class RunHandler
         }
         catch (Exception ex) when (ex is LedgerException or Microsoft.Data.Sqlite.SqliteException or IOException)
         {
-            await _stderr.WriteLineAsync($"batchgen: closing {ledger.Path}: {ex.Message.ReplaceLineEndings(" ")} (every recorded state change is kept)").ConfigureAwait(false);
+            await _stderr.WriteLineAsync($"batchgen: closing {ledger.Location}: {ex.Message.ReplaceLineEndings(" ")} (every recorded state change is kept)").ConfigureAwait(false);
         }
     }
 
@@ -275,7 +293,7 @@ internal sealed class RunHandler
         Manifest manifest,
         Dictionary<string, ProviderSettings> providers,
         Dictionary<string, ApiKeyReading> keys,
-        SqliteLedger ledger,
+        ILedger ledger,
         string outputDirectory,
         Core.Costs.Periods.IPeriodBudget? period,
         DeepVideoCheck? deep,
@@ -284,6 +302,12 @@ internal sealed class RunHandler
     {
         using var apiHttp = CreateHttpClient();
         using var downloadHttp = CreateHttpClient();
+        using var loggerFactory = LoggerFactory.Create(b => b
+            .AddProvider(new SinkLoggerProvider(_log))
+            .SetMinimumLevel(_log.Settings.MinLevel));
+        // Started before the adapters: a listen address of port 0 is known only once bound, and the callback URL names it.
+        var webhooks = manifest.Webhook is { } webhook ? await StartWebhooksAsync(webhook, providers, ledger, simulator, loggerFactory, cancellationToken).ConfigureAwait(false) : null;
+        await using var receiver = webhooks?.Receiver;
         var adapters = new Dictionary<string, IProviderAdapter>(StringComparer.Ordinal);
         var unavailable = new Dictionary<string, string>(StringComparer.Ordinal);
         foreach (var (name, settings) in providers)
@@ -291,7 +315,12 @@ internal sealed class RunHandler
             var reading = keys.GetValueOrDefault(name) ?? ApiKeys.Check(settings.ApiKeyEnv, null);
             if (reading.Key is { } key)
             {
-                adapters[name] = ProviderAdapterFactory.Create(settings, apiHttp, key, _time);
+                var adapter = ProviderAdapterFactory.Create(settings, apiHttp, key, _time, webhooks?.Secrets.GetValueOrDefault(name));
+                adapters[name] = adapter;
+                if (webhooks is not null && webhooks.Secrets.ContainsKey(name) && adapter is Core.Webhooks.IWebhookSource source)
+                {
+                    webhooks.Inbox.Register(source);
+                }
             }
             else
             {
@@ -300,9 +329,6 @@ internal sealed class RunHandler
             }
         }
 
-        using var loggerFactory = LoggerFactory.Create(b => b
-            .AddProvider(new SinkLoggerProvider(_log))
-            .SetMinimumLevel(_log.Settings.MinLevel));
         var progress = new RunProgress();
         var engine = new RunEngine(_time, loggerFactory.CreateLogger<RunEngine>());
         var request = new RunRequest
@@ -326,6 +352,7 @@ internal sealed class RunHandler
                 PeriodBudget = period,
             },
             Progress = progress,
+            Webhooks = webhooks?.Inbox,
         };
 
         using var renderStop = new CancellationTokenSource();
@@ -344,6 +371,36 @@ internal sealed class RunHandler
             await renderTask.ConfigureAwait(false);
         }
     }
+
+    /// <summary>
+    /// Starts the receiver and points the providers that can be verified at it (see <see cref="Webhooks.WebhookSetup"/>).
+    /// </summary>
+    private async Task<RunWebhooks> StartWebhooksAsync(
+        Core.Webhooks.WebhookSettings webhook,
+        Dictionary<string, ProviderSettings> providers,
+        ILedger ledger,
+        SimulatorHost? simulator,
+        ILoggerFactory loggerFactory,
+        CancellationToken cancellationToken)
+    {
+        var warnings = new List<string>();
+        var secrets = Webhooks.WebhookSetup.ReadSecrets(providers, simulator?.MagnificWebhookSecret, warnings);
+        foreach (var warning in warnings)
+        {
+            await _stderr.WriteLineAsync($"warning: {warning}").ConfigureAwait(false);
+        }
+
+        var logger = loggerFactory.CreateLogger("webhooks");
+        var inbox = new Core.Webhooks.WebhookInbox(ledger, logger);
+        var receiver = await Webhooks.WebhookReceiver.StartAsync(webhook.Listen, inbox, _time, logger, cancellationToken).ConfigureAwait(false);
+        var callbackBase = webhook.PublicUrl ?? receiver.Address;
+        Webhooks.WebhookSetup.SetCallbacks(providers, secrets.Keys, callbackBase);
+        var names = secrets.Count == 0 ? "no provider (all polled)" : string.Join(", ", secrets.Keys);
+        _console.WriteLine($"Webhooks: receiving on {receiver.Address} for {names}; callbacks to {callbackBase.GetLeftPart(UriPartial.Path)}/<provider>");
+        return new RunWebhooks(inbox, receiver, secrets);
+    }
+
+    private sealed record RunWebhooks(Core.Webhooks.WebhookInbox Inbox, Webhooks.WebhookReceiver Receiver, Dictionary<string, string> Secrets);
 
     /// <summary>
     /// The embedded simulator keeps its providers' tasks in <c>&lt;out&gt;/.simulator</c>, so the same command after a
@@ -404,7 +461,7 @@ internal sealed class RunHandler
         Timeout = Timeout.InfiniteTimeSpan,
     };
 
-    private static async Task<List<LedgerJob>> ReadAllAsync(SqliteLedger ledger)
+    private static async Task<List<LedgerJob>> ReadAllAsync(ILedger ledger)
     {
         var jobs = new List<LedgerJob>();
         await foreach (var job in ledger.ReadJobsAsync(CancellationToken.None).ConfigureAwait(false))
@@ -446,7 +503,7 @@ internal sealed class RunHandler
     }
 
     /// <summary>Videos that differ from the request (kept: they are paid for) are named on stderr, first few in full.</summary>
-    private async Task PrintVideoWarningsAsync(SqliteLedger ledger, CancellationToken cancellationToken)
+    private async Task PrintVideoWarningsAsync(ILedger ledger, CancellationToken cancellationToken)
     {
         const int Shown = 5;
         var count = 0;

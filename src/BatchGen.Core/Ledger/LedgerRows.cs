@@ -1,4 +1,4 @@
-using Microsoft.Data.Sqlite;
+using System.Data.Common;
 
 namespace BatchGen.Core.Ledger;
 
@@ -15,12 +15,14 @@ internal static class LedgerRows
         + "NULL, NULL, NULL, NULL, NULL";
 
     /// <summary>The job columns plus the job's output records as one JSON array (after the <c>outputs</c> migration).</summary>
-    public static string WithOutputs(string jobColumns) => jobColumns
+    /// A ledger opened read-only may predate the <c>output_stamps</c> migration (<paramref name="withStamps"/> false).
+    public static string WithOutputs(string jobColumns, bool withStamps = true) => jobColumns
         + ", (SELECT json_group_array(json_object('index', output_index, 'result_url', result_url, 'file_path', file_path, "
-        + "'bytes', bytes, 'sha256', sha256, 'width', width, 'height', height, 'duration_seconds', duration_seconds) ORDER BY output_index) "
+        + "'bytes', bytes, 'sha256', sha256, 'width', width, 'height', height, 'duration_seconds', duration_seconds"
+        + (withStamps ? ", 'file_mtime_ns', file_mtime_ns, 'file_inode', file_inode" : string.Empty) + ") ORDER BY output_index) "
         + "FROM outputs WHERE outputs.job_id = jobs.id) AS " + OutputsColumn;
 
-    private const string OutputsColumn = "outputs_json";
+    internal const string OutputsColumn = "outputs_json";
 
     private const int OutputsOrdinal = 23;
 
@@ -28,7 +30,7 @@ internal static class LedgerRows
         "job_id, state, time, attempt, remote_id, http_status, error_class, error_code, error_message, "
         + "estimated_cost_usd, actual_cost_usd, result_url, file_path, bytes, sha256, note";
 
-    public static LedgerJob ReadJob(SqliteDataReader r) => new()
+    public static LedgerJob ReadJob(DbDataReader r) => new()
     {
         Spec = LedgerValues.ParseSpec(r.GetString(0)),
         State = LedgerValues.ParseState(r.GetString(1)),
@@ -56,7 +58,7 @@ internal static class LedgerRows
             : [],
     };
 
-    public static LedgerEvent ReadEvent(SqliteDataReader r) => new()
+    public static LedgerEvent ReadEvent(DbDataReader r) => new()
     {
         JobId = r.GetString(0),
         State = LedgerValues.ParseState(r.GetString(1)),
@@ -76,7 +78,7 @@ internal static class LedgerRows
         Note = Text(r, 15),
     };
 
-    private static List<LedgerOutput> ParseOutputs(string json)
+    internal static List<LedgerOutput> ParseOutputs(string json)
     {
         using var document = System.Text.Json.JsonDocument.Parse(json);
         var outputs = new List<LedgerOutput>(document.RootElement.GetArrayLength());
@@ -92,6 +94,8 @@ internal static class LedgerRows
                 Width = JsonNumber(o, "width") is { } width ? width.GetInt32() : null,
                 Height = JsonNumber(o, "height") is { } height ? height.GetInt32() : null,
                 DurationSeconds = JsonNumber(o, "duration_seconds") is { } seconds ? seconds.GetDouble() : null,
+                FileModifiedNs = JsonNumber(o, "file_mtime_ns") is { } modified ? modified.GetInt64() : null,
+                FileInode = JsonNumber(o, "file_inode") is { } inode ? inode.GetInt64() : null,
             });
         }
 
@@ -104,11 +108,11 @@ internal static class LedgerRows
     private static System.Text.Json.JsonElement? JsonNumber(System.Text.Json.JsonElement o, string name) =>
         o.TryGetProperty(name, out var v) && v.ValueKind == System.Text.Json.JsonValueKind.Number ? v : null;
 
-    private static string? Text(SqliteDataReader r, int i) => r.IsDBNull(i) ? null : r.GetString(i);
+    private static string? Text(DbDataReader r, int i) => r.IsDBNull(i) ? null : r.GetString(i);
 
-    private static long? Int64(SqliteDataReader r, int i) => r.IsDBNull(i) ? null : r.GetInt64(i);
+    private static long? Int64(DbDataReader r, int i) => r.IsDBNull(i) ? null : r.GetInt64(i);
 
-    private static decimal? Money(SqliteDataReader r, int i) => r.IsDBNull(i) ? null : LedgerValues.ParseMoney(r.GetString(i));
+    private static decimal? Money(DbDataReader r, int i) => r.IsDBNull(i) ? null : LedgerValues.ParseMoney(r.GetString(i));
 
-    private static DateTimeOffset? Time(SqliteDataReader r, int i) => r.IsDBNull(i) ? null : LedgerValues.ParseTime(r.GetString(i));
+    private static DateTimeOffset? Time(DbDataReader r, int i) => r.IsDBNull(i) ? null : LedgerValues.ParseTime(r.GetString(i));
 }

@@ -71,7 +71,15 @@ internal static class LedgerSchema
             + "ALTER TABLE jobs ADD COLUMN video_warning TEXT;"),
         // One record per output file of a job (Pixwith num_outputs), filled from what older ledgers kept.
         new("outputs", LedgerMigrations.OutputsSql),
+        // Verified webhook deliveries, one per task and status: the deduplication key, written before the 2xx reply.
+        new("webhooks", LedgerMigrations.WebhooksSql),
+        // When each output file was verified: size (bytes), modification time and inode, so a resume trusts it unread.
+        new("output_stamps", "ALTER TABLE outputs ADD COLUMN file_mtime_ns INTEGER; ALTER TABLE outputs ADD COLUMN file_inode INTEGER;"),
     ];
+
+    /// <summary>The schema version of a ledger whose last applied step is <paramref name="migration"/> (for tests of older files).</summary>
+    internal static int VersionAfter(string migration) =>
+        2 + Array.FindIndex(Migrations, m => string.Equals(m.Name, migration, StringComparison.Ordinal));
 
     /// <summary>The schema version this binary writes: the base schema plus every migration.</summary>
     public static int Version => 1 + Migrations.Length;

@@ -11,7 +11,7 @@ namespace BatchGen.Core.Ledger;
 /// committed data only. A read-write ledger holds an OS lock on the ledger file itself so two processes never run one batch (see LedgerLock), and
 /// a guard checks the lock and the WAL around every commit (see LedgerGuard).
 /// </summary>
-public sealed class SqliteLedger : IAsyncDisposable
+public sealed partial class SqliteLedger : ILedger
 {
     private readonly string _connectionString;
     private readonly LedgerWriter? _writer;
@@ -32,7 +32,8 @@ public sealed class SqliteLedger : IAsyncDisposable
         _writer = writerConnection is null ? null : new LedgerWriter(writerConnection, path, timeProvider, guard);
         // A read-only ledger may predate the video_facts or outputs migrations (only writers migrate).
         var columns = writerConnection is not null || HasVideoColumns(connectionString) ? LedgerRows.JobColumns : LedgerRows.JobColumnsWithoutVideo;
-        _jobColumns = writerConnection is not null || HasOutputsTable(connectionString) ? LedgerRows.WithOutputs(columns) : columns;
+        var outputs = writerConnection is not null ? (Table: true, Stamps: true) : OutputsSchema(connectionString);
+        _jobColumns = outputs.Table ? LedgerRows.WithOutputs(columns, outputs.Stamps) : columns;
     }
 
     /// <summary>A read-only ledger may predate the <c>video_facts</c> migration (only writers migrate).</summary>
@@ -58,6 +59,9 @@ public sealed class SqliteLedger : IAsyncDisposable
 
     /// <summary>Full path of the ledger file.</summary>
     public string Path { get; }
+
+    /// <inheritdoc/>
+    public string Location => Path;
 
     /// <summary>
     /// Creates or opens a ledger for a run (creating parent directories). Refuses, with a <see cref="LedgerException"/>,
@@ -224,6 +228,22 @@ public sealed class SqliteLedger : IAsyncDisposable
             cancellationToken).ConfigureAwait(false);
     }
 
+    public Task<IReadOnlyDictionary<string, string>> ReadMetaAsync(CancellationToken cancellationToken) =>
+        QueryAsync(
+            "SELECT key, value FROM meta ORDER BY key;",
+            _ => { },
+            reader =>
+            {
+                var meta = new Dictionary<string, string>(StringComparer.Ordinal);
+                while (reader.Read())
+                {
+                    meta[reader.GetString(0)] = reader.GetString(1);
+                }
+
+                return (IReadOnlyDictionary<string, string>)meta;
+            },
+            cancellationToken);
+
     public Task<string?> GetMetaAsync(string key, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(key);
@@ -267,19 +287,22 @@ public sealed class SqliteLedger : IAsyncDisposable
         _guard?.Dispose();
     }
 
-    private static bool HasOutputsTable(string connectionString)
+    /// <summary>Whether a ledger opened read-only has the <c>outputs</c> table, and its <c>output_stamps</c> columns.</summary>
+    private static (bool Table, bool Stamps) OutputsSchema(string connectionString)
     {
         try
         {
             using var connection = new SqliteConnection(connectionString);
             connection.Open();
             LedgerOpener.ApplyReaderPragmas(connection);
-            return LedgerSchema.HasTable(connection, "outputs");
+            return LedgerSchema.HasTable(connection, "outputs")
+                ? (true, LedgerSchema.HasColumn(connection, "outputs", "file_mtime_ns"))
+                : (false, false);
         }
         catch (SqliteException)
         {
             // Reported by the first real read, with its path.
-            return false;
+            return (false, false);
         }
     }
 

@@ -17,7 +17,7 @@ internal sealed class RunContext
     private long _budgetRemainingMicros;
     private int _ambiguous;
 
-    public required SqliteLedger Ledger { get; init; }
+    public required ILedger Ledger { get; init; }
 
     public required RunOptions Options { get; init; }
 
@@ -37,6 +37,9 @@ internal sealed class RunContext
     public required ILogger Logger { get; init; }
 
     public LatencyTracker Latency { get; } = new();
+
+    /// <summary>Webhook deliveries of this run; null when no receiver runs.</summary>
+    public Webhooks.WebhookInbox? Webhooks { get; init; }
 
     /// <summary>What a saved video is compared with (differences are warnings), with the deep check when asked.</summary>
     public Downloads.ExpectedVideo Expected(int durationSeconds, int width, int height) =>

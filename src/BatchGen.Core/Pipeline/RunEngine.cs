@@ -61,6 +61,7 @@ public sealed class RunEngine
             StopSource = stop,
             HardStopSource = hardStop,
             Unavailable = request.Unavailable,
+            Webhooks = request.Webhooks,
         };
         var clients = request.Adapters.ToDictionary(
             kv => kv.Key,

@@ -19,11 +19,14 @@ public sealed class RunRequest
     /// <summary>Providers that cannot be called, with the reason (e.g. "MAGNIFIC_API_KEY is not set"): their jobs are blocked.</summary>
     public IReadOnlyDictionary<string, string> Unavailable { get; init; } = new Dictionary<string, string>();
 
-    public required SqliteLedger Ledger { get; init; }
+    public required ILedger Ledger { get; init; }
 
     public required VideoDownloader Downloader { get; init; }
 
     public required RunOptions Options { get; init; }
 
     public RunProgress Progress { get; init; } = new();
+
+    /// <summary>Verified webhook deliveries (null = none): providers it covers poll only as a slow safety net.</summary>
+    public Webhooks.WebhookInbox? Webhooks { get; init; }
 }
