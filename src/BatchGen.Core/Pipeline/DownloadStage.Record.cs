@@ -32,7 +32,6 @@ internal sealed partial class DownloadStage
         }
 
         var poll = await client.PollAsync(item.RemoteId, _context.StopToken).ConfigureAwait(false);
-        _context.Progress.For(spec.Provider).AddRequest();
         _context.ObserveCredits(spec.Provider, poll.RemainingCredits);
         if (poll.State == RemoteState.Succeeded && poll.ResultUrls.Count > 0)
         {

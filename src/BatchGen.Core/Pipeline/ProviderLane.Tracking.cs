@@ -44,20 +44,62 @@ internal sealed partial class ProviderLane
             deadline = now + _settings.JobDeadline;
         }
 
-        var schedule = new PollSchedule(_settings, expected ?? _context.Latency.Median(Name, spec.Parameters.Resolution), reattached);
+        // Poll timing: see PollSchedule and PollPlanner; times are measured from the submit (the tracking start when re-attached).
+        var latencyClass = new LatencyClass(Name, spec.Parameters.Resolution, spec.Parameters.Duration);
+        var origin = reattached ? now : submittedAt;
         // With webhooks the finishing delivery wakes this loop; polls are a sparse safety net (ProviderLane.Webhooks.cs).
         using var watch = WatchWebhook(job.Id, remoteId);
-        var safetyNet = watch is null ? null : SafetyNet(expected ?? _context.Latency.Median(Name, spec.Parameters.Resolution), reattached);
-        var delay = safetyNet?.FirstDelay ?? schedule.FirstDelay;
+        var probe = watch is null && !reattached && _pollPlanner.TakeProbe(latencyClass);
+        var schedule = new PollSchedule(_settings, () => _pollPlanner.PlanFor(latencyClass), expected, reattached, probe);
+        var safetyNet = watch is null ? null : SafetyNet(expected ?? _pollPlanner.PlanFor(latencyClass)?.FirstPoll, reattached);
+        var safetyDelay = safetyNet?.FirstDelay ?? TimeSpan.Zero;
         var running = job.State == JobState.Running;
         while (true)
         {
-            var wait = Min(delay, deadline - _context.Time.GetUtcNow());
-            var pushed = await WaitForPollOrWebhookAsync(wait, watch).ConfigureAwait(false);
+            PollOutcome? pushed = null;
+            if (safetyNet is null)
+            {
+                // The plan may move while a task waits: look again when the wait ends (a few times at most).
+                for (var look = 0; look < 4; look++)
+                {
+                    var current = _context.Time.GetUtcNow();
+                    var wait = Min(origin + schedule.NextDue() - current, deadline - current);
+                    if (wait <= TimeSpan.Zero)
+                    {
+                        break;
+                    }
+
+                    await Task.Delay(wait, _context.Time, _context.StopToken).ConfigureAwait(false);
+                }
+            }
+            else
+            {
+                pushed = await WaitForPollOrWebhookAsync(Min(safetyDelay, deadline - _context.Time.GetUtcNow()), watch).ConfigureAwait(false);
+                safetyDelay = safetyNet.Next();
+            }
 
             // The deadline is checked after a poll, never instead of it: a task that finished is always collected.
-            var poll = pushed ?? await PollOnceAsync(remoteId).ConfigureAwait(false);
-            delay = safetyNet?.Next() ?? schedule.Next();
+            PollOutcome poll;
+            if (pushed is not null)
+            {
+                poll = pushed;
+                var at = _context.Time.GetUtcNow() - origin;
+                schedule.OnAnswer(poll.State, at, at);
+            }
+            else
+            {
+                var reply = await _client.PollTimedAsync(remoteId, _context.StopToken).ConfigureAwait(false);
+                poll = reply.Outcome;
+                _context.ObserveCredits(Name, poll.RemainingCredits);
+                schedule.OnAnswer(poll.State, reply.SentAt - origin, reply.AnsweredAt - origin);
+            }
+
+            // A safety-net poll finds the task long after it finished: no latency sample (too wide to say anything).
+            if (!reattached && (safetyNet is null || pushed is not null) && poll.State == RemoteState.Succeeded && schedule.CompletionInterval is { } interval)
+            {
+                _context.Latency.Observe(latencyClass, interval.NotDoneAt, interval.DoneBy);
+            }
+
             switch (poll)
             {
                 case { State: null, Error: { Class: ErrorClass.Account } error }:
@@ -79,8 +121,7 @@ internal sealed partial class ProviderLane
                     await FailAsync(job, reservation, estimate, failure, charged: false).ConfigureAwait(false);
                     return;
                 case { State: RemoteState.Succeeded }:
-                    // A safety-net poll finds the task long after it finished: no latency sample (it would only grow).
-                    await OnGeneratedAsync(job, remoteId, poll, submittedAt, reservation, estimate, reattached, learnLatency: safetyNet is null || pushed is not null).ConfigureAwait(false);
+                    await OnGeneratedAsync(job, remoteId, poll, reservation, estimate, reattached).ConfigureAwait(false);
                     return;
                 case { State: RemoteState.Running } when !running:
                     running = true;
@@ -100,7 +141,7 @@ internal sealed partial class ProviderLane
         }
     }
 
-    private async Task OnGeneratedAsync(LedgerJob job, string remoteId, PollOutcome poll, DateTimeOffset submittedAt, BudgetReservation? reservation, decimal? estimate, bool reattached, bool learnLatency = true)
+    private async Task OnGeneratedAsync(LedgerJob job, string remoteId, PollOutcome poll, BudgetReservation? reservation, decimal? estimate, bool reattached)
     {
         // A reported cost more than 3x from the estimate is flagged in the reports; the estimate counts instead.
         var charged = ReportedCostCheck.Counted(poll.ActualCostUsd, estimate);
@@ -110,11 +151,6 @@ internal sealed partial class ProviderLane
         }
 
         _progress.AddSpent(charged);
-        if (learnLatency)
-        {
-            _context.Latency.Add(Name, job.Spec.Parameters.Resolution, _context.Time.GetUtcNow() - submittedAt);
-        }
-
         if (poll.ResultUrls.Count == 0)
         {
             await FailAsync(job, null, null, new ProviderError(ErrorClass.Retryable, $"{Name}: task {remoteId} completed without a result URL")

@@ -52,12 +52,4 @@ internal sealed partial class ProviderLane
         await delay.ConfigureAwait(false);
         return null;
     }
-
-    private async Task<PollOutcome> PollOnceAsync(string remoteId)
-    {
-        var poll = await _client.PollAsync(remoteId, _context.StopToken).ConfigureAwait(false);
-        _progress.AddRequest();
-        _context.ObserveCredits(Name, poll.RemainingCredits);
-        return poll;
-    }
 }

@@ -19,6 +19,7 @@ internal sealed partial class ProviderLane
     private readonly DownloadStage _downloads;
     private readonly ProviderProgress _progress;
     private readonly Lazy<Task> _creditBaseline;
+    private readonly PollPlanner _pollPlanner;
 
     /// <summary>Added to the job deadline for how long an image URL must stay valid.</summary>
     private static readonly TimeSpan ImageUrlMargin = TimeSpan.FromMinutes(10);
@@ -31,6 +32,7 @@ internal sealed partial class ProviderLane
         _downloads = downloads;
         _progress = context.Progress.For(client.Name);
         _creditBaseline = new Lazy<Task>(ReadCreditBaselineAsync);
+        _pollPlanner = new PollPlanner(context.Latency, _settings, () => client.Throttle.CurrentRatePerSecond, () => client.FixedRequestsPerJob);
         Work = Channel.CreateBounded<WorkItem>(new BoundedChannelOptions(Math.Max(16, _settings.Concurrency * 2))
         {
             FullMode = BoundedChannelFullMode.Wait,
@@ -166,7 +168,6 @@ internal sealed partial class ProviderLane
 
                     attempt++;
                     mayBeInFlight = true;
-                    _progress.AddRequest();
                     await _context.RecordAsync(new LedgerEvent
                     {
                         JobId = job.Id,
@@ -386,8 +387,7 @@ internal sealed partial class ProviderLane
 
         try
         {
-            await _client.WaitForPermitAsync(_context.StopToken).ConfigureAwait(false);
-            _progress.AddRequest();
+            await _client.AcquireAsync(_context.StopToken).ConfigureAwait(false);
             _context.ObserveCredits(Name, await source.ReadCreditBalanceAsync(_context.StopToken).ConfigureAwait(false));
         }
         catch (OperationCanceledException)

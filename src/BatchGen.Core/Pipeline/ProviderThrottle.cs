@@ -1,35 +1,63 @@
-using System.Threading.RateLimiting;
 using BatchGen.Core.Providers;
 
 namespace BatchGen.Core.Pipeline;
 
 /// <summary>
-/// One provider's request gate, shared by submits and polls: a token bucket at the configured rate (the hard
-/// ceiling), under an adaptive rate that halves on every 429 and creeps back up by a small step on each success
-/// (additive increase, multiplicative decrease), and a pause until the provider's Retry-After has passed.
+/// One provider's request gate, shared by submits, polls and every other request: one permit per HTTP request.
+/// <para>
+/// Pacing is a virtual token bucket (GCRA: a theoretical arrival time advanced by one emission interval per permit)
+/// on the injected <see cref="TimeProvider"/>: up to a burst at once, then the current rate. Waiters queue in order and
+/// are released by one timer when the bucket allows, at the rate of that moment: nothing is booked ahead, so a rate
+/// change applies at once to every request still waiting. A sender whose requests conform to the provider's own
+/// bucket stays conformant whatever delays its requests meet on the way, so a small reserve (10% of the burst) is kept
+/// only to absorb requests that leave in another order than their permits.
+/// </para>
+/// <para>
+/// The rate adapts (AIMD): a 429 on a request sent after the last decrease is a new congestion event and multiplies
+/// the rate by <see cref="DecreaseFactor"/>; 429s on requests that were already on their way (sent before that
+/// decrease, the same burst) count as the same event. Each success adds back a step such that, with requests flowing,
+/// the rate regains <see cref="RecoveryPerSecond"/> of the configured rate per second, never above it. A 429's
+/// Retry-After empties the virtual bucket until it has passed.
+/// </para>
 /// </summary>
 internal sealed class ProviderThrottle : IDisposable
 {
-    private const double MinimumFraction = 0.05;
-    private const double IncreaseFraction = 0.02;
+    /// <summary>Multiplicative decrease per congestion event.</summary>
+    public const double DecreaseFactor = 0.7;
 
-    private readonly TokenBucketRateLimiter _bucket;
+    /// <summary>Fraction of the configured rate regained per second of successful traffic.</summary>
+    public const double RecoveryPerSecond = 0.05;
+
+    /// <summary>The rate never goes below this fraction of the configured rate.</summary>
+    public const double MinimumFraction = 0.05;
+
     private readonly TimeProvider _time;
     private readonly double _ceilingPerSecond;
+    private readonly double _burst;
+    private readonly ITimer _timer;
+    private readonly LinkedList<Waiter> _waiters = new();
     private readonly Lock _gate = new();
     private double _ratePerSecond;
-    private long _nextSlotTicks;
-    private long _pausedUntilTicks;
+    private long _tat;
+    private long _lastDecrease = long.MinValue;
+    private long _armedFor = long.MaxValue;
+    private long _permits;
+    private int _throttled;
+    private int _congestionEvents;
 
     public ProviderThrottle(RateLimitSpec limit, TimeProvider timeProvider)
     {
         _time = timeProvider;
         _ceilingPerSecond = limit.PerSecond;
         _ratePerSecond = _ceilingPerSecond;
-        _bucket = new TokenBucketRateLimiter(CreateBucketOptions(limit));
+        // The provider's burst is assumed to be one second's worth (at least one); 10% of it is kept in reserve.
+        var providerBurst = Math.Max(1, Math.Ceiling(_ceilingPerSecond));
+        _burst = Math.Max(1, Math.Floor(providerBurst * 0.9));
+        _tat = _time.GetTimestamp();
+        _timer = _time.CreateTimer(static s => ((ProviderThrottle)s!).Release(), this, Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
     }
 
-    /// <summary>Requests per second the throttle allows now (for the live view).</summary>
+    /// <summary>Requests per second the throttle allows now (for the live view and the poll planner).</summary>
     public double CurrentRatePerSecond
     {
         get
@@ -41,79 +69,190 @@ internal sealed class ProviderThrottle : IDisposable
         }
     }
 
+    /// <summary>The configured rate, the ceiling of <see cref="CurrentRatePerSecond"/>.</summary>
+    public double ConfiguredRatePerSecond => _ceilingPerSecond;
+
     /// <summary>Number of 429 replies seen.</summary>
-    public int ThrottledCount { get; private set; }
+    public int ThrottledCount => Volatile.Read(ref _throttled);
 
-    /// <summary>Waits until one request may be sent.</summary>
-    public async Task WaitAsync(CancellationToken cancellationToken)
+    /// <summary>Number of congestion events (rate decreases): a burst of 429s counts once.</summary>
+    public int CongestionEvents => Volatile.Read(ref _congestionEvents);
+
+    /// <summary>Permits handed out: one per HTTP request sent.</summary>
+    public long PermitsIssued => Interlocked.Read(ref _permits);
+
+    /// <summary>Waits until one request may be sent; the permit says when it was given (to tell congestion events apart).</summary>
+    public Task<ThrottlePermit> WaitAsync(CancellationToken cancellationToken)
     {
-        var delay = ReserveSlot();
-        if (delay > TimeSpan.Zero)
+        cancellationToken.ThrowIfCancellationRequested();
+        lock (_gate)
         {
-            await Task.Delay(delay, _time, cancellationToken).ConfigureAwait(false);
-        }
+            var now = _time.GetTimestamp();
+            if (_waiters.Count == 0 && Conforms(now))
+            {
+                return Task.FromResult(Take(now));
+            }
 
-        using var lease = await _bucket.AcquireAsync(1, cancellationToken).ConfigureAwait(false);
-        if (!lease.IsAcquired)
-        {
-            // Queue limit reached (thousands waiting): wait for the advertised time and try once more.
-            var retryAfter = lease.TryGetMetadata(MetadataName.RetryAfter, out var after) ? after : TimeSpan.FromSeconds(1);
-            await Task.Delay(retryAfter, _time, cancellationToken).ConfigureAwait(false);
-            using var second = await _bucket.AcquireAsync(1, cancellationToken).ConfigureAwait(false);
+            var waiter = new Waiter();
+            waiter.Node = _waiters.AddLast(waiter);
+            if (cancellationToken.CanBeCanceled)
+            {
+                waiter.Registration = cancellationToken.UnsafeRegister(static (s, ct) => ((Waiter)s!).Owner!.Cancel((Waiter)s!, ct), waiter);
+            }
+
+            waiter.Owner = this;
+            ArmLocked(now);
+            return waiter.Completion.Task;
         }
     }
 
-    /// <summary>A request went through: raise the adaptive rate a little, up to the ceiling.</summary>
+    /// <summary>A request went through: regain a step of the rate, up to the configured rate.</summary>
     public void OnSuccess()
     {
         lock (_gate)
         {
-            _ratePerSecond = Math.Min(_ceilingPerSecond, _ratePerSecond + (_ceilingPerSecond * IncreaseFraction));
+            if (_ratePerSecond >= _ceilingPerSecond)
+            {
+                return;
+            }
+
+            // One success per 1/rate seconds at full use: RecoveryPerSecond of the ceiling per second.
+            var step = _ceilingPerSecond * RecoveryPerSecond / _ratePerSecond;
+            _ratePerSecond = Math.Min(_ceilingPerSecond, _ratePerSecond + step);
+            ArmLocked(_time.GetTimestamp());
         }
     }
 
-    /// <summary>The provider said 429: halve the rate and pause for its Retry-After (or one interval).</summary>
-    public void OnThrottled(TimeSpan? retryAfter)
+    /// <summary>
+    /// The provider said 429 to the request sent under <paramref name="permit"/>: a new congestion event (one
+    /// decrease) unless that request left before the last decrease; in every case no request leaves before
+    /// <paramref name="retryAfter"/> has passed (or one interval at the new rate).
+    /// </summary>
+    public void OnThrottled(ThrottlePermit permit, TimeSpan? retryAfter)
     {
         lock (_gate)
         {
-            ThrottledCount++;
-            _ratePerSecond = Math.Max(_ceilingPerSecond * MinimumFraction, _ratePerSecond / 2);
-            var pause = retryAfter ?? TimeSpan.FromSeconds(1 / _ratePerSecond);
-            var until = _time.GetTimestamp() + ToTimestampTicks(pause);
-            _pausedUntilTicks = Math.Max(_pausedUntilTicks, until);
-        }
-    }
-
-    public void Dispose() => _bucket.Dispose();
-
-    private TimeSpan ReserveSlot()
-    {
-        lock (_gate)
-        {
+            _throttled++;
             var now = _time.GetTimestamp();
-            var start = Math.Max(now, Math.Max(_nextSlotTicks, _pausedUntilTicks));
-            _nextSlotTicks = start + ToTimestampTicks(TimeSpan.FromSeconds(1 / _ratePerSecond));
-            return _time.GetElapsedTime(now, start);
+            if (permit.IssuedAt > _lastDecrease)
+            {
+                _congestionEvents++;
+                _lastDecrease = now;
+                _ratePerSecond = Math.Max(_ceilingPerSecond * MinimumFraction, _ratePerSecond * DecreaseFactor);
+            }
+
+            // The provider's bucket is empty until the pause ends: no burst credit before then.
+            var pause = retryAfter is { } after && after > TimeSpan.Zero ? after : TimeSpan.FromSeconds(1 / _ratePerSecond);
+            var emptyUntil = now + ToTicks(pause.TotalSeconds);
+            _tat = Math.Max(_tat, emptyUntil + ToTicks((_burst - 1) / _ratePerSecond));
+            ArmLocked(now);
         }
     }
 
-    private long ToTimestampTicks(TimeSpan span) => (long)(span.TotalSeconds * _time.TimestampFrequency);
-
-    private static TokenBucketRateLimiterOptions CreateBucketOptions(RateLimitSpec limit)
+    public void Dispose()
     {
-        // Burst of at most one second's worth of requests, refilled in small steps so the rate stays smooth.
-        var perSecond = limit.PerSecond;
-        var period = TimeSpan.FromSeconds(Math.Max(0.05, 1 / perSecond));
-        var tokensPerPeriod = Math.Max(1, (int)Math.Round(perSecond * period.TotalSeconds));
-        return new TokenBucketRateLimiterOptions
+        List<Waiter> left;
+        lock (_gate)
         {
-            TokenLimit = Math.Max(1, (int)Math.Ceiling(perSecond)),
-            TokensPerPeriod = tokensPerPeriod,
-            ReplenishmentPeriod = period,
-            QueueLimit = 100_000,
-            QueueProcessingOrder = QueueProcessingOrder.OldestFirst,
-            AutoReplenishment = true,
-        };
+            left = [.. _waiters];
+            _waiters.Clear();
+        }
+
+        _timer.Dispose();
+        foreach (var waiter in left)
+        {
+            waiter.Registration.Dispose();
+            waiter.Completion.TrySetCanceled();
+        }
+    }
+
+    /// <summary>GCRA: a request at <paramref name="now"/> conforms when the theoretical arrival time is within the burst tolerance.</summary>
+    private bool Conforms(long now) => now >= EarliestLocked();
+
+    private long EarliestLocked() => _tat - ToTicks((_burst - 1) / _ratePerSecond);
+
+    private ThrottlePermit Take(long now)
+    {
+        _tat = Math.Max(_tat, now) + ToTicks(1 / _ratePerSecond);
+        Interlocked.Increment(ref _permits);
+        return new ThrottlePermit(now);
+    }
+
+    /// <summary>Timer callback: releases every waiter the bucket allows now, in order, then re-arms for the next.</summary>
+    private void Release()
+    {
+        var released = new List<(Waiter Waiter, ThrottlePermit Permit)>();
+        lock (_gate)
+        {
+            _armedFor = long.MaxValue;
+            var now = _time.GetTimestamp();
+            while (_waiters.First is { } first && Conforms(now))
+            {
+                _waiters.RemoveFirst();
+                first.Value.Node = null;
+                released.Add((first.Value, Take(now)));
+            }
+
+            ArmLocked(now);
+        }
+
+        foreach (var (waiter, permit) in released)
+        {
+            waiter.Registration.Dispose();
+            if (!waiter.Completion.TrySetResult(permit))
+            {
+                // Cancelled at the same moment: the permit goes unused (the bucket only gets stricter).
+                continue;
+            }
+        }
+    }
+
+    /// <summary>Points the timer at the moment the first waiter conforms at the current rate (earlier or later than before).</summary>
+    private void ArmLocked(long now)
+    {
+        if (_waiters.Count == 0)
+        {
+            return;
+        }
+
+        var at = EarliestLocked();
+        if (at == _armedFor)
+        {
+            return;
+        }
+
+        _armedFor = at;
+        var due = at <= now ? TimeSpan.Zero : _time.GetElapsedTime(now, at);
+        _timer.Change(due, Timeout.InfiniteTimeSpan);
+    }
+
+    private void Cancel(Waiter waiter, CancellationToken cancellationToken)
+    {
+        lock (_gate)
+        {
+            if (waiter.Node is { } node)
+            {
+                _waiters.Remove(node);
+                waiter.Node = null;
+            }
+        }
+
+        waiter.Completion.TrySetCanceled(cancellationToken);
+    }
+
+    private long ToTicks(double seconds) => (long)(seconds * _time.TimestampFrequency);
+
+    private sealed class Waiter
+    {
+        public TaskCompletionSource<ThrottlePermit> Completion { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        public LinkedListNode<Waiter>? Node { get; set; }
+
+        public ProviderThrottle? Owner { get; set; }
+
+        public CancellationTokenRegistration Registration { get; set; }
     }
 }
+
+/// <summary>One request's permission to leave, stamped with the <see cref="TimeProvider"/> timestamp it was given at.</summary>
+internal readonly record struct ThrottlePermit(long IssuedAt);

@@ -26,6 +26,8 @@ internal sealed class ResilientProviderClient : IDisposable
     private readonly TimeSpan _pollTimeout;
     private readonly bool _idempotent;
     private readonly ProviderProgress? _progress;
+    private long _finishedPolls;
+    private long _resultFetches;
 
     public ResilientProviderClient(IProviderAdapter adapter, ProviderSettings settings, RunOptions options, TimeProvider timeProvider, ProviderProgress? progress = null)
     {
@@ -49,6 +51,16 @@ internal sealed class ResilientProviderClient : IDisposable
 
     public ProviderThrottle Throttle => _throttle;
 
+    /// <summary>Requests a job costs besides its polls: its submit, plus the share of finished tasks whose result took a request of its own.</summary>
+    public double FixedRequestsPerJob
+    {
+        get
+        {
+            var finished = Interlocked.Read(ref _finishedPolls);
+            return 1 + (finished == 0 ? 0 : (double)Interlocked.Read(ref _resultFetches) / finished);
+        }
+    }
+
     /// <summary>
     /// Submits with retries for refused attempts. Each attempt first waits for the throttle, then calls
     /// <paramref name="beforeSend"/> (the write-ahead intent, so a job never waits in the throttle as "submitting"),
@@ -67,7 +79,7 @@ internal sealed class ResilientProviderClient : IDisposable
                 static async (state, ct) =>
                 {
                     var self = state.Self;
-                    await self.WaitForPermitAsync(ct).ConfigureAwait(false);
+                    var permit = await self.AcquireAsync(ct).ConfigureAwait(false);
                     await state.BeforeSend().ConfigureAwait(false);
                     var tracking = SendTracking.Begin();
                     SubmitOutcome result;
@@ -86,7 +98,7 @@ internal sealed class ResilientProviderClient : IDisposable
                         result = new SubmitOutcome { Error = UnexpectedError(self.Name, state.Job.Id, ex, tracking.RequestStarted) };
                     }
 
-                    self.Observe(result.Error);
+                    self.Observe(result.Error, permit);
                     await self.ObserveSharedAsync(result.Error, ct).ConfigureAwait(false);
                     if (result.Error is { } refused && self.IsSafeToResubmitHere(refused))
                     {
@@ -112,7 +124,52 @@ internal sealed class ResilientProviderClient : IDisposable
     }
 
     /// <summary>Polls with retries for retryable failures; returns the last outcome when they run out.</summary>
-    public async Task<PollOutcome> PollAsync(string remoteId, CancellationToken cancellationToken)
+    public async Task<PollOutcome> PollAsync(string remoteId, CancellationToken cancellationToken) =>
+        (await PollTimedAsync(remoteId, cancellationToken).ConfigureAwait(false)).Outcome;
+
+    /// <summary>
+    /// Polls with retries for retryable failures, then, when the status says finished without the result (Segmind),
+    /// fetches it with its own retries. Every HTTP request waits for its own throttle permit. The reply carries when the
+    /// last status request left and when its answer came back, the interval the provider's answer describes.
+    /// </summary>
+    public async Task<PollReply> PollTimedAsync(string remoteId, CancellationToken cancellationToken)
+    {
+        var timing = new PollTiming();
+        var status = await RunPollAsync(static (adapter, id, ct) => adapter.PollAsync(id, ct), remoteId, timing, cancellationToken).ConfigureAwait(false);
+        if (status.State == RemoteState.Succeeded)
+        {
+            Interlocked.Increment(ref _finishedPolls);
+            if (status.ResultPending)
+            {
+                Interlocked.Increment(ref _resultFetches);
+            }
+        }
+
+        var outcome = status is { State: RemoteState.Succeeded, ResultPending: true }
+            ? await RunPollAsync(static (adapter, id, ct) => adapter.FetchResultAsync(id, ct), remoteId, null, cancellationToken).ConfigureAwait(false)
+            : status;
+        return new PollReply(outcome, timing.SentAt ?? _time.GetUtcNow(), timing.AnsweredAt ?? _time.GetUtcNow());
+    }
+
+    /// <summary>Waits for one request permit (one per HTTP request) and counts the request.</summary>
+    public async Task<ThrottlePermit> AcquireAsync(CancellationToken cancellationToken)
+    {
+        var permit = await _throttle.WaitAsync(cancellationToken).ConfigureAwait(false);
+        if (SharedRate is { } shared)
+        {
+            // In a fleet, the rate every worker's requests share (counted in PostgreSQL) after this process's own.
+            await shared.AcquireAsync(Name, cancellationToken).ConfigureAwait(false);
+        }
+
+        _progress?.AddRequest();
+        return permit;
+    }
+
+    private async Task<PollOutcome> RunPollAsync(
+        Func<IProviderAdapter, string, CancellationToken, Task<PollOutcome>> request,
+        string remoteId,
+        PollTiming? timing,
+        CancellationToken cancellationToken)
     {
         try
         {
@@ -120,17 +177,24 @@ internal sealed class ResilientProviderClient : IDisposable
                 static async (state, ct) =>
                 {
                     var self = state.Self;
-                    await self.WaitForPermitAsync(ct).ConfigureAwait(false);
+                    var permit = await self.AcquireAsync(ct).ConfigureAwait(false);
+                    var sentAt = self._time.GetUtcNow();
                     var result = await self.WithTimeoutAsync(
                         self._pollTimeout,
-                        t => self._adapter.PollAsync(state.RemoteId, t),
+                        t => state.Request(self._adapter, state.RemoteId, t),
                         () => new PollOutcome { Error = TimeoutError(self.Name, "status request", mayHaveBeenAccepted: false) },
                         ct).ConfigureAwait(false);
-                    self.Observe(result.State is null ? result.Error : null);
+                    if (state.Timing is { } timing)
+                    {
+                        timing.SentAt = sentAt;
+                        timing.AnsweredAt = self._time.GetUtcNow();
+                    }
+
+                    self.Observe(result.State is null ? result.Error : null, permit);
                     await self.ObserveSharedAsync(result.State is null ? result.Error : null, ct).ConfigureAwait(false);
                     return result;
                 },
-                (Self: this, RemoteId: remoteId),
+                (Self: this, RemoteId: remoteId, Request: request, Timing: timing),
                 cancellationToken).ConfigureAwait(false);
         }
         catch (BrokenCircuitException ex)
@@ -148,15 +212,6 @@ internal sealed class ResilientProviderClient : IDisposable
     public Fleet.ISharedRateLimit? SharedRate { get; init; }
 
     /// <summary>One permit for one HTTP request: this process's throttle, then (in a fleet) the shared bucket.</summary>
-    internal async Task WaitForPermitAsync(CancellationToken cancellationToken)
-    {
-        await _throttle.WaitAsync(cancellationToken).ConfigureAwait(false);
-        if (SharedRate is { } shared)
-        {
-            await shared.AcquireAsync(Name, cancellationToken).ConfigureAwait(false);
-        }
-    }
-
     /// <summary>In a fleet, a 429 slows every worker down (the shared rate halves).</summary>
     private Task ObserveSharedAsync(ProviderError? error, CancellationToken cancellationToken) =>
         error is { HttpStatus: 429 } && SharedRate is { } shared ? shared.OnThrottledAsync(Name, error.RetryAfter, cancellationToken) : Task.CompletedTask;
@@ -216,11 +271,11 @@ internal sealed class ResilientProviderClient : IDisposable
             MayHaveBeenAccepted = mayHaveBeenAccepted,
         };
 
-    private void Observe(ProviderError? error)
+    private void Observe(ProviderError? error, ThrottlePermit permit)
     {
         if (error is { HttpStatus: 429 })
         {
-            _throttle.OnThrottled(error.RetryAfter);
+            _throttle.OnThrottled(permit, error.RetryAfter);
             _progress?.AddThrottled();
         }
         else if (error is null)
@@ -282,3 +337,14 @@ internal sealed class ResilientProviderClient : IDisposable
 
 /// <summary>A submit's final outcome; <see cref="Ambiguous"/> when the provider may have accepted it despite the error.</summary>
 internal sealed record SubmitResult(SubmitOutcome Outcome, bool Ambiguous);
+
+/// <summary>A poll's outcome, with when its (last) status request left and when the answer came back.</summary>
+internal sealed record PollReply(PollOutcome Outcome, DateTimeOffset SentAt, DateTimeOffset AnsweredAt);
+
+/// <summary>Filled by the status request's attempts: the last one's send and answer times.</summary>
+internal sealed class PollTiming
+{
+    public DateTimeOffset? SentAt { get; set; }
+
+    public DateTimeOffset? AnsweredAt { get; set; }
+}

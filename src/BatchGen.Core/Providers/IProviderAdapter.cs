@@ -21,6 +21,20 @@ public interface IProviderAdapter
 
     /// <summary>Asks the provider for the current state of a task it accepted.</summary>
     Task<PollOutcome> PollAsync(string remoteId, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// After a poll that says the task finished but carries no result (<see cref="PollOutcome.ResultPending"/>, Segmind's
+    /// status endpoint): fetches the result with one more request, its own call so the pipeline takes a rate permit for
+    /// it. Providers whose status reply carries the result never ask for it.
+    /// </summary>
+    Task<PollOutcome> FetchResultAsync(string remoteId, CancellationToken cancellationToken) =>
+        Task.FromResult(new PollOutcome
+        {
+            Error = new ProviderError(ErrorClass.Retryable, $"{Name}: task {remoteId}: this provider's status replies carry the result; there is no separate result request")
+            {
+                Code = "malformed_reply",
+            },
+        });
 }
 
 /// <summary>Common task state across providers.</summary>
@@ -107,7 +121,13 @@ public sealed record PollOutcome
     /// <summary>The provider's own status text or number, for the ledger.</summary>
     public string? RawStatus { get; init; }
 
-    /// <summary>Result URLs, filled when <see cref="State"/> is <see cref="RemoteState.Succeeded"/>.</summary>
+    /// <summary>
+    /// The task finished (<see cref="State"/> is <see cref="RemoteState.Succeeded"/>) but this reply does not carry the
+    /// result: <see cref="IProviderAdapter.FetchResultAsync"/> gets it, with one more HTTP request.
+    /// </summary>
+    public bool ResultPending { get; init; }
+
+    /// <summary>Result URLs, filled when <see cref="State"/> is <see cref="RemoteState.Succeeded"/> (and the result not pending).</summary>
     public IReadOnlyList<Uri> ResultUrls { get; init; } = [];
 
     /// <summary>Either the poll failed (State null) or the task failed (State Failed, the reason).</summary>

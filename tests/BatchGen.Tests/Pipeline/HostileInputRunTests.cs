@@ -101,5 +101,7 @@ public sealed class HostileInputRunTests
             throw new InvalidOperationException("the body could not be serialized");
 
         public Task<PollOutcome> PollAsync(string remoteId, CancellationToken cancellationToken) => inner.PollAsync(remoteId, cancellationToken);
+
+        public Task<PollOutcome> FetchResultAsync(string remoteId, CancellationToken cancellationToken) => inner.FetchResultAsync(remoteId, cancellationToken);
     }
 }

@@ -429,6 +429,8 @@ public sealed class RunEngineFaultTests
         }
 
         public Task<PollOutcome> PollAsync(string remoteId, CancellationToken cancellationToken) => inner.PollAsync(remoteId, cancellationToken);
+
+        public Task<PollOutcome> FetchResultAsync(string remoteId, CancellationToken cancellationToken) => inner.FetchResultAsync(remoteId, cancellationToken);
     }
 
     /// <summary>Hands out a broken (403) URL the first time each task succeeds, the real one afterwards.</summary>
@@ -459,5 +461,7 @@ public sealed class RunEngineFaultTests
             var url = poll.ResultUrls[0];
             return poll with { ResultUrls = [new Uri(url, url.AbsolutePath.Replace(".mp4", "x.mp4", StringComparison.Ordinal))] };
         }
+
+        public Task<PollOutcome> FetchResultAsync(string remoteId, CancellationToken cancellationToken) => inner.FetchResultAsync(remoteId, cancellationToken);
     }
 }

@@ -160,6 +160,14 @@ public abstract class ProviderAdapterContractTests
             var sut = ProviderAdapterFactory.Create(Settings(), new HttpClient(handler), TestJobs.ApiKey, new FakeTimeProvider(ProviderTestTime.Epoch));
 
             var outcome = await sut.PollAsync(RemoteId, CancellationToken.None);
+            // One HTTP request per call (each takes one rate permit); a result the status does not carry is one more call.
+            handler.Requests.Count.ShouldBe(1, c.Name);
+            if (outcome.ResultPending)
+            {
+                outcome.State.ShouldBe(RemoteState.Succeeded, c.Name);
+                outcome = await sut.FetchResultAsync(RemoteId, CancellationToken.None);
+                handler.Requests.Count.ShouldBe(2, c.Name);
+            }
 
             outcome.State.ShouldBe(c.Expected, $"case '{c.Name}': {outcome.Error?.Message}");
             handler.Requests.ShouldAllBe(r => r.Header(AuthHeader) == AuthValue, c.Name);
@@ -349,7 +357,7 @@ public abstract class ProviderAdapterContractTests
             var outcome = await sut.PollAsync(RemoteId, CancellationToken.None);
 
             (outcome.State is not null || outcome.Error is not null).ShouldBeTrue(body);
-            if (outcome.State == RemoteState.Succeeded)
+            if (outcome.State == RemoteState.Succeeded && !outcome.ResultPending)
             {
                 outcome.ResultUrls.ShouldNotBeEmpty(body);
             }

@@ -100,18 +100,29 @@ public sealed class SegmindAdapterTests : ProviderAdapterContractTests
     }
 
     [Fact]
-    public async Task PollAsync_Completed_ReadsStatusThenResult()
+    public async Task PollAsync_Completed_ReadsOnlyTheStatusAndLeavesTheResultPending()
     {
         Handler.Reply(Status("COMPLETED"), Result($"\"{VideoUrl}\""));
 
         var outcome = await CreateSut().PollAsync(RemoteId, CancellationToken.None);
 
         outcome.State.ShouldBe(RemoteState.Succeeded);
-        Handler.Requests.Select(r => r.Uri.ToString()).ShouldBe(
-        [
-            $"http://provider.test/v2/requests/{RemoteId}/status",
-            $"http://provider.test/v2/requests/{RemoteId}",
-        ]);
+        outcome.ResultPending.ShouldBeTrue();
+        outcome.ResultUrls.ShouldBeEmpty();
+        Handler.Requests.Select(r => r.Uri.ToString()).ShouldBe([$"http://provider.test/v2/requests/{RemoteId}/status"]);
+    }
+
+    [Fact]
+    public async Task FetchResultAsync_AfterCompleted_ReadsTheResultWithOneRequest()
+    {
+        Handler.Reply(Result($"\"{VideoUrl}\""));
+
+        var outcome = await CreateSut().FetchResultAsync(RemoteId, CancellationToken.None);
+
+        outcome.State.ShouldBe(RemoteState.Succeeded);
+        outcome.ResultPending.ShouldBeFalse();
+        outcome.ResultUrls.Select(u => u.ToString()).ShouldBe([VideoUrl]);
+        Handler.Requests.Select(r => r.Uri.ToString()).ShouldBe([$"http://provider.test/v2/requests/{RemoteId}"]);
         Handler.Requests.ShouldAllBe(r => r.Method == HttpMethod.Get);
     }
 
@@ -138,21 +149,21 @@ public sealed class SegmindAdapterTests : ProviderAdapterContractTests
     }
 
     [Fact]
-    public async Task PollAsync_ResultExpiredBetweenCalls_IsPermanentExpired()
+    public async Task FetchResultAsync_ResultExpiredAfterTheStatus_IsPermanentExpired()
     {
-        Handler.Reply(Status("COMPLETED"), StubResponse.Json("""{"error":"Request not found"}""", HttpStatusCode.NotFound));
+        Handler.Reply(StubResponse.Json("""{"error":"Request not found"}""", HttpStatusCode.NotFound));
 
-        var outcome = await CreateSut().PollAsync(RemoteId, CancellationToken.None);
+        var outcome = await CreateSut().FetchResultAsync(RemoteId, CancellationToken.None);
 
         outcome.Error!.Code.ShouldBe("expired");
     }
 
     [Fact]
-    public async Task PollAsync_ResultServerError_IsRetryableWithoutState()
+    public async Task FetchResultAsync_ServerError_IsRetryableWithoutState()
     {
-        Handler.Reply(Status("COMPLETED"), StubResponse.Json("""{"error":"boom"}""", HttpStatusCode.BadGateway));
+        Handler.Reply(StubResponse.Json("""{"error":"boom"}""", HttpStatusCode.BadGateway));
 
-        var outcome = await CreateSut().PollAsync(RemoteId, CancellationToken.None);
+        var outcome = await CreateSut().FetchResultAsync(RemoteId, CancellationToken.None);
 
         outcome.State.ShouldBeNull();
         outcome.Error!.Class.ShouldBe(ErrorClass.Retryable);

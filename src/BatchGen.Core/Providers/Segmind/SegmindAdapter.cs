@@ -7,8 +7,9 @@ namespace BatchGen.Core.Providers.Segmind;
 
 /// <summary>
 /// Segmind <c>pixverse-5-video</c>, header <c>x-api-key</c>. Async (default): <c>POST {base}/v2/pixverse-5-video</c>,
-/// <c>GET {base}/v2/requests/{id}/status</c>, then the result <c>GET {base}/v2/requests/{id}</c> (so a completed poll
-/// costs two requests). Results expire an hour after submission: a 404/410 on a poll is a permanent "expired".
+/// <c>GET {base}/v2/requests/{id}/status</c>, then, once it says COMPLETED, the result <c>GET {base}/v2/requests/{id}</c>
+/// (<see cref="FetchResultAsync"/>: a second call, so each of the two requests takes its own rate permit). Results
+/// expire an hour after submission: a 404/410 on a poll is a permanent "expired".
 /// With <see cref="ProviderSettings.Mode"/> = sync: <c>POST {base}/v1/pixverse-5-video</c> returns the video bytes.
 /// 402/406 and "Insufficient Credits" are account-level; <c>x-remaining-credits</c> is reported.
 /// </summary>
@@ -60,12 +61,14 @@ internal sealed partial class SegmindAdapter : IProviderAdapter
             return Failed(remoteId, raw, status, code);
         }
 
-        if (state != RemoteState.Succeeded)
+        return new PollOutcome
         {
-            return new PollOutcome { State = state, RawStatus = raw, HttpStatus = status.Status, RemainingCredits = Credits(status.Reply) };
-        }
-
-        return await FetchResultAsync(remoteId, raw, operation, cancellationToken);
+            State = state,
+            RawStatus = raw,
+            HttpStatus = status.Status,
+            RemainingCredits = Credits(status.Reply),
+            ResultPending = state == RemoteState.Succeeded,
+        };
     }
 
     /// <summary>The video URL(s) in <c>output</c>: a string, an array, or an object with a url.</summary>
@@ -75,8 +78,11 @@ internal sealed partial class SegmindAdapter : IProviderAdapter
         return urls.Count > 0 ? urls : JsonReading.Urls(root.Get("outputs"));
     }
 
-    private async Task<PollOutcome> FetchResultAsync(string remoteId, string? raw, string operation, CancellationToken cancellationToken)
+    /// <summary>The result of a task whose status said COMPLETED: <c>GET {base}/v2/requests/{id}</c>, one request.</summary>
+    public async Task<PollOutcome> FetchResultAsync(string remoteId, CancellationToken cancellationToken)
     {
+        const string raw = SegmindStatus.Completed;
+        var operation = $"result of task {remoteId}";
         var result = await GetAsync($"v2/requests/{Uri.EscapeDataString(remoteId)}", operation, cancellationToken);
         if (Expired(result, remoteId) is { } expired)
         {
