@@ -8,6 +8,7 @@ using BatchGen.Core.Manifests;
 using BatchGen.Core.Pipeline;
 using BatchGen.Core.Providers;
 using BatchGen.Core.Reports;
+using BatchGen.Core.Storage;
 using BatchGen.Simulator;
 using Microsoft.Extensions.Logging;
 using Spectre.Console;
@@ -238,6 +239,10 @@ internal sealed class RunHandler
 
             var exitCode = ExitCodeOf(summary);
             await output.PrintSummaryAsync(summary, jobs).ConfigureAwait(false);
+            if (summary.StoragePending > 0)
+            {
+                await _stderr.WriteLineAsync(string.Create(CultureInfo.InvariantCulture, $"batchgen: {summary.StoragePending} job(s) not uploaded to the output store: {summary.StorageProblem ?? "the store failed"}; their local files are kept: rerun to upload them")).ConfigureAwait(false);
+            }
             await PrintVideoWarningsAsync(ledger, cancellationToken).ConfigureAwait(false);
             if (invocation.JsonOutput is { } json)
             {
@@ -304,6 +309,7 @@ internal sealed class RunHandler
             .AddProvider(new SinkLoggerProvider(_log))
             .SetMinimumLevel(_log.Settings.MinLevel));
         var progress = new RunProgress();
+        using var store = manifest.OutputStore is { } outputStore ? new S3ObjectStore(outputStore.Store, _time) : null;
         var engine = new RunEngine(_time, loggerFactory.CreateLogger<RunEngine>());
         var request = new RunRequest
         {
@@ -326,6 +332,7 @@ internal sealed class RunHandler
                 PeriodBudget = period,
             },
             Progress = progress,
+            Uploader = store is null ? null : new OutputUploader(store, manifest.OutputStore!, outputDirectory, _time),
         };
 
         using var renderStop = new CancellationTokenSource();
@@ -472,6 +479,7 @@ internal sealed class RunHandler
     internal static int ExitCodeOf(RunSummary summary) => summary switch
     {
         { StopReason: RunStopReason.Cancelled } => ExitCodes.Cancelled,
+        { StoragePending: > 0 } => ExitCodes.StorageError,
         { StopReason: RunStopReason.Halted } => ExitCodes.JobsFailed,
         { StopReason: RunStopReason.BudgetReached } => ExitCodes.BudgetReached,
         _ when summary.Count(JobState.Blocked) > 0 => ExitCodes.ProviderAccountError,

@@ -71,6 +71,8 @@ internal static class LedgerSchema
             + "ALTER TABLE jobs ADD COLUMN video_warning TEXT;"),
         // One record per output file of a job (Pixwith num_outputs), filled from what older ledgers kept.
         new("outputs", LedgerMigrations.OutputsSql),
+        // Where each output was uploaded (output.store): key, s3:// URL, size, SHA-256 and ETag of the checked object.
+        new("stored_objects", LedgerMigrations.StoredObjectsSql),
     ];
 
     /// <summary>The schema version this binary writes: the base schema plus every migration.</summary>

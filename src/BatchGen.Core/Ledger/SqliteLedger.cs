@@ -32,7 +32,9 @@ public sealed class SqliteLedger : IAsyncDisposable
         _writer = writerConnection is null ? null : new LedgerWriter(writerConnection, path, timeProvider, guard);
         // A read-only ledger may predate the video_facts or outputs migrations (only writers migrate).
         var columns = writerConnection is not null || HasVideoColumns(connectionString) ? LedgerRows.JobColumns : LedgerRows.JobColumnsWithoutVideo;
-        _jobColumns = writerConnection is not null || HasOutputsTable(connectionString) ? LedgerRows.WithOutputs(columns) : columns;
+        _jobColumns = writerConnection is not null || HasOutputsTable(connectionString)
+            ? LedgerRows.WithOutputs(columns, withObjects: writerConnection is not null || HasTable(connectionString, "stored_objects"))
+            : columns;
     }
 
     /// <summary>A read-only ledger may predate the <c>video_facts</c> migration (only writers migrate).</summary>
@@ -267,14 +269,16 @@ public sealed class SqliteLedger : IAsyncDisposable
         _guard?.Dispose();
     }
 
-    private static bool HasOutputsTable(string connectionString)
+    private static bool HasOutputsTable(string connectionString) => HasTable(connectionString, "outputs");
+
+    private static bool HasTable(string connectionString, string table)
     {
         try
         {
             using var connection = new SqliteConnection(connectionString);
             connection.Open();
             LedgerOpener.ApplyReaderPragmas(connection);
-            return LedgerSchema.HasTable(connection, "outputs");
+            return LedgerSchema.HasTable(connection, table);
         }
         catch (SqliteException)
         {

@@ -62,6 +62,11 @@ public sealed class RunEngine
             HardStopSource = hardStop,
             Unavailable = request.Unavailable,
         };
+        if (request.Uploader is { } uploader)
+        {
+            context.Store = new StoreSync(context, uploader);
+        }
+
         var clients = request.Adapters.ToDictionary(
             kv => kv.Key,
             kv => new ResilientProviderClient(kv.Value, request.Providers[kv.Key], request.Options, _time, request.Progress.For(kv.Key)),
@@ -105,6 +110,8 @@ public sealed class RunEngine
             MaxCostUsd = request.Options.MaxCostUsd,
             BlockedProviders = new Dictionary<string, string>(context.BlockedProviders, StringComparer.Ordinal),
             Retry = retry,
+            StoragePending = context.StoragePending,
+            StorageProblem = context.StorageProblem,
         };
     }
 

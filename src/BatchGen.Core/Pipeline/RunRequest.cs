@@ -26,4 +26,7 @@ public sealed class RunRequest
     public required RunOptions Options { get; init; }
 
     public RunProgress Progress { get; init; } = new();
+
+    /// <summary>Uploads verified videos to <c>output.store</c>; null when the manifest has none. The caller owns its store.</summary>
+    public OutputUploader? Uploader { get; init; }
 }
