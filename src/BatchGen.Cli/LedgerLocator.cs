@@ -79,7 +79,8 @@ internal static class LedgerLocator
                     ? await ledger.GetMetaAsync("manifest", cancellationToken).ConfigureAwait(false)
                     : argument;
                 var reviews = await ledger.ReadReviewsAsync(cancellationToken).ConfigureAwait(false);
-                return (new LoadedLedger(ledgerPath!, outputDirectory!, jobs) { Simulated = simulated, Providers = ProvidersOf(manifestPath), Reviews = reviews }, null, ExitCodes.Success);
+                var store = BatchGen.Core.Storage.OutputStoreMeta.FromJson(await ledger.GetMetaAsync(BatchGen.Core.Storage.OutputStoreMeta.Key, cancellationToken).ConfigureAwait(false));
+                return (new LoadedLedger(ledgerPath!, outputDirectory!, jobs) { Simulated = simulated, Providers = ProvidersOf(manifestPath), Reviews = reviews, OutputStore = store }, null, ExitCodes.Success);
             }
         }
         catch (LedgerException ex)
@@ -180,4 +181,7 @@ internal sealed record LoadedLedger(string LedgerPath, string OutputDirectory, I
     public IReadOnlyDictionary<string, BatchGen.Core.Providers.ProviderSettings> Providers { get; init; } = new Dictionary<string, BatchGen.Core.Providers.ProviderSettings>();
 
     public BatchGen.Core.Reviews.ReviewData Reviews { get; init; } = BatchGen.Core.Reviews.ReviewData.Empty;
+
+    /// <summary>The output store the run uploaded to (meta <c>output_store</c>), or null.</summary>
+    public BatchGen.Core.Storage.OutputStoreOptions? OutputStore { get; init; }
 }

@@ -35,8 +35,10 @@ internal static class ReportCommand
 
         var jobs = loaded.Jobs;
         var kind = Path.GetFullPath(targetPath) == loaded.LedgerPath ? ReportTargetKind.Ledger : ReportTargetKind.Manifest;
+        using var store = loaded.OutputStore is { } o ? new Core.Storage.S3ObjectStore(o.Store, TimeProvider.System) : null;
         var request = new ReportRequest(ReportInput.NameFor(targetPath, kind), loaded.OutputDirectory, outDirectory, sheet)
         {
+            Links = store is null ? null : ObjectLinks.For(store, loaded.OutputStore!.LinkLifetime, TimeProvider.System),
             PriceOf = UnsubmittedPrices.From(loaded.Providers),
             Simulated = loaded.Simulated,
             Reviews = loaded.Reviews,

@@ -209,6 +209,10 @@ internal sealed class RunHandler
             await ledger.SetMetaAsync("manifest", manifest.Path, cancellationToken).ConfigureAwait(false);
             await ledger.SetMetaAsync("name", manifest.Name, cancellationToken).ConfigureAwait(false);
             await ledger.SetMetaAsync("axes", string.Join(",", manifest.Axes), cancellationToken).ConfigureAwait(false);
+            if (manifest.OutputStore is { } outputStore)
+            {
+                await ledger.SetMetaAsync(OutputStoreMeta.Key, OutputStoreMeta.ToJson(outputStore), cancellationToken).ConfigureAwait(false);
+            }
             RunSummary summary;
             try
             {

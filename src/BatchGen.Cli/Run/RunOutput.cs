@@ -52,6 +52,7 @@ internal sealed class RunOutput(IAnsiConsole console, TextWriter stderr, Manifes
 
     public async Task WriteReportsAsync(SqliteLedger ledger, IReadOnlyList<LedgerJob> jobs)
     {
+        using var store = manifest.OutputStore is { } o ? new Core.Storage.S3ObjectStore(o.Store, TimeProvider.System) : null;
         var reviews = await ledger.ReadReviewsAsync(CancellationToken.None).ConfigureAwait(false);
         var chargeFailed = manifest.Providers.Values.Where(p => p.ChargeFailedJobs).Select(p => p.Name).ToHashSet(StringComparer.Ordinal);
         var input = ReportInput.FromLedger(manifest.Name, jobs, outputDirectory, manifest.Axes, chargeFailed) with
@@ -59,6 +60,7 @@ internal sealed class RunOutput(IAnsiConsole console, TextWriter stderr, Manifes
             PriceOf = UnsubmittedPrices.From(manifest.Providers),
             Simulated = simulated,
             Reviews = reviews,
+            Links = store is null ? null : ObjectLinks.For(store, manifest.OutputStore!.LinkLifetime, TimeProvider.System),
         };
         await ReportWriter.WriteAllAsync(input, outputDirectory, ContactSheetOptions.Default, CancellationToken.None).ConfigureAwait(false);
     }

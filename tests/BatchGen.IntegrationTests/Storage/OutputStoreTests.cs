@@ -46,6 +46,21 @@ public sealed class OutputStoreTests(ITestOutputHelper output) : IAsyncLifetime,
             File.Exists(Path.Combine(OutDir, o.FilePath!)).ShouldBeTrue("keep_local: true keeps the local copy");
             _s3.StoredCount(o.ObjectKey!).ShouldBe(1);
         }
+
+        // results.csv links each video to its object with a presigned GET that works and says when it expires.
+        var rows = Reports.ResumeReportTests.ReadCsv(Path.Combine(OutDir, "results.csv"));
+        rows.Count.ShouldBe(5);
+        using var http = new HttpClient();
+        foreach (var row in rows)
+        {
+            var job = jobs.Single(j => j.Id == row["id"]);
+            row["object_url"].ShouldBe(job.Outputs[0].ObjectUrl);
+            row["object_link"].ShouldContain("X-Amz-Signature=");
+            var bytes = await http.GetByteArrayAsync(new Uri(row["object_link"]));
+            Convert.ToHexStringLower(SHA256.HashData(bytes)).ShouldBe(job.Sha256);
+            var expires = DateTimeOffset.Parse(row["object_link_expires_at"], CultureInfo.InvariantCulture);
+            (expires - job.CompletedAt!.Value).ShouldBeInRange(TimeSpan.FromDays(6.9), TimeSpan.FromDays(7.1));
+        }
     }
 
     [Fact]
@@ -72,6 +87,15 @@ public sealed class OutputStoreTests(ITestOutputHelper output) : IAsyncLifetime,
         var after = await RunCommandTests.ReadLedgerAsync(_dir);
         after.Select(j => (j.Id, j.RemoteId, j.Attempts)).ShouldBe(jobs.Select(j => (j.Id, j.RemoteId, j.Attempts)), "nothing submitted again");
         after.SelectMany(j => j.Outputs).ShouldAllBe(o => !File.Exists(Path.Combine(OutDir, o.FilePath!)));
+
+        // With no local copy, the contact sheet plays the stored objects and says how long its links work; the
+        // export (from the ledger alone) links them too.
+        var sheet = await File.ReadAllTextAsync(Path.Combine(OutDir, "contact-sheet.html"));
+        sheet.ShouldContain($"{_s3.Endpoint}{_s3.Bucket}/night/");
+        sheet.ShouldContain("presigned links valid until");
+        var export = await CliProcess.RunAsync(_dir.Path, S3rverProcess.ChildEnvironment, ["export", Path.Combine(OutDir, "ledger.db"), "--format", "jsonl"]);
+        export.ExitCode.ShouldBe(0, export.StdErr);
+        export.StdOut.Split('\n', StringSplitOptions.RemoveEmptyEntries).ShouldAllBe(line => line.Contains("\"object_link\":\"http://127.0.0.1:", StringComparison.Ordinal));
     }
 
     [Fact]
