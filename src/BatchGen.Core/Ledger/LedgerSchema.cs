@@ -78,6 +78,9 @@ internal static class LedgerSchema
     /// <summary>The schema version this binary writes: the base schema plus every migration.</summary>
     public static int Version => 1 + Migrations.Length;
 
+    /// <summary>The schema version just before the migration named <paramref name="name"/> (for tests that downgrade a file by hand).</summary>
+    public static int VersionBefore(string name) => 1 + Array.FindIndex(Migrations, m => m.Name == name);
+
     public const string FormatKey = "format";
 
     public const string FormatValue = "batchgen-ledger";
