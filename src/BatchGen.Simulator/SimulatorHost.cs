@@ -147,6 +147,9 @@ public sealed class SimulatorHost : IAsyncDisposable
         return new Uri($"{state.PublicOrigin}/{provider}");
     }
 
+    /// <summary>The secret Magnific webhook deliveries are signed with (the scenario's <c>webhook_secret</c>).</summary>
+    public string MagnificWebhookSecret => state.Providers[ProviderNames.Magnific].Scenario.WebhookSecret;
+
     /// <summary>The same data as <c>GET /_sim/stats</c>.</summary>
     public SimulatorStats GetStats() => state.Stats();
 

@@ -226,6 +226,11 @@ internal sealed class RunHandler
                 await _stderr.WriteLineAsync($"batchgen: {ex.Message}; every state change recorded before it is kept: rerun to resume").ConfigureAwait(false);
                 return ExitCodes.For(ex);
             }
+            catch (Webhooks.WebhookReceiverException ex)
+            {
+                await _stderr.WriteLineAsync($"batchgen: {manifest.Path}: {ex.Message} (nothing was submitted)").ConfigureAwait(false);
+                return ExitCodes.InvalidInput;
+            }
 
             var output = new RunOutput(_console, _stderr, manifest, outputDirectory, invocation.Simulate);
             var jobs = await RunOutput.ReadJobsAsync(ledger).ConfigureAwait(false);
@@ -293,6 +298,12 @@ internal sealed class RunHandler
     {
         using var apiHttp = CreateHttpClient();
         using var downloadHttp = CreateHttpClient();
+        using var loggerFactory = LoggerFactory.Create(b => b
+            .AddProvider(new SinkLoggerProvider(_log))
+            .SetMinimumLevel(_log.Settings.MinLevel));
+        // Started before the adapters: a listen address of port 0 is known only once bound, and the callback URL names it.
+        var webhooks = manifest.Webhook is { } webhook ? await StartWebhooksAsync(webhook, providers, ledger, simulator, loggerFactory, cancellationToken).ConfigureAwait(false) : null;
+        await using var receiver = webhooks?.Receiver;
         var adapters = new Dictionary<string, IProviderAdapter>(StringComparer.Ordinal);
         var unavailable = new Dictionary<string, string>(StringComparer.Ordinal);
         foreach (var (name, settings) in providers)
@@ -300,7 +311,12 @@ internal sealed class RunHandler
             var reading = keys.GetValueOrDefault(name) ?? ApiKeys.Check(settings.ApiKeyEnv, null);
             if (reading.Key is { } key)
             {
-                adapters[name] = ProviderAdapterFactory.Create(settings, apiHttp, key, _time);
+                var adapter = ProviderAdapterFactory.Create(settings, apiHttp, key, _time, webhooks?.Secrets.GetValueOrDefault(name));
+                adapters[name] = adapter;
+                if (webhooks is not null && webhooks.Secrets.ContainsKey(name) && adapter is Core.Webhooks.IWebhookSource source)
+                {
+                    webhooks.Inbox.Register(source);
+                }
             }
             else
             {
@@ -309,9 +325,6 @@ internal sealed class RunHandler
             }
         }
 
-        using var loggerFactory = LoggerFactory.Create(b => b
-            .AddProvider(new SinkLoggerProvider(_log))
-            .SetMinimumLevel(_log.Settings.MinLevel));
         var progress = new RunProgress();
         using var store = manifest.OutputStore is { } outputStore ? new S3ObjectStore(outputStore.Store, _time) : null;
         var engine = new RunEngine(_time, loggerFactory.CreateLogger<RunEngine>());
@@ -336,6 +349,7 @@ internal sealed class RunHandler
                 PeriodBudget = period,
             },
             Progress = progress,
+            Webhooks = webhooks?.Inbox,
             Uploader = store is null ? null : new OutputUploader(store, manifest.OutputStore!, outputDirectory, _time),
         };
 
@@ -355,6 +369,36 @@ internal sealed class RunHandler
             await renderTask.ConfigureAwait(false);
         }
     }
+
+    /// <summary>
+    /// Starts the receiver and points the providers that can be verified at it (see <see cref="Webhooks.WebhookSetup"/>).
+    /// </summary>
+    private async Task<RunWebhooks> StartWebhooksAsync(
+        Core.Webhooks.WebhookSettings webhook,
+        Dictionary<string, ProviderSettings> providers,
+        SqliteLedger ledger,
+        SimulatorHost? simulator,
+        ILoggerFactory loggerFactory,
+        CancellationToken cancellationToken)
+    {
+        var warnings = new List<string>();
+        var secrets = Webhooks.WebhookSetup.ReadSecrets(providers, simulator?.MagnificWebhookSecret, warnings);
+        foreach (var warning in warnings)
+        {
+            await _stderr.WriteLineAsync($"warning: {warning}").ConfigureAwait(false);
+        }
+
+        var logger = loggerFactory.CreateLogger("webhooks");
+        var inbox = new Core.Webhooks.WebhookInbox(ledger, logger);
+        var receiver = await Webhooks.WebhookReceiver.StartAsync(webhook.Listen, inbox, _time, logger, cancellationToken).ConfigureAwait(false);
+        var callbackBase = webhook.PublicUrl ?? receiver.Address;
+        Webhooks.WebhookSetup.SetCallbacks(providers, secrets.Keys, callbackBase);
+        var names = secrets.Count == 0 ? "no provider (all polled)" : string.Join(", ", secrets.Keys);
+        _console.WriteLine($"Webhooks: receiving on {receiver.Address} for {names}; callbacks to {callbackBase.GetLeftPart(UriPartial.Path)}/<provider>");
+        return new RunWebhooks(inbox, receiver, secrets);
+    }
+
+    private sealed record RunWebhooks(Core.Webhooks.WebhookInbox Inbox, Webhooks.WebhookReceiver Receiver, Dictionary<string, string> Secrets);
 
     /// <summary>
     /// The embedded simulator keeps its providers' tasks in <c>&lt;out&gt;/.simulator</c>, so the same command after a

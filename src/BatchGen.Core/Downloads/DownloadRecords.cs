@@ -58,6 +58,9 @@ public sealed record DownloadOutcome
     /// <summary>On success: the video's frame size, duration, codec, and a warning when they differ from the request.</summary>
     public Media.VideoFacts? Video { get; init; }
 
+    /// <summary>On success: the file's size, modification time and inode as verified (recorded so a resume need not read it again).</summary>
+    public FileStamp? Stamp { get; init; }
+
     /// <summary>One line: what went wrong, for which file, and what happens next. No URL, no secrets.</summary>
     public string? Message { get; init; }
 

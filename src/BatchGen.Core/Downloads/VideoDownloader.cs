@@ -130,10 +130,11 @@ public sealed class VideoDownloader
 
     /// <summary>
     /// For resume: is the final file there, a valid MP4 as expected, and (when given) of the recorded SHA-256?
-    /// A missing or damaged file is a retryable failure (download it again); the file is left untouched.
+    /// A missing or damaged file is a retryable failure (download it again); the file is left untouched. A file that
+    /// still matches <paramref name="recorded"/> (size, modification time, inode) is trusted without being read.
     /// </summary>
-    public static Task<DownloadOutcome> VerifyExistingAsync(string outputDirectory, string relativePath, ExpectedVideo expected, string? expectedSha256, CancellationToken cancellationToken) =>
-        ExistingFileCheck.RunAsync(outputDirectory, relativePath, expected, expectedSha256, cancellationToken);
+    public static Task<DownloadOutcome> VerifyExistingAsync(string outputDirectory, string relativePath, ExpectedVideo expected, string? expectedSha256, CancellationToken cancellationToken, FileStamp? recorded = null) =>
+        ExistingFileCheck.RunAsync(outputDirectory, relativePath, expected, expectedSha256, cancellationToken, recorded);
 
     /// <summary>
     /// Re-verifies the paid file an earlier check kept as <c>&lt;name&gt;.unverified.mp4</c> and, when it plays, moves it

@@ -42,7 +42,7 @@ internal static class VideoVerifier
 
             // A damaged copy kept by an earlier attempt is superseded by this good one.
             File.Delete(UnverifiedName(finalPath));
-            return new DownloadOutcome { Success = true, RelativePath = relativePath, Bytes = part.Length, Sha256 = part.Sha256, Video = facts };
+            return new DownloadOutcome { Success = true, RelativePath = relativePath, Bytes = part.Length, Sha256 = part.Sha256, Video = facts, Stamp = FileStamp.Read(finalPath) };
         }
 
         var keptRelative = UnverifiedName(relativePath);

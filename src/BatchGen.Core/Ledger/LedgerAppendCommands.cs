@@ -45,8 +45,8 @@ internal sealed class LedgerAppendCommands : IDisposable
     private const string DeleteOutputsSql = "DELETE FROM outputs WHERE job_id = $job_id;";
 
     private const string UpsertOutputSql = """
-        INSERT INTO outputs (job_id, output_index, result_url, file_path, bytes, sha256, width, height, duration_seconds, updated_at)
-        VALUES ($job_id, $output_index, $result_url, $file_path, $bytes, $sha256, $width, $height, $duration_seconds, $time)
+        INSERT INTO outputs (job_id, output_index, result_url, file_path, bytes, sha256, width, height, duration_seconds, updated_at, file_mtime_ns, file_inode)
+        VALUES ($job_id, $output_index, $result_url, $file_path, $bytes, $sha256, $width, $height, $duration_seconds, $time, $file_mtime_ns, $file_inode)
         ON CONFLICT (job_id, output_index) DO UPDATE SET
             result_url = COALESCE(excluded.result_url, result_url),
             file_path = COALESCE(excluded.file_path, file_path),
@@ -55,6 +55,9 @@ internal sealed class LedgerAppendCommands : IDisposable
             width = COALESCE(excluded.width, width),
             height = COALESCE(excluded.height, height),
             duration_seconds = COALESCE(excluded.duration_seconds, duration_seconds),
+            -- The stamp belongs to one verification of one file: a new verification (a SHA-256 given) replaces it, even by null.
+            file_mtime_ns = CASE WHEN excluded.sha256 IS NULL THEN file_mtime_ns ELSE excluded.file_mtime_ns END,
+            file_inode = CASE WHEN excluded.sha256 IS NULL THEN file_inode ELSE excluded.file_inode END,
             updated_at = excluded.updated_at;
         """;
 
@@ -76,6 +79,7 @@ internal sealed class LedgerAppendCommands : IDisposable
     private static readonly string[] OutputNames =
     [
         "$job_id", "$output_index", "$result_url", "$file_path", "$bytes", "$sha256", "$width", "$height", "$duration_seconds", "$time",
+        "$file_mtime_ns", "$file_inode",
     ];
 
     private static readonly string[] Names =
@@ -153,6 +157,7 @@ internal sealed class LedgerAppendCommands : IDisposable
             [
                 e.JobId, output.Index, output.ResultUrl, output.FilePath, output.Bytes, output.Sha256,
                 output.Width, output.Height, output.DurationSeconds, LedgerValues.Time(e.Time),
+                output.FileModifiedNs, output.FileInode,
             ]);
             _upsertOutput.ExecuteNonQuery();
             if (output.ObjectKey is not null && output.ObjectUrl is not null && output.Bytes is not null && output.Sha256 is not null)

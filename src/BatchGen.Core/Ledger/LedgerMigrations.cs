@@ -64,4 +64,19 @@ internal static class LedgerMigrations
 
     /// <summary>The <c>outputs</c> migration step: the table, then the records older ledgers imply (idempotent).</summary>
     public const string OutputsSql = OutputsTableSql + BackfillSql;
+
+    /// <summary>
+    /// Webhook deliveries: one row per provider, task and status (a repeated delivery is ignored), with the job it
+    /// belongs to when this run knew it. No rowid: the key is the row, about 100 bytes each.
+    /// </summary>
+    public const string WebhooksSql = """
+        CREATE TABLE IF NOT EXISTS webhook_deliveries (
+            provider  TEXT NOT NULL,
+            remote_id TEXT NOT NULL,
+            status    TEXT NOT NULL,
+            time      TEXT NOT NULL,
+            job_id    TEXT,
+            PRIMARY KEY (provider, remote_id, status)
+        ) WITHOUT ROWID;
+        """;
 }

@@ -27,6 +27,17 @@ public sealed record LedgerOutput
 
     public double? DurationSeconds { get; init; }
 
+    /// <summary>The file's modification time (ns since the epoch) when it was last verified; with <see cref="Bytes"/> and <see cref="FileInode"/> it lets a resume trust the file without reading it.</summary>
+    public long? FileModifiedNs { get; init; }
+
+    /// <summary>The file's inode when it was last verified (0 where the platform gives none).</summary>
+    public long? FileInode { get; init; }
+
+    /// <summary>The stamp recorded at the last verification, or null when none is (older ledgers, unsaved outputs).</summary>
+    public Downloads.FileStamp? Stamp => Bytes is { } size && FileModifiedNs is { } modified && FileInode is { } inode
+        ? new Downloads.FileStamp(size, modified, inode)
+        : null;
+
     /// <summary>The object key in the output store (<c>output.store</c>), once uploaded and checked.</summary>
     public string? ObjectKey { get; init; }
 

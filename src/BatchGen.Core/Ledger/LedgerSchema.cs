@@ -71,15 +71,21 @@ internal static class LedgerSchema
             + "ALTER TABLE jobs ADD COLUMN video_warning TEXT;"),
         // One record per output file of a job (Pixwith num_outputs), filled from what older ledgers kept.
         new("outputs", LedgerMigrations.OutputsSql),
+        // Verified webhook deliveries, one per task and status: the deduplication key, written before the 2xx reply.
+        new("webhooks", LedgerMigrations.WebhooksSql),
+        // When each output file was verified: size (bytes), modification time and inode, so a resume trusts it unread.
+        new("output_stamps", "ALTER TABLE outputs ADD COLUMN file_mtime_ns INTEGER; ALTER TABLE outputs ADD COLUMN file_inode INTEGER;"),
         // Where each output was uploaded (output.store): key, s3:// URL, size, SHA-256 and ETag of the checked object.
         new("stored_objects", LedgerMigrations.StoredObjectsSql),
     ];
 
+    /// <summary>The schema version of a ledger whose last applied step is <paramref name="migration"/> (for tests of older files).</summary>
+    internal static int VersionAfter(string migration) =>
+        2 + Array.FindIndex(Migrations, m => string.Equals(m.Name, migration, StringComparison.Ordinal));
+
     /// <summary>The schema version this binary writes: the base schema plus every migration.</summary>
     public static int Version => 1 + Migrations.Length;
 
-    /// <summary>The schema version just before the migration named <paramref name="name"/> (for tests that downgrade a file by hand).</summary>
-    public static int VersionBefore(string name) => 1 + Array.FindIndex(Migrations, m => m.Name == name);
 
     public const string FormatKey = "format";
 

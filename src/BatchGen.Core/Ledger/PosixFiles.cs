@@ -3,8 +3,8 @@ using Microsoft.Win32.SafeHandles;
 
 namespace BatchGen.Core.Ledger;
 
-/// <summary>The identity of a file: device and inode, with its size and owner when read.</summary>
-internal readonly record struct FileIdentity(ulong Device, ulong Inode, long Size, uint Owner)
+/// <summary>The identity of a file: device and inode, with its size, owner and modification time (ns since the epoch) when read.</summary>
+internal readonly record struct FileIdentity(ulong Device, ulong Inode, long Size, uint Owner, long ModifiedNs = 0)
 {
     public bool SameFile(FileIdentity other) => Device == other.Device && Inode == other.Inode;
 }
@@ -135,12 +135,14 @@ internal static partial class PosixFiles
         }
     }
 
-    // struct stat: st_dev at 0 and st_ino at 8 on both; st_uid at 28 (x64) or 24 (arm64); st_size at 48 on both.
+    // struct stat: st_dev at 0 and st_ino at 8 on both; st_uid at 28 (x64) or 24 (arm64); st_size at 48 on both;
+    // st_mtim (seconds, then nanoseconds) at 88 and 96 on both.
     private static FileIdentity Parse(byte[] buffer) => new(
         BitConverter.ToUInt64(buffer, 0),
         BitConverter.ToUInt64(buffer, 8),
         BitConverter.ToInt64(buffer, 48),
-        BitConverter.ToUInt32(buffer, RuntimeInformation.ProcessArchitecture == Architecture.Arm64 ? 24 : 28));
+        BitConverter.ToUInt32(buffer, RuntimeInformation.ProcessArchitecture == Architecture.Arm64 ? 24 : 28),
+        (BitConverter.ToInt64(buffer, 88) * 1_000_000_000L) + BitConverter.ToInt64(buffer, 96));
 
     [StructLayout(LayoutKind.Sequential)]
     private struct FLock

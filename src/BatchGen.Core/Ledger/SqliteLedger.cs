@@ -11,7 +11,7 @@ namespace BatchGen.Core.Ledger;
 /// committed data only. A read-write ledger holds an OS lock on the ledger file itself so two processes never run one batch (see LedgerLock), and
 /// a guard checks the lock and the WAL around every commit (see LedgerGuard).
 /// </summary>
-public sealed class SqliteLedger : IAsyncDisposable
+public sealed partial class SqliteLedger : IAsyncDisposable
 {
     private readonly string _connectionString;
     private readonly LedgerWriter? _writer;
@@ -32,9 +32,8 @@ public sealed class SqliteLedger : IAsyncDisposable
         _writer = writerConnection is null ? null : new LedgerWriter(writerConnection, path, timeProvider, guard);
         // A read-only ledger may predate the video_facts or outputs migrations (only writers migrate).
         var columns = writerConnection is not null || HasVideoColumns(connectionString) ? LedgerRows.JobColumns : LedgerRows.JobColumnsWithoutVideo;
-        _jobColumns = writerConnection is not null || HasOutputsTable(connectionString)
-            ? LedgerRows.WithOutputs(columns, withObjects: writerConnection is not null || HasTable(connectionString, "stored_objects"))
-            : columns;
+        var outputs = writerConnection is not null ? (Table: true, Stamps: true, Objects: true) : OutputsSchema(connectionString);
+        _jobColumns = outputs.Table ? LedgerRows.WithOutputs(columns, outputs.Stamps, outputs.Objects) : columns;
     }
 
     /// <summary>A read-only ledger may predate the <c>video_facts</c> migration (only writers migrate).</summary>
@@ -269,21 +268,22 @@ public sealed class SqliteLedger : IAsyncDisposable
         _guard?.Dispose();
     }
 
-    private static bool HasOutputsTable(string connectionString) => HasTable(connectionString, "outputs");
-
-    private static bool HasTable(string connectionString, string table)
+    /// <summary>Whether a ledger opened read-only has the <c>outputs</c> table, its <c>output_stamps</c> columns and the <c>stored_objects</c> table.</summary>
+    private static (bool Table, bool Stamps, bool Objects) OutputsSchema(string connectionString)
     {
         try
         {
             using var connection = new SqliteConnection(connectionString);
             connection.Open();
             LedgerOpener.ApplyReaderPragmas(connection);
-            return LedgerSchema.HasTable(connection, table);
+            return LedgerSchema.HasTable(connection, "outputs")
+                ? (true, LedgerSchema.HasColumn(connection, "outputs", "file_mtime_ns"), LedgerSchema.HasTable(connection, "stored_objects"))
+                : (false, false, false);
         }
         catch (SqliteException)
         {
             // Reported by the first real read, with its path.
-            return false;
+            return (false, false, false);
         }
     }
 

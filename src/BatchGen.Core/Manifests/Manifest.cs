@@ -47,6 +47,9 @@ public sealed class Manifest
             .ToArray();
     }
 
+    /// <summary>The <c>webhook:</c> section (providers file, then manifest); null = no webhooks, completion by polling.</summary>
+    public Webhooks.WebhookSettings? Webhook { get; init; }
+
     /// <summary>Full path of the manifest file.</summary>
     public string Path { get; }
 

@@ -62,6 +62,9 @@ internal sealed class ManifestDocument
     /// <summary>The manifest's <c>providers:</c> section, applied over the defaults and the providers file.</summary>
     public YamlMappingNode? Providers { get; set; }
 
+    /// <summary>The manifest's <c>webhook:</c> section, applied over the providers file's.</summary>
+    public YamlNode? Webhook { get; set; }
+
     public SourceMark Start => new(File, 1, 1);
 
     /// <summary>

@@ -50,9 +50,15 @@ public static class ManifestLoader
 
         ManifestChecks.Run(document, bag);
         var providers = ProviderCatalog.CreateDefaults();
+        Webhooks.WebhookSettings? webhook = null;
         if (options.ProvidersFile is { } providersFile)
         {
-            ProvidersConfiguration.ApplyFile(providersFile, providers, bag);
+            ProvidersConfiguration.ApplyFile(providersFile, providers, bag, out webhook);
+        }
+
+        if (document.Webhook is { } webhookSection)
+        {
+            webhook = WebhookConfigReader.Apply(webhookSection, display, webhook, bag, rejected);
         }
 
         if (document.Providers is { } section)
@@ -92,7 +98,7 @@ public static class ManifestLoader
             return null;
         }
 
-        return new Manifest(document, name, outputDirectory, providers, filename, deduplicate, jobCount);
+        return new Manifest(document, name, outputDirectory, providers, filename, deduplicate, jobCount) { Webhook = webhook };
     }
 
     /// <summary>False when nothing more can be checked (the file is unreadable, not YAML, or its CSV has no rows).</summary>

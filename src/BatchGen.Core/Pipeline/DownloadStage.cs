@@ -122,7 +122,7 @@ internal sealed partial class DownloadStage
         foreach (var output in outputs)
         {
             var check = await VideoDownloader.VerifyExistingAsync(
-                _context.Options.OutputDirectory, JobOutputs.PathOf(item.Spec, output), expected, output.Sha256, _context.HardStopToken).ConfigureAwait(false);
+                _context.Options.OutputDirectory, JobOutputs.PathOf(item.Spec, output), expected, output.Sha256, _context.HardStopToken, output.Stamp).ConfigureAwait(false);
             if (check.Success && (output.Bytes is null || output.Bytes == check.Bytes))
             {
                 saved[output.Index] = new SavedOutput(JobOutputs.Saved(output, check), check.Video);

@@ -30,7 +30,7 @@ internal sealed partial class JobFeeder
 
                 var path = JobOutputs.PathOf(job.Spec, output);
                 var check = await VideoDownloader.VerifyExistingAsync(
-                    _context.Options.OutputDirectory, path, expected, output.Sha256, _context.StopToken).ConfigureAwait(false);
+                    _context.Options.OutputDirectory, path, expected, output.Sha256, _context.StopToken, output.Stamp).ConfigureAwait(false);
                 if (check.Success && (output.Bytes is null || check.Bytes == output.Bytes))
                 {
                     toUpload.Add(output.IsSaved ? output : JobOutputs.Saved(output, check));

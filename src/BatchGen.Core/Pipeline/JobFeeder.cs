@@ -160,11 +160,12 @@ internal sealed partial class JobFeeder
         var expected = JobOutputs.Expected(_context, job.Spec);
         var bad = new List<string>();
         var found = new List<LedgerOutput>();
+        var restamped = new List<LedgerOutput>();
         foreach (var output in outputs)
         {
             var path = JobOutputs.PathOf(job.Spec, output);
             var check = await VideoDownloader.VerifyExistingAsync(
-                _context.Options.OutputDirectory, path, expected, output.Sha256, _context.StopToken).ConfigureAwait(false);
+                _context.Options.OutputDirectory, path, expected, output.Sha256, _context.StopToken, output.Stamp).ConfigureAwait(false);
             if (!check.Success || (output.Bytes is not null && check.Bytes != output.Bytes))
             {
                 bad.Add(path);
@@ -174,13 +175,21 @@ internal sealed partial class JobFeeder
                 // Recorded before output records existed (a migrated ledger): the file is there, record it now.
                 found.Add(JobOutputs.Saved(output, check));
             }
+            else if (check.Stamp is not null && check.Stamp != output.Stamp)
+            {
+                // Read and verified again (no stamp yet, or touched, copied back, restored): the next resume trusts it.
+                restamped.Add(JobOutputs.Saved(output, check));
+            }
         }
 
         if (outputs.Count > 0 && bad.Count == 0)
         {
-            if (found.Count > 0)
+            if (found.Count > 0 || restamped.Count > 0)
             {
-                await _context.RecordAsync(new LedgerEvent { JobId = job.Id, State = JobState.Succeeded, Outputs = found, Note = $"{found.Count} output(s) found on disk and recorded" }).ConfigureAwait(false);
+                var note = found.Count > 0
+                    ? $"{found.Count} output(s) found on disk and recorded"
+                    : $"{restamped.Count} output(s) verified again on disk (size, time or inode not as recorded)";
+                await _context.RecordAsync(new LedgerEvent { JobId = job.Id, State = JobState.Succeeded, Outputs = [.. found, .. restamped], Note = note }).ConfigureAwait(false);
             }
 
             _context.Progress.For(job.Provider).AddSucceeded(thisRun: false);

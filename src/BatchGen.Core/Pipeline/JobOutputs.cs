@@ -83,5 +83,7 @@ internal static class JobOutputs
         Width = outcome.Video?.Width ?? output.Width,
         Height = outcome.Video?.Height ?? output.Height,
         DurationSeconds = outcome.Video?.Seconds ?? output.DurationSeconds,
+        FileModifiedNs = outcome.Stamp?.ModifiedNs,
+        FileInode = outcome.Stamp?.Inode,
     };
 }

@@ -45,21 +45,19 @@ internal sealed partial class ProviderLane
         }
 
         var schedule = new PollSchedule(_settings, expected ?? _context.Latency.Median(Name, spec.Parameters.Resolution), reattached);
-        var delay = schedule.FirstDelay;
+        // With webhooks the finishing delivery wakes this loop; polls are a sparse safety net (ProviderLane.Webhooks.cs).
+        using var watch = WatchWebhook(job.Id, remoteId);
+        var safetyNet = watch is null ? null : SafetyNet(expected ?? _context.Latency.Median(Name, spec.Parameters.Resolution), reattached);
+        var delay = safetyNet?.FirstDelay ?? schedule.FirstDelay;
         var running = job.State == JobState.Running;
         while (true)
         {
             var wait = Min(delay, deadline - _context.Time.GetUtcNow());
-            if (wait > TimeSpan.Zero)
-            {
-                await Task.Delay(wait, _context.Time, _context.StopToken).ConfigureAwait(false);
-            }
+            var pushed = await WaitForPollOrWebhookAsync(wait, watch).ConfigureAwait(false);
 
             // The deadline is checked after a poll, never instead of it: a task that finished is always collected.
-            var poll = await _client.PollAsync(remoteId, _context.StopToken).ConfigureAwait(false);
-            _progress.AddRequest();
-            _context.ObserveCredits(Name, poll.RemainingCredits);
-            delay = schedule.Next();
+            var poll = pushed ?? await PollOnceAsync(remoteId).ConfigureAwait(false);
+            delay = safetyNet?.Next() ?? schedule.Next();
             switch (poll)
             {
                 case { State: null, Error: { Class: ErrorClass.Account } error }:
@@ -81,7 +79,8 @@ internal sealed partial class ProviderLane
                     await FailAsync(job, reservation, estimate, failure, charged: false).ConfigureAwait(false);
                     return;
                 case { State: RemoteState.Succeeded }:
-                    await OnGeneratedAsync(job, remoteId, poll, submittedAt, reservation, estimate, reattached).ConfigureAwait(false);
+                    // A safety-net poll finds the task long after it finished: no latency sample (it would only grow).
+                    await OnGeneratedAsync(job, remoteId, poll, submittedAt, reservation, estimate, reattached, learnLatency: safetyNet is null || pushed is not null).ConfigureAwait(false);
                     return;
                 case { State: RemoteState.Running } when !running:
                     running = true;
@@ -101,7 +100,7 @@ internal sealed partial class ProviderLane
         }
     }
 
-    private async Task OnGeneratedAsync(LedgerJob job, string remoteId, PollOutcome poll, DateTimeOffset submittedAt, BudgetReservation? reservation, decimal? estimate, bool reattached)
+    private async Task OnGeneratedAsync(LedgerJob job, string remoteId, PollOutcome poll, DateTimeOffset submittedAt, BudgetReservation? reservation, decimal? estimate, bool reattached, bool learnLatency = true)
     {
         // A reported cost more than 3x from the estimate is flagged in the reports; the estimate counts instead.
         var charged = ReportedCostCheck.Counted(poll.ActualCostUsd, estimate);
@@ -111,7 +110,11 @@ internal sealed partial class ProviderLane
         }
 
         _progress.AddSpent(charged);
-        _context.Latency.Add(Name, job.Spec.Parameters.Resolution, _context.Time.GetUtcNow() - submittedAt);
+        if (learnLatency)
+        {
+            _context.Latency.Add(Name, job.Spec.Parameters.Resolution, _context.Time.GetUtcNow() - submittedAt);
+        }
+
         if (poll.ResultUrls.Count == 0)
         {
             await FailAsync(job, null, null, new ProviderError(ErrorClass.Retryable, $"{Name}: task {remoteId} completed without a result URL")

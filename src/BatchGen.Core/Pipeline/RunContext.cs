@@ -40,6 +40,9 @@ internal sealed class RunContext
 
     public LatencyTracker Latency { get; } = new();
 
+    /// <summary>Webhook deliveries of this run; null when no receiver runs.</summary>
+    public Webhooks.WebhookInbox? Webhooks { get; init; }
+
     /// <summary>What a saved video is compared with (differences are warnings), with the deep check when asked.</summary>
     public Downloads.ExpectedVideo Expected(int durationSeconds, int width, int height) =>
         new(durationSeconds, width, height) { Deep = Options.DeepVerify };

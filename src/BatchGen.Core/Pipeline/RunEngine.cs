@@ -61,6 +61,7 @@ public sealed class RunEngine
             StopSource = stop,
             HardStopSource = hardStop,
             Unavailable = request.Unavailable,
+            Webhooks = request.Webhooks,
         };
         if (request.Uploader is { } uploader)
         {

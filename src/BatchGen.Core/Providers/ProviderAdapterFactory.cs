@@ -17,7 +17,11 @@ public static class ProviderAdapterFactory
     /// <param name="http">A client owned by the caller (no BaseAddress needed); adapters never dispose it.</param>
     /// <param name="apiKey">The secret; it is sent in the provider's auth header and never appears in any message.</param>
     /// <param name="timeProvider">Clock for Retry-After dates and reset headers.</param>
-    public static IProviderAdapter Create(ProviderSettings settings, HttpClient http, string apiKey, TimeProvider timeProvider)
+    public static IProviderAdapter Create(ProviderSettings settings, HttpClient http, string apiKey, TimeProvider timeProvider) =>
+        Create(settings, http, apiKey, timeProvider, webhookSecret: null);
+
+    /// <summary>As above; <paramref name="webhookSecret"/> lets an adapter that receives callbacks verify them.</summary>
+    public static IProviderAdapter Create(ProviderSettings settings, HttpClient http, string apiKey, TimeProvider timeProvider, string? webhookSecret)
     {
         ArgumentNullException.ThrowIfNull(settings);
         ArgumentNullException.ThrowIfNull(http);
@@ -26,7 +30,7 @@ public static class ProviderAdapterFactory
         settings = settings.Clone(); // later changes to the caller's settings have no effect
         return settings.Name switch
         {
-            ProviderNames.Magnific => new MagnificAdapter(settings, http, apiKey, timeProvider),
+            ProviderNames.Magnific => new MagnificAdapter(settings, http, apiKey, timeProvider, webhookSecret),
             ProviderNames.GmiCloud => new GmiCloudAdapter(settings, http, apiKey, timeProvider),
             ProviderNames.AimlApi => new AimlApiAdapter(settings, http, apiKey, timeProvider),
             ProviderNames.Pixwith => new PixwithAdapter(settings, http, apiKey, timeProvider),

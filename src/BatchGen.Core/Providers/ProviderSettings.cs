@@ -50,8 +50,20 @@ public sealed class ProviderSettings
     /// <summary>A job not finished this long after its submit is failed as timed out (its remote id is kept).</summary>
     public TimeSpan JobDeadline { get; set; } = TimeSpan.FromMinutes(15);
 
-    /// <summary>Magnific only: public callback URL for webhooks; null = poll.</summary>
+    /// <summary>
+    /// Magnific only: the callback URL sent with every submit. Null = the <c>webhook:</c> section's URL for this
+    /// provider when that section is set, else none (poll).
+    /// </summary>
     public Uri? WebhookUrl { get; set; }
+
+    /// <summary>
+    /// Name of the environment variable holding the webhook signing secret (null = <c>{NAME}_WEBHOOK_SECRET</c>,
+    /// e.g. <c>MAGNIFIC_WEBHOOK_SECRET</c>). The secret itself is never stored here.
+    /// </summary>
+    public string? WebhookSecretEnv { get; set; }
+
+    /// <summary>The variable the webhook secret is read from.</summary>
+    public string WebhookSecretVariable => WebhookSecretEnv ?? Name.ToUpperInvariant() + "_WEBHOOK_SECRET";
 
     /// <summary>
     /// The provider honours the <c>Idempotency-Key</c> header (a repeated key returns the task it created). Then a
@@ -87,6 +99,7 @@ public sealed class ProviderSettings
         RequestTimeout = RequestTimeout,
         JobDeadline = JobDeadline,
         WebhookUrl = WebhookUrl,
+        WebhookSecretEnv = WebhookSecretEnv,
         MaxCost = MaxCost,
         IdempotentSubmits = IdempotentSubmits,
         ReportedCreditUsd = ReportedCreditUsd,

@@ -34,7 +34,7 @@ public sealed class VideoDownloaderTests : IAsyncLifetime, IDisposable
     {
         var outcome = await DownloadAsync("video/cat");
 
-        outcome.ShouldBe(new DownloadOutcome { Success = true, RelativePath = "videos/cat.mp4", Bytes = Video.Length, Sha256 = Sha(Video), Video = Facts });
+        outcome.ShouldBe(new DownloadOutcome { Success = true, RelativePath = "videos/cat.mp4", Bytes = Video.Length, Sha256 = Sha(Video), Video = Facts, Stamp = FileStamp.Read(Final) });
         (await File.ReadAllBytesAsync(Final)).ShouldBe(Video);
         File.Exists(Final + ".part").ShouldBeFalse();
     }
@@ -255,7 +255,7 @@ public sealed class VideoDownloaderTests : IAsyncLifetime, IDisposable
     {
         var outcome = await new VideoDownloader(_http, TimeProvider.System).SaveInlineAsync(Video, _temp.Path, "videos/cat.mp4", Expected, default);
 
-        outcome.ShouldBe(new DownloadOutcome { Success = true, RelativePath = "videos/cat.mp4", Bytes = Video.Length, Sha256 = Sha(Video), Video = Facts });
+        outcome.ShouldBe(new DownloadOutcome { Success = true, RelativePath = "videos/cat.mp4", Bytes = Video.Length, Sha256 = Sha(Video), Video = Facts, Stamp = FileStamp.Read(Final) });
         (await File.ReadAllBytesAsync(Final)).ShouldBe(Video);
     }
 
@@ -271,13 +271,35 @@ public sealed class VideoDownloaderTests : IAsyncLifetime, IDisposable
     }
 
     [Fact]
+    public async Task VerifyExistingAsync_StampMatches_TrustedWithoutReadingTheBytes()
+    {
+        await DownloadAsync("video/cat");
+        var recorded = FileStamp.Read(Final)!.Value;
+        await using (var stream = new FileStream(Final, FileMode.Open, FileAccess.Write))
+        {
+            await stream.WriteAsync(new byte[Video.Length]); // garbage in place: same inode and size
+        }
+
+        File.SetLastWriteTimeUtc(Final, DateTime.UnixEpoch.AddTicks(recorded.ModifiedNs / 100));
+        var matching = FileStamp.Read(Final)!.Value;
+
+        var trusted = await VideoDownloader.VerifyExistingAsync(_temp.Path, "videos/cat.mp4", Expected, Sha(Video), default, matching);
+        var touched = await VideoDownloader.VerifyExistingAsync(_temp.Path, "videos/cat.mp4", Expected, Sha(Video), default, matching with { ModifiedNs = matching.ModifiedNs - 1_000 });
+        var noStamp = await VideoDownloader.VerifyExistingAsync(_temp.Path, "videos/cat.mp4", Expected, Sha(Video), default);
+
+        trusted.ShouldBe(new DownloadOutcome { Success = true, RelativePath = "videos/cat.mp4", Bytes = Video.Length, Sha256 = Sha(Video), Stamp = matching });
+        touched.Failure.ShouldBe(DownloadFailureKind.VerifyFailed, "a stamp that differs makes the file read, and these bytes do not play");
+        noStamp.Failure.ShouldBe(DownloadFailureKind.VerifyFailed);
+    }
+
+    [Fact]
     public async Task VerifyExistingAsync_GoodFile_SucceedsWithHash()
     {
         await DownloadAsync("video/cat");
 
         var outcome = await VideoDownloader.VerifyExistingAsync(_temp.Path, "videos/cat.mp4", Expected, Sha(Video).ToUpperInvariant(), default);
 
-        outcome.ShouldBe(new DownloadOutcome { Success = true, RelativePath = "videos/cat.mp4", Bytes = Video.Length, Sha256 = Sha(Video), Video = Facts });
+        outcome.ShouldBe(new DownloadOutcome { Success = true, RelativePath = "videos/cat.mp4", Bytes = Video.Length, Sha256 = Sha(Video), Video = Facts, Stamp = FileStamp.Read(Final) });
     }
 
     [Fact]

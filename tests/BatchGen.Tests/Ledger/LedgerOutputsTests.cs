@@ -90,7 +90,7 @@ public sealed class LedgerOutputsTests : LedgerTestBase
         await using var reader = await SqliteLedger.OpenReadOnlyAsync(LedgerPath, Time, default);
         var read = (await reader.GetJobAsync(job.Id, default))!;
         read.Outputs.ShouldBeEmpty();
-        QueryRaw("SELECT CAST(user_version AS TEXT) FROM pragma_user_version;").ShouldBe(LedgerSchema.VersionBefore("outputs").ToString(System.Globalization.CultureInfo.InvariantCulture), "a read-only open never migrates");
+        QueryRaw("SELECT CAST(user_version AS TEXT) FROM pragma_user_version;").ShouldBe(LedgerSchema.VersionAfter("video_facts").ToString(System.Globalization.CultureInfo.InvariantCulture), "a read-only open never migrates");
     }
 
     private static LedgerEvent Generated(string jobId, params string[] urls) => new()
@@ -101,7 +101,10 @@ public sealed class LedgerOutputsTests : LedgerTestBase
         Outputs = urls.Select((u, i) => new LedgerOutput { Index = i + 1, ResultUrl = u }).ToList(),
     };
 
-    /// <summary>The file as batchgen left it before the <c>outputs</c> migration (the last one): no outputs table.</summary>
+    /// <summary>
+    /// The file as batchgen left it before the <c>outputs</c> migration: no outputs table. Later steps (webhooks, ...)
+    /// are idempotent, so they simply run again.
+    /// </summary>
     private void DowngradeToBeforeOutputs() =>
-        ExecuteRaw($"DROP TABLE outputs; PRAGMA user_version = {LedgerSchema.VersionBefore("outputs")}; DELETE FROM meta WHERE key = 'migrated:outputs';");
+        ExecuteRaw($"DROP TABLE outputs; PRAGMA user_version = {LedgerSchema.VersionAfter("video_facts")}; DELETE FROM meta WHERE key = 'migrated:outputs';");
 }

@@ -63,7 +63,7 @@ public sealed class ReviewStoreTests : IDisposable
             await using var command = connection.CreateCommand();
             command.CommandText = "DROP TRIGGER votes_no_update; DROP TRIGGER votes_no_delete; DROP TRIGGER ratings_no_update; DROP TRIGGER ratings_no_delete; DROP TABLE votes; DROP TABLE ratings; DROP TABLE video_checks; "
                 + "ALTER TABLE jobs DROP COLUMN video_width; ALTER TABLE jobs DROP COLUMN video_height; ALTER TABLE jobs DROP COLUMN video_seconds; "
-                + "ALTER TABLE jobs DROP COLUMN video_codec; ALTER TABLE jobs DROP COLUMN video_warning; PRAGMA user_version = 1;";
+                + "ALTER TABLE jobs DROP COLUMN video_codec; ALTER TABLE jobs DROP COLUMN video_warning; DROP TABLE outputs; PRAGMA user_version = 1;";
             await command.ExecuteNonQueryAsync();
         }
 

@@ -144,6 +144,11 @@ internal sealed class YamlManifestReader
         {
             _doc.Providers = p;
         }
+
+        if (s.TryGetValue("webhook", out var webhook) && !_rejected.Contains(webhook))
+        {
+            _doc.Webhook = webhook;
+        }
     }
 
     private void ReadRows(string relative, YamlScalarNode node)

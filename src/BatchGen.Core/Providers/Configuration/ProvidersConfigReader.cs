@@ -17,7 +17,7 @@ internal sealed class ProvidersConfigReader
     [
         "base_url", "api_key_env", "concurrency", "rate_limit", "pricing", "charge_failed_jobs", "model", "mode",
         "nominal_latency_seconds", "poll_interval_seconds", "max_poll_interval_seconds", "request_timeout_seconds",
-        "job_deadline_seconds", "webhook_url", "max_cost", "idempotent_submits", "reported_credit_usd",
+        "job_deadline_seconds", "webhook_url", "webhook_secret_env", "max_cost", "idempotent_submits", "reported_credit_usd",
     ];
 
     private readonly string _file;
@@ -95,16 +95,20 @@ internal sealed class ProvidersConfigReader
 
                     break;
                 case "api_key_env":
-                    if (_values.Text(node, field) is { } env)
+                    if (VariableName(node, field, "key") is { } env)
                     {
-                        if (env.Length == 0 || !(char.IsAsciiLetter(env[0]) || env[0] == '_') || !env.All(c => char.IsAsciiLetterOrDigit(c) || c == '_'))
-                        {
-                            _bag.Error(mark, field, $"'{env}' is not an environment variable name (letters, digits, underscore); write the variable's name, never the key itself");
-                        }
-                        else
-                        {
-                            s.ApiKeyEnv = env;
-                        }
+                        s.ApiKeyEnv = env;
+                    }
+
+                    break;
+                case "webhook_secret_env":
+                    if (provider != ProviderNames.Magnific)
+                    {
+                        _bag.Error(mark, field, $"webhook_secret_env applies to magnific only; {provider} sends no webhooks");
+                    }
+                    else if (VariableName(node, field, "secret") is { } secretEnv)
+                    {
+                        s.WebhookSecretEnv = secretEnv;
                     }
 
                     break;
@@ -221,5 +225,21 @@ internal sealed class ProvidersConfigReader
         {
             _bag.Error(mapping.MarkOf(_file), $"providers.{provider}", $"poll_interval_seconds ({s.PollInterval.TotalSeconds.ToString(CultureInfo.InvariantCulture)}) is above max_poll_interval_seconds ({s.MaxPollInterval.TotalSeconds.ToString(CultureInfo.InvariantCulture)})");
         }
+    }
+
+    private string? VariableName(YamlNode node, string field, string what)
+    {
+        if (_values.Text(node, field) is not { } env)
+        {
+            return null;
+        }
+
+        if (env.Length == 0 || !(char.IsAsciiLetter(env[0]) || env[0] == '_') || !env.All(c => char.IsAsciiLetterOrDigit(c) || c == '_'))
+        {
+            _bag.Error(node.MarkOf(_file), field, $"'{env}' is not an environment variable name (letters, digits, underscore); write the variable's name, never the {what} itself");
+            return null;
+        }
+
+        return env;
     }
 }

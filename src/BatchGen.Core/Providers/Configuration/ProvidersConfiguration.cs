@@ -1,5 +1,6 @@
 using BatchGen.Core.Manifests;
 using BatchGen.Core.Manifests.Yaml;
+using BatchGen.Core.Webhooks;
 using YamlDotNet.RepresentationModel;
 
 namespace BatchGen.Core.Providers.Configuration;
@@ -29,15 +30,26 @@ public static class ProvidersConfiguration
         return settings;
     }
 
-    internal static void ApplyFile(string path, IDictionary<string, ProviderSettings> settings, DiagnosticBag bag)
+    internal static void ApplyFile(string path, IDictionary<string, ProviderSettings> settings, DiagnosticBag bag) =>
+        ApplyFile(path, settings, bag, out _);
+
+    /// <summary>As above; <paramref name="webhook"/> is the file's <c>webhook:</c> section read over the defaults, or null.</summary>
+    internal static void ApplyFile(string path, IDictionary<string, ProviderSettings> settings, DiagnosticBag bag, out WebhookSettings? webhook)
     {
+        webhook = null;
         var root = YamlFile.Load(Path.GetFullPath(path), path, "providers", bag);
         if (root is null)
         {
             return;
         }
 
-        var map = root.Children.TryGetValue(new YamlScalarNode("providers"), out var section) ? section : root;
+        var webhookKey = new YamlScalarNode("webhook");
+        if (root.Children.TryGetValue(webhookKey, out var webhookNode))
+        {
+            webhook = WebhookConfigReader.Apply(webhookNode, path, null, bag);
+        }
+
+        var map = root.Children.TryGetValue(new YamlScalarNode("providers"), out var section) ? section : WithoutKey(root, webhookKey);
         if (map is not YamlMappingNode providers)
         {
             bag.Error(map.MarkOf(path), "providers", "expected a mapping of provider name -> settings");
@@ -45,5 +57,22 @@ public static class ProvidersConfiguration
         }
 
         ProvidersConfigReader.Apply(providers, path, settings, bag);
+    }
+
+    /// <summary>The file is the provider mapping itself: its <c>webhook:</c> key is not a provider.</summary>
+    private static YamlMappingNode WithoutKey(YamlMappingNode root, YamlScalarNode key)
+    {
+        if (!root.Children.ContainsKey(key))
+        {
+            return root;
+        }
+
+        var copy = new YamlMappingNode();
+        foreach (var (k, v) in root.Children.Where(c => !c.Key.Equals(key)))
+        {
+            copy.Add(k, v);
+        }
+
+        return copy;
     }
 }

@@ -1,15 +1,17 @@
 using System.Text.Json;
 using BatchGen.Core.Jobs;
 using BatchGen.Core.Providers.Http;
+using BatchGen.Core.Webhooks;
 
 namespace BatchGen.Core.Providers.Magnific;
 
 /// <summary>
 /// Magnific (formerly Freepik API), PixVerse V5.5 image-to-video: <c>POST {base}/v1/ai/image-to-video/pixverse-v5-5</c>,
 /// <c>GET …/{task-id}</c>, list <c>GET …</c>. Auth header <c>x-magnific-api-key</c>. Replies are wrapped in <c>data</c>.
-/// <see cref="ProviderSettings.Model"/> names the endpoint segment (default <c>pixverse-v5-5</c>).
+/// <see cref="ProviderSettings.Model"/> names the endpoint segment (default <c>pixverse-v5-5</c>). With a webhook
+/// secret it also checks status callbacks (<see cref="IWebhookSource"/>).
 /// </summary>
-internal sealed class MagnificAdapter : IProviderAdapter, ITaskLister
+internal sealed class MagnificAdapter : IProviderAdapter, ITaskLister, IWebhookSource
 {
     public const string ApiKeyHeader = "x-magnific-api-key";
     public const string LegacyApiKeyHeader = "x-freepik-api-key";
@@ -18,10 +20,12 @@ internal sealed class MagnificAdapter : IProviderAdapter, ITaskLister
     private readonly ProviderSettings settings;
     private readonly ProviderTransport transport;
     private readonly Uri endpoint;
+    private readonly string? webhookSecret;
 
-    public MagnificAdapter(ProviderSettings settings, HttpClient http, string apiKey, TimeProvider timeProvider)
+    public MagnificAdapter(ProviderSettings settings, HttpClient http, string apiKey, TimeProvider timeProvider, string? webhookSecret = null)
     {
         this.settings = settings;
+        this.webhookSecret = webhookSecret;
         var errors = new ErrorClassifier(settings, apiKey, timeProvider);
         // Older deployments on api.freepik.com read the key from x-freepik-api-key; send it there as well.
         var legacyHost = settings.BaseUrl.Host.EndsWith("freepik.com", StringComparison.OrdinalIgnoreCase);
@@ -119,6 +123,30 @@ internal sealed class MagnificAdapter : IProviderAdapter, ITaskLister
 
         var task = root.Get("data") ?? root;
         return task.Text("task_id") is { Length: > 0 } id ? (id, ParseTask(task, id, null)) : null;
+    }
+
+    /// <summary>
+    /// A delivery is accepted only with a valid signature and a timestamp within five minutes of now; without a secret
+    /// every delivery is refused. A verified body that is not a task (or says COMPLETED without a URL) is malformed.
+    /// </summary>
+    public WebhookCheck Check(Func<string, string?> header, ReadOnlyMemory<byte> body, DateTimeOffset now)
+    {
+        ArgumentNullException.ThrowIfNull(header);
+        var id = header(MagnificWebhook.IdHeader);
+        if (webhookSecret is null
+            || !MagnificWebhook.Verify(webhookSecret, id, header(MagnificWebhook.TimestampHeader), body.Span, header(MagnificWebhook.SignatureHeader), now, MagnificWebhook.DefaultTolerance))
+        {
+            return WebhookCheck.Unauthorized;
+        }
+
+        if (ParseWebhook(body) is not { } parsed || parsed.Outcome.State is null || string.IsNullOrEmpty(parsed.Outcome.RawStatus))
+        {
+            return WebhookCheck.Malformed;
+        }
+
+        return new WebhookCheck(
+            WebhookVerdict.Accepted,
+            new WebhookDelivery(Name, parsed.RemoteId, parsed.Outcome.RawStatus.ToUpperInvariant(), parsed.Outcome, id));
     }
 
     public async Task<IReadOnlyList<(string RemoteId, RemoteState State)>?> ListTasksAsync(CancellationToken cancellationToken)

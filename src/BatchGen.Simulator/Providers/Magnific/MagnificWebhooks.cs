@@ -9,10 +9,15 @@ namespace BatchGen.Simulator;
 /// Delivers Magnific webhooks: one POST per status change (CREATED, IN_PROGRESS, then COMPLETED or FAILED) carrying
 /// the task object without <c>data</c>, signed Standard-Webhooks style: headers <c>webhook-id</c>,
 /// <c>webhook-timestamp</c> and <c>webhook-signature: v1,base64(HMAC-SHA256(secret, "{id}.{timestamp}.{body}"))</c>.
-/// Only hosts listed in the scenario (loopback by default) are called. Every delivery is awaited when the host stops.
+/// Only hosts listed in the scenario (loopback by default) are called. A delivery answered with anything but 2xx (or
+/// not answered) is sent again after <see cref="RetryDelaysSeconds"/> (nominal seconds, times the time scale), then
+/// given up; the next status of the task waits for it. Every delivery is awaited when the host stops.
 /// </summary>
 internal sealed class MagnificWebhooks : IAsyncDisposable
 {
+    /// <summary>Waits before the 2nd, 3rd and 4th attempt of one delivery (nominal seconds): four attempts at most.</summary>
+    public static readonly double[] RetryDelaysSeconds = [5, 30, 120];
+
     private readonly ProviderRuntime provider;
     private readonly HttpClient client = new() { Timeout = TimeSpan.FromSeconds(10) };
     private readonly CancellationTokenSource stopping = new();
@@ -103,6 +108,20 @@ internal sealed class MagnificWebhooks : IAsyncDisposable
     {
         var body = api.TaskObject(task, phase).ToJsonString(SimReply.WireJson);
         var messageId = $"msg_{task.Id}_{MagnificApi.StatusOf(phase).ToLowerInvariant()}";
+        for (var attempt = 0; ; attempt++)
+        {
+            if (await TrySendAsync(uri, body, messageId, cancellationToken).ConfigureAwait(false) || attempt >= RetryDelaysSeconds.Length)
+            {
+                return;
+            }
+
+            await Task.Delay(provider.State.Scaled(RetryDelaysSeconds[attempt]), provider.State.Time, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>One attempt, signed with its own timestamp (as a retry is); true when answered 2xx.</summary>
+    private async Task<bool> TrySendAsync(Uri uri, string body, string messageId, CancellationToken cancellationToken)
+    {
         var timestamp = provider.State.Now.ToUnixTimeSeconds();
         using var request = new HttpRequestMessage(HttpMethod.Post, uri)
         {
@@ -115,6 +134,7 @@ internal sealed class MagnificWebhooks : IAsyncDisposable
         {
             using var response = await client.SendAsync(request, cancellationToken).ConfigureAwait(false);
             provider.Counters.Count(response.IsSuccessStatusCode ? Counter.WebhookSent : Counter.WebhookFailed);
+            return response.IsSuccessStatusCode;
         }
         catch (HttpRequestException)
         {
@@ -124,5 +144,7 @@ internal sealed class MagnificWebhooks : IAsyncDisposable
         {
             provider.Counters.Count(Counter.WebhookFailed);
         }
+
+        return false;
     }
 }
