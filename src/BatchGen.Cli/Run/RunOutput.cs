@@ -166,6 +166,12 @@ internal sealed class RunOutput(IAnsiConsole console, TextWriter stderr, Manifes
             writer.WriteNumber("ambiguous", summary.Ambiguous);
             writer.WriteNumber("added", summary.Added);
             writer.WriteNumber("lost", summary.Lost);
+            writer.WriteNumber("not_uploaded", summary.StoragePending);
+            if (summary.StorageProblem is { } storageProblem)
+            {
+                writer.WriteString("storage_error", storageProblem);
+            }
+
             writer.WriteNumber("spent_usd", summary.SpentUsd);
             WriteNullable(writer, "max_cost_usd", summary.MaxCostUsd);
             writer.WriteNumber("budget_remaining_jobs", summary.BudgetRemainingJobs);

@@ -156,7 +156,7 @@ public sealed class OutputStoreTests(ITestOutputHelper output) : IAsyncLifetime,
     {
         var manifest = WriteManifest("outage", jobs: 5, keepLocal: false, provider: "magnific");
         var providers = _dir.Write("providers.yaml", "providers:\n  magnific: {concurrency: 1}\n");
-        string[] args = ["run", manifest, "--simulate", "--time-scale", "0.05", "--progress", "none", "--out", OutDir, "--providers", providers];
+        string[] args = ["run", manifest, "--simulate", "--time-scale", "0.05", "--progress", "none", "--out", OutDir, "--providers", providers, "--json"];
         CliResult first;
         await using (var child = CliProcess.Start(_dir.Path, S3rverProcess.ChildEnvironment, args))
         {
@@ -172,6 +172,13 @@ public sealed class OutputStoreTests(ITestOutputHelper output) : IAsyncLifetime,
         line.ShouldContain("cannot reach the object store");
         line.ShouldContain("rerun to upload them");
         first.StdErr.ShouldNotContain(S3rverProcess.SecretKey);
+        using (var json = System.Text.Json.JsonDocument.Parse(first.StdOut))
+        {
+            json.RootElement.GetProperty("exit_code").GetInt32().ShouldBe(5);
+            json.RootElement.GetProperty("not_uploaded").GetInt32().ShouldBeGreaterThan(0);
+            json.RootElement.GetProperty("storage_error").GetString().ShouldNotBeNull().ShouldContain("cannot reach the object store");
+        }
+
         var jobs = await RunCommandTests.ReadLedgerAsync(_dir);
         jobs.ShouldAllBe(j => j.State == JobState.Succeeded);
         var pending = jobs.SelectMany(j => j.Outputs).Where(o => o.ObjectKey is null).ToList();
