@@ -47,6 +47,10 @@ internal static class ReportCommand
         try
         {
             outcome = await ReportBuilder.BuildAsync(request, jobs, cancellationToken);
+            if (request.Links?.Problem is { } linkProblem)
+            {
+                await Console.Error.WriteLineAsync($"batchgen report: warning: the reports have no links to the stored videos: {linkProblem}");
+            }
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {

@@ -63,6 +63,10 @@ internal sealed class RunOutput(IAnsiConsole console, TextWriter stderr, Manifes
             Links = store is null ? null : ObjectLinks.For(store, manifest.OutputStore!.LinkLifetime, TimeProvider.System),
         };
         await ReportWriter.WriteAllAsync(input, outputDirectory, ContactSheetOptions.Default, CancellationToken.None).ConfigureAwait(false);
+        if (input.Links?.Problem is { } linkProblem)
+        {
+            await stderr.WriteLineAsync($"batchgen: warning: the reports have no links to the stored videos: {linkProblem}").ConfigureAwait(false);
+        }
     }
 
     /// <summary>"spent $9.90, $10.10 reserved for 22 unresolved submits" (docs/reports.md, the money figures).</summary>
