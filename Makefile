@@ -8,7 +8,7 @@ export DOTNET_CLI_TELEMETRY_OPTOUT := 1
 export DOTNET_NOLOGO := 1
 export DOTNET_SKIP_FIRST_TIME_EXPERIENCE := 1
 
-.PHONY: all build test demo bench bench-quick soak pack clean
+.PHONY: all build test demo bench bench-quick soak pack clean pg-test-cluster
 
 all: build
 
@@ -36,6 +36,10 @@ bench:
 
 soak: build
 	BATCHGEN_SOAK=1 $(DOTNET) test tests/BatchGen.IntegrationTests -c $(CONFIG) --nologo --filter "Category=Soak" --logger "console;verbosity=normal"
+
+# A throwaway PostgreSQL 15 cluster on 127.0.0.1 for trying --ledger by hand; prints its URL (the tests start their own).
+pg-test-cluster:
+	bash scripts/pg-test-cluster.sh start
 
 pack:
 	$(DOTNET) pack src/BatchGen.Cli/BatchGen.Cli.csproj -c $(CONFIG) -o artifacts/packages --nologo

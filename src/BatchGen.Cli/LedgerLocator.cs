@@ -50,9 +50,13 @@ internal static class LedgerLocator
     }
 
     /// <summary>Resolves the argument and reads every job of its ledger; or a one-line error.</summary>
-    public static async Task<(LoadedLedger? Ledger, string? Error, int ExitCode)> LoadAsync(string argument, CancellationToken cancellationToken)
+    public static Task<(LoadedLedger? Ledger, string? Error, int ExitCode)> LoadAsync(string argument, CancellationToken cancellationToken) =>
+        LoadAsync(argument, Ledger.LedgerSelection.From(null, null), cancellationToken);
+
+    /// <summary>As <see cref="LoadAsync(string, CancellationToken)"/>, in the ledger <paramref name="selection"/> names (--ledger, BATCHGEN_LEDGER).</summary>
+    public static async Task<(LoadedLedger? Ledger, string? Error, int ExitCode)> LoadAsync(string argument, Ledger.LedgerSelection selection, CancellationToken cancellationToken)
     {
-        var (ledgerPath, outputDirectory, error) = Resolve(argument, null);
+        var (target, error) = Ledger.LedgerTarget.Resolve(argument, null, selection);
         if (error is not null)
         {
             return (null, error, ExitCodes.InvalidInput);
@@ -60,7 +64,7 @@ internal static class LedgerLocator
 
         try
         {
-            var ledger = await SqliteLedger.OpenReadOnlyAsync(ledgerPath!, TimeProvider.System, cancellationToken).ConfigureAwait(false);
+            var ledger = await Ledger.LedgerStores.OpenReadOnlyAsync(target!, cancellationToken).ConfigureAwait(false);
             await using (ledger.ConfigureAwait(false))
             {
                 var jobs = new List<LedgerJob>();
@@ -75,12 +79,18 @@ internal static class LedgerLocator
                 }
 
                 var simulated = await ledger.GetMetaAsync("simulated", cancellationToken).ConfigureAwait(false) == "true";
-                var manifestPath = IsSqlite(argument) || Directory.Exists(argument)
+                var manifestPath = target!.ManifestPath ?? (IsSqlite(argument) || Directory.Exists(argument) || target.Postgres is not null
                     ? await ledger.GetMetaAsync("manifest", cancellationToken).ConfigureAwait(false)
-                    : argument;
+                    : argument);
+                var outputDirectory = target.OutputDirectory ?? await ledger.GetMetaAsync("output_dir", cancellationToken).ConfigureAwait(false);
+                if (outputDirectory is null)
+                {
+                    return (null, $"{target.Display}: the batch's output directory is not recorded: pass the manifest instead of the batch name", ExitCodes.InvalidInput);
+                }
+
                 var reviews = await ledger.ReadReviewsAsync(cancellationToken).ConfigureAwait(false);
                 var store = BatchGen.Core.Storage.OutputStoreMeta.FromJson(await ledger.GetMetaAsync(BatchGen.Core.Storage.OutputStoreMeta.Key, cancellationToken).ConfigureAwait(false));
-                return (new LoadedLedger(ledgerPath!, outputDirectory!, jobs) { Simulated = simulated, Providers = ProvidersOf(manifestPath), Reviews = reviews, OutputStore = store }, null, ExitCodes.Success);
+                return (new LoadedLedger(target.Display, outputDirectory, jobs) { Simulated = simulated, Providers = ProvidersOf(manifestPath), Reviews = reviews, Target = target with { OutputDirectory = outputDirectory }, OutputStore = store }, null, ExitCodes.Success);
             }
         }
         catch (LedgerException ex)
@@ -90,9 +100,9 @@ internal static class LedgerLocator
     }
 
     /// <summary>Reads every job of a ledger (read-only, beside a live run if there is one).</summary>
-    public static async Task<IReadOnlyList<LedgerJob>> ReadAllJobsAsync(string ledgerPath, CancellationToken cancellationToken)
+    public static async Task<IReadOnlyList<LedgerJob>> ReadAllJobsAsync(Ledger.LedgerTarget target, CancellationToken cancellationToken)
     {
-        var ledger = await SqliteLedger.OpenReadOnlyAsync(ledgerPath, TimeProvider.System, cancellationToken).ConfigureAwait(false);
+        var ledger = await Ledger.LedgerStores.OpenReadOnlyAsync(target, cancellationToken).ConfigureAwait(false);
         await using (ledger.ConfigureAwait(false))
         {
             var jobs = new List<LedgerJob>();
@@ -181,6 +191,9 @@ internal sealed record LoadedLedger(string LedgerPath, string OutputDirectory, I
     public IReadOnlyDictionary<string, BatchGen.Core.Providers.ProviderSettings> Providers { get; init; } = new Dictionary<string, BatchGen.Core.Providers.ProviderSettings>();
 
     public BatchGen.Core.Reviews.ReviewData Reviews { get; init; } = BatchGen.Core.Reviews.ReviewData.Empty;
+
+    /// <summary>Where the ledger was read from (to open it again, e.g. for votes).</summary>
+    public Ledger.LedgerTarget Target { get; init; } = new();
 
     /// <summary>The output store the run uploaded to (meta <c>output_store</c>), or null.</summary>
     public BatchGen.Core.Storage.OutputStoreOptions? OutputStore { get; init; }

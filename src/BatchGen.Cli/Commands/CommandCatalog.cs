@@ -17,6 +17,7 @@ internal static class CommandCatalog
         yield return ReviewCommand.Create();
         yield return VotesCommand.Create();
         yield return ScheduleCommand.Create();
+        yield return LedgerCommand.Create();
         yield return SimCommand.Create();
         yield return SchemaCommand.Create();
     }

@@ -14,14 +14,15 @@ internal static class ExportCommand
         format.AcceptOnlyFromAmong([.. Exporter.Formats]);
         var output = new Option<string?>("--output", "-o") { Description = "File to write (atomically); default or '-': standard output.", HelpName = "FILE" };
         var command = new Command("export", "Export every job of a batch from its ledger, sorted by job id.") { target, format, output };
+        var ledger = Ledger.LedgerOptionSet.AddTo(command);
         command.SetAction((parseResult, cancellationToken) => RunAsync(
-            parseResult.GetValue(target)!, parseResult.GetValue(format)!, parseResult.GetValue(output), cancellationToken));
+            parseResult.GetValue(target)!, ledger.Read(parseResult), parseResult.GetValue(format)!, parseResult.GetValue(output), cancellationToken));
         return command;
     }
 
-    private static async Task<int> RunAsync(string targetPath, string format, string? outputFile, CancellationToken cancellationToken)
+    private static async Task<int> RunAsync(string targetPath, Ledger.LedgerSelection selection, string format, string? outputFile, CancellationToken cancellationToken)
     {
-        var (loaded, error, errorExitCode) = await LedgerLocator.LoadAsync(targetPath, cancellationToken);
+        var (loaded, error, errorExitCode) = await LedgerLocator.LoadAsync(targetPath, selection, cancellationToken);
         if (loaded is null)
         {
             return await FailAsync(error!, errorExitCode);

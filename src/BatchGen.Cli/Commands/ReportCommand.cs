@@ -17,17 +17,19 @@ internal static class ReportCommand
         {
             target, output, rows, cols,
         };
+        var ledger = Ledger.LedgerOptionSet.AddTo(command);
         command.SetAction((parseResult, cancellationToken) => RunAsync(
             parseResult.GetValue(target)!,
+            ledger.Read(parseResult),
             parseResult.GetValue(output),
             new ContactSheetOptions(parseResult.GetValue(rows), parseResult.GetValue(cols)),
             cancellationToken));
         return command;
     }
 
-    private static async Task<int> RunAsync(string targetPath, string? outDirectory, ContactSheetOptions sheet, CancellationToken cancellationToken)
+    private static async Task<int> RunAsync(string targetPath, Ledger.LedgerSelection selection, string? outDirectory, ContactSheetOptions sheet, CancellationToken cancellationToken)
     {
-        var (loaded, error, errorExitCode) = await LedgerLocator.LoadAsync(targetPath, cancellationToken);
+        var (loaded, error, errorExitCode) = await LedgerLocator.LoadAsync(targetPath, selection, cancellationToken);
         if (loaded is null)
         {
             return await FailAsync(error!, errorExitCode);

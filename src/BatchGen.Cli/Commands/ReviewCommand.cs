@@ -22,28 +22,32 @@ internal static class ReviewCommand
         {
             target, port, noOpen,
         };
+        var ledger = Ledger.LedgerOptionSet.AddTo(command);
         command.SetAction((parseResult, cancellationToken) => RunAsync(
-            parseResult.GetValue(target)!, parseResult.GetValue(port), parseResult.GetValue(noOpen), cancellationToken));
+            parseResult.GetValue(target)!, ledger.Read(parseResult), parseResult.GetValue(port), parseResult.GetValue(noOpen), cancellationToken));
         return command;
     }
 
-    private static async Task<int> RunAsync(string targetPath, int port, bool noOpen, CancellationToken cancellationToken)
+    private static async Task<int> RunAsync(string targetPath, Ledger.LedgerSelection selection, int port, bool noOpen, CancellationToken cancellationToken)
     {
         if (port is < 0 or > 65535)
         {
             return await FailAsync($"--port must be 0..65535, got {port}", ExitCodes.InvalidInput);
         }
 
-        var (ledgerPath, outputDirectory, error) = LedgerLocator.Resolve(targetPath, null);
-        if (error is not null)
+        // Reads the batch once: checks it is there and finds its output directory (a PostgreSQL batch records it).
+        var (loaded, error, errorExitCode) = await LedgerLocator.LoadAsync(targetPath, selection, cancellationToken);
+        if (loaded is null)
         {
-            return await FailAsync(error, ExitCodes.InvalidInput);
+            return await FailAsync(error!, errorExitCode);
         }
 
-        ReviewStore store;
+        var ledgerPath = loaded.LedgerPath;
+        var outputDirectory = loaded.OutputDirectory;
+        IReviewStore store;
         try
         {
-            store = ReviewStore.Open(ledgerPath!, TimeProvider.System);
+            store = await Ledger.LedgerStores.OpenReviewStoreAsync(loaded.Target, cancellationToken);
         }
         catch (LedgerException ex)
         {
@@ -56,7 +60,7 @@ internal static class ReviewCommand
             ReviewServer server;
             try
             {
-                server = await ReviewServer.StartAsync(new ReviewBatch(name, ledgerPath!, outputDirectory!, store), port, cancellationToken);
+                server = await ReviewServer.StartAsync(new ReviewBatch(name, loaded.Target, outputDirectory, store), port, cancellationToken);
             }
             catch (ReviewException ex)
             {

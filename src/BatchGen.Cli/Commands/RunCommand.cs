@@ -78,6 +78,8 @@ internal sealed class RunOptionSet
     private readonly Option<bool> _verbose = new("--verbose") { Description = "Same as --log-level debug." };
     private readonly Option<bool> _quiet = new("--quiet") { Description = "Print only the final summary (and errors): no progress, no warnings." };
 
+    private Ledger.LedgerOptionSet? _ledger;
+
     public static RunOptionSet AddTo(Command command)
     {
         var set = new RunOptionSet();
@@ -98,6 +100,7 @@ internal sealed class RunOptionSet
             command.Add(option);
         }
 
+        set._ledger = Ledger.LedgerOptionSet.AddTo(command);
         return set;
     }
 
@@ -127,6 +130,7 @@ internal sealed class RunOptionSet
             PerProvider = parseResult.GetValue(_haltPerProvider),
         },
         Notify = parseResult.GetValue(_notify) ?? [],
+        Ledger = _ledger!.Read(parseResult),
         Log = new LogSettings
         {
             Format = parseResult.GetValue(_logFormat) ?? "plain",

@@ -21,9 +21,10 @@ internal static class StatusCommand
         command.Add(target);
         command.Add(json);
         command.Add(output);
+        var ledgerOptions = Ledger.LedgerOptionSet.AddTo(command);
         command.SetAction(async (parseResult, cancellationToken) =>
         {
-            var (ledgerPath, _, error) = LedgerLocator.Resolve(parseResult.GetRequiredValue(target), parseResult.GetValue(output));
+            var (resolved, error) = Ledger.LedgerTarget.Resolve(parseResult.GetRequiredValue(target), parseResult.GetValue(output), ledgerOptions.Read(parseResult));
             if (error is not null)
             {
                 await Console.Error.WriteLineAsync($"batchgen: {error}").ConfigureAwait(false);
@@ -32,7 +33,7 @@ internal static class StatusCommand
 
             try
             {
-                await using var ledger = await SqliteLedger.OpenReadOnlyAsync(ledgerPath!, TimeProvider.System, cancellationToken).ConfigureAwait(false);
+                await using var ledger = await Ledger.LedgerStores.OpenReadOnlyAsync(resolved!, cancellationToken).ConfigureAwait(false);
                 var status = await BatchStatus.ReadAsync(ledger, cancellationToken).ConfigureAwait(false);
                 if (parseResult.GetValue(json))
                 {
@@ -73,7 +74,7 @@ internal sealed class BatchStatus
     private readonly List<LedgerJob> _videoWarnings = [];
     private int _lost;
 
-    public static async Task<BatchStatus> ReadAsync(SqliteLedger ledger, CancellationToken cancellationToken)
+    public static async Task<BatchStatus> ReadAsync(ILedger ledger, CancellationToken cancellationToken)
     {
         var status = new BatchStatus();
         await foreach (var job in ledger.ReadJobsAsync(cancellationToken).ConfigureAwait(false))

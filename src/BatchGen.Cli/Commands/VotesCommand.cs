@@ -24,7 +24,8 @@ internal static class VotesCommand
         var file = new Argument<string>("file") { Description = "CSV with the header left_job_id,right_job_id,winner,rater (winner: left, right, tie, both_bad)." };
         var target = new Argument<string>("manifest-or-ledger") { Description = "The batch's manifest, its ledger.db, or its output directory." };
         var command = new Command("import", "Append the votes of a CSV file to the batch's ledger (all or none; votes already recorded are skipped).") { file, target };
-        command.SetAction((parseResult, cancellationToken) => ImportAsync(parseResult.GetValue(file)!, parseResult.GetValue(target)!, cancellationToken));
+        var ledger = Ledger.LedgerOptionSet.AddTo(command);
+        command.SetAction((parseResult, cancellationToken) => ImportAsync(parseResult.GetValue(file)!, parseResult.GetValue(target)!, ledger.Read(parseResult), cancellationToken));
         return command;
     }
 
@@ -33,18 +34,19 @@ internal static class VotesCommand
         var target = new Argument<string>("manifest-or-ledger") { Description = "The batch's manifest, its ledger.db, or its output directory." };
         var output = new Option<string?>("--output", "-o") { Description = "File to write; default or '-': standard output.", HelpName = "FILE" };
         var command = new Command("export", "Write every vote of the batch as CSV, oldest first.") { target, output };
-        command.SetAction((parseResult, cancellationToken) => ExportAsync(parseResult.GetValue(target)!, parseResult.GetValue(output), cancellationToken));
+        var ledger = Ledger.LedgerOptionSet.AddTo(command);
+        command.SetAction((parseResult, cancellationToken) => ExportAsync(parseResult.GetValue(target)!, ledger.Read(parseResult), parseResult.GetValue(output), cancellationToken));
         return command;
     }
 
-    private static async Task<int> ImportAsync(string file, string targetPath, CancellationToken cancellationToken)
+    private static async Task<int> ImportAsync(string file, string targetPath, Ledger.LedgerSelection selection, CancellationToken cancellationToken)
     {
         if (!File.Exists(file))
         {
             return await FailAsync("import", $"{file}: no such file", ExitCodes.InvalidInput);
         }
 
-        var (loaded, error, errorExitCode) = await LedgerLocator.LoadAsync(targetPath, cancellationToken);
+        var (loaded, error, errorExitCode) = await LedgerLocator.LoadAsync(targetPath, selection, cancellationToken);
         if (loaded is null)
         {
             return await FailAsync("import", error!, errorExitCode);
@@ -64,7 +66,7 @@ internal static class VotesCommand
 
         try
         {
-            using var store = ReviewStore.Open(loaded.LedgerPath, TimeProvider.System);
+            using var store = await Ledger.LedgerStores.OpenReviewStoreAsync(loaded.Target, cancellationToken);
             var fresh = VotesCsv.NotYetRecorded(votes, store.ReadVotes());
             store.AppendVotes(fresh, "import");
             var unranked = fresh.Count(v => v.Axis is null);
@@ -79,9 +81,9 @@ internal static class VotesCommand
         }
     }
 
-    private static async Task<int> ExportAsync(string targetPath, string? output, CancellationToken cancellationToken)
+    private static async Task<int> ExportAsync(string targetPath, Ledger.LedgerSelection selection, string? output, CancellationToken cancellationToken)
     {
-        var (ledgerPath, _, error) = LedgerLocator.Resolve(targetPath, null);
+        var (target, error) = Ledger.LedgerTarget.Resolve(targetPath, null, selection);
         if (error is not null)
         {
             return await FailAsync("export", error, ExitCodes.InvalidInput);
@@ -90,7 +92,7 @@ internal static class VotesCommand
         IReadOnlyList<Vote> votes;
         try
         {
-            using var store = ReviewStore.Open(ledgerPath!, TimeProvider.System);
+            using var store = await Ledger.LedgerStores.OpenReviewStoreAsync(target!, cancellationToken);
             votes = store.ReadVotes();
         }
         catch (LedgerException ex)

@@ -113,7 +113,7 @@ internal static class NoticeJson
         json.WriteString("error", notice.Error);
         json.WriteStartObject("paths");
         json.WriteString("output_dir", notice.OutputDirectory);
-        json.WriteString("ledger", notice.OutputDirectory is { } dir ? Path.Combine(dir, "ledger.db") : null);
+        json.WriteString("ledger", notice.LedgerLocation ?? (notice.OutputDirectory is { } dir ? Path.Combine(dir, "ledger.db") : null));
         json.WriteString("summary", notice.OutputDirectory is { } d ? Path.Combine(d, "summary.json") : null);
         json.WriteEndObject();
         json.WriteEndObject();

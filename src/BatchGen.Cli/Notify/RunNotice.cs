@@ -19,6 +19,9 @@ internal sealed class RunNotice
 
     public string? OutputDirectory { get; set; }
 
+    /// <summary>Where the ledger is when it is not ledger.db in the output directory (a PostgreSQL server and batch, no password).</summary>
+    public string? LedgerLocation { get; set; }
+
     public bool Simulated { get; set; }
 
     public RunSummary? Summary { get; set; }

@@ -8,20 +8,21 @@ namespace BatchGen.Cli.Review;
 /// What the review app works on: a batch's ledger (re-read on each request, so a run still writing it shows its new
 /// videos), its output directory (the only place videos are served from), and the store votes and ratings go to.
 /// </summary>
-internal sealed class ReviewBatch(string name, string ledgerPath, string outputDirectory, ReviewStore store)
+internal sealed class ReviewBatch(string name, Ledger.LedgerTarget ledger, string outputDirectory, IReviewStore store)
 {
     public string Name { get; } = name;
 
-    public string LedgerPath { get; } = ledgerPath;
+    /// <summary>Where the batch's ledger is (re-read on each request).</summary>
+    public Ledger.LedgerTarget Ledger { get; } = ledger;
 
     public string OutputDirectory { get; } = Path.GetFullPath(outputDirectory);
 
-    public ReviewStore Store { get; } = store;
+    public IReviewStore Store { get; } = store;
 
     /// <summary>Every job of the ledger and the report dimensions (manifest axes, then provider).</summary>
     public async Task<(IReadOnlyList<LedgerJob> Jobs, IReadOnlyList<string> Dimensions)> ReadAsync(CancellationToken cancellationToken)
     {
-        var jobs = await LedgerLocator.ReadAllJobsAsync(LedgerPath, cancellationToken).ConfigureAwait(false);
+        var jobs = await LedgerLocator.ReadAllJobsAsync(Ledger, cancellationToken).ConfigureAwait(false);
         var sorted = jobs.OrderBy(j => j.Id, StringComparer.Ordinal).ToList();
         return (sorted, JobAxes.Dimensions(ResultColumns.InferAxes(sorted)));
     }

@@ -85,12 +85,12 @@ internal sealed class BatchSelection(Manifest manifest, RunInvocation invocation
         }
     }
 
-    public static async Task<DateTimeOffset?> RecordedTimeAsync(SqliteLedger ledger, CancellationToken cancellationToken) =>
+    public static async Task<DateTimeOffset?> RecordedTimeAsync(ILedger ledger, CancellationToken cancellationToken) =>
         await ledger.GetMetaAsync(TimeKey, cancellationToken).ConfigureAwait(false) is { } text
         && DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.None, out var value) ? value : null;
 
     /// <summary>Records the batch time once (its first run); later runs keep it.</summary>
-    public static async Task RecordTimeAsync(SqliteLedger ledger, BatchTime time, CancellationToken cancellationToken)
+    public static async Task RecordTimeAsync(ILedger ledger, BatchTime time, CancellationToken cancellationToken)
     {
         if (await ledger.GetMetaAsync(TimeKey, cancellationToken).ConfigureAwait(false) is null)
         {

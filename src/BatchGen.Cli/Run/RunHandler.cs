@@ -1,4 +1,5 @@
 using System.Globalization;
+using BatchGen.Cli.Ledger;
 using BatchGen.Cli.Logging;
 using BatchGen.Cli.Notify;
 using BatchGen.Cli.Rendering;
@@ -133,11 +134,19 @@ internal sealed class RunHandler
         }
 
         _log.Write(LogLevel.Information, "run_started", $"run {_log.RunId}: {manifest.Name} ({manifest.JobCount} jobs) into {outputDirectory}");
-        SqliteLedger ledger;
+        if (invocation.Ledger.Problem() is { } ledgerProblem)
+        {
+            await _stderr.WriteLineAsync($"batchgen: {ledgerProblem}").ConfigureAwait(false);
+            return ExitCodes.InvalidInput;
+        }
+
+        ILedger ledger;
         try
         {
-            ledger = await SqliteLedger.OpenAsync(
-                Path.Combine(outputDirectory, "ledger.db"),
+            ledger = await LedgerStores.OpenForRunAsync(
+                invocation.Ledger,
+                manifest.Name,
+                outputDirectory,
                 _time,
                 new LedgerOpenOptions { AcceptRollback = invocation.AcceptLedgerRollback },
                 cancellationToken).ConfigureAwait(false);
@@ -148,6 +157,7 @@ internal sealed class RunHandler
             return ExitCodes.For(ex);
         }
 
+        notice.LedgerLocation = ledger.Location;
         foreach (var ledgerNotice in ledger.Notices)
         {
             await _stderr.WriteLineAsync($"batchgen: {ledgerNotice}").ConfigureAwait(false);
@@ -180,7 +190,7 @@ internal sealed class RunHandler
             var idFormat = JobIdentity.FormatVersion.ToString(CultureInfo.InvariantCulture);
             if (await ledger.GetMetaAsync("job_id_format", cancellationToken).ConfigureAwait(false) is { } recorded && recorded != idFormat)
             {
-                await _stderr.WriteLineAsync($"batchgen: {ledger.Path}: written with job id format {recorded}, this version uses {idFormat}; resuming would submit every job again. Use a new --out directory, or the batchgen version that wrote it.").ConfigureAwait(false);
+                await _stderr.WriteLineAsync($"batchgen: {ledger.Location}: written with job id format {recorded}, this version uses {idFormat}; resuming would submit every job again. Use a new --out directory, or the batchgen version that wrote it.").ConfigureAwait(false);
                 return ExitCodes.InvalidInput;
             }
 
@@ -208,6 +218,7 @@ internal sealed class RunHandler
             notice.MaxCostPerMonthUsd = manifest.PeriodCaps.PerMonthUsd;
             await ledger.SetMetaAsync("manifest", manifest.Path, cancellationToken).ConfigureAwait(false);
             await ledger.SetMetaAsync("name", manifest.Name, cancellationToken).ConfigureAwait(false);
+            await ledger.SetMetaAsync("output_dir", Path.GetFullPath(outputDirectory), cancellationToken).ConfigureAwait(false);
             await ledger.SetMetaAsync("axes", string.Join(",", manifest.Axes), cancellationToken).ConfigureAwait(false);
             if (manifest.OutputStore is { } outputStore)
             {
@@ -223,7 +234,9 @@ internal sealed class RunHandler
             }
             catch (LedgerException ex)
             {
-                await _stderr.WriteLineAsync($"batchgen: {ex.Message}; every state change recorded before it is kept: rerun to resume").ConfigureAwait(false);
+                await _stderr.WriteLineAsync(ex.Message.Contains("every state change recorded before is kept", StringComparison.Ordinal)
+                    ? $"batchgen: {ex.Message}"
+                    : $"batchgen: {ex.Message}; every state change recorded before it is kept: rerun to resume").ConfigureAwait(false);
                 return ExitCodes.For(ex);
             }
             catch (Webhooks.WebhookReceiverException ex)
@@ -232,7 +245,7 @@ internal sealed class RunHandler
                 return ExitCodes.InvalidInput;
             }
 
-            var output = new RunOutput(_console, _stderr, manifest, outputDirectory, invocation.Simulate);
+            var output = new RunOutput(_console, _stderr, manifest, outputDirectory, invocation.Simulate) { LedgerLocation = ledger.Location };
             var jobs = await RunOutput.ReadJobsAsync(ledger).ConfigureAwait(false);
             if (invocation.WriteReports && summary.StopReason != RunStopReason.Cancelled)
             {
@@ -272,7 +285,7 @@ internal sealed class RunHandler
     }
 
     /// <summary>Closes the ledger; a failure here (a full disk at the last checkpoint) is one line, not a second error.</summary>
-    private async Task CloseAsync(SqliteLedger ledger)
+    private async Task CloseAsync(ILedger ledger)
     {
         try
         {
@@ -280,7 +293,7 @@ internal sealed class RunHandler
         }
         catch (Exception ex) when (ex is LedgerException or Microsoft.Data.Sqlite.SqliteException or IOException)
         {
-            await _stderr.WriteLineAsync($"batchgen: closing {ledger.Path}: {ex.Message.ReplaceLineEndings(" ")} (every recorded state change is kept)").ConfigureAwait(false);
+            await _stderr.WriteLineAsync($"batchgen: closing {ledger.Location}: {ex.Message.ReplaceLineEndings(" ")} (every recorded state change is kept)").ConfigureAwait(false);
         }
     }
 
@@ -289,7 +302,7 @@ internal sealed class RunHandler
         Manifest manifest,
         Dictionary<string, ProviderSettings> providers,
         Dictionary<string, ApiKeyReading> keys,
-        SqliteLedger ledger,
+        ILedger ledger,
         string outputDirectory,
         Core.Costs.Periods.IPeriodBudget? period,
         DeepVideoCheck? deep,
@@ -376,7 +389,7 @@ internal sealed class RunHandler
     private async Task<RunWebhooks> StartWebhooksAsync(
         Core.Webhooks.WebhookSettings webhook,
         Dictionary<string, ProviderSettings> providers,
-        SqliteLedger ledger,
+        ILedger ledger,
         SimulatorHost? simulator,
         ILoggerFactory loggerFactory,
         CancellationToken cancellationToken)
@@ -459,7 +472,7 @@ internal sealed class RunHandler
         Timeout = Timeout.InfiniteTimeSpan,
     };
 
-    private static async Task<List<LedgerJob>> ReadAllAsync(SqliteLedger ledger)
+    private static async Task<List<LedgerJob>> ReadAllAsync(ILedger ledger)
     {
         var jobs = new List<LedgerJob>();
         await foreach (var job in ledger.ReadJobsAsync(CancellationToken.None).ConfigureAwait(false))
@@ -501,7 +514,7 @@ internal sealed class RunHandler
     }
 
     /// <summary>Videos that differ from the request (kept: they are paid for) are named on stderr, first few in full.</summary>
-    private async Task PrintVideoWarningsAsync(SqliteLedger ledger, CancellationToken cancellationToken)
+    private async Task PrintVideoWarningsAsync(ILedger ledger, CancellationToken cancellationToken)
     {
         const int Shown = 5;
         var count = 0;

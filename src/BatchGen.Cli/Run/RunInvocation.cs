@@ -55,4 +55,7 @@ internal sealed record RunInvocation
     public IReadOnlyList<string> Notify { get; init; } = [];
 
     public LogSettings Log { get; init; } = new();
+
+    /// <summary><c>--ledger</c> / <c>BATCHGEN_LEDGER</c> and <c>--batch</c>: where the batch's ledger lives.</summary>
+    public Ledger.LedgerSelection Ledger { get; init; } = Cli.Ledger.LedgerSelection.Default;
 }

@@ -16,6 +16,9 @@ namespace BatchGen.Cli.Run;
 /// </summary>
 internal sealed class RunOutput(IAnsiConsole console, TextWriter stderr, Manifest manifest, string outputDirectory, bool simulated)
 {
+    /// <summary>Where the ledger is, for the closing lines (a file path, or a PostgreSQL server and batch without password).</summary>
+    public string? LedgerLocation { get; init; }
+
     /// <summary>Ledger meta key: "true" when the ledger's jobs ran against the simulator.</summary>
     public const string SimulatedMetaKey = "simulated";
 
@@ -25,13 +28,13 @@ internal sealed class RunOutput(IAnsiConsole console, TextWriter stderr, Manifes
     /// Records whether this ledger runs against the simulator, and refuses to mix: a real run on a simulated ledger
     /// would skip jobs the simulator "succeeded" (no real video), a simulated run would mix fake results into real ones.
     /// </summary>
-    public static async Task<int?> CheckSimulatedAsync(SqliteLedger ledger, bool simulate, TextWriter stderr, CancellationToken cancellationToken)
+    public static async Task<int?> CheckSimulatedAsync(ILedger ledger, bool simulate, TextWriter stderr, CancellationToken cancellationToken)
     {
         var value = simulate ? "true" : "false";
         if (await ledger.GetMetaAsync(SimulatedMetaKey, cancellationToken).ConfigureAwait(false) is { } recorded && recorded != value)
         {
             var (was, now) = recorded == "true" ? ("a simulated run (--simulate)", "a real one") : ("real runs", "a simulated one (--simulate)");
-            await stderr.WriteLineAsync($"batchgen: {ledger.Path}: written by {was}; {now} cannot resume it (results would mix). Use another --out directory.").ConfigureAwait(false);
+            await stderr.WriteLineAsync($"batchgen: {ledger.Location}: written by {was}; {now} cannot resume it (results would mix). Use another --out directory.").ConfigureAwait(false);
             return ExitCodes.InvalidInput;
         }
 
@@ -39,7 +42,7 @@ internal sealed class RunOutput(IAnsiConsole console, TextWriter stderr, Manifes
         return null;
     }
 
-    public static async Task<IReadOnlyList<LedgerJob>> ReadJobsAsync(SqliteLedger ledger)
+    public static async Task<IReadOnlyList<LedgerJob>> ReadJobsAsync(ILedger ledger)
     {
         var jobs = new List<LedgerJob>();
         await foreach (var job in ledger.ReadJobsAsync(CancellationToken.None).ConfigureAwait(false))
@@ -50,7 +53,7 @@ internal sealed class RunOutput(IAnsiConsole console, TextWriter stderr, Manifes
         return jobs;
     }
 
-    public async Task WriteReportsAsync(SqliteLedger ledger, IReadOnlyList<LedgerJob> jobs)
+    public async Task WriteReportsAsync(ILedger ledger, IReadOnlyList<LedgerJob> jobs)
     {
         using var store = manifest.OutputStore is { } o ? new Core.Storage.S3ObjectStore(o.Store, TimeProvider.System) : null;
         var reviews = await ledger.ReadReviewsAsync(CancellationToken.None).ConfigureAwait(false);
@@ -119,7 +122,7 @@ internal sealed class RunOutput(IAnsiConsole console, TextWriter stderr, Manifes
         }
 
         console.WriteLine($"videos:  {outputDirectory}");
-        console.WriteLine($"ledger:  {Path.Combine(outputDirectory, ReportTarget.LedgerFileName)}");
+        console.WriteLine($"ledger:  {LedgerLocation ?? Path.Combine(outputDirectory, ReportTarget.LedgerFileName)}");
         console.WriteLine($"summary: {Path.Combine(outputDirectory, ReportWriter.SummaryJsonFile)} (cost-report.md, results.csv, contact-sheet.html beside it)");
     }
 
@@ -149,7 +152,7 @@ internal sealed class RunOutput(IAnsiConsole console, TextWriter stderr, Manifes
             writer.WriteString("manifest", manifest.Path);
             writer.WriteString("name", manifest.Name);
             writer.WriteString("output_directory", outputDirectory);
-            writer.WriteString("ledger", Path.Combine(outputDirectory, ReportTarget.LedgerFileName));
+            writer.WriteString("ledger", LedgerLocation ?? Path.Combine(outputDirectory, ReportTarget.LedgerFileName));
             writer.WriteBoolean("simulated", simulated);
             writer.WriteNumber("exit_code", exitCode);
             writer.WriteString("stop_reason", summary.StopReason switch

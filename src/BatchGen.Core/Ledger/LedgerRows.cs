@@ -1,4 +1,4 @@
-using Microsoft.Data.Sqlite;
+using System.Data.Common;
 
 namespace BatchGen.Core.Ledger;
 
@@ -27,7 +27,7 @@ internal static class LedgerRows
             : ") ORDER BY o.output_index) FROM outputs o WHERE o.job_id = jobs.id) AS ")
         + OutputsColumn;
 
-    private const string OutputsColumn = "outputs_json";
+    internal const string OutputsColumn = "outputs_json";
 
     private const int OutputsOrdinal = 23;
 
@@ -35,7 +35,7 @@ internal static class LedgerRows
         "job_id, state, time, attempt, remote_id, http_status, error_class, error_code, error_message, "
         + "estimated_cost_usd, actual_cost_usd, result_url, file_path, bytes, sha256, note";
 
-    public static LedgerJob ReadJob(SqliteDataReader r) => new()
+    public static LedgerJob ReadJob(DbDataReader r) => new()
     {
         Spec = LedgerValues.ParseSpec(r.GetString(0)),
         State = LedgerValues.ParseState(r.GetString(1)),
@@ -63,7 +63,7 @@ internal static class LedgerRows
             : [],
     };
 
-    public static LedgerEvent ReadEvent(SqliteDataReader r) => new()
+    public static LedgerEvent ReadEvent(DbDataReader r) => new()
     {
         JobId = r.GetString(0),
         State = LedgerValues.ParseState(r.GetString(1)),
@@ -83,7 +83,7 @@ internal static class LedgerRows
         Note = Text(r, 15),
     };
 
-    private static List<LedgerOutput> ParseOutputs(string json)
+    internal static List<LedgerOutput> ParseOutputs(string json)
     {
         using var document = System.Text.Json.JsonDocument.Parse(json);
         var outputs = new List<LedgerOutput>(document.RootElement.GetArrayLength());
@@ -117,11 +117,11 @@ internal static class LedgerRows
     private static System.Text.Json.JsonElement? JsonNumber(System.Text.Json.JsonElement o, string name) =>
         o.TryGetProperty(name, out var v) && v.ValueKind == System.Text.Json.JsonValueKind.Number ? v : null;
 
-    private static string? Text(SqliteDataReader r, int i) => r.IsDBNull(i) ? null : r.GetString(i);
+    private static string? Text(DbDataReader r, int i) => r.IsDBNull(i) ? null : r.GetString(i);
 
-    private static long? Int64(SqliteDataReader r, int i) => r.IsDBNull(i) ? null : r.GetInt64(i);
+    private static long? Int64(DbDataReader r, int i) => r.IsDBNull(i) ? null : r.GetInt64(i);
 
-    private static decimal? Money(SqliteDataReader r, int i) => r.IsDBNull(i) ? null : LedgerValues.ParseMoney(r.GetString(i));
+    private static decimal? Money(DbDataReader r, int i) => r.IsDBNull(i) ? null : LedgerValues.ParseMoney(r.GetString(i));
 
-    private static DateTimeOffset? Time(SqliteDataReader r, int i) => r.IsDBNull(i) ? null : LedgerValues.ParseTime(r.GetString(i));
+    private static DateTimeOffset? Time(DbDataReader r, int i) => r.IsDBNull(i) ? null : LedgerValues.ParseTime(r.GetString(i));
 }

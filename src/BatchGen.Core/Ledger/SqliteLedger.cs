@@ -11,7 +11,7 @@ namespace BatchGen.Core.Ledger;
 /// committed data only. A read-write ledger holds an OS lock on the ledger file itself so two processes never run one batch (see LedgerLock), and
 /// a guard checks the lock and the WAL around every commit (see LedgerGuard).
 /// </summary>
-public sealed partial class SqliteLedger : IAsyncDisposable
+public sealed partial class SqliteLedger : ILedger
 {
     private readonly string _connectionString;
     private readonly LedgerWriter? _writer;
@@ -59,6 +59,9 @@ public sealed partial class SqliteLedger : IAsyncDisposable
 
     /// <summary>Full path of the ledger file.</summary>
     public string Path { get; }
+
+    /// <inheritdoc/>
+    public string Location => Path;
 
     /// <summary>
     /// Creates or opens a ledger for a run (creating parent directories). Refuses, with a <see cref="LedgerException"/>,
@@ -224,6 +227,22 @@ public sealed partial class SqliteLedger : IAsyncDisposable
             },
             cancellationToken).ConfigureAwait(false);
     }
+
+    public Task<IReadOnlyDictionary<string, string>> ReadMetaAsync(CancellationToken cancellationToken) =>
+        QueryAsync(
+            "SELECT key, value FROM meta ORDER BY key;",
+            _ => { },
+            reader =>
+            {
+                var meta = new Dictionary<string, string>(StringComparer.Ordinal);
+                while (reader.Read())
+                {
+                    meta[reader.GetString(0)] = reader.GetString(1);
+                }
+
+                return (IReadOnlyDictionary<string, string>)meta;
+            },
+            cancellationToken);
 
     public Task<string?> GetMetaAsync(string key, CancellationToken cancellationToken)
     {

@@ -18,13 +18,19 @@ internal sealed partial class JobFeeder
         var outputs = JobOutputs.Of(job);
         var expected = JobOutputs.Expected(_context, job.Spec);
         var toUpload = new List<LedgerOutput>();
+        var found = new List<LedgerOutput>();
         var missing = new List<string>();
         try
         {
             foreach (var output in outputs)
             {
-                if (output.IsSaved && output.ObjectKey is not null && await store.IsStoredAsync(output).ConfigureAwait(false))
+                if (output.IsSaved && await store.FindStoredAsync(job.Spec, output).ConfigureAwait(false) is { } stored)
                 {
+                    if (output.ObjectKey is null)
+                    {
+                        found.Add(stored);
+                    }
+
                     continue;
                 }
 
@@ -48,6 +54,11 @@ internal sealed partial class JobFeeder
             _context.ReportStorageProblem(job.Id, ex.Message);
             _context.Progress.For(job.Provider).AddSucceeded(thisRun: false);
             return;
+        }
+
+        if (found.Count > 0)
+        {
+            await _context.RecordAsync(new LedgerEvent { JobId = job.Id, State = JobState.Succeeded, Outputs = found, Note = $"{found.Count} output(s) found in the output store and recorded" }).ConfigureAwait(false);
         }
 
         if (outputs.Count > 0 && missing.Count == 0)

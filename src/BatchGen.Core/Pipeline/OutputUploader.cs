@@ -40,9 +40,9 @@ public sealed class OutputUploader
         var result = new List<LedgerOutput>(outputs.Count);
         foreach (var output in outputs)
         {
-            if (output.ObjectKey is not null && await IsStoredAsync(output, cancellationToken).ConfigureAwait(false))
+            if (await FindStoredAsync(spec, output, cancellationToken).ConfigureAwait(false) is { } found)
             {
-                result.Add(output);
+                result.Add(found);
                 continue;
             }
 
@@ -63,10 +63,28 @@ public sealed class OutputUploader
         return result;
     }
 
-    /// <summary>True when the recorded object exists with the output's size and SHA-256.</summary>
-    internal async Task<bool> IsStoredAsync(LedgerOutput output, CancellationToken cancellationToken) =>
-        output.ObjectKey is { } key && output.Bytes is { } bytes && output.Sha256 is { } sha
-        && await _store.HeadAsync(key, cancellationToken).ConfigureAwait(false) is { } stored && stored.Matches(bytes, sha);
+    /// <summary>
+    /// The output with its object fields when the object at its key (recorded, else the key it would get) is the
+    /// output's file (size and SHA-256 by a HEAD); null when it is not there or differs. Finds uploads the ledger does
+    /// not hold (a crash between upload and record, a ledger backend without object records).
+    /// </summary>
+    internal async Task<LedgerOutput?> FindStoredAsync(JobSpec spec, LedgerOutput output, CancellationToken cancellationToken)
+    {
+        if (output.Bytes is not { } bytes || output.Sha256 is not { } sha)
+        {
+            return null;
+        }
+
+        var key = output.ObjectKey ?? _store.KeyFor(JobOutputs.PathOf(spec, output));
+        if (await _store.HeadAsync(key, cancellationToken).ConfigureAwait(false) is not { } stored || !stored.Matches(bytes, sha))
+        {
+            return null;
+        }
+
+        return output.ObjectKey is not null
+            ? output
+            : output with { ObjectKey = key, ObjectUrl = $"s3://{_store.Settings.Bucket}/{key}", StoredAt = _time.GetUtcNow() };
+    }
 
     /// <summary>
     /// <c>keep_local: false</c>: deletes the local copies of outputs whose objects are recorded (call after the record

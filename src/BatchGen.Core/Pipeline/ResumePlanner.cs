@@ -16,7 +16,7 @@ internal static class ResumePlanner
     private static readonly HashSet<string> DownloadCodes = new(StringComparer.Ordinal) { "expired", "truncated", "io_error", "download_failed", "malformed_reply", "undecodable" };
 
     /// <summary>Resets the failed jobs asked for and reconciles ambiguous submits; says what a retry took up and what it left.</summary>
-    public static async Task<RetryReport> PrepareAsync(SqliteLedger ledger, RunRequest request, TimeProvider time, CancellationToken cancellationToken)
+    public static async Task<RetryReport> PrepareAsync(ILedger ledger, RunRequest request, TimeProvider time, CancellationToken cancellationToken)
     {
         var resets = new List<LedgerEvent>();
         var left = new SortedDictionary<string, int>(StringComparer.Ordinal);
@@ -71,7 +71,7 @@ internal static class ResumePlanner
     /// they stay ambiguous: an unknown task cannot be matched to a job with certainty. This trusts the list to be
     /// complete: the provider documents no paging for it.
     /// </summary>
-    private static async Task ReconcileAsync(SqliteLedger ledger, ITaskLister lister, List<LedgerJob> jobs, HashSet<string> known, CancellationToken cancellationToken)
+    private static async Task ReconcileAsync(ILedger ledger, ITaskLister lister, List<LedgerJob> jobs, HashSet<string> known, CancellationToken cancellationToken)
     {
         var tasks = await lister.ListTasksAsync(cancellationToken).ConfigureAwait(false);
         if (tasks is null)

@@ -19,7 +19,7 @@ internal sealed class RunContext
     private int _storagePending;
     private string? _storageProblem;
 
-    public required SqliteLedger Ledger { get; init; }
+    public required ILedger Ledger { get; init; }
 
     public required RunOptions Options { get; init; }
 

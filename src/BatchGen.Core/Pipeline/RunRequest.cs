@@ -19,7 +19,7 @@ public sealed class RunRequest
     /// <summary>Providers that cannot be called, with the reason (e.g. "MAGNIFIC_API_KEY is not set"): their jobs are blocked.</summary>
     public IReadOnlyDictionary<string, string> Unavailable { get; init; } = new Dictionary<string, string>();
 
-    public required SqliteLedger Ledger { get; init; }
+    public required ILedger Ledger { get; init; }
 
     public required VideoDownloader Downloader { get; init; }
 

@@ -55,6 +55,7 @@ internal sealed class StoreSync
             return false;
         }
 
+        // Recorded: what was uploaded now and what was found stored but not recorded.
         var uploaded = stored.Where(o => o.StoredAt is not null && !saved.Any(s => s.Index == o.Index && s.ObjectKey == o.ObjectKey && s.StoredAt == o.StoredAt)).ToList();
         if (uploaded.Count > 0)
         {
@@ -71,8 +72,8 @@ internal sealed class StoreSync
         return true;
     }
 
-    /// <summary>True when the recorded object is in the store with the output's size and SHA-256 (StorageException when the store fails).</summary>
-    public async Task<bool> IsStoredAsync(LedgerOutput output)
+    /// <summary>The output with its object fields when its object is in the store with its size and SHA-256, else null (StorageException when the store fails).</summary>
+    public async Task<LedgerOutput?> FindStoredAsync(JobSpec spec, LedgerOutput output)
     {
         if (Volatile.Read(ref _unreachable) == 1)
         {
@@ -81,7 +82,7 @@ internal sealed class StoreSync
 
         try
         {
-            return await _uploader.IsStoredAsync(output, _context.StopToken).ConfigureAwait(false);
+            return await _uploader.FindStoredAsync(spec, output, _context.StopToken).ConfigureAwait(false);
         }
         catch (StorageException ex) when (ex.Unreachable)
         {

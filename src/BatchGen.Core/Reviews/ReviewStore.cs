@@ -10,7 +10,7 @@ namespace BatchGen.Core.Reviews;
 /// reviewer is lost if the app or the machine stops. Several stores (review apps, imports) may write one ledger at
 /// once: SQLite serialises them, and a run writing the same ledger is not disturbed. The run's lock is not taken.
 /// </summary>
-public sealed class ReviewStore : IDisposable
+public sealed class ReviewStore : IReviewStore
 {
     private const int BusyTimeoutMs = 10_000;
     private readonly SqliteConnection _connection;
@@ -26,6 +26,9 @@ public sealed class ReviewStore : IDisposable
 
     /// <summary>Full path of the ledger file.</summary>
     public string Path { get; }
+
+    /// <inheritdoc/>
+    public string Location => Path;
 
     /// <summary>Opens an existing ledger for reviews (adding the review tables to an older ledger). Refuses what is not a ledger.</summary>
     public static ReviewStore Open(string ledgerPath, TimeProvider timeProvider)

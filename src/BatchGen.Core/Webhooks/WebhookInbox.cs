@@ -15,13 +15,13 @@ public sealed partial class WebhookInbox
     /// <summary>At most this many finished outcomes are kept for tasks nobody watches yet (the rest are polled).</summary>
     public const int EarlyCapacity = 10_000;
 
-    private readonly SqliteLedger _ledger;
+    private readonly ILedger _ledger;
     private readonly ILogger _logger;
     private readonly ConcurrentDictionary<(string Provider, string RemoteId), WebhookWatch> _watches = new();
     private readonly ConcurrentDictionary<(string Provider, string RemoteId), PollOutcome> _early = new();
     private readonly ConcurrentDictionary<string, IWebhookSource> _sources = new(StringComparer.Ordinal);
 
-    public WebhookInbox(SqliteLedger ledger, ILogger logger)
+    public WebhookInbox(ILedger ledger, ILogger logger)
     {
         _ledger = ledger;
         _logger = logger;

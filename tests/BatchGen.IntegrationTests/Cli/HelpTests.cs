@@ -8,17 +8,17 @@ namespace BatchGen.IntegrationTests.Cli;
 /// </summary>
 public sealed class HelpTests
 {
-    public static TheoryData<string> Commands => new() { "", "validate", "plan", "run", "retry", "status", "report", "export", "review", "votes", "schedule", "sim", "schema" };
+    public static TheoryData<string> Commands => new() { "", "validate", "plan", "run", "retry", "status", "report", "export", "review", "votes", "schedule", "sim", "schema", "ledger", "ledger copy" };
 
     [Theory]
     [MemberData(nameof(Commands))]
     public async Task Help_EveryCommand_MatchesApprovedText(string command)
     {
-        string[] args = command.Length == 0 ? ["--help"] : [command, "--help"];
+        string[] args = command.Length == 0 ? ["--help"] : [.. command.Split(' '), "--help"];
         var result = await CliProcess.RunAsync(AppContext.BaseDirectory, args);
 
         result.ExitCode.ShouldBe(0, result.StdErr);
-        var name = command.Length == 0 ? "root" : command;
+        var name = command.Length == 0 ? "root" : command.Replace(' ', '-');
         var approved = Path.Combine(ApprovedDirectory(), $"help-{name}.txt");
         var actual = result.StdOut.Replace("\r\n", "\n", StringComparison.Ordinal);
         if (Environment.GetEnvironmentVariable("BATCHGEN_APPROVE") == "1")

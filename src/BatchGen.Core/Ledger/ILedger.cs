@@ -1,0 +1,69 @@
+using BatchGen.Core.Jobs;
+
+namespace BatchGen.Core.Ledger;
+
+/// <summary>
+/// The durable memory of one batch, whatever holds it (a SQLite file: <see cref="SqliteLedger"/>; a PostgreSQL
+/// database: BatchGen.Ledger.Postgres). The contract every backend keeps:
+/// <list type="bullet">
+/// <item>Events are append-only; each is written with the job's current row in one transaction.</item>
+/// <item>An awaited <see cref="AppendAsync"/> is durable (the write-ahead rule: the submit intent is on disk before
+/// the request leaves, the remote id before anything else happens to the job).</item>
+/// <item>Reads see committed data only; the schema is versioned and a newer one than the binary knows is refused.</item>
+/// </list>
+/// Errors are <see cref="LedgerException"/> with one line naming <see cref="Location"/> (never a password).
+/// </summary>
+public interface ILedger : IAsyncDisposable
+{
+    /// <summary>Where the batch lives, for messages: a file path, or a server address and batch name (no password).</summary>
+    string Location { get; }
+
+    /// <summary>Lines the user should see about how the ledger was opened (a lock taken over, a rollback accepted...).</summary>
+    IReadOnlyList<string> Notices { get; }
+
+    /// <summary>Read-only: the ledger ends before what was recorded as written (events lost); null when not.</summary>
+    string? RollbackWarning { get; }
+
+    /// <summary>
+    /// Inserts unknown jobs as pending (one 'pending' event each), refreshes the stored spec of known ones, and marks
+    /// every ledger job in or out of the manifest. Streams <paramref name="jobs"/>.
+    /// </summary>
+    Task<LedgerSyncResult> SyncJobsAsync(IEnumerable<JobSpec> jobs, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Appends the event (its time set by the ledger) and updates the job's row in one transaction; completes once
+    /// both are durable. Safe from many tasks at once. An unknown job id fails with a <see cref="LedgerException"/>.
+    /// </summary>
+    Task AppendAsync(LedgerEvent ledgerEvent, CancellationToken cancellationToken);
+
+    Task<LedgerJob?> GetJobAsync(string jobId, CancellationToken cancellationToken);
+
+    /// <summary>Every job in insertion order, streamed.</summary>
+    IAsyncEnumerable<LedgerJob> ReadJobsAsync(CancellationToken cancellationToken);
+
+    /// <summary>One provider's jobs in insertion order, read in pages on short transactions.</summary>
+    IAsyncEnumerable<LedgerJob> ReadJobsAsync(string provider, CancellationToken cancellationToken, int pageSize = 1000);
+
+    /// <summary>Events of one job, or of all jobs when <paramref name="jobId"/> is null, in the order they were written.</summary>
+    IAsyncEnumerable<LedgerEvent> ReadEventsAsync(string? jobId, CancellationToken cancellationToken);
+
+    /// <summary>Jobs per state (every state present, zero when none), over all providers or one.</summary>
+    Task<IReadOnlyDictionary<JobState, int>> CountByStateAsync(string? provider, CancellationToken cancellationToken);
+
+    /// <summary>Sets a free-form key (manifest path, run name...). Durable when the task completes.</summary>
+    Task SetMetaAsync(string key, string value, CancellationToken cancellationToken);
+
+    Task<string?> GetMetaAsync(string key, CancellationToken cancellationToken);
+
+    /// <summary>Every meta key and value (for copies between backends).</summary>
+    Task<IReadOnlyDictionary<string, string>> ReadMetaAsync(CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Records a verified webhook delivery, durably, before it is acknowledged. False when the same provider, task and
+    /// status was recorded before (a repeated delivery must have no further effect).
+    /// </summary>
+    Task<bool> RecordWebhookAsync(string provider, string remoteId, string status, string? jobId, CancellationToken cancellationToken);
+
+    /// <summary>The batch's votes, ratings and automatic video checks.</summary>
+    Task<Reviews.ReviewData> ReadReviewsAsync(CancellationToken cancellationToken);
+}

@@ -1,0 +1,54 @@
+namespace BatchGen.Core.Ledger;
+
+/// <summary>The column lists and values of copied rows, shared by every backend's import (same order as the lists).</summary>
+internal static class LedgerImportRows
+{
+    public static readonly string[] JobColumns =
+    [
+        "id", "seq", "provider", "state", "spec_json", "attempts", "remote_id", "result_url", "file_path", "bytes", "sha256",
+        "estimated_cost_usd", "actual_cost_usd", "error_class", "error_code", "error_message", "submitted_at", "started_at",
+        "completed_at", "updated_at", "in_manifest", "video_width", "video_height", "video_seconds", "video_codec", "video_warning",
+    ];
+
+    public static readonly string[] EventColumns =
+    [
+        "time", "job_id", "state", "attempt", "remote_id", "http_status", "error_class", "error_code", "error_message",
+        "estimated_cost_usd", "actual_cost_usd", "result_url", "file_path", "bytes", "sha256", "note",
+    ];
+
+    public static readonly string[] OutputColumns =
+    [
+        "job_id", "output_index", "result_url", "file_path", "bytes", "sha256", "width", "height", "duration_seconds", "updated_at",
+        "file_mtime_ns", "file_inode",
+    ];
+
+    /// <summary>Meta keys that describe the ledger file itself, not the batch: a copy never carries them over.</summary>
+    public static bool IsOwnMeta(string key) =>
+        key is LedgerSchema.FormatKey or "schema_version" or "created_at" or "ledger_id" || key.StartsWith("migrated:", StringComparison.Ordinal);
+
+    public static object?[] Job(LedgerJob job, long seq) =>
+    [
+        job.Id, seq, job.Provider, LedgerValues.State(job.State), LedgerValues.Spec(job.Spec), job.Attempts, job.RemoteId,
+        job.ResultUrl, job.FilePath, job.Bytes, job.Sha256, Money(job.EstimatedCostUsd), Money(job.ActualCostUsd),
+        job.ErrorClass is { } errorClass ? LedgerValues.ErrorClassName(errorClass) : null, job.ErrorCode, job.ErrorMessage,
+        Time(job.SubmittedAt), Time(job.StartedAt), Time(job.CompletedAt), LedgerValues.Time(job.UpdatedAt), job.InManifest ? 1L : 0L,
+        job.Video?.Width, job.Video?.Height, job.Video?.Seconds, job.Video?.Codec, job.Video?.Warning,
+    ];
+
+    public static object?[] Event(LedgerEvent e) =>
+    [
+        LedgerValues.Time(e.Time), e.JobId, LedgerValues.State(e.State), e.Attempt, e.RemoteId, e.HttpStatus,
+        e.ErrorClass is { } errorClass ? LedgerValues.ErrorClassName(errorClass) : null, e.ErrorCode, e.ErrorMessage,
+        Money(e.EstimatedCostUsd), Money(e.ActualCostUsd), e.ResultUrl, e.FilePath, e.Bytes, e.Sha256, e.Note,
+    ];
+
+    public static object?[] Output(LedgerJob job, LedgerOutput output) =>
+    [
+        job.Id, output.Index, output.ResultUrl, output.FilePath, output.Bytes, output.Sha256, output.Width, output.Height,
+        output.DurationSeconds, LedgerValues.Time(job.UpdatedAt), output.FileModifiedNs, output.FileInode,
+    ];
+
+    private static string? Money(decimal? value) => value is { } v ? LedgerValues.Money(v) : null;
+
+    private static string? Time(DateTimeOffset? value) => value is { } v ? LedgerValues.Time(v) : null;
+}
