@@ -8,7 +8,7 @@ export DOTNET_CLI_TELEMETRY_OPTOUT := 1
 export DOTNET_NOLOGO := 1
 export DOTNET_SKIP_FIRST_TIME_EXPERIENCE := 1
 
-.PHONY: all build test demo bench bench-quick soak pack clean pg-test-cluster
+.PHONY: all build test demo bench bench-quick bench-e2e bench-e2e-quick bench-workers soak pack clean pg-test-cluster
 
 all: build
 
@@ -33,6 +33,17 @@ demo: build
 
 bench:
 	$(DOTNET) run -c Release --project benchmarks/BatchGen.Benchmarks -- --filter '*' --artifacts benchmarks/results/raw
+
+# Load harness (README "Performance at the limit"): the simulator and the CLI as separate processes, results under
+# benchmarks/results/. The full suite takes about 20 minutes, the quick one a few.
+bench-e2e: build
+	$(BIN) bench $(BENCH_ARGS)
+
+bench-e2e-quick: build
+	$(BIN) bench --quick $(BENCH_ARGS)
+
+bench-workers: build
+	bash scripts/bench-workers.sh
 
 soak: build
 	BATCHGEN_SOAK=1 $(DOTNET) test tests/BatchGen.IntegrationTests -c $(CONFIG) --nologo --filter "Category=Soak" --logger "console;verbosity=normal"

@@ -52,7 +52,18 @@ public sealed partial class PostgresLedger : ILedgerImport
     /// Opens the batch for a run: applies missing migrations, creates the batch on first use, and takes its lock.
     /// Refuses (one line, no password) an unreachable server, a newer schema, or a batch another run holds.
     /// </summary>
-    public static async Task<PostgresLedger> OpenAsync(PostgresAddress address, PostgresBatch batch, TimeProvider time, CancellationToken cancellationToken)
+    public static Task<PostgresLedger> OpenAsync(PostgresAddress address, PostgresBatch batch, TimeProvider time, CancellationToken cancellationToken) =>
+        OpenCoreAsync(address, batch, time, shared: false, cancellationToken);
+
+    /// <summary>
+    /// Opens the batch for one worker of a fleet (<c>batchgen run</c>): as <see cref="OpenAsync"/>, but the batch lock is
+    /// shared, so many workers run the batch together (their claims keep them apart) while anything that needs the batch
+    /// alone (an exclusive <see cref="OpenAsync"/>, e.g. a forced <c>ledger copy</c>) is refused while they run.
+    /// </summary>
+    public static Task<PostgresLedger> OpenForWorkerAsync(PostgresAddress address, PostgresBatch batch, TimeProvider time, CancellationToken cancellationToken) =>
+        OpenCoreAsync(address, batch, time, shared: true, cancellationToken);
+
+    private static async Task<PostgresLedger> OpenCoreAsync(PostgresAddress address, PostgresBatch batch, TimeProvider time, bool shared, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(address);
         ArgumentNullException.ThrowIfNull(batch);
@@ -76,7 +87,7 @@ public sealed partial class PostgresLedger : ILedgerImport
 
             var batchId = await FindBatchAsync(connection, batch, cancellationToken).ConfigureAwait(false)
                 ?? throw PostgresErrors.Create(location, "the batch row vanished after it was created", "run again");
-            await TakeLockAsync(connection, batchId, location, cancellationToken).ConfigureAwait(false);
+            await TakeLockAsync(connection, batchId, location, shared, cancellationToken).ConfigureAwait(false);
             return new PostgresLedger(source, address, batch, batchId, time, connection);
         }
         catch (Exception ex) when (ex is NpgsqlException or LedgerException or TimeoutException)
@@ -296,9 +307,9 @@ public sealed partial class PostgresLedger : ILedgerImport
     }
 
     /// <summary>Takes the batch's session lock, or refuses naming the session that holds it.</summary>
-    private static async Task TakeLockAsync(NpgsqlConnection connection, long batchId, string location, CancellationToken cancellationToken)
+    private static async Task TakeLockAsync(NpgsqlConnection connection, long batchId, string location, bool shared, CancellationToken cancellationToken)
     {
-        await using var command = new NpgsqlCommand($"SELECT pg_try_advisory_lock({LockClass}, @batch::int);", connection);
+        await using var command = new NpgsqlCommand($"SELECT pg_try_advisory_lock{(shared ? "_shared" : string.Empty)}({LockClass}, @batch::int);", connection);
         command.Parameters.AddWithValue("batch", batchId);
         if (await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false) is true)
         {

@@ -19,6 +19,7 @@ internal static class PostgresSchema
         ("base", BaseSql),
         ("webhooks", WebhooksSql),
         ("output_stamps", "ALTER TABLE outputs ADD COLUMN IF NOT EXISTS file_mtime_ns BIGINT; ALTER TABLE outputs ADD COLUMN IF NOT EXISTS file_inode BIGINT;"),
+        ("uploads", UploadsSql),
         ("stored_objects", StoredObjectsSql),
     ];
 
@@ -40,6 +41,22 @@ internal static class PostgresSchema
             PRIMARY KEY (batch_id, job_id, output_index),
             FOREIGN KEY (batch_id, job_id) REFERENCES jobs (batch_id, id)
         );
+        """;
+
+    /// <summary>Uploads of local images, per batch (the SQLite <c>uploads</c> step).</summary>
+    private const string UploadsSql = """
+        CREATE TABLE IF NOT EXISTS uploads (
+            seq        BIGSERIAL PRIMARY KEY,
+            batch_id   BIGINT NOT NULL REFERENCES batches (id),
+            time       TEXT NOT NULL,
+            sha256     TEXT NOT NULL,
+            provider   TEXT NOT NULL,
+            url        TEXT NOT NULL,
+            bytes      BIGINT NOT NULL,
+            expires_at TEXT,
+            pending    INTEGER NOT NULL DEFAULT 0
+        );
+        CREATE INDEX IF NOT EXISTS uploads_key ON uploads (batch_id, sha256, provider, seq);
         """;
 
     /// <summary>Verified webhook deliveries, one per batch, provider, task and status (the SQLite <c>webhooks</c> step).</summary>

@@ -105,6 +105,7 @@ public sealed class SimulatorHost : IAsyncDisposable
         app.Use((http, next) => RequestLogging.InvokeAsync(http, () => next(http), state));
         InspectionEndpoints.Map(app, state);
         DownloadEndpoint.Map(app, state);
+        ImageEndpoints.Map(app, state);
         var webhooks = new MagnificWebhooks(state.Providers[ProviderNames.Magnific]);
         MapProviders(app, state, webhooks);
         app.MapFallback((HttpContext http) =>
@@ -173,6 +174,7 @@ public sealed class SimulatorHost : IAsyncDisposable
         await StopAsync(CancellationToken.None).ConfigureAwait(false);
         await app.DisposeAsync().ConfigureAwait(false);
         state.Journal?.Dispose();
+        state.Images.Dispose();
     }
 
     private static void MapProviders(WebApplication app, SimState state, MagnificWebhooks webhooks)

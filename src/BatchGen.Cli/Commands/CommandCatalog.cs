@@ -20,5 +20,6 @@ internal static class CommandCatalog
         yield return LedgerCommand.Create();
         yield return SimCommand.Create();
         yield return SchemaCommand.Create();
+        yield return BenchCommand.Create();
     }
 }

@@ -19,6 +19,7 @@ internal static class PlanCommand
         var all = new Option<bool>("--all") { Description = "List every job, not only the first 20." };
         var maxJobs = ManifestOptions.MaxJobs();
         var providers = ManifestOptions.Providers();
+        var checkImages = ManifestOptions.CheckImages();
         var command = new Command("plan", "Show the jobs, estimated cost and wall time of a manifest without running it.")
         {
             manifest,
@@ -26,9 +27,13 @@ internal static class PlanCommand
             all,
             maxJobs,
             providers,
+            checkImages,
         };
         command.SetAction((parseResult, cancellationToken) => RunAsync(
-            new PlanRequest(parseResult.GetValue(manifest)!, parseResult.GetValue(json), parseResult.GetValue(all), ManifestOptions.LoadOptions(parseResult, maxJobs, providers)),
+            new PlanRequest(parseResult.GetValue(manifest)!, parseResult.GetValue(json), parseResult.GetValue(all), ManifestOptions.LoadOptions(parseResult, maxJobs, providers))
+            {
+                CheckImages = parseResult.GetValue(checkImages),
+            },
             ConsoleFactory.CreateStdout(),
             Console.Out,
             Console.Error,
@@ -39,6 +44,11 @@ internal static class PlanCommand
     public static async Task<int> RunAsync(PlanRequest request, IAnsiConsole console, TextWriter stdout, TextWriter stderr, CancellationToken cancellationToken)
     {
         var result = ManifestLoader.Load(request.Path, request.Options);
+        if (request.CheckImages)
+        {
+            result = await ManifestOptions.CheckRemoteImagesAsync(result, strict: true, cancellationToken);
+        }
+
         await ManifestOptions.WriteDiagnosticsAsync(stderr, result, cancellationToken);
         if (result.Manifest is not { } manifest)
         {
@@ -64,4 +74,8 @@ internal static class PlanCommand
 }
 
 /// <summary>The parsed arguments of <c>plan</c>.</summary>
-internal sealed record PlanRequest(string Path, bool Json, bool All, ManifestLoadOptions Options);
+internal sealed record PlanRequest(string Path, bool Json, bool All, ManifestLoadOptions Options)
+{
+    /// <summary><c>--check-images</c>: also check every distinct image URL over the network.</summary>
+    public bool CheckImages { get; init; }
+}

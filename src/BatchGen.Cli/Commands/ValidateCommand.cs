@@ -24,24 +24,27 @@ internal static class ValidateCommand
         var json = new Option<bool>("--json") { Description = "Print one JSON object (diagnostics as objects, valid and job counts) on stdout instead of lines." };
         var maxJobs = ManifestOptions.MaxJobs();
         var providers = ManifestOptions.Providers();
+        var checkImages = ManifestOptions.CheckImages();
         var command = new Command("validate", "Check manifests without running anything: all errors at once, one line each, on stderr.")
         {
             manifests,
             json,
             maxJobs,
             providers,
+            checkImages,
         };
         command.SetAction((parseResult, cancellationToken) => RunAsync(
             parseResult.GetValue(manifests) ?? [],
             ManifestOptions.LoadOptions(parseResult, maxJobs, providers),
             parseResult.GetValue(json),
+            parseResult.GetValue(checkImages),
             Console.Out,
             Console.Error,
             cancellationToken));
         return command;
     }
 
-    public static async Task<int> RunAsync(IReadOnlyList<string> paths, ManifestLoadOptions options, bool json, TextWriter stdout, TextWriter stderr, CancellationToken cancellationToken)
+    public static async Task<int> RunAsync(IReadOnlyList<string> paths, ManifestLoadOptions options, bool json, bool checkImages, TextWriter stdout, TextWriter stderr, CancellationToken cancellationToken)
     {
         var exitCode = ExitCodes.Success;
         var results = new List<(string Path, ManifestLoadResult Result)>();
@@ -49,6 +52,11 @@ internal static class ValidateCommand
         {
             cancellationToken.ThrowIfCancellationRequested();
             var result = ManifestLoader.Load(path, options);
+            if (checkImages)
+            {
+                result = await ManifestOptions.CheckRemoteImagesAsync(result, strict: true, cancellationToken);
+            }
+
             results.Add((path, result));
             if (result.Manifest is null)
             {

@@ -13,7 +13,8 @@ internal static class LedgerStores
         if (selection.IsPostgres)
         {
             var address = Parse(selection);
-            return await PostgresLedger.OpenAsync(address, new PostgresBatch(batchName, selection.BatchId), time, cancellationToken).ConfigureAwait(false);
+            // Every run on a PostgreSQL ledger is one worker of the batch's fleet: others may run it at the same time.
+            return await PostgresLedger.OpenForWorkerAsync(address, new PostgresBatch(batchName, selection.BatchId), time, cancellationToken).ConfigureAwait(false);
         }
 
         return await SqliteLedger.OpenAsync(selection.Address ?? Path.Combine(outputDirectory, "ledger.db"), time, options, cancellationToken).ConfigureAwait(false);

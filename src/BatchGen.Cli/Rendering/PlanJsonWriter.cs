@@ -108,6 +108,11 @@ internal static class PlanJsonWriter
         writer.WriteString("aspect_ratio", job.Parameters.AspectRatio);
         writer.WriteString("prompt", job.Parameters.Prompt);
         writer.WriteString("image_url", job.Parameters.ImageUrl);
+        if (job.Parameters.Image is { } image)
+        {
+            writer.WriteString("image", image.Display);
+        }
+
         if (cost is { } c)
         {
             writer.WriteNumber("estimated_cost_usd", c);

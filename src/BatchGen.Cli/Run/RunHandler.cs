@@ -95,6 +95,11 @@ internal sealed class RunHandler
         }
 
         var loaded = Load(invocation, clock.Now());
+        if (!invocation.Simulate)
+        {
+            // The image pre-flight's remote half, before anything is spent (simulated providers fetch no remote URL).
+            loaded = await Commands.ManifestOptions.CheckRemoteImagesAsync(loaded, strict: false, cancellationToken).ConfigureAwait(false);
+        }
         if (!await ReportLoadAsync(loaded).ConfigureAwait(false))
         {
             return ExitCodes.InvalidInput;
@@ -239,6 +244,11 @@ internal sealed class RunHandler
                     : $"batchgen: {ex.Message}; every state change recorded before it is kept: rerun to resume").ConfigureAwait(false);
                 return ExitCodes.For(ex);
             }
+            catch (Core.Pipeline.Fleet.FleetUnavailableException ex)
+            {
+                await _stderr.WriteLineAsync($"batchgen: {ledger.Location}: {ex.Message}: this worker stopped submitting; every state change recorded before it is kept: rerun to resume").ConfigureAwait(false);
+                return ExitCodes.StorageError;
+            }
             catch (Webhooks.WebhookReceiverException ex)
             {
                 await _stderr.WriteLineAsync($"batchgen: {manifest.Path}: {ex.Message} (nothing was submitted)").ConfigureAwait(false);
@@ -338,6 +348,20 @@ internal sealed class RunHandler
             }
         }
 
+        // On PostgreSQL this run is one worker of the batch's fleet (null on SQLite: this process alone).
+        await using var fleet = await FleetMembership.JoinAsync(invocation.Ledger, ledger, providers, keys, _time, cancellationToken).ConfigureAwait(false);
+        // Local images for the providers that take only URLs go to the image store (Pixwith uploads its own).
+        using var imageStore = manifest.ImageStore is { } storeSettings ? new Core.Storage.S3ObjectStore(storeSettings, _time) : null;
+        var uploaders = new Dictionary<string, Core.Images.IImageUploader>(StringComparer.Ordinal);
+        if (imageStore is not null)
+        {
+            var storeUploader = new Core.Images.StoreImageUploader(imageStore);
+            foreach (var name in providers.Keys.Where(n => n != Core.Jobs.ProviderNames.Pixwith))
+            {
+                uploaders[name] = storeUploader;
+            }
+        }
+
         var progress = new RunProgress();
         using var store = manifest.OutputStore is { } outputStore ? new S3ObjectStore(outputStore.Store, _time) : null;
         var engine = new RunEngine(_time, loggerFactory.CreateLogger<RunEngine>());
@@ -346,6 +370,7 @@ internal sealed class RunHandler
             Jobs = manifest.Jobs(),
             Providers = providers,
             Adapters = adapters,
+            ImageUploaders = uploaders,
             Unavailable = unavailable,
             Ledger = ledger,
             Downloader = new VideoDownloader(downloadHttp, _time),
@@ -362,6 +387,7 @@ internal sealed class RunHandler
                 PeriodBudget = period,
             },
             Progress = progress,
+            Fleet = fleet,
             Webhooks = webhooks?.Inbox,
             Uploader = store is null ? null : new OutputUploader(store, manifest.OutputStore!, outputDirectory, _time),
         };

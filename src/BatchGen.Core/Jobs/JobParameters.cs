@@ -12,8 +12,14 @@ public sealed record JobParameters
 {
     public required string Prompt { get; init; }
 
-    /// <summary>Absolute http/https URL of the first frame.</summary>
+    /// <summary>
+    /// Absolute http/https URL of the first frame. Empty for a local image (<see cref="Image"/>) until the pipeline
+    /// has uploaded it and sets the URL for the submit.
+    /// </summary>
     public required string ImageUrl { get; init; }
+
+    /// <summary>The first frame as a local file (<c>image:</c>), uploaded before the submit; null for <see cref="ImageUrl"/>.</summary>
+    public Images.LocalImage? Image { get; init; }
 
     public string? NegativePrompt { get; init; }
 

@@ -75,6 +75,22 @@ internal static class LedgerSchema
         new("webhooks", LedgerMigrations.WebhooksSql),
         // When each output file was verified: size (bytes), modification time and inode, so a resume trusts it unread.
         new("output_stamps", "ALTER TABLE outputs ADD COLUMN file_mtime_ns INTEGER; ALTER TABLE outputs ADD COLUMN file_inode INTEGER;"),
+        // Local images uploaded for a provider (Pixwith's pre_url, or the image store): one row per upload, so a
+        // resume never uploads the same content again for the same provider. A pending row is the write-ahead
+        // intent of a transfer (its URL known before the bytes leave): a resume checks the URL before uploading.
+        new("uploads", """
+            CREATE TABLE IF NOT EXISTS uploads (
+                seq        INTEGER PRIMARY KEY,
+                time       TEXT NOT NULL,
+                sha256     TEXT NOT NULL,
+                provider   TEXT NOT NULL,
+                url        TEXT NOT NULL,
+                bytes      INTEGER NOT NULL,
+                expires_at TEXT,
+                pending    INTEGER NOT NULL DEFAULT 0
+            );
+            CREATE INDEX IF NOT EXISTS uploads_key ON uploads (sha256, provider, seq);
+            """),
         // Where each output was uploaded (output.store): key, s3:// URL, size, SHA-256 and ETag of the checked object.
         new("stored_objects", LedgerMigrations.StoredObjectsSql),
     ];

@@ -78,8 +78,17 @@ internal sealed class JobIdentity
             b.Raw(ExtraBytes(extra));
         }
 
-        b.Raw(",\"image_url\":"u8);
-        b.String(p.ImageUrl);
+        if (p.Image is { } image)
+        {
+            // The content, not the path: moving the folder changes no job, editing the image makes a new one.
+            b.Raw(",\"image_sha256\":"u8);
+            b.String(image.Sha256);
+        }
+        else
+        {
+            b.Raw(",\"image_url\":"u8);
+            b.String(p.ImageUrl);
+        }
         Text(b, ",\"lip_sync_tts_content\":"u8, p.LipSyncTtsContent);
         Text(b, ",\"lip_sync_tts_speaker_id\":"u8, p.LipSyncTtsSpeakerId);
         Text(b, ",\"motion_mode\":"u8, p.MotionMode);

@@ -47,6 +47,9 @@ public sealed class Manifest
             .ToArray();
     }
 
+    /// <summary>The distinct image URLs of the jobs, where each was written and which providers fetch it (remote pre-flight).</summary>
+    public Images.RemoteImages RemoteImages => _document.RemoteImages;
+
     /// <summary>The <c>webhook:</c> section (providers file, then manifest); null = no webhooks, completion by polling.</summary>
     public Webhooks.WebhookSettings? Webhook { get; init; }
 

@@ -69,8 +69,33 @@ internal static class ManifestChecks
             return true;
         }
 
+        // Two paths with the same content are the same request (the id hashes the content, not the path).
+        if (SameContentTwice(doc))
+        {
+            return true;
+        }
+
         var used = new HashSet<string>(AllValues(doc).Select(v => v.Parsed).OfType<Template>().SelectMany(t => t.Variables), StringComparer.Ordinal);
         return doc.Keys.VariableSlots.Any(slot => !used.Contains(doc.Keys.NameOf(slot)));
+    }
+
+    private static bool SameContentTwice(ManifestDocument doc)
+    {
+        var seen = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var value in AllValues(doc))
+        {
+            if (value.Parsed is Core.Images.LocalImage image && seen.TryGetValue(image.Sha256, out var path) && path != image.Path)
+            {
+                return true;
+            }
+
+            if (value.Parsed is Core.Images.LocalImage first)
+            {
+                seen.TryAdd(first.Sha256, first.Path);
+            }
+        }
+
+        return false;
     }
 
     private static HashSet<string> UsedVariables(ManifestDocument doc)

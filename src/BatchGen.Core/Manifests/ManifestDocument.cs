@@ -67,6 +67,12 @@ internal sealed class ManifestDocument
 
     public SourceMark Start => new(File, 1, 1);
 
+    /// <summary>The distinct image URLs and their providers, for the remote image pre-flight (filled while validating).</summary>
+    public Images.RemoteImages RemoteImages { get; } = new();
+
+    /// <summary>Where the first <c>image:</c> value was written (the place a missing image_store is reported).</summary>
+    public SourceMark? FirstImageMark { get; set; }
+
     /// <summary>
     /// A whole job source (defaults, matrix, zip, a zip group, include or exclude, rows) was reported as malformed:
     /// the grid is unknown, so the per-job rules are not run (they would report what the malformed section hides).

@@ -19,4 +19,8 @@ public sealed class ManifestLoadResult
     public IReadOnlyList<Diagnostic> Warnings { get; }
 
     public bool Success => Errors.Count == 0;
+
+    /// <summary>This result with later findings added (the remote image pre-flight): any error drops the manifest.</summary>
+    public ManifestLoadResult With(IReadOnlyList<Diagnostic> errors, IReadOnlyList<Diagnostic> warnings) =>
+        errors.Count == 0 && warnings.Count == 0 ? this : new ManifestLoadResult(Manifest, [.. Errors, .. errors], [.. Warnings, .. warnings]);
 }

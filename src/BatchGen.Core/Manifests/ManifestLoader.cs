@@ -48,6 +48,7 @@ public static class ManifestLoader
             return null;
         }
 
+        Images.ImageFiles.Apply(document, bag);
         ManifestChecks.Run(document, bag);
         var providers = ProviderCatalog.CreateDefaults();
         Webhooks.WebhookSettings? webhook = null;
@@ -176,15 +177,26 @@ public static class ManifestLoader
         JobSpec? firstDuplicate = null;
         var unpriced = new HashSet<(string, string, int)>();
         var prices = new Planning.JobTally(providers);
+        var needStore = new SortedSet<string>(StringComparer.Ordinal);
         // Ids are only needed here to collapse duplicates; without them the pass skips the hashing.
         foreach (var job in Manifest.Enumerate(document, filename, name, deduplicate, bag, dup => { duplicates++; firstDuplicate ??= dup; }, idsFor: 0, validateOnly: true))
         {
             count++;
             var p = job.Parameters;
+            if (p.Image is not null && job.Provider != ProviderNames.Pixwith)
+            {
+                needStore.Add(job.Provider);
+            }
+
             if (prices.ClassOf(job).CostUsd is null && unpriced.Add((job.Provider, p.Resolution, p.Duration)))
             {
                 bag.Warning(document.Start, "pricing", $"no price for provider={job.Provider}, resolution={p.Resolution}, duration={p.Duration} in its pricing table; the cost of these jobs is unknown (set providers.{job.Provider}.pricing.base)");
             }
+        }
+
+        if (needStore.Count > 0 && document.ImageStore is null)
+        {
+            bag.Error(document.FirstImageMark ?? document.Start, "image_store", $"local images go to {string.Join(", ", needStore)}, which take only image URLs: set image_store (an S3-compatible bucket: endpoint, bucket, prefix, region) so they can be uploaded there (pixwith has its own upload)");
         }
 
         if (duplicates > 0 && firstDuplicate is not null)

@@ -13,7 +13,8 @@ internal sealed partial class JobFeeder
     /// downloaded again from the provider (never regenerated) and uploaded after. A store that cannot be asked
     /// leaves the job as it is (storage problem, exit 5).
     /// </summary>
-    private async Task CheckStoredAsync(LedgerJob job, StoreSync store)
+    /// <returns>True when the job was sent to the download stage.</returns>
+    private async Task<bool> CheckStoredAsync(LedgerJob job, StoreSync store)
     {
         var outputs = JobOutputs.Of(job);
         var expected = JobOutputs.Expected(_context, job.Spec);
@@ -53,7 +54,7 @@ internal sealed partial class JobFeeder
         {
             _context.ReportStorageProblem(job.Id, ex.Message);
             _context.Progress.For(job.Provider).AddSucceeded(thisRun: false);
-            return;
+            return false;
         }
 
         if (found.Count > 0)
@@ -69,7 +70,7 @@ internal sealed partial class JobFeeder
             }
 
             _context.Progress.For(job.Provider).AddSucceeded(thisRun: false);
-            return;
+            return false;
         }
 
         await _context.RecordAsync(new LedgerEvent
@@ -81,5 +82,6 @@ internal sealed partial class JobFeeder
                 : $"{string.Join(", ", missing)}: downloading again from {job.Provider} (not generating again)",
         }).ConfigureAwait(false);
         await _downloads.WriteAsync(ToDownload(job), _context.StopToken).ConfigureAwait(false);
+        return true;
     }
 }

@@ -48,7 +48,8 @@ internal sealed partial class JobFeeder
         }
     }
 
-    private async Task RouteAsync(LedgerJob job, ProviderLane? lane)
+    /// <summary>Sends the job where it re-enters; true when a lane or the download stage took it (a fleet keeps its lease).</summary>
+    internal async Task<bool> RouteAsync(LedgerJob job, ProviderLane? lane)
     {
         switch (job.State)
         {
@@ -56,11 +57,11 @@ internal sealed partial class JobFeeder
                 if (lane is null)
                 {
                     await HoldUnavailableAsync(job).ConfigureAwait(false);
-                    return;
+                    return false;
                 }
 
                 await EnqueueAsync(lane, new WorkItem(job, WorkStart.Submit)).ConfigureAwait(false);
-                return;
+                return true;
             case JobState.Submitting:
                 var idempotent = _context.Providers[job.Provider].IdempotentSubmits;
                 if ((_context.Options.ResubmitAmbiguous || idempotent) && lane is not null)
@@ -74,33 +75,30 @@ internal sealed partial class JobFeeder
                             : "ambiguous submit: resubmitting as asked (--resubmit-ambiguous)",
                     }).ConfigureAwait(false);
                     await EnqueueAsync(lane, new WorkItem(job with { State = JobState.Pending }, WorkStart.Submit)).ConfigureAwait(false);
-                }
-                else
-                {
-                    _context.CountAmbiguous();
+                    return true;
                 }
 
-                return;
+                _context.CountAmbiguous();
+                return false;
             case JobState.Submitted or JobState.Running when job.RemoteId is not null && lane is not null:
                 await EnqueueAsync(lane, new WorkItem(job, WorkStart.Poll)).ConfigureAwait(false);
-                return;
+                return true;
             case JobState.Generated:
                 // Files may have been saved before the process died: take them rather than fetch (or lose) them again
                 // (a single output here, with a file an older check kept aside; several in the download stage).
                 if (JobOutputs.Of(job).Count > 1 || !await AdoptSavedFileAsync(job).ConfigureAwait(false))
                 {
                     await _downloads.WriteAsync(ToDownload(job), _context.StopToken).ConfigureAwait(false);
+                    return true;
                 }
 
-                return;
+                return false;
             case JobState.Succeeded when _context.Store is { } store:
-                await CheckStoredAsync(job, store).ConfigureAwait(false);
-                return;
+                return await CheckStoredAsync(job, store).ConfigureAwait(false);
             case JobState.Succeeded:
-                await CheckFileAsync(job).ConfigureAwait(false);
-                return;
+                return await CheckFileAsync(job).ConfigureAwait(false);
             default:
-                return;
+                return false;
         }
     }
 
@@ -154,7 +152,7 @@ internal sealed partial class JobFeeder
     /// A succeeded job's outputs are checked on disk (present, valid MP4, recorded size and SHA-256). One that is missing
     /// or damaged is downloaded again, never regenerated; the others stay as they are.
     /// </summary>
-    private async Task CheckFileAsync(LedgerJob job)
+    private async Task<bool> CheckFileAsync(LedgerJob job)
     {
         var outputs = JobOutputs.Of(job);
         var expected = JobOutputs.Expected(_context, job.Spec);
@@ -193,7 +191,7 @@ internal sealed partial class JobFeeder
             }
 
             _context.Progress.For(job.Provider).AddSucceeded(thisRun: false);
-            return;
+            return false;
         }
 
         await _context.RecordAsync(new LedgerEvent
@@ -205,6 +203,7 @@ internal sealed partial class JobFeeder
                 : $"{string.Join(", ", bad)} missing or damaged on disk: downloading again",
         }).ConfigureAwait(false);
         await _downloads.WriteAsync(ToDownload(job), _context.StopToken).ConfigureAwait(false);
+        return true;
     }
 
     private async Task HoldUnavailableAsync(LedgerJob job)

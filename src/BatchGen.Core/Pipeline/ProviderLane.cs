@@ -20,6 +20,9 @@ internal sealed partial class ProviderLane
     private readonly ProviderProgress _progress;
     private readonly Lazy<Task> _creditBaseline;
 
+    /// <summary>Added to the job deadline for how long an image URL must stay valid.</summary>
+    private static readonly TimeSpan ImageUrlMargin = TimeSpan.FromMinutes(10);
+
     public ProviderLane(RunContext context, ResilientProviderClient client, DownloadStage downloads)
     {
         _context = context;
@@ -84,12 +87,14 @@ internal sealed partial class ProviderLane
         if (_context.IsBudgetStopped(Name))
         {
             HoldForBudget(estimate);
+            await ReleaseClaimAsync(job).ConfigureAwait(false);
             return;
         }
 
-        if (_context.Halt.ShouldHalt(Name))
+        if (_context.Halt.ShouldHalt(Name) || _context.Fleet is { CanSubmit: false })
         {
-            // Too many failures: this job stays pending for a later run; jobs in flight finish.
+            // Too many failures (or, in a fleet, leases lost): this job stays pending for a later run; jobs in flight finish.
+            await ReleaseClaimAsync(job).ConfigureAwait(false);
             return;
         }
 
@@ -102,10 +107,33 @@ internal sealed partial class ProviderLane
             return;
         }
 
+        var spec = job.Spec;
+        if (spec.Parameters.Image is { } image)
+        {
+            // Before any money is reserved: the URL the provider will fetch, uploaded once per content and provider.
+            if (await ImageUrlAsync(job, image).ConfigureAwait(false) is not { } url)
+            {
+                return;
+            }
+
+            spec = spec with { Parameters = spec.Parameters with { ImageUrl = url } };
+        }
+
         var reservation = _context.Budget.TryReserve(Name, estimate ?? 0m);
         if (reservation is null)
         {
             HoldForBudget(estimate);
+            return;
+        }
+
+        if (_context.Fleet is { } fleet
+            && await fleet.ReserveAsync(job.Id, reservation, _context.Options.MaxCostUsd, _settings.MaxCost, _context.StopToken).ConfigureAwait(false) is var verdict
+            && verdict != Fleet.SharedBudgetVerdict.Reserved)
+        {
+            // The shared budget (every worker's reservations) says no: held, and left for the others to try.
+            _context.Budget.Release(reservation);
+            HoldForBudget(estimate, globalCap: verdict == Fleet.SharedBudgetVerdict.RefusedGlobal);
+            await ReleaseClaimAsync(job).ConfigureAwait(false);
             return;
         }
 
@@ -124,22 +152,28 @@ internal sealed partial class ProviderLane
         try
         {
             result = await _client.SubmitAsync(
-                job.Spec,
+                spec,
                 // Write-ahead: the intent is durable before the request leaves (after the throttle's wait).
-                beforeSend: () =>
+                beforeSend: async () =>
                 {
                     // A stop asked while this job waited for the throttle or a backoff: nothing new leaves after it.
                     _context.StopToken.ThrowIfCancellationRequested();
+                    if (_context.Fleet is { } claims && !await claims.Fleet.Claims.ConfirmAsync(job.Id, _context.StopToken).ConfigureAwait(false))
+                    {
+                        // The lease ran out (this worker stalled) and another worker may own the job: never sent from here.
+                        throw new OperationCanceledException($"{Name}: job {job.Id}: lease lost before the submit; not sent");
+                    }
+
                     attempt++;
                     mayBeInFlight = true;
                     _progress.AddRequest();
-                    return _context.RecordAsync(new LedgerEvent
+                    await _context.RecordAsync(new LedgerEvent
                     {
                         JobId = job.Id,
                         State = JobState.Submitting,
                         Attempt = attempt,
                         EstimatedCostUsd = estimate,
-                    });
+                    }).ConfigureAwait(false);
                 },
                 // Certainly not accepted: back to pending while the retry waits, so a crash here is not ambiguous.
                 onRefused: error =>
@@ -157,6 +191,7 @@ internal sealed partial class ProviderLane
                 // Stopped while waiting for the throttle or a backoff: nothing was sent, the job stays pending.
                 _context.Budget.Release(reservation);
                 _progress.AddQueued(1);
+                await ReleaseClaimAsync(job).ConfigureAwait(false);
                 return;
             }
 
@@ -263,11 +298,57 @@ internal sealed partial class ProviderLane
     }
 
     /// <summary>The budget keeps this job back: not submitted this run, counted as held.</summary>
-    private void HoldForBudget(decimal? estimate)
+    private void HoldForBudget(decimal? estimate, bool? globalCap = null)
     {
         _progress.AddQueued(-1);
         _progress.AddHeld();
-        _context.HoldForBudget(Name, estimate, globalCap: _context.Budget.WouldPassGlobalCap(estimate ?? 0m));
+        _context.HoldForBudget(Name, estimate, globalCap: globalCap ?? _context.Budget.WouldPassGlobalCap(estimate ?? 0m));
+    }
+
+    /// <summary>In a fleet: this worker lets the job go without a recorded end (held, halted, stopped); others may take it.</summary>
+    private Task ReleaseClaimAsync(LedgerJob job) => _context.Fleet?.ReleaseAsync(job.Id) ?? Task.CompletedTask;
+
+    /// <summary>The image URL for this job's submit, or null when the job cannot be sent now (recorded, or stopped).</summary>
+    private async Task<string?> ImageUrlAsync(LedgerJob job, Images.LocalImage image)
+    {
+        string? url;
+        ProviderError? error;
+        try
+        {
+            // Valid until the task could be finished: the provider may fetch the image when the task starts.
+            (url, error) = await _context.Images.UrlAsync(Name, image, _settings.JobDeadline + ImageUrlMargin, _context.StopToken).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (_context.StopToken.IsCancellationRequested)
+        {
+            return null;
+        }
+
+        if (error is null)
+        {
+            return url;
+        }
+
+        switch (error.Class)
+        {
+            case ErrorClass.Account:
+                _progress.AddQueued(-1);
+                await BlockAsync(job, error.Message, error).ConfigureAwait(false);
+                break;
+            case ErrorClass.Retryable:
+                // Nothing was spent: the job waits for the next run, which uploads again.
+                await _context.RecordAsync(ErrorEvent(job.Id, JobState.Pending, job.Attempts, error) with
+                {
+                    Note = "image upload failed; left pending for the next run",
+                }).ConfigureAwait(false);
+                break;
+            default:
+                _progress.AddQueued(-1);
+                _progress.AddFailed();
+                await _context.RecordAsync(ErrorEvent(job.Id, JobState.Failed, job.Attempts, error)).ConfigureAwait(false);
+                break;
+        }
+
+        return null;
     }
 
     private async Task BlockAsync(LedgerJob job, string reason, ProviderError? error = null)
@@ -305,7 +386,7 @@ internal sealed partial class ProviderLane
 
         try
         {
-            await _client.Throttle.WaitAsync(_context.StopToken).ConfigureAwait(false);
+            await _client.WaitForPermitAsync(_context.StopToken).ConfigureAwait(false);
             _progress.AddRequest();
             _context.ObserveCredits(Name, await source.ReadCreditBalanceAsync(_context.StopToken).ConfigureAwait(false));
         }

@@ -67,7 +67,7 @@ internal sealed class ResilientProviderClient : IDisposable
                 static async (state, ct) =>
                 {
                     var self = state.Self;
-                    await self._throttle.WaitAsync(ct).ConfigureAwait(false);
+                    await self.WaitForPermitAsync(ct).ConfigureAwait(false);
                     await state.BeforeSend().ConfigureAwait(false);
                     var tracking = SendTracking.Begin();
                     SubmitOutcome result;
@@ -87,6 +87,7 @@ internal sealed class ResilientProviderClient : IDisposable
                     }
 
                     self.Observe(result.Error);
+                    await self.ObserveSharedAsync(result.Error, ct).ConfigureAwait(false);
                     if (result.Error is { } refused && self.IsSafeToResubmitHere(refused))
                     {
                         await state.OnRefused(refused).ConfigureAwait(false);
@@ -119,13 +120,14 @@ internal sealed class ResilientProviderClient : IDisposable
                 static async (state, ct) =>
                 {
                     var self = state.Self;
-                    await self._throttle.WaitAsync(ct).ConfigureAwait(false);
+                    await self.WaitForPermitAsync(ct).ConfigureAwait(false);
                     var result = await self.WithTimeoutAsync(
                         self._pollTimeout,
                         t => self._adapter.PollAsync(state.RemoteId, t),
                         () => new PollOutcome { Error = TimeoutError(self.Name, "status request", mayHaveBeenAccepted: false) },
                         ct).ConfigureAwait(false);
                     self.Observe(result.State is null ? result.Error : null);
+                    await self.ObserveSharedAsync(result.State is null ? result.Error : null, ct).ConfigureAwait(false);
                     return result;
                 },
                 (Self: this, RemoteId: remoteId),
@@ -141,6 +143,23 @@ internal sealed class ResilientProviderClient : IDisposable
     }
 
     public void Dispose() => _throttle.Dispose();
+
+    /// <summary>In a fleet: the request rate of this provider's API key, shared by every worker (null: this process alone).</summary>
+    public Fleet.ISharedRateLimit? SharedRate { get; init; }
+
+    /// <summary>One permit for one HTTP request: this process's throttle, then (in a fleet) the shared bucket.</summary>
+    internal async Task WaitForPermitAsync(CancellationToken cancellationToken)
+    {
+        await _throttle.WaitAsync(cancellationToken).ConfigureAwait(false);
+        if (SharedRate is { } shared)
+        {
+            await shared.AcquireAsync(Name, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>In a fleet, a 429 slows every worker down (the shared rate halves).</summary>
+    private Task ObserveSharedAsync(ProviderError? error, CancellationToken cancellationToken) =>
+        error is { HttpStatus: 429 } && SharedRate is { } shared ? shared.OnThrottledAsync(Name, error.RetryAfter, cancellationToken) : Task.CompletedTask;
 
     /// <summary>
     /// True when a failed submit certainly created nothing and may be sent again: the adapter says it was not accepted

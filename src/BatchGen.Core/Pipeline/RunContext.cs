@@ -34,6 +34,9 @@ internal sealed class RunContext
 
     public required TimeProvider Time { get; init; }
 
+    /// <summary>Uploads of local images, once per content hash and provider.</summary>
+    public required Images.ImageUploads Images { get; init; }
+
     public required RunProgress Progress { get; init; }
 
     public required ILogger Logger { get; init; }
@@ -181,6 +184,9 @@ internal sealed class RunContext
         }
     }
 
+    /// <summary>Many workers on one batch (a PostgreSQL ledger); null on the single-process path.</summary>
+    public Fleet.FleetSession? Fleet { get; init; }
+
     /// <summary>Uploads verified outputs to <c>output.store</c>; null when the manifest has none.</summary>
     public StoreSync? Store { get; set; }
 
@@ -201,5 +207,16 @@ internal sealed class RunContext
     }
 
     /// <summary>Writes one event. Never cancelled: a state change that happened is always recorded.</summary>
-    public Task RecordAsync(LedgerEvent ledgerEvent) => Ledger.AppendAsync(ledgerEvent, CancellationToken.None);
+    public async Task RecordAsync(LedgerEvent ledgerEvent)
+    {
+        if (Fleet is not { } fleet)
+        {
+            await Ledger.AppendAsync(ledgerEvent, CancellationToken.None).ConfigureAwait(false);
+            return;
+        }
+
+        // The shared database may be down for a while: the event is written once it is back (bounded), never dropped.
+        await fleet.Fleet.RideOutAsync(() => Ledger.AppendAsync(ledgerEvent, CancellationToken.None), CancellationToken.None).ConfigureAwait(false);
+        await fleet.AfterRecordAsync(ledgerEvent).ConfigureAwait(false);
+    }
 }

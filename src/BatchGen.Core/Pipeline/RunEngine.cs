@@ -43,6 +43,8 @@ public sealed class RunEngine
             budget.Settled = period.Settle;
         }
 
+        var fleet = request.Fleet is null ? null : await Fleet.FleetStart.JoinAsync(request.Fleet, resume, stopToken).ConfigureAwait(false);
+
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(stopToken);
         using var hardStop = new CancellationTokenSource();
         await using var stopRegistration = stop.Token.Register(() => hardStop.CancelAfter(request.Options.SubmitGracePeriod)).ConfigureAwait(false);
@@ -61,6 +63,8 @@ public sealed class RunEngine
             StopSource = stop,
             HardStopSource = hardStop,
             Unavailable = request.Unavailable,
+            Fleet = fleet,
+            Images = new Images.ImageUploads(ledger as IUploadLog ?? new MemoryUploadLog(), Uploaders(request), _time),
             Webhooks = request.Webhooks,
         };
         if (request.Uploader is { } uploader)
@@ -70,11 +74,21 @@ public sealed class RunEngine
 
         var clients = request.Adapters.ToDictionary(
             kv => kv.Key,
-            kv => new ResilientProviderClient(kv.Value, request.Providers[kv.Key], request.Options, _time, request.Progress.For(kv.Key)),
+            kv => new ResilientProviderClient(kv.Value, request.Providers[kv.Key], request.Options, _time, request.Progress.For(kv.Key)) { SharedRate = request.Fleet?.Rate },
             StringComparer.Ordinal);
+        var settlements = fleet?.RunSettlementsAsync() ?? Task.CompletedTask;
         try
         {
-            await RunStagesAsync(context, clients).ConfigureAwait(false);
+            try
+            {
+                await RunStagesAsync(context, clients).ConfigureAwait(false);
+            }
+            finally
+            {
+                fleet?.CompleteSettlements();
+                await settlements.ConfigureAwait(false);
+            }
+
             if (context.Fault is { } fault)
             {
                 System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(fault);
@@ -82,6 +96,12 @@ public sealed class RunEngine
 
             // Every stage drained: no job changes state any more, so the attributed costs can join the current rows.
             await CreditAttributions.WriteAsync(context).ConfigureAwait(false);
+
+            if (request.Fleet?.OutageNotice is { } outage)
+            {
+                // What was in flight is recorded; the jobs this worker did not submit wait for a rerun (or another worker).
+                throw new Fleet.FleetUnavailableException(outage);
+            }
         }
         finally
         {
@@ -116,16 +136,34 @@ public sealed class RunEngine
         };
     }
 
+    /// <summary>The configured uploaders, plus the adapters that have their own upload (Pixwith) where none is configured.</summary>
+    private static Dictionary<string, Images.IImageUploader> Uploaders(RunRequest request)
+    {
+        var uploaders = new Dictionary<string, Images.IImageUploader>(request.ImageUploaders, StringComparer.Ordinal);
+        foreach (var (name, adapter) in request.Adapters)
+        {
+            if (adapter is Images.IImageUploader own)
+            {
+                uploaders.TryAdd(name, own);
+            }
+        }
+
+        return uploaders;
+    }
+
     private static async Task RunStagesAsync(RunContext context, IReadOnlyDictionary<string, ResilientProviderClient> clients)
     {
         var downloads = new DownloadStage(context, clients);
         var lanes = clients.Values.Select(c => new ProviderLane(context, c, downloads)).ToList();
         var downloadTask = downloads.RunAsync();
         var laneTasks = lanes.Select(l => l.RunAsync()).ToList();
-        var feeder = new JobFeeder(context, lanes.ToDictionary(l => l.Name, StringComparer.Ordinal), downloads.Items.Writer);
+        var byName = lanes.ToDictionary(l => l.Name, StringComparer.Ordinal);
+        var feeder = new JobFeeder(context, byName, downloads.Items.Writer);
         try
         {
-            await context.GuardAsync(feeder.RunAsync).ConfigureAwait(false);
+            // Alone: stream the ledger once. In a fleet: claim jobs under leases until the batch has nothing left.
+            Func<Task> feed = context.Fleet is { } fleet ? new Fleet.FleetFeeder(context, fleet, byName, feeder).RunAsync : feeder.RunAsync;
+            await context.GuardAsync(feed).ConfigureAwait(false);
         }
         finally
         {
@@ -181,7 +219,8 @@ public sealed class RunEngine
             }
 
             // The progress view's "queued": jobs this run may submit, known up front (not the lanes' window).
-            if (job.InManifest && (resubmitted || job.State is JobState.Pending or JobState.Blocked))
+            // In a fleet, a worker counts the jobs it claims instead (the others' are theirs to count).
+            if (request.Fleet is null && job.InManifest && (resubmitted || job.State is JobState.Pending or JobState.Blocked))
             {
                 request.Progress.For(job.Provider).AddQueued(1);
             }
@@ -190,6 +229,9 @@ public sealed class RunEngine
         var caps = request.Providers.Values
             .Where(p => p.MaxCost is not null)
             .ToDictionary(p => p.Name, p => p.MaxCost!.Value, StringComparer.Ordinal);
-        return BudgetResume.FromLedger(request.Options.MaxCostUsd, caps, jobs, chargeFailed);
+        // In a fleet the caps are checked in the shared budget (every worker's reservations); this gate only counts.
+        return request.Fleet is null
+            ? BudgetResume.FromLedger(request.Options.MaxCostUsd, caps, jobs, chargeFailed)
+            : BudgetResume.FromLedger(null, new Dictionary<string, decimal>(StringComparer.Ordinal), jobs, chargeFailed);
     }
 }

@@ -19,6 +19,12 @@ public sealed class RunRequest
     /// <summary>Providers that cannot be called, with the reason (e.g. "MAGNIFIC_API_KEY is not set"): their jobs are blocked.</summary>
     public IReadOnlyDictionary<string, string> Unavailable { get; init; } = new Dictionary<string, string>();
 
+    /// <summary>
+    /// Where each provider's local images are uploaded (Pixwith's adapter, the image store for the others). Pixwith's
+    /// adapter is used when it is not listed here; a provider with neither fails its local-image jobs.
+    /// </summary>
+    public IReadOnlyDictionary<string, Images.IImageUploader> ImageUploaders { get; init; } = new Dictionary<string, Images.IImageUploader>();
+
     public required ILedger Ledger { get; init; }
 
     public required VideoDownloader Downloader { get; init; }
@@ -26,6 +32,9 @@ public sealed class RunRequest
     public required RunOptions Options { get; init; }
 
     public RunProgress Progress { get; init; } = new();
+
+    /// <summary>Other workers share this batch (claims, rate limits, budget in PostgreSQL); null: this process alone.</summary>
+    public Fleet.IWorkerFleet? Fleet { get; init; }
 
     /// <summary>Verified webhook deliveries (null = none): providers it covers poll only as a slow safety net.</summary>
     public Webhooks.WebhookInbox? Webhooks { get; init; }

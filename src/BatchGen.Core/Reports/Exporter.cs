@@ -59,6 +59,12 @@ public static class Exporter
         writer.WriteStartObject("parameters");
         writer.WriteString("prompt", p.Prompt);
         writer.WriteString("image_url", p.ImageUrl);
+        if (p.Image is { } image)
+        {
+            writer.WriteString("image", image.Display);
+            writer.WriteString("image_sha256", image.Sha256);
+        }
+
         WriteOptional(writer, "negative_prompt", p.NegativePrompt);
         writer.WriteNumber("duration", p.Duration);
         writer.WriteString("resolution", p.Resolution);

@@ -34,6 +34,7 @@ internal static class JobAxes
             "seed" => p.Seed?.ToString(CultureInfo.InvariantCulture),
             "prompt" => p.Prompt,
             "image_url" => p.ImageUrl,
+            "image" => p.Image?.Display,
             "camera_movement" => p.CameraMovement,
             "motion_mode" => p.MotionMode,
             "thinking" => p.Thinking,

@@ -21,6 +21,7 @@ internal static class ResultColumns
         new("replicate", j => ReportFormat.Integer(j.Spec.Replicate)),
         new("prompt", j => P(j).Prompt),
         new("image_url", j => P(j).ImageUrl),
+        new("image", j => P(j).Image?.Display ?? string.Empty),
         new("negative_prompt", j => P(j).NegativePrompt ?? string.Empty),
         new("duration", j => ReportFormat.Integer(P(j).Duration)),
         new("resolution", j => P(j).Resolution),

@@ -32,7 +32,10 @@ public static class BradleyTerry
 
     /// <summary>
     /// Percentile bootstrap of <see cref="Fit"/>: the games resampled with replacement <paramref name="resamples"/>
-    /// times (deterministic for a seed); returns each item's (low, high) at the given two-sided level.
+    /// times (deterministic for a seed); returns each item's (low, high) at the given two-sided level. The bootstrap
+    /// collapses when every game ended the same way (each resample is the same data), so each interval is at least
+    /// as wide as the normal approximation from the observed information at the fitted strengths (prior included):
+    /// two votes for one side never read as certainty.
     /// </summary>
     public static (double Low, double High)[] Interval(int items, IReadOnlyList<Game> games, int resamples, double level, int seed)
     {
@@ -63,14 +66,70 @@ public static class BradleyTerry
         }
 
         var tail = (1 - level) / 2;
+        var halfWidths = NormalHalfWidths(items, games, NormalQuantile(1 - tail));
+        var fitted = Fit(items, games);
         var result = new (double, double)[items];
         for (var i = 0; i < items; i++)
         {
             Array.Sort(draws[i]);
-            result[i] = (Quantile(draws[i], tail), Quantile(draws[i], 1 - tail));
+            result[i] = (
+                Math.Min(Quantile(draws[i], tail), fitted[i] - halfWidths[i]),
+                Math.Max(Quantile(draws[i], 1 - tail), fitted[i] + halfWidths[i]));
         }
 
         return result;
+    }
+
+    /// <summary>z / sqrt(observed information) of each log-strength, from the games and the prior.</summary>
+    private static double[] NormalHalfWidths(int items, IReadOnlyList<Game> games, double z)
+    {
+        var wins = new double[items];
+        var pairs = new double[items, items];
+        foreach (var game in games)
+        {
+            Add(wins, pairs, game, 1);
+        }
+
+        var scores = Solve(wins, pairs);
+        var result = new double[items];
+        for (var i = 0; i < items; i++)
+        {
+            var pi = Math.Exp(scores[i]);
+            var information = PriorGames * pi / ((pi + 1) * (pi + 1));
+            for (var j = 0; j < items; j++)
+            {
+                if (pairs[i, j] > 0)
+                {
+                    var pj = Math.Exp(scores[j]);
+                    information += pairs[i, j] * pi * pj / ((pi + pj) * (pi + pj));
+                }
+            }
+
+            result[i] = z / Math.Sqrt(information);
+        }
+
+        return result;
+    }
+
+    /// <summary>The standard normal quantile of <paramref name="p"/> (bisection on an erf approximation, |error| below 1e-6).</summary>
+    private static double NormalQuantile(double p)
+    {
+        double Cdf(double x)
+        {
+            // Abramowitz and Stegun 7.1.26 for erf.
+            var t = 1 / (1 + (0.3275911 * Math.Abs(x) / Math.Sqrt(2)));
+            var erf = 1 - ((((((1.061405429 * t) - 1.453152027) * t) + 1.421413741) * t - 0.284496736) * t + 0.254829592) * t * Math.Exp(-x * x / 2);
+            return x >= 0 ? (1 + erf) / 2 : (1 - erf) / 2;
+        }
+
+        double low = -10, high = 10;
+        for (var k = 0; k < 60; k++)
+        {
+            var mid = (low + high) / 2;
+            (low, high) = Cdf(mid) < p ? (mid, high) : (low, mid);
+        }
+
+        return (low + high) / 2;
     }
 
     /// <summary>P(first beats second) for two scores.</summary>

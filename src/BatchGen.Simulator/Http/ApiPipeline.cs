@@ -111,7 +111,10 @@ internal sealed class ApiPipeline(ProviderRuntime provider, IProviderDialect dia
             }
         }
 
-        var reply = await handler(ctx).ConfigureAwait(false);
+        // A submit whose first frame does not resolve is refused as the provider would: a validation error.
+        var reply = kind == CallKind.Submit && await ImageUrlCheck.ProblemAsync(ctx, state, http.RequestAborted).ConfigureAwait(false) is { } imageProblem
+            ? Invalid(ctx, [imageProblem])
+            : await handler(ctx).ConfigureAwait(false);
         dialect.Decorate(reply, account);
         if (fault == RequestFault.ConnectionReset)
         {

@@ -16,12 +16,13 @@ internal static class RequestLogging
 
         var segments = path.Split('/', 3, StringSplitOptions.RemoveEmptyEntries);
         var provider = segments.Length > 0 ? segments[0] : string.Empty;
-        if (provider == "files" && segments.Length > 1)
+        if (provider is "files" or "uploads" or "cdn" && segments.Length > 1)
         {
             provider = segments[1].Split('/')[0];
         }
 
-        var body = HttpMethods.IsPost(http.Request.Method) || HttpMethods.IsPut(http.Request.Method)
+        // Image uploads are multipart files read by their endpoint: not buffered here.
+        var body = (HttpMethods.IsPost(http.Request.Method) || HttpMethods.IsPut(http.Request.Method)) && provider != "uploads" && !path.StartsWith("/uploads/", StringComparison.Ordinal)
             ? await RequestBody.ReadAsync(http).ConfigureAwait(false)
             : [];
         var headers = new Dictionary<string, string>(http.Request.Headers.Count, StringComparer.OrdinalIgnoreCase);

@@ -12,6 +12,9 @@ public sealed class SimulatorStats
     public required Dictionary<string, int> IdempotencyKeys { get; init; }
 
     public required int SubmitsWithoutKey { get; init; }
+
+    /// <summary>Pixwith <c>pre_url</c> uploads stored, per image name.</summary>
+    public Dictionary<string, int> ImageUploads { get; init; } = [];
 }
 
 /// <summary>One provider's counters. <see cref="Submits"/> counts submits that created a task (that would be billed).</summary>

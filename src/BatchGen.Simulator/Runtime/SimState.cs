@@ -44,6 +44,9 @@ internal sealed class SimState
 
     public FileTokens Tokens { get; }
 
+    /// <summary>Images uploaded through Pixwith's pre_url flow, and the fetcher of loopback image URLs.</summary>
+    public SimImages Images { get; } = new();
+
     public IReadOnlyDictionary<string, ProviderRuntime> Providers { get; }
 
     /// <summary>Set once Kestrel is listening: http://127.0.0.1:PORT (no trailing slash).</summary>
@@ -71,6 +74,7 @@ internal sealed class SimState
         Providers = Providers.ToDictionary(p => p.Key, p => p.Value.Counters.Snapshot(), StringComparer.Ordinal),
         IdempotencyKeys = new Dictionary<string, int>(idempotencyKeys, StringComparer.Ordinal),
         SubmitsWithoutKey = Volatile.Read(ref submitsWithoutKey),
+        ImageUploads = Images.UploadCounts(),
     };
 
     public void Reset()
@@ -83,6 +87,7 @@ internal sealed class SimState
         idempotencyKeys.Clear();
         Interlocked.Exchange(ref submitsWithoutKey, 0);
         Log.Clear();
+        Images.Reset();
         Journal?.Clear();
     }
 }

@@ -8,7 +8,7 @@ namespace BatchGen.IntegrationTests.Cli;
 /// </summary>
 public sealed class HelpTests
 {
-    public static TheoryData<string> Commands => new() { "", "validate", "plan", "run", "retry", "status", "report", "export", "review", "votes", "schedule", "sim", "schema", "ledger", "ledger copy" };
+    public static TheoryData<string> Commands => new() { "", "validate", "plan", "run", "retry", "status", "report", "export", "review", "votes", "schedule", "sim", "schema", "ledger", "ledger copy", "bench" };
 
     [Theory]
     [MemberData(nameof(Commands))]

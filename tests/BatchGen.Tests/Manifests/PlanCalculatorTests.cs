@@ -47,8 +47,8 @@ public sealed class PlanCalculatorTests : IDisposable
         settings.NominalLatency = TimeSpan.FromSeconds(60);
         settings.PollInterval = TimeSpan.FromSeconds(10);
 
-        // 1 submit + 6 polls per job at 1 request/s: 1/7 job per second (concurrency would allow 100/60).
-        PlanCalculator.Throughput(settings).ShouldBe(1.0 / 7, tolerance: 1e-9);
+        // A submit and one finishing poll per job at 1 request/s: half a job per second (concurrency would allow 100/60).
+        PlanCalculator.Throughput(settings).ShouldBe(1.0 / 2, tolerance: 1e-9);
     }
 
     [Fact]
@@ -60,6 +60,60 @@ public sealed class PlanCalculatorTests : IDisposable
         settings.NominalLatency = TimeSpan.FromSeconds(40);
 
         PlanCalculator.Throughput(settings).ShouldBe(2.0 / 40, tolerance: 1e-9);
+    }
+
+    [Fact]
+    public void EstimateWallTime_RateBound_IsTheBoundOverTheExpectedEfficiency()
+    {
+        var settings = ProviderCatalog.CreateDefaults()["aimlapi"];
+        settings.Concurrency = 120;
+        settings.RateLimit = new RateLimitSpec(20, TimeSpan.FromSeconds(1));
+        settings.NominalLatency = TimeSpan.FromSeconds(6);
+
+        // (2 x 1000 - 20) / 20 = 99 s at best; the run is expected to reach 0.9 of it.
+        PlanCalculator.EstimateWallTime(1000, settings).TotalSeconds.ShouldBe(99 / PlanCalculator.ExpectedEfficiency, tolerance: 1e-6);
+    }
+
+    [Fact]
+    public void Compute_TwoProviders_WallTimeIsTheSlowestProvidersEstimate()
+    {
+        var manifest = _h.Load("""
+            version: 1
+            defaults: {image_url: "https://x.test/a.png", prompt: p}
+            matrix:
+              provider: [magnific, aimlapi]
+              seed: [1, 2, 3, 4, 5, 6, 7, 8, 9, 10]
+            providers:
+              magnific: {rate_limit: 1/s, concurrency: 50, nominal_latency_seconds: 5}
+              aimlapi: {rate_limit: 10/s, concurrency: 2, nominal_latency_seconds: 30}
+            """).Manifest!;
+
+        var plan = PlanCalculator.Compute(manifest);
+
+        // magnific: rate-bound, (2 x 10 - 1) / 1 = 19 s; aimlapi: 2 in flight, ceil(10 / 2) x 30 = 150 s.
+        var byName = plan.Providers.ToDictionary(p => p.Name, p => p.EstimatedWallTime.TotalSeconds);
+        byName["magnific"].ShouldBe(19 / PlanCalculator.ExpectedEfficiency, tolerance: 1e-6);
+        byName["aimlapi"].ShouldBe(150 / PlanCalculator.ExpectedEfficiency, tolerance: 1e-6);
+        plan.EstimatedWallTime.TotalSeconds.ShouldBe(150 / PlanCalculator.ExpectedEfficiency, tolerance: 1e-6);
+    }
+
+    [Fact]
+    public void Compute_MagnificByWebhook_OnlyTheSubmitCountsAgainstTheRate()
+    {
+        const string Grid = """
+            version: 1
+            defaults: {image_url: "https://x.test/a.png", prompt: p, provider: magnific}
+            matrix:
+              seed: [1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20]
+            providers:
+              magnific: {rate_limit: 1/s, concurrency: 100, nominal_latency_seconds: 5}
+            """;
+        var polled = PlanCalculator.Compute(_h.Load(Grid).Manifest!);
+        var byWebhook = PlanCalculator.Compute(_h.Load(Grid + "\nwebhook: {listen: \"127.0.0.1:8787\"}\n", name: "hooks.yaml").Manifest!);
+
+        // Polled: (2 x 20 - 1) / 1 = 39 s; by webhook: max((20 - 1) / 1, (20 - 1) / 1 + 5) = 24 s.
+        polled.EstimatedWallTime.TotalSeconds.ShouldBe(39 / PlanCalculator.ExpectedEfficiency, tolerance: 1e-6);
+        byWebhook.EstimatedWallTime.TotalSeconds.ShouldBe(24 / PlanCalculator.ExpectedEfficiency, tolerance: 1e-6);
     }
 
     [Fact]

@@ -110,6 +110,25 @@ public class BradleyTerryTests
     }
 
     [Fact]
+    public void Interval_EveryVoteForOneSide_StillWideNotCertain()
+    {
+        // Two votes, both for item 0: every bootstrap resample is the same data, so the bootstrap alone gives a
+        // zero-width interval; two votes must not read as certainty.
+        var games = new List<BradleyTerry.Game> { new(0, 1, 1), new(0, 1, 1) };
+
+        var intervals = BradleyTerry.Interval(2, games, 200, 0.95, 11);
+        var scores = BradleyTerry.Fit(2, games);
+
+        for (var i = 0; i < 2; i++)
+        {
+            scores[i].ShouldBeInRange(intervals[i].Low, intervals[i].High);
+            (intervals[i].High - intervals[i].Low).ShouldBeGreaterThan(2.0, "a 95% interval from two votes spans several units of log-strength");
+        }
+
+        intervals[0].Low.ShouldBeLessThan(intervals[1].High, "two votes do not separate the items");
+    }
+
+    [Fact]
     public void Interval_SameSeed_SameBounds()
     {
         var games = Draw(Centred([0.5, -0.5]), 20, new Random(3));

@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text;
 using BatchGen.Core.Jobs;
 using BatchGen.Core.Manifests.Fields;
+using BatchGen.Core.Manifests.Images;
 using BatchGen.Core.Manifests.Limits;
 using BatchGen.Core.Providers;
 using BatchGen.Core.Providers.Capabilities;
@@ -33,6 +34,7 @@ internal sealed class JobBuilder
     private readonly RenderCache[] _renderCaches = Enumerable.Range(0, JobFields.Count).Select(_ => new RenderCache()).ToArray();
     private char[] _pathChars = new char[256];
     private readonly JobIdentity _identity = new();
+    private readonly ImageChoice _images = new();
     private readonly string?[] _rendered = new string?[JobFields.Count];
     private readonly Func<int, string, string?> _lookup;
     private readonly bool _hasRejected;
@@ -183,16 +185,27 @@ internal sealed class JobBuilder
             }
         }
 
-        CheckImageUrl(combination, bag);
-        if (rejected || bag.ErrorCount != errors || provider.Length == 0 || _rendered[JobFields.Prompt] is null || _rendered[JobFields.ImageUrl] is null)
+        var image = _images.Check(combination, bag, _values, provider, rejected);
+        if (image is null)
+        {
+            CheckImageUrl(combination, bag);
+        }
+
+        if (rejected || bag.ErrorCount != errors || provider.Length == 0 || _rendered[JobFields.Prompt] is null || (image is null && _rendered[JobFields.ImageUrl] is null))
         {
             return null;
+        }
+
+        if (image is null && ValidateOnly)
+        {
+            _doc.RemoteImages.Note(_rendered[JobFields.ImageUrl]!, provider, _values[JobFields.ImageUrl]!.Mark);
         }
 
         return new JobParameters
         {
             Prompt = _rendered[JobFields.Prompt]!,
-            ImageUrl = _rendered[JobFields.ImageUrl]!,
+            ImageUrl = image is null ? _rendered[JobFields.ImageUrl]! : string.Empty,
+            Image = image,
             NegativePrompt = _rendered[JobFields.NegativePrompt],
             Duration = duration,
             Resolution = resolution,
@@ -263,7 +276,12 @@ internal sealed class JobBuilder
         var value = _values[JobFields.ImageUrl];
         if (value is null)
         {
-            bag.Error(combination.Mark, "image_url", $"no image_url for combination {Describe(combination)}: set it in defaults, an axis or a row");
+            if (_values[JobFields.Image] is null)
+            {
+                bag.Error(combination.Mark, "image_url", $"no image_url or image for combination {Describe(combination)}: set one in defaults, an axis or a row");
+            }
+
+            _rendered[JobFields.ImageUrl] = null;
             return;
         }
 

@@ -25,6 +25,7 @@ internal static class JobFields
     public const int LipSyncTtsContent = 17;
     public const int LipSyncTtsSpeakerId = 18;
     public const int Extra = 19;
+    public const int Image = 20;
 
     public static IReadOnlyList<string> CameraMovements { get; } =
     [
@@ -55,6 +56,7 @@ internal static class JobFields
         new(LipSyncTtsContent, "lip_sync_tts_content", FieldKind.Text),
         new(LipSyncTtsSpeakerId, "lip_sync_tts_speaker_id", FieldKind.Enum) { Allowed = ["auto", "1", "2", "3", "4", "5", "6", "7", "8", "9"] },
         new(Extra, "extra", FieldKind.Object),
+        new(Image, "image", FieldKind.Text),
     ];
 
     public static int Count => All.Count;

@@ -10,7 +10,7 @@ namespace BatchGen.Core.Providers.Capabilities;
 public static class ProviderCapabilities
 {
     /// <summary>Fields every provider takes (the engine always resolves duration, resolution and aspect ratio).</summary>
-    public static IReadOnlyList<string> CommonFields { get; } = ["provider", "prompt", "image_url", "duration", "resolution", "extra"];
+    public static IReadOnlyList<string> CommonFields { get; } = ["provider", "prompt", "image_url", "image", "duration", "resolution", "extra"];
 
     private static readonly Dictionary<string, string[]> Specific = new(StringComparer.Ordinal)
     {

@@ -10,7 +10,7 @@ namespace BatchGen.Core.Providers.Pixwith;
 /// <c>Api-Key</c>. Every reply is a <c>{code,message,data}</c> envelope; errors come inside HTTP 200.
 /// <c>model_id</c> comes from <see cref="ProviderSettings.Model"/> (default <c>2-27</c>, PixVerse V5).
 /// </summary>
-internal sealed class PixwithAdapter : IProviderAdapter
+internal sealed partial class PixwithAdapter : IProviderAdapter
 {
     public const string ApiKeyHeader = "Api-Key";
     public const string DefaultModel = "2-27";
@@ -19,10 +19,16 @@ internal sealed class PixwithAdapter : IProviderAdapter
     private readonly ProviderTransport transport;
     private readonly Uri createUri;
     private readonly Uri getUri;
+    private readonly Uri preUrlUri;
+    private readonly HttpClient http;
+    private readonly TimeProvider time;
 
     public PixwithAdapter(ProviderSettings settings, HttpClient http, string apiKey, TimeProvider timeProvider)
     {
         this.settings = settings;
+        this.http = http;
+        time = timeProvider;
+        preUrlUri = JsonBodies.Combine(settings.BaseUrl, "api/task/pre_url");
         var errors = new ErrorClassifier(settings, apiKey, timeProvider);
         transport = new ProviderTransport(http, headers => headers.TryAddWithoutValidation(ApiKeyHeader, apiKey), errors);
         createUri = JsonBodies.Combine(settings.BaseUrl, "api/task/create");

@@ -19,6 +19,7 @@ internal sealed class PixwithApi(ApiPipeline api)
     {
         group.MapPost("/api/task/create", (HttpContext http) => api.RunAsync(http, CallKind.Submit, null, c => ValueTask.FromResult(Create(c))));
         group.MapPost("/api/task/get", (HttpContext http) => api.RunAsync(http, CallKind.Poll, TaskIdOf, c => ValueTask.FromResult(Get(c))));
+        group.MapPost("/api/task/pre_url", (HttpContext http) => api.RunAsync(http, CallKind.Other, null, c => ValueTask.FromResult(PreUrl(c))));
         group.MapPost("/api/task/get_credits", (HttpContext http) => api.RunAsync(http, CallKind.Other, null, c => ValueTask.FromResult(Credits(c))));
     }
 
@@ -110,6 +111,50 @@ internal sealed class PixwithApi(ApiPipeline api)
             _ => 1,
         };
         return SimReply.Ok(PixwithDialect.Envelope(1, "success", new JsonObject { ["task_id"] = task.Id, ["status"] = status, ["result_urls"] = urls }));
+    }
+
+    /// <summary>
+    /// <c>{image_name, content_type}</c> (image/jpeg or image/png) -> <c>data.upload_url{url, fields}</c>, a form for
+    /// the simulator's upload endpoint valid 10 minutes, and <c>data.image_url</c>, where the image will be served.
+    /// </summary>
+    private SimReply PreUrl(RequestContext ctx)
+    {
+        if (ctx.Json is not { ValueKind: JsonValueKind.Object } body)
+        {
+            return api.Invalid(ctx, [new("body", "must be a JSON object")]);
+        }
+
+        var rules = new FieldRules(body);
+        var name = rules.String("image_name", required: true);
+        var type = rules.String("content_type", required: true);
+        if (type is not null and not ("image/jpeg" or "image/png"))
+        {
+            rules.Add("content_type", "Invalid image format");
+        }
+
+        if (name is not null && (name.Length > 200 || name.Contains('/', StringComparison.Ordinal) || name.Contains('\\', StringComparison.Ordinal)))
+        {
+            rules.Add("image_name", "must be a plain file name");
+        }
+
+        if (rules.Problems.Count > 0)
+        {
+            return api.Invalid(ctx, rules.Problems);
+        }
+
+        var state = ctx.Provider.State;
+        var fields = state.Images.Issue(name!, type!, ctx.Now + TimeSpan.FromMinutes(10));
+        var form = new JsonObject();
+        foreach (var (key, value) in fields)
+        {
+            form[key] = value;
+        }
+
+        return SimReply.Ok(PixwithDialect.Envelope(1, "success", new JsonObject
+        {
+            ["upload_url"] = new JsonObject { ["url"] = state.PublicOrigin + ImageEndpoints.UploadPath, ["fields"] = form },
+            ["image_url"] = $"{state.PublicOrigin}{ImageEndpoints.CdnPath}{fields["key"]}",
+        }));
     }
 
     private static SimReply Credits(RequestContext ctx)

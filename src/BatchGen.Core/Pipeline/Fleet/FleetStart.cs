@@ -1,0 +1,28 @@
+using BatchGen.Core.Costs;
+
+namespace BatchGen.Core.Pipeline.Fleet;
+
+/// <summary>How a run joins its fleet: the session, the shared budget seeded from the ledger, settlements bridged.</summary>
+internal static class FleetStart
+{
+    public static async Task<FleetSession> JoinAsync(IWorkerFleet fleet, BudgetResume resume, CancellationToken cancellationToken)
+    {
+        var session = new FleetSession(fleet);
+        var snapshot = resume.Gate.Snapshot();
+        var spent = snapshot.Providers.ToDictionary(kv => kv.Key, kv => kv.Value.SpentUsd, StringComparer.Ordinal);
+        var inFlight = resume.InFlight.ToDictionary(kv => kv.Key, kv => (kv.Value.Provider, kv.Value.HeldUsd), StringComparer.Ordinal);
+        await fleet.Budget.SeedAsync(spent, inFlight, cancellationToken).ConfigureAwait(false);
+        foreach (var (jobId, reservation) in resume.InFlight)
+        {
+            session.Adopt(jobId, reservation);
+        }
+
+        var previous = resume.Gate.Settled;
+        resume.Gate.Settled = (reservation, charged) =>
+        {
+            previous?.Invoke(reservation, charged);
+            session.OnSettled(reservation, charged);
+        };
+        return session;
+    }
+}

@@ -1,0 +1,49 @@
+using BatchGen.Core.Ledger;
+using NpgsqlTypes;
+
+namespace BatchGen.Ledger.Postgres;
+
+/// <summary>Uploads of local images, per batch: the same records as the SQLite ledger's <c>uploads</c> table.</summary>
+public sealed partial class PostgresLedger : IUploadLog
+{
+    public async Task RecordUploadAsync(UploadRecord upload, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(upload);
+        EnsureWritable();
+        await ExecuteAsync(
+            "INSERT INTO uploads (batch_id, time, sha256, provider, url, bytes, expires_at, pending) VALUES (@batch, @time, @sha, @provider, @url, @bytes, @expires, @pending);",
+            command =>
+            {
+                command.Parameters.AddWithValue("time", LedgerValues.Time(_time.GetUtcNow()));
+                command.Parameters.AddWithValue("sha", upload.Sha256);
+                command.Parameters.AddWithValue("provider", upload.Provider);
+                command.Parameters.AddWithValue("url", upload.Url);
+                command.Parameters.AddWithValue("bytes", upload.Bytes);
+                Add(command.Parameters, "expires", NpgsqlDbType.Text, upload.ExpiresAt is { } at ? LedgerValues.Time(at) : null);
+                command.Parameters.AddWithValue("pending", upload.Pending ? 1 : 0);
+            },
+            cancellationToken).ConfigureAwait(false);
+    }
+
+    public async Task<UploadRecord?> GetUploadAsync(string sha256, string provider, CancellationToken cancellationToken)
+    {
+        await foreach (var upload in StreamAsync(
+            "SELECT sha256, provider, url, bytes, expires_at, time, pending FROM uploads WHERE batch_id = @batch AND sha256 = @sha AND provider = @provider ORDER BY seq DESC LIMIT 1;",
+            command =>
+            {
+                command.Parameters.AddWithValue("sha", sha256);
+                command.Parameters.AddWithValue("provider", provider);
+            },
+            r => new UploadRecord(r.GetString(0), r.GetString(1), r.GetString(2), r.GetInt64(3), r.IsDBNull(4) ? null : LedgerValues.ParseTime(r.GetString(4)))
+            {
+                Time = LedgerValues.ParseTime(r.GetString(5)),
+                Pending = r.GetInt32(6) != 0,
+            },
+            cancellationToken).ConfigureAwait(false))
+        {
+            return upload;
+        }
+
+        return null;
+    }
+}
