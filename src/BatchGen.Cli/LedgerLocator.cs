@@ -89,7 +89,8 @@ internal static class LedgerLocator
                 }
 
                 var reviews = await ledger.ReadReviewsAsync(cancellationToken).ConfigureAwait(false);
-                return (new LoadedLedger(target.Display, outputDirectory, jobs) { Simulated = simulated, Providers = ProvidersOf(manifestPath), Reviews = reviews, Target = target with { OutputDirectory = outputDirectory } }, null, ExitCodes.Success);
+                var store = BatchGen.Core.Storage.OutputStoreMeta.FromJson(await ledger.GetMetaAsync(BatchGen.Core.Storage.OutputStoreMeta.Key, cancellationToken).ConfigureAwait(false));
+                return (new LoadedLedger(target.Display, outputDirectory, jobs) { Simulated = simulated, Providers = ProvidersOf(manifestPath), Reviews = reviews, Target = target with { OutputDirectory = outputDirectory }, OutputStore = store }, null, ExitCodes.Success);
             }
         }
         catch (LedgerException ex)
@@ -193,4 +194,7 @@ internal sealed record LoadedLedger(string LedgerPath, string OutputDirectory, I
 
     /// <summary>Where the ledger was read from (to open it again, e.g. for votes).</summary>
     public Ledger.LedgerTarget Target { get; init; } = new();
+
+    /// <summary>The output store the run uploaded to (meta <c>output_store</c>), or null.</summary>
+    public BatchGen.Core.Storage.OutputStoreOptions? OutputStore { get; init; }
 }

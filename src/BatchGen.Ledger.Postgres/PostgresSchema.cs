@@ -20,7 +20,28 @@ internal static class PostgresSchema
         ("webhooks", WebhooksSql),
         ("output_stamps", "ALTER TABLE outputs ADD COLUMN IF NOT EXISTS file_mtime_ns BIGINT; ALTER TABLE outputs ADD COLUMN IF NOT EXISTS file_inode BIGINT;"),
         ("uploads", UploadsSql),
+        ("stored_objects", StoredObjectsSql),
     ];
+
+    /// <summary>
+    /// Outputs uploaded to the output store (the SQLite <c>stored_objects</c> step). The table keeps the schemas alike;
+    /// this backend does not write it yet, so a resume finds each object by a HEAD at its key (size and SHA-256).
+    /// </summary>
+    private const string StoredObjectsSql = """
+        CREATE TABLE IF NOT EXISTS stored_objects (
+            batch_id     BIGINT NOT NULL,
+            job_id       TEXT NOT NULL,
+            output_index INTEGER NOT NULL,
+            object_key   TEXT NOT NULL,
+            object_url   TEXT NOT NULL,
+            bytes        BIGINT NOT NULL,
+            sha256       TEXT NOT NULL,
+            etag         TEXT,
+            stored_at    TEXT NOT NULL,
+            PRIMARY KEY (batch_id, job_id, output_index),
+            FOREIGN KEY (batch_id, job_id) REFERENCES jobs (batch_id, id)
+        );
+        """;
 
     /// <summary>Uploads of local images, per batch (the SQLite <c>uploads</c> step).</summary>
     private const string UploadsSql = """

@@ -31,7 +31,14 @@ internal static class ExportCommand
         var jobs = loaded.Jobs;
         try
         {
-            var problem = await ExportRunner.ExportAsync(jobs, format, outputFile, Console.Out, cancellationToken);
+            using var store = loaded.OutputStore is { } o ? new Core.Storage.S3ObjectStore(o.Store, TimeProvider.System) : null;
+            var links = store is null ? null : ObjectLinks.For(store, loaded.OutputStore!.LinkLifetime, TimeProvider.System);
+            var problem = await ExportRunner.ExportAsync(jobs, format, outputFile, Console.Out, links, cancellationToken);
+            if (links?.Problem is { } linkProblem)
+            {
+                await Console.Error.WriteLineAsync($"batchgen export: warning: no links to the stored videos: {linkProblem}");
+            }
+
             return problem is null ? ExitCodes.Success : await FailAsync(problem, ExitCodes.InvalidInput);
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)

@@ -37,8 +37,10 @@ internal static class ReportCommand
 
         var jobs = loaded.Jobs;
         var kind = Path.GetFullPath(targetPath) == loaded.LedgerPath ? ReportTargetKind.Ledger : ReportTargetKind.Manifest;
+        using var store = loaded.OutputStore is { } o ? new Core.Storage.S3ObjectStore(o.Store, TimeProvider.System) : null;
         var request = new ReportRequest(ReportInput.NameFor(targetPath, kind), loaded.OutputDirectory, outDirectory, sheet)
         {
+            Links = store is null ? null : ObjectLinks.For(store, loaded.OutputStore!.LinkLifetime, TimeProvider.System),
             PriceOf = UnsubmittedPrices.From(loaded.Providers),
             Simulated = loaded.Simulated,
             Reviews = loaded.Reviews,
@@ -47,6 +49,10 @@ internal static class ReportCommand
         try
         {
             outcome = await ReportBuilder.BuildAsync(request, jobs, cancellationToken);
+            if (request.Links?.Problem is { } linkProblem)
+            {
+                await Console.Error.WriteLineAsync($"batchgen report: warning: the reports have no links to the stored videos: {linkProblem}");
+            }
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {

@@ -9,6 +9,7 @@ using BatchGen.Core.Manifests;
 using BatchGen.Core.Pipeline;
 using BatchGen.Core.Providers;
 using BatchGen.Core.Reports;
+using BatchGen.Core.Storage;
 using BatchGen.Simulator;
 using Microsoft.Extensions.Logging;
 using Spectre.Console;
@@ -224,6 +225,10 @@ internal sealed class RunHandler
             await ledger.SetMetaAsync("name", manifest.Name, cancellationToken).ConfigureAwait(false);
             await ledger.SetMetaAsync("output_dir", Path.GetFullPath(outputDirectory), cancellationToken).ConfigureAwait(false);
             await ledger.SetMetaAsync("axes", string.Join(",", manifest.Axes), cancellationToken).ConfigureAwait(false);
+            if (manifest.OutputStore is { } outputStore)
+            {
+                await ledger.SetMetaAsync(OutputStoreMeta.Key, OutputStoreMeta.ToJson(outputStore), cancellationToken).ConfigureAwait(false);
+            }
             RunSummary summary;
             try
             {
@@ -266,6 +271,10 @@ internal sealed class RunHandler
 
             var exitCode = ExitCodeOf(summary);
             await output.PrintSummaryAsync(summary, jobs).ConfigureAwait(false);
+            if (summary.StoragePending > 0)
+            {
+                await _stderr.WriteLineAsync(string.Create(CultureInfo.InvariantCulture, $"batchgen: {summary.StoragePending} job(s) not uploaded to the output store: {summary.StorageProblem ?? "the store failed"}; their local files are kept: rerun to upload them")).ConfigureAwait(false);
+            }
             await PrintVideoWarningsAsync(ledger, cancellationToken).ConfigureAwait(false);
             if (invocation.JsonOutput is { } json)
             {
@@ -354,6 +363,7 @@ internal sealed class RunHandler
         }
 
         var progress = new RunProgress();
+        using var store = manifest.OutputStore is { } outputStore ? new S3ObjectStore(outputStore.Store, _time) : null;
         var engine = new RunEngine(_time, loggerFactory.CreateLogger<RunEngine>());
         var request = new RunRequest
         {
@@ -379,6 +389,7 @@ internal sealed class RunHandler
             Progress = progress,
             Fleet = fleet,
             Webhooks = webhooks?.Inbox,
+            Uploader = store is null ? null : new OutputUploader(store, manifest.OutputStore!, outputDirectory, _time),
         };
 
         using var renderStop = new CancellationTokenSource();
@@ -555,6 +566,7 @@ internal sealed class RunHandler
     internal static int ExitCodeOf(RunSummary summary) => summary switch
     {
         { StopReason: RunStopReason.Cancelled } => ExitCodes.Cancelled,
+        { StoragePending: > 0 } => ExitCodes.StorageError,
         { StopReason: RunStopReason.Halted } => ExitCodes.JobsFailed,
         { StopReason: RunStopReason.BudgetReached } => ExitCodes.BudgetReached,
         _ when summary.Count(JobState.Blocked) > 0 => ExitCodes.ProviderAccountError,

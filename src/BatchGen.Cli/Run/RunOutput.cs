@@ -55,6 +55,7 @@ internal sealed class RunOutput(IAnsiConsole console, TextWriter stderr, Manifes
 
     public async Task WriteReportsAsync(ILedger ledger, IReadOnlyList<LedgerJob> jobs)
     {
+        using var store = manifest.OutputStore is { } o ? new Core.Storage.S3ObjectStore(o.Store, TimeProvider.System) : null;
         var reviews = await ledger.ReadReviewsAsync(CancellationToken.None).ConfigureAwait(false);
         var chargeFailed = manifest.Providers.Values.Where(p => p.ChargeFailedJobs).Select(p => p.Name).ToHashSet(StringComparer.Ordinal);
         var input = ReportInput.FromLedger(manifest.Name, jobs, outputDirectory, manifest.Axes, chargeFailed) with
@@ -62,8 +63,13 @@ internal sealed class RunOutput(IAnsiConsole console, TextWriter stderr, Manifes
             PriceOf = UnsubmittedPrices.From(manifest.Providers),
             Simulated = simulated,
             Reviews = reviews,
+            Links = store is null ? null : ObjectLinks.For(store, manifest.OutputStore!.LinkLifetime, TimeProvider.System),
         };
         await ReportWriter.WriteAllAsync(input, outputDirectory, ContactSheetOptions.Default, CancellationToken.None).ConfigureAwait(false);
+        if (input.Links?.Problem is { } linkProblem)
+        {
+            await stderr.WriteLineAsync($"batchgen: warning: the reports have no links to the stored videos: {linkProblem}").ConfigureAwait(false);
+        }
     }
 
     /// <summary>"spent $9.90, $10.10 reserved for 22 unresolved submits" (docs/reports.md, the money figures).</summary>
@@ -167,6 +173,12 @@ internal sealed class RunOutput(IAnsiConsole console, TextWriter stderr, Manifes
             writer.WriteNumber("ambiguous", summary.Ambiguous);
             writer.WriteNumber("added", summary.Added);
             writer.WriteNumber("lost", summary.Lost);
+            writer.WriteNumber("not_uploaded", summary.StoragePending);
+            if (summary.StorageProblem is { } storageProblem)
+            {
+                writer.WriteString("storage_error", storageProblem);
+            }
+
             writer.WriteNumber("spent_usd", summary.SpentUsd);
             WriteNullable(writer, "max_cost_usd", summary.MaxCostUsd);
             writer.WriteNumber("budget_remaining_jobs", summary.BudgetRemainingJobs);

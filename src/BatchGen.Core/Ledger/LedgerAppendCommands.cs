@@ -61,6 +61,21 @@ internal sealed class LedgerAppendCommands : IDisposable
             updated_at = excluded.updated_at;
         """;
 
+    private const string DeleteObjectsSql = "DELETE FROM stored_objects WHERE job_id = $job_id;";
+
+    private const string UpsertObjectSql = """
+        INSERT INTO stored_objects (job_id, output_index, object_key, object_url, bytes, sha256, etag, stored_at)
+        VALUES ($job_id, $output_index, $object_key, $object_url, $bytes, $sha256, $etag, $time)
+        ON CONFLICT (job_id, output_index) DO UPDATE SET
+            object_key = excluded.object_key, object_url = excluded.object_url, bytes = excluded.bytes,
+            sha256 = excluded.sha256, etag = excluded.etag, stored_at = excluded.stored_at;
+        """;
+
+    private static readonly string[] ObjectNames =
+    [
+        "$job_id", "$output_index", "$object_key", "$object_url", "$bytes", "$sha256", "$etag", "$time",
+    ];
+
     private static readonly string[] OutputNames =
     [
         "$job_id", "$output_index", "$result_url", "$file_path", "$bytes", "$sha256", "$width", "$height", "$duration_seconds", "$time",
@@ -78,9 +93,13 @@ internal sealed class LedgerAppendCommands : IDisposable
     private readonly SqliteCommand _insert;
     private readonly SqliteCommand _deleteOutputs;
     private readonly SqliteCommand _upsertOutput;
+    private readonly SqliteCommand _deleteObjects;
+    private readonly SqliteCommand _upsertObject;
 
     public LedgerAppendCommands(SqliteConnection connection)
     {
+        _deleteObjects = Create(connection, DeleteObjectsSql, Names);
+        _upsertObject = Create(connection, UpsertObjectSql, ObjectNames);
         _update = Create(connection, UpdateSql, Names);
         _insert = Create(connection, InsertSql, Names);
         _deleteOutputs = Create(connection, DeleteOutputsSql, Names);
@@ -117,6 +136,8 @@ internal sealed class LedgerAppendCommands : IDisposable
         _insert.Dispose();
         _deleteOutputs.Dispose();
         _upsertOutput.Dispose();
+        _deleteObjects.Dispose();
+        _upsertObject.Dispose();
     }
 
     private void WriteOutputs(SqliteTransaction transaction, LedgerEvent e)
@@ -125,6 +146,9 @@ internal sealed class LedgerAppendCommands : IDisposable
         {
             Bind(_deleteOutputs, transaction, Names, [null, e.JobId]);
             _deleteOutputs.ExecuteNonQuery();
+            // A new result's files are other files: objects stored for the old ones no longer stand for this job.
+            Bind(_deleteObjects, transaction, Names, [null, e.JobId]);
+            _deleteObjects.ExecuteNonQuery();
         }
 
         foreach (var output in e.Outputs ?? [])
@@ -136,6 +160,15 @@ internal sealed class LedgerAppendCommands : IDisposable
                 output.FileModifiedNs, output.FileInode,
             ]);
             _upsertOutput.ExecuteNonQuery();
+            if (output.ObjectKey is not null && output.ObjectUrl is not null && output.Bytes is not null && output.Sha256 is not null)
+            {
+                Bind(_upsertObject, transaction, ObjectNames,
+                [
+                    e.JobId, output.Index, output.ObjectKey, output.ObjectUrl, output.Bytes, output.Sha256, null,
+                    LedgerValues.Time(output.StoredAt ?? e.Time),
+                ]);
+                _upsertObject.ExecuteNonQuery();
+            }
         }
     }
 

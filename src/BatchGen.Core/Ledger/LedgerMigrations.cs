@@ -44,6 +44,24 @@ internal static class LedgerMigrations
         WHERE jobs.state IN ('generated', 'succeeded');
         """;
 
+    /// <summary>
+    /// One row per output uploaded to the output store (<c>output.store</c>): a new table (idempotent), so a ledger
+    /// without uploads reads as before and a removed local copy is still known by its object.
+    /// </summary>
+    public const string StoredObjectsSql = """
+        CREATE TABLE IF NOT EXISTS stored_objects (
+            job_id       TEXT NOT NULL REFERENCES jobs (id),
+            output_index INTEGER NOT NULL,
+            object_key   TEXT NOT NULL,
+            object_url   TEXT NOT NULL,
+            bytes        INTEGER NOT NULL,
+            sha256       TEXT NOT NULL,
+            etag         TEXT,
+            stored_at    TEXT NOT NULL,
+            PRIMARY KEY (job_id, output_index)
+        );
+        """;
+
     /// <summary>The <c>outputs</c> migration step: the table, then the records older ledgers imply (idempotent).</summary>
     public const string OutputsSql = OutputsTableSql + BackfillSql;
 

@@ -38,6 +38,15 @@ public sealed record LedgerOutput
         ? new Downloads.FileStamp(size, modified, inode)
         : null;
 
+    /// <summary>The object key in the output store (<c>output.store</c>), once uploaded and checked.</summary>
+    public string? ObjectKey { get; init; }
+
+    /// <summary>The stored object as <c>s3://bucket/key</c> (links in reports are made from it when they are written).</summary>
+    public string? ObjectUrl { get; init; }
+
+    /// <summary>When the object was uploaded and checked.</summary>
+    public DateTimeOffset? StoredAt { get; init; }
+
     /// <summary>True when the file is recorded as downloaded and verified.</summary>
     public bool IsSaved => FilePath is not null && Sha256 is not null;
 }

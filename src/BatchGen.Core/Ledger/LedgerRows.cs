@@ -15,12 +15,17 @@ internal static class LedgerRows
         + "NULL, NULL, NULL, NULL, NULL";
 
     /// <summary>The job columns plus the job's output records as one JSON array (after the <c>outputs</c> migration).</summary>
-    /// A ledger opened read-only may predate the <c>output_stamps</c> migration (<paramref name="withStamps"/> false).
-    public static string WithOutputs(string jobColumns, bool withStamps = true) => jobColumns
-        + ", (SELECT json_group_array(json_object('index', output_index, 'result_url', result_url, 'file_path', file_path, "
-        + "'bytes', bytes, 'sha256', sha256, 'width', width, 'height', height, 'duration_seconds', duration_seconds"
-        + (withStamps ? ", 'file_mtime_ns', file_mtime_ns, 'file_inode', file_inode" : string.Empty) + ") ORDER BY output_index) "
-        + "FROM outputs WHERE outputs.job_id = jobs.id) AS " + OutputsColumn;
+    /// A ledger opened read-only may predate the <c>output_stamps</c> migration (<paramref name="withStamps"/> false) or the
+    /// <c>stored_objects</c> one (<paramref name="withObjects"/> false: no object key or URL per output).
+    public static string WithOutputs(string jobColumns, bool withStamps = true, bool withObjects = true) => jobColumns
+        + ", (SELECT json_group_array(json_object('index', o.output_index, 'result_url', o.result_url, 'file_path', o.file_path, "
+        + "'bytes', o.bytes, 'sha256', o.sha256, 'width', o.width, 'height', o.height, 'duration_seconds', o.duration_seconds"
+        + (withStamps ? ", 'file_mtime_ns', o.file_mtime_ns, 'file_inode', o.file_inode" : string.Empty)
+        + (withObjects
+            ? ", 'object_key', s.object_key, 'object_url', s.object_url, 'stored_at', s.stored_at, 'object_sha256', s.sha256) ORDER BY o.output_index) "
+                + "FROM outputs o LEFT JOIN stored_objects s ON s.job_id = o.job_id AND s.output_index = o.output_index WHERE o.job_id = jobs.id) AS "
+            : ") ORDER BY o.output_index) FROM outputs o WHERE o.job_id = jobs.id) AS ")
+        + OutputsColumn;
 
     internal const string OutputsColumn = "outputs_json";
 
@@ -96,6 +101,10 @@ internal static class LedgerRows
                 DurationSeconds = JsonNumber(o, "duration_seconds") is { } seconds ? seconds.GetDouble() : null,
                 FileModifiedNs = JsonNumber(o, "file_mtime_ns") is { } modified ? modified.GetInt64() : null,
                 FileInode = JsonNumber(o, "file_inode") is { } inode ? inode.GetInt64() : null,
+                // An object stored for another version of the file (the output was downloaded again since) is not this file's.
+                ObjectKey = JsonText(o, "object_sha256") == JsonText(o, "sha256") ? JsonText(o, "object_key") : null,
+                ObjectUrl = JsonText(o, "object_sha256") == JsonText(o, "sha256") ? JsonText(o, "object_url") : null,
+                StoredAt = JsonText(o, "stored_at") is { } storedAt && JsonText(o, "object_sha256") == JsonText(o, "sha256") ? LedgerValues.ParseTime(storedAt) : null,
             });
         }
 

@@ -91,6 +91,8 @@ internal static class LedgerSchema
             );
             CREATE INDEX IF NOT EXISTS uploads_key ON uploads (sha256, provider, seq);
             """),
+        // Where each output was uploaded (output.store): key, s3:// URL, size, SHA-256 and ETag of the checked object.
+        new("stored_objects", LedgerMigrations.StoredObjectsSql),
     ];
 
     /// <summary>The schema version of a ledger whose last applied step is <paramref name="migration"/> (for tests of older files).</summary>
@@ -99,6 +101,7 @@ internal static class LedgerSchema
 
     /// <summary>The schema version this binary writes: the base schema plus every migration.</summary>
     public static int Version => 1 + Migrations.Length;
+
 
     public const string FormatKey = "format";
 

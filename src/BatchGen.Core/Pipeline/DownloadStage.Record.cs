@@ -84,6 +84,12 @@ internal sealed partial class DownloadStage
             Outputs = saved,
             Note = video?.Warning is { } warning ? $"video differs from the request: {warning}" + (note is null ? string.Empty : $"; {note}") : note,
         }).ConfigureAwait(false);
+        if (_context.Store is { } store)
+        {
+            // The job is recorded as succeeded first: a failed upload never loses the paid file (it stays on disk).
+            await store.StoreAsync(item.Spec, saved).ConfigureAwait(false);
+        }
+
         return true;
     }
 

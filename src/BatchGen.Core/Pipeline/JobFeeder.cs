@@ -8,7 +8,7 @@ namespace BatchGen.Core.Pipeline;
 /// expand -> admit: streams the ledger once per provider (so a slow provider never holds back another) and sends
 /// each unfinished job to where it re-enters: its lane to submit or re-attach, or the download stage.
 /// </summary>
-internal sealed class JobFeeder
+internal sealed partial class JobFeeder
 {
     private readonly RunContext _context;
     private readonly IReadOnlyDictionary<string, ProviderLane> _lanes;
@@ -93,6 +93,8 @@ internal sealed class JobFeeder
                 }
 
                 return false;
+            case JobState.Succeeded when _context.Store is { } store:
+                return await CheckStoredAsync(job, store).ConfigureAwait(false);
             case JobState.Succeeded:
                 return await CheckFileAsync(job).ConfigureAwait(false);
             default:
@@ -138,6 +140,11 @@ internal sealed class JobFeeder
             Note = note,
         }).ConfigureAwait(false);
         _context.Progress.For(job.Provider).AddSucceeded();
+        if (_context.Store is { } store)
+        {
+            await store.StoreAsync(job.Spec, [JobOutputs.Saved(new LedgerOutput { Index = 1, ResultUrl = job.ResultUrl }, check)]).ConfigureAwait(false);
+        }
+
         return true;
     }
 

@@ -16,6 +16,8 @@ internal sealed class RunContext
     private long _budgetRemainingJobs;
     private long _budgetRemainingMicros;
     private int _ambiguous;
+    private int _storagePending;
+    private string? _storageProblem;
 
     public required ILedger Ledger { get; init; }
 
@@ -184,6 +186,25 @@ internal sealed class RunContext
 
     /// <summary>Many workers on one batch (a PostgreSQL ledger); null on the single-process path.</summary>
     public Fleet.FleetSession? Fleet { get; init; }
+
+    /// <summary>Uploads verified outputs to <c>output.store</c>; null when the manifest has none.</summary>
+    public StoreSync? Store { get; set; }
+
+    /// <summary>Jobs whose outputs could not be uploaded (or checked) in the output store this run.</summary>
+    public int StoragePending => Volatile.Read(ref _storagePending);
+
+    /// <summary>The first storage error of the run (one line), or null.</summary>
+    public string? StorageProblem => Volatile.Read(ref _storageProblem);
+
+    /// <summary>Counts a job whose outputs are not (known to be) in the store; keeps the first message.</summary>
+    public void ReportStorageProblem(string jobId, string? message)
+    {
+        Interlocked.Increment(ref _storagePending);
+        if (message is not null && Interlocked.CompareExchange(ref _storageProblem, message, null) is null)
+        {
+            Logger.LogWarning(new EventId(2, "output_store_failed"), "output store: job {JobId}: {Message}", jobId, message);
+        }
+    }
 
     /// <summary>Writes one event. Never cancelled: a state change that happened is always recorded.</summary>
     public async Task RecordAsync(LedgerEvent ledgerEvent)

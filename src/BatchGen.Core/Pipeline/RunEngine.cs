@@ -67,6 +67,11 @@ public sealed class RunEngine
             Images = new Images.ImageUploads(ledger as IUploadLog ?? new MemoryUploadLog(), Uploaders(request), _time),
             Webhooks = request.Webhooks,
         };
+        if (request.Uploader is { } uploader)
+        {
+            context.Store = new StoreSync(context, uploader);
+        }
+
         var clients = request.Adapters.ToDictionary(
             kv => kv.Key,
             kv => new ResilientProviderClient(kv.Value, request.Providers[kv.Key], request.Options, _time, request.Progress.For(kv.Key)) { SharedRate = request.Fleet?.Rate },
@@ -126,6 +131,8 @@ public sealed class RunEngine
             MaxCostUsd = request.Options.MaxCostUsd,
             BlockedProviders = new Dictionary<string, string>(context.BlockedProviders, StringComparer.Ordinal),
             Retry = retry,
+            StoragePending = context.StoragePending,
+            StorageProblem = context.StorageProblem,
         };
     }
 

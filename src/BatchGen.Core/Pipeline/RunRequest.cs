@@ -38,4 +38,7 @@ public sealed class RunRequest
 
     /// <summary>Verified webhook deliveries (null = none): providers it covers poll only as a slow safety net.</summary>
     public Webhooks.WebhookInbox? Webhooks { get; init; }
+
+    /// <summary>Uploads verified videos to <c>output.store</c>; null when the manifest has none. The caller owns its store.</summary>
+    public OutputUploader? Uploader { get; init; }
 }

@@ -54,6 +54,12 @@ public sealed record RunSummary
     /// <summary>Why the period cap (per day or month, across batches) refused a submit; null when it did not.</summary>
     public string? PeriodBudgetStop { get; init; }
 
+    /// <summary>Jobs whose videos could not be uploaded to (or checked in) the output store; their local files are kept.</summary>
+    public int StoragePending { get; init; }
+
+    /// <summary>The first output store error of the run (one line), or null.</summary>
+    public string? StorageProblem { get; init; }
+
     public int Total => Counts.Values.Sum();
 
     public int Count(JobState state) => Counts.TryGetValue(state, out var n) ? n : 0;

@@ -17,7 +17,7 @@ internal static class ContactSheetHtml
         var title = model.Input.BatchName + " · contact sheet";
         html.Append("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n")
             .Append("<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n")
-            .Append("<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; media-src 'self' file: blob:; img-src 'self' data:; style-src 'unsafe-inline'; script-src 'unsafe-inline'\">\n")
+            .Append("<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; media-src 'self' file: blob:" + (model.Input.Links is null ? string.Empty : " https: http:") + "; img-src 'self' data:; style-src 'unsafe-inline'; script-src 'unsafe-inline'\">\n")
             .Append("<title>").Append(HtmlText.Encode(title)).Append("</title>\n<style>\n")
             .Append(ContactSheetAssets.Css).Append("\n</style>\n</head>\n<body data-ready=\"0\">\n");
         Header(html, model);
@@ -34,11 +34,20 @@ internal static class ContactSheetHtml
         html.Append("</section>\n");
         ReviewReport.Html(html, model);
         html.Append("<footer>Generated ").Append(HtmlText.Encode(ReportFormat.Time(model.Input.GeneratedAt)))
-            .Append(" by batchgen report. Videos are linked by relative path; keep this page next to the batch output.</footer>\n</main>\n");
+            .Append(" by batchgen report. Videos are linked by relative path; keep this page next to the batch output.")
+            .Append(StoredNote(model)).Append("</footer>\n</main>\n");
         html.Append("<script type=\"application/json\" id=\"job-data\">").Append(JobData(model)).Append("</script>\n");
         html.Append("<script>\n").Append(ContactSheetAssets.Script).Append("\n</script>\n</body>\n</html>\n");
         return html.ToString();
     }
+
+    /// <summary>What the links to stored videos are and how long they work.</summary>
+    private static string StoredNote(ReportModel model) => model.Input.Links switch
+    {
+        null => string.Empty,
+        { ExpiresAt: null } => " Videos removed locally play from the output store's public URL.",
+        var links => " Videos removed locally play from the output store through presigned links valid until " + HtmlText.Encode(links.ExpiresText) + "; 'batchgen report' makes new ones.",
+    };
 
     /// <summary>"&lt;b&gt;1&lt;/b&gt; job", "&lt;b&gt;3&lt;/b&gt; jobs".</summary>
     private static string Bold(long count, string noun)
@@ -120,7 +129,8 @@ internal static class ContactSheetHtml
         var file = job.FilePath ?? (job.State == JobState.Succeeded ? job.Spec.OutputPath : null);
         if (job.State == JobState.Succeeded && file is not null)
         {
-            html.Append("<video src=\"").Append(HtmlText.Encode(Href(model, file, reportDirectory))).Append("\" controls muted loop playsinline preload=\"metadata\" title=\"")
+            var first = job.Outputs.FirstOrDefault(o => o.Index == 1);
+            html.Append("<video src=\"").Append(HtmlText.Encode(Source(model, first, file, reportDirectory))).Append("\" controls muted loop playsinline preload=\"metadata\" title=\"")
                 .Append(HtmlText.Encode(job.Id)).Append("\"></video><span class=\"badge corner ").Append(state).Append("\">").Append(state).Append("</span>");
             if (job.Video?.Warning is { } warning)
             {
@@ -184,12 +194,21 @@ internal static class ContactSheetHtml
         foreach (var output in outputs.Skip(1))
         {
             var label = $"output {output.Index} of {outputs.Count}: {output.FilePath}";
-            html.Append("<figure class=\"output\"><video src=\"").Append(HtmlText.Encode(Href(model, output.FilePath!, reportDirectory)))
+            html.Append("<figure class=\"output\"><video src=\"").Append(HtmlText.Encode(Source(model, output, output.FilePath!, reportDirectory)))
                 .Append("\" controls muted loop playsinline preload=\"metadata\" title=\"").Append(HtmlText.Encode(label)).Append("\"></video>")
                 .Append("<figcaption>#").Append(output.Index).Append("</figcaption></figure>");
         }
 
         html.Append("</div>");
+    }
+
+    /// <summary>The local file when it is there, else the stored object's link (public or presigned), else the local path.</summary>
+    private static string Source(ReportModel model, LedgerOutput? output, string file, string reportDirectory)
+    {
+        var local = Path.Combine(model.Input.OutputRoot ?? reportDirectory, file);
+        return output is not null && model.Input.Links is { } links && !File.Exists(local) && links.For(output) is { } link
+            ? link
+            : Href(model, file, reportDirectory);
     }
 
     private static string Href(ReportModel model, string file, string reportDirectory)

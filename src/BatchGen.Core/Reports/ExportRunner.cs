@@ -9,11 +9,21 @@ public static class ExportRunner
     /// Exports <paramref name="jobs"/> in <paramref name="format"/> to <paramref name="outputFile"/>, or to
     /// <paramref name="standardOutput"/> when it is null or "-". Returns an error line for an unknown format.
     /// </summary>
+    public static Task<string?> ExportAsync(
+        IReadOnlyList<LedgerJob> jobs,
+        string format,
+        string? outputFile,
+        TextWriter standardOutput,
+        CancellationToken cancellationToken) =>
+        ExportAsync(jobs, format, outputFile, standardOutput, links: null, cancellationToken);
+
+    /// <summary>As above, with links to the videos in the output store.</summary>
     public static async Task<string?> ExportAsync(
         IReadOnlyList<LedgerJob> jobs,
         string format,
         string? outputFile,
         TextWriter standardOutput,
+        ObjectLinks? links,
         CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(standardOutput);
@@ -24,11 +34,11 @@ public static class ExportRunner
 
         if (outputFile is null or "-")
         {
-            await Exporter.ExportAsync(jobs, format, standardOutput, cancellationToken).ConfigureAwait(false);
+            await Exporter.ExportAsync(jobs, format, standardOutput, links, cancellationToken).ConfigureAwait(false);
             return null;
         }
 
-        await AtomicFile.WriteAsync(outputFile, w => Exporter.ExportAsync(jobs, format, w, cancellationToken), cancellationToken).ConfigureAwait(false);
+        await AtomicFile.WriteAsync(outputFile, w => Exporter.ExportAsync(jobs, format, w, links, cancellationToken), cancellationToken).ConfigureAwait(false);
         return null;
     }
 }

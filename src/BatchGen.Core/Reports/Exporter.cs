@@ -13,12 +13,16 @@ public static class Exporter
 
     /// <summary>Writes every job to <paramref name="output"/>. Axis columns are the axis names the jobs carry, in first-seen order.</summary>
     /// <exception cref="ArgumentException">Unknown format (check against <see cref="Formats"/> first).</exception>
-    public static async Task ExportAsync(IEnumerable<LedgerJob> jobs, string format, TextWriter output, CancellationToken cancellationToken)
+    public static Task ExportAsync(IEnumerable<LedgerJob> jobs, string format, TextWriter output, CancellationToken cancellationToken) =>
+        ExportAsync(jobs, format, output, links: null, cancellationToken);
+
+    /// <summary>As above; <paramref name="links"/> adds each job's stored object link (CSV columns, JSON keys).</summary>
+    public static async Task ExportAsync(IEnumerable<LedgerJob> jobs, string format, TextWriter output, ObjectLinks? links, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(jobs);
         ArgumentNullException.ThrowIfNull(output);
         var sorted = jobs.OrderBy(j => j.Id, StringComparer.Ordinal).ThenBy(j => j.Provider, StringComparer.Ordinal).ToList();
-        var columns = ResultColumns.For(ResultColumns.InferAxes(sorted), chargeFailedProviders: null);
+        var columns = ResultColumns.For(ResultColumns.InferAxes(sorted), chargeFailedProviders: null, links);
         switch (format)
         {
             case Csv:
@@ -32,7 +36,7 @@ public static class Exporter
                 foreach (var job in sorted)
                 {
                     cancellationToken.ThrowIfCancellationRequested();
-                    await output.WriteAsync(JsonLine(job).AsMemory(), cancellationToken).ConfigureAwait(false);
+                    await output.WriteAsync(JsonLine(job, links).AsMemory(), cancellationToken).ConfigureAwait(false);
                     await output.WriteAsync("\n".AsMemory(), cancellationToken).ConfigureAwait(false);
                 }
 
@@ -45,7 +49,7 @@ public static class Exporter
     }
 
     /// <summary>One job as a JSON object: typed values (numbers, booleans, nulls), parameters and axes nested.</summary>
-    internal static string JsonLine(LedgerJob job) => ReportJson.ToCompactString(writer =>
+    internal static string JsonLine(LedgerJob job, ObjectLinks? links = null) => ReportJson.ToCompactString(writer =>
     {
         var p = job.Spec.Parameters;
         writer.WriteStartObject();
@@ -126,6 +130,12 @@ public static class Exporter
         WriteOptional(writer, "sha256", job.Sha256);
         writer.WritePropertyName("outputs");
         ReportOutputs.Write(writer, ReportOutputs.Saved(job));
+        if (links?.First(job) is { } link)
+        {
+            writer.WriteString("object_link", link);
+            WriteOptional(writer, "object_link_expires_at", links.ExpiresAt is null ? null : links.ExpiresText);
+        }
+
         writer.WriteMoney("estimated_cost_usd", job.EstimatedCostUsd);
         writer.WriteMoney("actual_cost_usd", job.ActualCostUsd);
         WriteOptional(writer, "error_class", job.ErrorClass?.ToString().ToLowerInvariant());

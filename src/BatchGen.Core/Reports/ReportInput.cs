@@ -31,6 +31,9 @@ public sealed record ReportInput(string BatchName, IReadOnlyList<string> Axes, I
     /// </summary>
     public Func<LedgerJob, decimal?>? PriceOf { get; init; }
 
+    /// <summary>Links to the videos in the output store (<c>output.store</c>); null when the batch has none.</summary>
+    public ObjectLinks? Links { get; init; }
+
     /// <summary>True when the ledger was written against the simulator: every money figure is labelled simulated.</summary>
     public bool Simulated { get; init; }
 

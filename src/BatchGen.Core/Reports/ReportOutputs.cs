@@ -29,6 +29,12 @@ internal static class ReportOutputs
             Number(writer, "width", output.Width);
             Number(writer, "height", output.Height);
             writer.WriteRounded("duration_seconds", output.DurationSeconds, 3);
+            if (output.ObjectKey is not null)
+            {
+                writer.WriteString("object_key", output.ObjectKey);
+                writer.WriteString("object_url", output.ObjectUrl);
+            }
+
             writer.WriteEndObject();
         }
 

@@ -17,6 +17,9 @@ public sealed record ReportRequest(string BatchName, string OutputRoot, string? 
     /// <summary>Prices jobs never submitted for "Remaining, estimated" (see <see cref="UnsubmittedPrices"/>).</summary>
     public Func<LedgerJob, decimal?>? PriceOf { get; init; }
 
+    /// <summary>Links to the videos in the output store; null when the batch has none.</summary>
+    public ObjectLinks? Links { get; init; }
+
     /// <summary>The ledger ran against the simulator: money is labelled simulated.</summary>
     public bool Simulated { get; init; }
 
@@ -43,6 +46,7 @@ public static class ReportBuilder
             PriceOf = request.PriceOf,
             Simulated = request.Simulated,
             Reviews = request.Reviews,
+            Links = request.Links,
         };
         if (ReportWriter.Validate(input, request.Sheet) is { } error)
         {

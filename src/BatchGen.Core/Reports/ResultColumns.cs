@@ -70,7 +70,9 @@ internal static class ResultColumns
     ];
 
     /// <summary>The columns for these axes. A column for spent is added when the charge rule is known.</summary>
-    public static IReadOnlyList<ResultColumn> For(IReadOnlyList<string> axes, IReadOnlySet<string>? chargeFailedProviders)
+    /// <paramref name="links"/>: the batch has an output store: <c>object_url</c> (s3://), <c>object_link</c> (public or
+    /// presigned) and <c>object_link_expires_at</c> follow <c>output_files</c>.
+    public static IReadOnlyList<ResultColumn> For(IReadOnlyList<string> axes, IReadOnlySet<string>? chargeFailedProviders, ObjectLinks? links = null)
     {
         var columns = new List<ResultColumn>(Leading);
         foreach (var axis in axes.Distinct(StringComparer.Ordinal))
@@ -82,6 +84,17 @@ internal static class ResultColumns
         if (chargeFailedProviders is not null)
         {
             columns.Insert(columns.FindIndex(c => c.Name == "error_class"), new ResultColumn("spent_usd", j => ReportFormat.Money(CostRules.Spent(j, chargeFailedProviders))));
+        }
+
+        if (links is not null)
+        {
+            var at = columns.FindIndex(c => c.Name == "output_files") + 1;
+            columns.InsertRange(at,
+            [
+                new ResultColumn("object_url", j => j.Outputs.FirstOrDefault(o => o.Index == 1)?.ObjectUrl ?? string.Empty),
+                new ResultColumn("object_link", j => links.First(j) ?? string.Empty),
+                new ResultColumn("object_link_expires_at", j => links.First(j) is null ? string.Empty : links.ExpiresText),
+            ]);
         }
 
         return columns;

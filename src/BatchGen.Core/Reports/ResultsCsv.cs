@@ -5,7 +5,7 @@ internal static class ResultsCsv
 {
     public static Task WriteAsync(ReportModel model, TextWriter output, CancellationToken cancellationToken)
     {
-        var columns = ResultColumns.For(model.Input.Axes, model.Input.ChargeFailedProviders);
+        var columns = ResultColumns.For(model.Input.Axes, model.Input.ChargeFailedProviders, model.Input.Links);
         return CsvTable.WriteAsync(
             output,
             columns.Select(c => c.Name).ToList(),
