@@ -20,6 +20,7 @@ internal sealed partial class JobFeeder
         var expected = JobOutputs.Expected(_context, job.Spec);
         var toUpload = new List<LedgerOutput>();
         var found = new List<LedgerOutput>();
+        var confirmed = new List<LedgerOutput>();
         var missing = new List<string>();
         try
         {
@@ -32,6 +33,7 @@ internal sealed partial class JobFeeder
                         found.Add(stored);
                     }
 
+                    confirmed.Add(stored);
                     continue;
                 }
 
@@ -61,6 +63,10 @@ internal sealed partial class JobFeeder
         {
             await _context.RecordAsync(new LedgerEvent { JobId = job.Id, State = JobState.Succeeded, Outputs = found, Note = $"{found.Count} output(s) found in the output store and recorded" }).ConfigureAwait(false);
         }
+
+        // Stored with its size and SHA-256 and recorded: with keep_local false, a local copy left by an interrupted
+        // run (uploaded, then stopped before removing it) goes now.
+        store.RemoveLocal(job.Spec, confirmed);
 
         if (outputs.Count > 0 && missing.Count == 0)
         {

@@ -72,6 +72,9 @@ internal sealed class StoreSync
         return true;
     }
 
+    /// <summary>Removes the local copies of outputs confirmed in the store, unless <c>keep_local</c> is set.</summary>
+    public void RemoveLocal(JobSpec spec, IReadOnlyList<LedgerOutput> stored) => _uploader.RemoveLocal(spec, stored);
+
     /// <summary>The output with its object fields when its object is in the store with its size and SHA-256, else null (StorageException when the store fails).</summary>
     public async Task<LedgerOutput?> FindStoredAsync(JobSpec spec, LedgerOutput output)
     {
