@@ -58,10 +58,11 @@ public sealed class ReviewBrowserTests(ReviewBatchFixture batch)
             await page.SelectOptionAsync("#axis", "style");
             await page.Locator("button[data-winner='left']").ClickAsync();
             await Assertions.Expect(page.Locator("#voteCount")).ToHaveTextAsync("1 vote(s) this session");
-            await page.Locator("button[data-winner='right']").WaitForAsync();
+            // A key counts only once the next pair is on screen (the old pair's buttons stay while it loads).
+            await Assertions.Expect(page.Locator("#pairArea")).ToHaveAttributeAsync("data-ready", "true");
             await page.Keyboard.PressAsync("ArrowRight");
             await Assertions.Expect(page.Locator("#voteCount")).ToHaveTextAsync("2 vote(s) this session");
-            await page.Locator("button[data-winner='tie']").WaitForAsync();
+            await Assertions.Expect(page.Locator("#pairArea")).ToHaveAttributeAsync("data-ready", "true");
             await page.Keyboard.PressAsync("t");
             await Assertions.Expect(page.Locator("#voteCount")).ToHaveTextAsync("3 vote(s) this session");
             await app.KillAsync();
