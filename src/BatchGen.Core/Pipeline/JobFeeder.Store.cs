@@ -79,15 +79,9 @@ internal sealed partial class JobFeeder
             return false;
         }
 
-        await _context.RecordAsync(new LedgerEvent
-        {
-            JobId = job.Id,
-            State = JobState.Generated,
-            Note = missing.Count == 0
-                ? "no file recorded: downloading again"
-                : $"{string.Join(", ", missing)}: downloading again from {job.Provider} (not generating again)",
-        }).ConfigureAwait(false);
-        await _downloads.WriteAsync(ToDownload(job), _context.StopToken).ConfigureAwait(false);
+        await DownloadAgainAsync(job, missing.Count == 0
+            ? "no file recorded: downloading again"
+            : $"{string.Join(", ", missing)}: downloading again from {job.Provider} (not generating again)").ConfigureAwait(false);
         return true;
     }
 }

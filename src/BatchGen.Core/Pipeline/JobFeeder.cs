@@ -194,16 +194,17 @@ internal sealed partial class JobFeeder
             return false;
         }
 
-        await _context.RecordAsync(new LedgerEvent
-        {
-            JobId = job.Id,
-            State = JobState.Generated,
-            Note = bad.Count == 0
-                ? "no file recorded: downloading again"
-                : $"{string.Join(", ", bad)} missing or damaged on disk: downloading again",
-        }).ConfigureAwait(false);
-        await _downloads.WriteAsync(ToDownload(job), _context.StopToken).ConfigureAwait(false);
+        await DownloadAgainAsync(job, bad.Count == 0
+            ? "no file recorded: downloading again"
+            : $"{string.Join(", ", bad)} missing or damaged on disk: downloading again").ConfigureAwait(false);
         return true;
+    }
+
+    /// <summary>A succeeded job whose output is gone goes back to generated and to the download stage (never paid again).</summary>
+    private async Task DownloadAgainAsync(LedgerJob job, string note)
+    {
+        await _context.RecordAsync(new LedgerEvent { JobId = job.Id, State = JobState.Generated, Note = note }).ConfigureAwait(false);
+        await _downloads.WriteAsync(ToDownload(job), _context.StopToken).ConfigureAwait(false);
     }
 
     private async Task HoldUnavailableAsync(LedgerJob job)
