@@ -153,6 +153,10 @@ public sealed partial class PostgresLedger : ILedgerImport
     public IAsyncEnumerable<LedgerJob> ReadJobsAsync(CancellationToken cancellationToken) =>
         StreamAsync($"SELECT {PostgresRows.JobColumns} FROM jobs WHERE batch_id = @batch ORDER BY seq;", null, LedgerRows.ReadJob, cancellationToken);
 
+    /// <summary>Every job of the batch sorted by id in byte order (COLLATE "C", as the reports sort), streamed.</summary>
+    public IAsyncEnumerable<LedgerJob> ReadJobsByIdAsync(CancellationToken cancellationToken) =>
+        StreamAsync($"SELECT {PostgresRows.JobColumns} FROM jobs WHERE batch_id = @batch ORDER BY id COLLATE \"C\";", null, LedgerRows.ReadJob, cancellationToken);
+
     public async IAsyncEnumerable<LedgerJob> ReadJobsAsync(string provider, [EnumeratorCancellation] CancellationToken cancellationToken, int pageSize = 1000)
     {
         long after = 0;

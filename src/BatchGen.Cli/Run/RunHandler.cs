@@ -230,11 +230,13 @@ internal sealed class RunHandler
                 await ledger.SetMetaAsync(OutputStoreMeta.Key, OutputStoreMeta.ToJson(outputStore), cancellationToken).ConfigureAwait(false);
             }
             RunSummary summary;
+            RunFacts facts;
             try
             {
                 summary = await ExecuteAsync(invocation, manifest, providers, keys, ledger, outputDirectory, period, deep, simulator, cancellationToken).ConfigureAwait(false);
                 notice.Summary = summary;
-                notice.FailuresByReason = RunNotice.CountFailures(await ReadAllAsync(ledger).ConfigureAwait(false));
+                facts = await RunFacts.ReadAsync(ledger, CancellationToken.None).ConfigureAwait(false);
+                notice.FailuresByReason = facts.FailuresByReason;
                 batches.Finish(outputDirectory, summary, notice);
             }
             catch (LedgerException ex)
@@ -256,12 +258,11 @@ internal sealed class RunHandler
             }
 
             var output = new RunOutput(_console, _stderr, manifest, outputDirectory, invocation.Simulate) { LedgerLocation = ledger.Location };
-            var jobs = await RunOutput.ReadJobsAsync(ledger).ConfigureAwait(false);
             if (invocation.WriteReports && summary.StopReason != RunStopReason.Cancelled)
             {
                 try
                 {
-                    await output.WriteReportsAsync(ledger, jobs).ConfigureAwait(false);
+                    await output.WriteReportsAsync(ledger).ConfigureAwait(false);
                 }
                 catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
                 {
@@ -270,15 +271,15 @@ internal sealed class RunHandler
             }
 
             var exitCode = ExitCodeOf(summary);
-            await output.PrintSummaryAsync(summary, jobs).ConfigureAwait(false);
+            await output.PrintSummaryAsync(summary, facts.Flagged).ConfigureAwait(false);
             if (summary.StoragePending > 0)
             {
                 await _stderr.WriteLineAsync(string.Create(CultureInfo.InvariantCulture, $"batchgen: {summary.StoragePending} job(s) not uploaded to the output store: {summary.StorageProblem ?? "the store failed"}; their local files are kept: rerun to upload them")).ConfigureAwait(false);
             }
-            await PrintVideoWarningsAsync(ledger, cancellationToken).ConfigureAwait(false);
+            await PrintVideoWarningsAsync(facts).ConfigureAwait(false);
             if (invocation.JsonOutput is { } json)
             {
-                await output.WriteJsonAsync(json, summary, jobs, exitCode).ConfigureAwait(false);
+                await output.WriteJsonAsync(json, summary, facts.Flagged, exitCode).ConfigureAwait(false);
             }
 
             return exitCode;
@@ -498,17 +499,6 @@ internal sealed class RunHandler
         Timeout = Timeout.InfiniteTimeSpan,
     };
 
-    private static async Task<List<LedgerJob>> ReadAllAsync(ILedger ledger)
-    {
-        var jobs = new List<LedgerJob>();
-        await foreach (var job in ledger.ReadJobsAsync(CancellationToken.None).ConfigureAwait(false))
-        {
-            jobs.Add(job);
-        }
-
-        return jobs;
-    }
-
     private static ManifestLoadResult Load(RunInvocation invocation, DateTimeOffset batchStartUtc) =>
         ManifestLoader.Load(invocation.ManifestPath, new ManifestLoadOptions
         {
@@ -540,26 +530,16 @@ internal sealed class RunHandler
     }
 
     /// <summary>Videos that differ from the request (kept: they are paid for) are named on stderr, first few in full.</summary>
-    private async Task PrintVideoWarningsAsync(ILedger ledger, CancellationToken cancellationToken)
+    private async Task PrintVideoWarningsAsync(RunFacts facts)
     {
-        const int Shown = 5;
-        var count = 0;
-        await foreach (var job in ledger.ReadJobsAsync(cancellationToken).ConfigureAwait(false))
+        foreach (var (provider, jobId, warning) in facts.VideoWarnings)
         {
-            if (job is not { InManifest: true, State: JobState.Succeeded, Video.Warning: { } warning })
-            {
-                continue;
-            }
-
-            if (++count <= Shown)
-            {
-                await _stderr.WriteLineAsync($"warning: {job.Provider} job {job.Id}: video {warning} (kept: it is paid for)").ConfigureAwait(false);
-            }
+            await _stderr.WriteLineAsync($"warning: {provider} job {jobId}: video {warning} (kept: it is paid for)").ConfigureAwait(false);
         }
 
-        if (count > Shown)
+        if (facts.VideoWarningCount > RunFacts.ShownVideoWarnings)
         {
-            await _stderr.WriteLineAsync(string.Create(CultureInfo.InvariantCulture, $"warning: {count} videos in all differ from the request; 'batchgen status' and the reports list them")).ConfigureAwait(false);
+            await _stderr.WriteLineAsync(string.Create(CultureInfo.InvariantCulture, $"warning: {facts.VideoWarningCount} videos in all differ from the request; 'batchgen status' and the reports list them")).ConfigureAwait(false);
         }
     }
 

@@ -42,30 +42,20 @@ internal sealed class RunOutput(IAnsiConsole console, TextWriter stderr, Manifes
         return null;
     }
 
-    public static async Task<IReadOnlyList<LedgerJob>> ReadJobsAsync(ILedger ledger)
-    {
-        var jobs = new List<LedgerJob>();
-        await foreach (var job in ledger.ReadJobsAsync(CancellationToken.None).ConfigureAwait(false))
-        {
-            jobs.Add(job);
-        }
-
-        return jobs;
-    }
-
-    public async Task WriteReportsAsync(ILedger ledger, IReadOnlyList<LedgerJob> jobs)
+    /// <summary>Writes every report, reading the ledger's jobs in id order one at a time (see <see cref="ReportWriter"/>).</summary>
+    public async Task WriteReportsAsync(ILedger ledger)
     {
         using var store = manifest.OutputStore is { } o ? new Core.Storage.S3ObjectStore(o.Store, TimeProvider.System) : null;
         var reviews = await ledger.ReadReviewsAsync(CancellationToken.None).ConfigureAwait(false);
         var chargeFailed = manifest.Providers.Values.Where(p => p.ChargeFailedJobs).Select(p => p.Name).ToHashSet(StringComparer.Ordinal);
-        var input = ReportInput.FromLedger(manifest.Name, jobs, outputDirectory, manifest.Axes, chargeFailed) with
+        var input = ReportInput.FromLedger(manifest.Name, [], outputDirectory, manifest.Axes, chargeFailed) with
         {
             PriceOf = UnsubmittedPrices.From(manifest.Providers),
             Simulated = simulated,
             Reviews = reviews,
             Links = store is null ? null : ObjectLinks.For(store, manifest.OutputStore!.LinkLifetime, TimeProvider.System),
         };
-        await ReportWriter.WriteAllAsync(input, outputDirectory, ContactSheetOptions.Default, CancellationToken.None).ConfigureAwait(false);
+        await ReportWriter.WriteAllAsync(input, ledger.ReadJobsByIdAsync, outputDirectory, ContactSheetOptions.Default, CancellationToken.None).ConfigureAwait(false);
         if (input.Links?.Problem is { } linkProblem)
         {
             await stderr.WriteLineAsync($"batchgen: warning: the reports have no links to the stored videos: {linkProblem}").ConfigureAwait(false);
@@ -76,7 +66,7 @@ internal sealed class RunOutput(IAnsiConsole console, TextWriter stderr, Manifes
     private string Money(BatchGen.Core.Costs.BatchMoney money) =>
         $"spent {Format.Usd(money.SpentUsd, simulated)}, {Format.Usd(money.ReservedUsd)} reserved for {Format.Quantity(money.ReservedJobs, "unresolved submit")}";
 
-    public async Task PrintSummaryAsync(RunSummary summary, IReadOnlyList<LedgerJob> jobs)
+    public async Task PrintSummaryAsync(RunSummary summary, IReadOnlyList<FlaggedCost> flagged)
     {
         var unfinished = summary.Count(JobState.Submitted) + summary.Count(JobState.Running) + summary.Count(JobState.Generated);
         console.WriteLine(string.Create(CultureInfo.InvariantCulture,
@@ -101,7 +91,7 @@ internal sealed class RunOutput(IAnsiConsole console, TextWriter stderr, Manifes
             await stderr.WriteLineAsync($"halted: {halt.Message}; {Format.Quantity(summary.Count(JobState.Pending), "job")} left pending, jobs in flight were finished. Run the same command again to resume.").ConfigureAwait(false);
         }
 
-        await PrintFlaggedAsync(jobs).ConfigureAwait(false);
+        await PrintFlaggedAsync(flagged).ConfigureAwait(false);
         if (summary.PeriodBudgetStop is { } periodStop)
         {
             await stderr.WriteLineAsync($"budget reached: {periodStop}; {Format.Quantity(summary.BudgetRemainingJobs, "job")} not submitted, estimated {Format.Usd(summary.BudgetRemainingCostUsd)} more. Resume in the next period, or raise the cap.").ConfigureAwait(false);
@@ -127,12 +117,11 @@ internal sealed class RunOutput(IAnsiConsole console, TextWriter stderr, Manifes
     }
 
     /// <summary>Provider-reported costs more than 3x from the estimate: one line each (what, where), never summed silently.</summary>
-    private async Task PrintFlaggedAsync(IReadOnlyList<LedgerJob> jobs)
+    private async Task PrintFlaggedAsync(IReadOnlyList<FlaggedCost> flagged)
     {
-        var flagged = jobs.Where(j => Core.Costs.ReportedCostCheck.IsFlagged(j.EstimatedCostUsd, j.ActualCostUsd)).OrderBy(j => j.Id, StringComparer.Ordinal).ToList();
         foreach (var job in flagged.Take(MaxFlaggedLines))
         {
-            await stderr.WriteLineAsync($"flagged cost: {job.Provider}: job {job.Id}: {Core.Costs.ReportedCostCheck.Explain(job.EstimatedCostUsd!.Value, job.ActualCostUsd!.Value)}").ConfigureAwait(false);
+            await stderr.WriteLineAsync($"flagged cost: {job.Provider}: job {job.JobId}: {Core.Costs.ReportedCostCheck.Explain(job.EstimatedUsd, job.ReportedUsd)}").ConfigureAwait(false);
         }
 
         if (flagged.Count > MaxFlaggedLines)
@@ -142,7 +131,7 @@ internal sealed class RunOutput(IAnsiConsole console, TextWriter stderr, Manifes
     }
 
     /// <summary><c>run --json</c>: one object on stdout, snake_case keys, money in full precision.</summary>
-    public async Task WriteJsonAsync(TextWriter stdout, RunSummary summary, IReadOnlyList<LedgerJob> jobs, int exitCode)
+    public async Task WriteJsonAsync(TextWriter stdout, RunSummary summary, IReadOnlyList<FlaggedCost> flagged, int exitCode)
     {
         var buffer = new MemoryStream();
         var writer = new Utf8JsonWriter(buffer, new JsonWriterOptions { Indented = true, Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping });
@@ -191,13 +180,13 @@ internal sealed class RunOutput(IAnsiConsole console, TextWriter stderr, Manifes
 
             writer.WriteEndObject();
             writer.WriteStartArray("flagged_costs");
-            foreach (var job in jobs.Where(j => Core.Costs.ReportedCostCheck.IsFlagged(j.EstimatedCostUsd, j.ActualCostUsd)).OrderBy(j => j.Id, StringComparer.Ordinal))
+            foreach (var job in flagged)
             {
                 writer.WriteStartObject();
-                writer.WriteString("job_id", job.Id);
+                writer.WriteString("job_id", job.JobId);
                 writer.WriteString("provider", job.Provider);
-                writer.WriteNumber("estimated_cost_usd", job.EstimatedCostUsd!.Value);
-                writer.WriteNumber("reported_cost_usd", job.ActualCostUsd!.Value);
+                writer.WriteNumber("estimated_cost_usd", job.EstimatedUsd);
+                writer.WriteNumber("reported_cost_usd", job.ReportedUsd);
                 writer.WriteEndObject();
             }
 

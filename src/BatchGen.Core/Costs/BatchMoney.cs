@@ -20,25 +20,26 @@ public sealed record BatchMoney(decimal SpentUsd, decimal ReservedUsd, int Reser
     public static BatchMoney FromJobs(IEnumerable<LedgerJob> jobs, IReadOnlySet<string> chargeFailedProviders)
     {
         ArgumentNullException.ThrowIfNull(jobs);
-        ArgumentNullException.ThrowIfNull(chargeFailedProviders);
-        decimal spent = 0m, reserved = 0m, estimated = 0m;
-        var reservedJobs = 0;
+        var sum = new Sum(chargeFailedProviders);
         foreach (var job in jobs)
         {
-            var estimate = CostRules.Estimate(job);
-            estimated += estimate;
-            if (IsReserved(job))
-            {
-                reserved += estimate;
-                reservedJobs++;
-            }
-            else
-            {
-                spent += CostRules.Spent(job, chargeFailedProviders);
-            }
+            sum.Add(job);
         }
 
-        return new BatchMoney(spent, reserved, reservedJobs, estimated);
+        return sum.Result();
+    }
+
+    /// <summary>As <see cref="FromJobs"/>, one job at a time from a stream (the ledger's rows are never all in memory).</summary>
+    public static async Task<BatchMoney> FromLedgerAsync(IAsyncEnumerable<LedgerJob> jobs, IReadOnlySet<string> chargeFailedProviders, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(jobs);
+        var sum = new Sum(chargeFailedProviders);
+        await foreach (var job in jobs.WithCancellation(cancellationToken).ConfigureAwait(false))
+        {
+            sum.Add(job);
+        }
+
+        return sum.Result();
     }
 
     /// <summary>In flight with no reported cost: counted as reserved, not spent.</summary>
@@ -54,5 +55,38 @@ public sealed record BatchMoney(decimal SpentUsd, decimal ReservedUsd, int Reser
         var c = CultureInfo.InvariantCulture;
         var text = string.Create(c, $"spent ${SpentUsd:0.00}, ${ReservedUsd:0.00} reserved for {ReservedJobs} unresolved submit{(ReservedJobs == 1 ? "" : "s")}");
         return capUsd is { } cap ? string.Create(c, $"{text}, of ${cap:0.00}") : string.Create(c, $"{text}; ${EstimatedUsd:0.00} estimated for the jobs submitted so far");
+    }
+
+    /// <summary>The running totals behind <see cref="FromJobs"/>.</summary>
+    private sealed class Sum
+    {
+        private readonly IReadOnlySet<string> _chargeFailed;
+        private decimal _spent;
+        private decimal _reserved;
+        private decimal _estimated;
+        private int _reservedJobs;
+
+        public Sum(IReadOnlySet<string> chargeFailedProviders)
+        {
+            ArgumentNullException.ThrowIfNull(chargeFailedProviders);
+            _chargeFailed = chargeFailedProviders;
+        }
+
+        public void Add(LedgerJob job)
+        {
+            var estimate = CostRules.Estimate(job);
+            _estimated += estimate;
+            if (IsReserved(job))
+            {
+                _reserved += estimate;
+                _reservedJobs++;
+            }
+            else
+            {
+                _spent += CostRules.Spent(job, _chargeFailed);
+            }
+        }
+
+        public BatchMoney Result() => new(_spent, _reserved, _reservedJobs, _estimated);
     }
 }

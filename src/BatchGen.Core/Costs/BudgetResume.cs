@@ -21,42 +21,70 @@ public sealed record BudgetResume(BudgetGate Gate, IReadOnlyDictionary<string, B
         IReadOnlySet<string> chargeFailedProviders)
     {
         ArgumentNullException.ThrowIfNull(jobs);
-        ArgumentNullException.ThrowIfNull(chargeFailedProviders);
-        var all = jobs.ToList();
-        var spentBy = new Dictionary<string, decimal>(StringComparer.Ordinal);
-        var inFlight = new List<LedgerJob>();
-        foreach (var job in all.OrderBy(j => j.Id, StringComparer.Ordinal))
+        var builder = new Builder(chargeFailedProviders);
+        foreach (var job in jobs)
         {
-            if (BatchMoney.IsReserved(job))
-            {
-                inFlight.Add(job);
-                continue;
-            }
-
-            var spent = CostRules.Spent(job, chargeFailedProviders);
-            if (spent != 0m)
-            {
-                spentBy[job.Provider] = spentBy.GetValueOrDefault(job.Provider) + spent;
-            }
+            builder.Add(job);
         }
 
-        var gate = new BudgetGate(maxCostUsd, perProviderCapsUsd, spentBy.Values.Sum(), spentBy);
+        return builder.Build(maxCostUsd, perProviderCapsUsd);
+    }
 
-        // A provider that charged more than its estimate before is priced at that rate again from the first admission.
-        foreach (var job in all)
+    /// <summary>
+    /// Reads the ledger's jobs one at a time (a resume of 100,000 jobs keeps only a few figures per job, never the
+    /// rows): spent per provider, the charges to learn from (in ledger order) and the jobs in flight.
+    /// </summary>
+    public sealed class Builder
+    {
+        private readonly IReadOnlySet<string> _chargeFailed;
+        private readonly Dictionary<string, decimal> _spentBy = new(StringComparer.Ordinal);
+        private readonly List<(string Provider, decimal Estimate, decimal Actual)> _charges = [];
+        private readonly List<(string Id, string Provider, decimal Estimate)> _inFlight = [];
+
+        public Builder(IReadOnlySet<string> chargeFailedProviders)
         {
+            ArgumentNullException.ThrowIfNull(chargeFailedProviders);
+            _chargeFailed = chargeFailedProviders;
+        }
+
+        public void Add(LedgerJob job)
+        {
+            ArgumentNullException.ThrowIfNull(job);
             if (job is { ActualCostUsd: { } actual, EstimatedCostUsd: { } estimate })
             {
-                gate.LearnCharge(job.Provider, estimate, actual);
+                _charges.Add((job.Provider, estimate, actual));
+            }
+
+            if (BatchMoney.IsReserved(job))
+            {
+                _inFlight.Add((job.Id, job.Provider, CostRules.Estimate(job)));
+                return;
+            }
+
+            var spent = CostRules.Spent(job, _chargeFailed);
+            if (spent != 0m)
+            {
+                _spentBy[job.Provider] = _spentBy.GetValueOrDefault(job.Provider) + spent;
             }
         }
 
-        var reservations = new Dictionary<string, BudgetReservation>(StringComparer.Ordinal);
-        foreach (var job in inFlight)
+        public BudgetResume Build(decimal? maxCostUsd, IReadOnlyDictionary<string, decimal> perProviderCapsUsd)
         {
-            reservations[job.Id] = gate.ForceReserve(job.Provider, CostRules.Estimate(job));
-        }
+            var gate = new BudgetGate(maxCostUsd, perProviderCapsUsd, _spentBy.Values.Sum(), _spentBy);
 
-        return new BudgetResume(gate, reservations);
+            // A provider that charged more than its estimate before is priced at that rate again from the first admission.
+            foreach (var (provider, estimate, actual) in _charges)
+            {
+                gate.LearnCharge(provider, estimate, actual);
+            }
+
+            var reservations = new Dictionary<string, BudgetReservation>(StringComparer.Ordinal);
+            foreach (var (id, provider, estimate) in _inFlight.OrderBy(j => j.Id, StringComparer.Ordinal))
+            {
+                reservations[id] = gate.ForceReserve(provider, estimate);
+            }
+
+            return new BudgetResume(gate, reservations);
+        }
     }
 }

@@ -41,6 +41,24 @@ public interface ILedger : IAsyncDisposable
     /// <summary>Every job in insertion order, streamed.</summary>
     IAsyncEnumerable<LedgerJob> ReadJobsAsync(CancellationToken cancellationToken);
 
+    /// <summary>
+    /// Every job sorted by id (ordinal: ids are ASCII), streamed: what the reports read, one row in memory at a time.
+    /// The default sorts in memory; the ledgers answer it from their id index.
+    /// </summary>
+    async IAsyncEnumerable<LedgerJob> ReadJobsByIdAsync([System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        var jobs = new List<LedgerJob>();
+        await foreach (var job in ReadJobsAsync(cancellationToken).ConfigureAwait(false))
+        {
+            jobs.Add(job);
+        }
+
+        foreach (var job in jobs.OrderBy(j => j.Id, StringComparer.Ordinal))
+        {
+            yield return job;
+        }
+    }
+
     /// <summary>One provider's jobs in insertion order, read in pages on short transactions.</summary>
     IAsyncEnumerable<LedgerJob> ReadJobsAsync(string provider, CancellationToken cancellationToken, int pageSize = 1000);
 

@@ -152,6 +152,10 @@ public sealed partial class SqliteLedger : ILedger
     public IAsyncEnumerable<LedgerJob> ReadJobsAsync(CancellationToken cancellationToken) =>
         StreamAsync($"SELECT {_jobColumns} FROM jobs ORDER BY seq;", null, LedgerRows.ReadJob, cancellationToken);
 
+    /// <summary>Every job sorted by id (the primary key's order: byte order of the ASCII ids), streamed.</summary>
+    public IAsyncEnumerable<LedgerJob> ReadJobsByIdAsync(CancellationToken cancellationToken) =>
+        StreamAsync($"SELECT {_jobColumns} FROM jobs ORDER BY id;", null, LedgerRows.ReadJob, cancellationToken);
+
     /// <summary>
     /// One provider's jobs in insertion order, read in pages of <paramref name="pageSize"/> on short read transactions,
     /// so a slow consumer (the run's feeder) never pins an old snapshot and the WAL can be checkpointed meanwhile.

@@ -185,16 +185,8 @@ public sealed class RunEngine
     }
 
     /// <summary>The batch's money figures from the ledger alone: what a rerun with no activity would show too.</summary>
-    private static async Task<BatchMoney> MoneyAsync(RunRequest request)
-    {
-        var jobs = new List<LedgerJob>();
-        await foreach (var job in request.Ledger.ReadJobsAsync(CancellationToken.None).ConfigureAwait(false))
-        {
-            jobs.Add(job);
-        }
-
-        return BatchMoney.FromJobs(jobs, ChargeFailed(request));
-    }
+    private static Task<BatchMoney> MoneyAsync(RunRequest request) =>
+        BatchMoney.FromLedgerAsync(request.Ledger.ReadJobsAsync(CancellationToken.None), ChargeFailed(request), CancellationToken.None);
 
     private static HashSet<string> ChargeFailed(RunRequest request) =>
         request.Providers.Values.Where(p => p.ChargeFailedJobs).Select(p => p.Name).ToHashSet(StringComparer.Ordinal);
@@ -207,7 +199,7 @@ public sealed class RunEngine
     private static async Task<BudgetResume> CreateBudgetAsync(RunRequest request, CancellationToken cancellationToken)
     {
         var chargeFailed = ChargeFailed(request);
-        var jobs = new List<LedgerJob>();
+        var jobs = new BudgetResume.Builder(chargeFailed);
         await foreach (var job in request.Ledger.ReadJobsAsync(cancellationToken).ConfigureAwait(false))
         {
             // An ambiguous job this run resubmits is left out: its new submit reserves its estimate itself.
@@ -231,7 +223,7 @@ public sealed class RunEngine
             .ToDictionary(p => p.Name, p => p.MaxCost!.Value, StringComparer.Ordinal);
         // In a fleet the caps are checked in the shared budget (every worker's reservations); this gate only counts.
         return request.Fleet is null
-            ? BudgetResume.FromLedger(request.Options.MaxCostUsd, caps, jobs, chargeFailed)
-            : BudgetResume.FromLedger(null, new Dictionary<string, decimal>(StringComparer.Ordinal), jobs, chargeFailed);
+            ? jobs.Build(request.Options.MaxCostUsd, caps)
+            : jobs.Build(null, new Dictionary<string, decimal>(StringComparer.Ordinal));
     }
 }

@@ -31,22 +31,13 @@ public sealed record AbRow
 
     internal static AbRow From(string axis, string value, IReadOnlyCollection<LedgerJob> jobs, IReadOnlySet<string> chargeFailed)
     {
-        var latencies = jobs.Where(j => j.State == JobState.Succeeded)
-            .Select(CostRules.LatencySeconds)
-            .OfType<double>()
-            .Order()
-            .ToList();
-        return new AbRow
+        var builder = new AbRowBuilder(chargeFailed);
+        foreach (var job in jobs)
         {
-            Axis = axis,
-            Value = value,
-            Jobs = jobs.Count,
-            Succeeded = jobs.Count(j => j.State == JobState.Succeeded),
-            Failed = jobs.Count(j => j.State == JobState.Failed),
-            LatencyP50Seconds = Percentile(latencies, 0.50),
-            LatencyP95Seconds = Percentile(latencies, 0.95),
-            SpentUsd = jobs.Sum(j => CostRules.Spent(j, chargeFailed)),
-        };
+            builder.Add(job);
+        }
+
+        return builder.Build(axis, value);
     }
 
     /// <summary>Nearest-rank percentile of sorted values; null when empty.</summary>
@@ -59,5 +50,48 @@ public sealed record AbRow
 
         var rank = (int)Math.Ceiling(p * sorted.Count);
         return sorted[Math.Clamp(rank, 1, sorted.Count) - 1];
+    }
+}
+
+/// <summary>The running figures of an <see cref="AbRow"/>, one job at a time (latencies kept only for succeeded jobs).</summary>
+internal sealed class AbRowBuilder(IReadOnlySet<string> chargeFailed)
+{
+    private readonly List<double> _latencies = [];
+    private int _jobs, _succeeded, _failed;
+    private decimal _spent;
+
+    public void Add(LedgerJob job)
+    {
+        _jobs++;
+        if (job.State == JobState.Succeeded)
+        {
+            _succeeded++;
+            if (CostRules.LatencySeconds(job) is { } latency)
+            {
+                _latencies.Add(latency);
+            }
+        }
+        else if (job.State == JobState.Failed)
+        {
+            _failed++;
+        }
+
+        _spent += CostRules.Spent(job, chargeFailed);
+    }
+
+    public AbRow Build(string axis, string value)
+    {
+        var sorted = _latencies.Order().ToList();
+        return new AbRow
+        {
+            Axis = axis,
+            Value = value,
+            Jobs = _jobs,
+            Succeeded = _succeeded,
+            Failed = _failed,
+            LatencyP50Seconds = AbRow.Percentile(sorted, 0.50),
+            LatencyP95Seconds = AbRow.Percentile(sorted, 0.95),
+            SpentUsd = _spent,
+        };
     }
 }

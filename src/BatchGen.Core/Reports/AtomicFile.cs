@@ -7,7 +7,22 @@ internal static class AtomicFile
 {
     public static readonly UTF8Encoding Utf8NoBom = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
 
-    public static async Task WriteAsync(string path, Func<TextWriter, Task> write, CancellationToken cancellationToken)
+    public static Task WriteAsync(string path, Func<TextWriter, Task> write, CancellationToken cancellationToken) =>
+        WriteStreamAsync(
+            path,
+            async stream =>
+            {
+                var writer = new StreamWriter(stream, Utf8NoBom, 16 * 1024, leaveOpen: true) { NewLine = "\n" };
+                await using (writer.ConfigureAwait(false))
+                {
+                    await write(writer).ConfigureAwait(false);
+                    await writer.FlushAsync(cancellationToken).ConfigureAwait(false);
+                }
+            },
+            cancellationToken);
+
+    /// <summary>As <see cref="WriteAsync"/>, for a writer of bytes (UTF-8 JSON).</summary>
+    public static async Task WriteStreamAsync(string path, Func<Stream, Task> write, CancellationToken cancellationToken)
     {
         var directory = Path.GetDirectoryName(Path.GetFullPath(path))!;
         Directory.CreateDirectory(directory);
@@ -17,13 +32,9 @@ internal static class AtomicFile
             var stream = new FileStream(temp, FileMode.CreateNew, FileAccess.Write, FileShare.None, 16 * 1024, useAsync: true);
             await using (stream.ConfigureAwait(false))
             {
-                var writer = new StreamWriter(stream, Utf8NoBom) { NewLine = "\n" };
-                await using (writer.ConfigureAwait(false))
-                {
-                    await write(writer).ConfigureAwait(false);
-                    // No fsync: a report lost in a power cut is rebuilt from the ledger by `batchgen report`.
-                    await writer.FlushAsync(cancellationToken).ConfigureAwait(false);
-                }
+                // No fsync: a report lost in a power cut is rebuilt from the ledger by `batchgen report`.
+                await write(stream).ConfigureAwait(false);
+                await stream.FlushAsync(cancellationToken).ConfigureAwait(false);
             }
 
             File.Move(temp, path, overwrite: true);

@@ -11,7 +11,7 @@ namespace BatchGen.Core.Reports;
 /// </summary>
 internal static class ContactSheetHtml
 {
-    public static string Render(ReportModel model, ContactSheetLayout layout, string reportDirectory)
+    public static string Render(ReportModel model, ContactSheetLayout layout, string reportDirectory, ContactSheetPage? page = null)
     {
         var html = new StringBuilder(16 * 1024);
         var title = model.Input.BatchName + " · contact sheet";
@@ -21,6 +21,11 @@ internal static class ContactSheetHtml
             .Append("<title>").Append(HtmlText.Encode(title)).Append("</title>\n<style>\n")
             .Append(ContactSheetAssets.Css).Append("\n</style>\n</head>\n<body data-ready=\"0\">\n");
         Header(html, model);
+        if (page is not null)
+        {
+            Pages(html, page);
+        }
+
         html.Append("<main>\n");
         Grid(html, model, layout, reportDirectory);
         html.Append("<h2>Cost and latency by axis</h2>\n<section class=\"charts\">\n");
@@ -39,6 +44,31 @@ internal static class ContactSheetHtml
         html.Append("<script type=\"application/json\" id=\"job-data\">").Append(JobData(model)).Append("</script>\n");
         html.Append("<script>\n").Append(ContactSheetAssets.Script).Append("\n</script>\n</body>\n</html>\n");
         return html.ToString();
+    }
+
+    /// <summary>Where this page is among the batch's pages, with a link to each (only when the sheet has several).</summary>
+    private static void Pages(StringBuilder html, ContactSheetPage page)
+    {
+        html.Append("<nav class=\"pages\" style=\"padding:8px 24px;background:#fff;border-bottom:1px solid #e3e6eb;color:#667085\">")
+            .Append("Page <b>").Append(page.Number).Append("</b> of ").Append(page.Count).Append(": jobs ")
+            .Append(ReportFormat.Integer(page.FirstJob)).Append('-').Append(ReportFormat.Integer(page.LastJob)).Append(" of ")
+            .Append(ReportFormat.Integer(page.TotalJobs)).Append(" in id order (a spread over every axis); the counts, filters and charts on this page are its own, ")
+            .Append("the batch's totals are in cost-report.md")
+            .Append(page.Number == 1 ? string.Empty : " and the review rankings on page 1").Append(". Pages:");
+        for (var n = 1; n <= page.Count; n++)
+        {
+            html.Append(' ');
+            if (n == page.Number)
+            {
+                html.Append("<b aria-current=\"page\">").Append(n).Append("</b>");
+            }
+            else
+            {
+                html.Append("<a href=\"").Append(ContactSheetPage.FileName(n)).Append("\">").Append(n).Append("</a>");
+            }
+        }
+
+        html.Append("</nav>\n");
     }
 
     /// <summary>What the links to stored videos are and how long they work.</summary>

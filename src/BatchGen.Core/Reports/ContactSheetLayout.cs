@@ -41,9 +41,5 @@ internal sealed record ContactSheetLayout(string? RowAxis, string? ColumnAxis)
     }
 
     /// <summary>Distinct (row value, column value) pairs: how many cells of the grid hold at least one job.</summary>
-    private static int FilledCells(ReportModel model, string rowAxis, string? columnAxis) =>
-        model.Jobs
-            .Select(j => (JobAxes.ValueOf(j, rowAxis), columnAxis is null ? string.Empty : JobAxes.ValueOf(j, columnAxis)))
-            .Distinct()
-            .Count();
+    private static int FilledCells(ReportModel model, string rowAxis, string? columnAxis) => model.CellCounter(rowAxis, columnAxis);
 }

@@ -54,80 +54,93 @@ public sealed record CostGroup
 
     internal static CostGroup From(string key, IEnumerable<LedgerJob> jobs, IReadOnlySet<string> chargeFailed, Func<LedgerJob, decimal?>? priceOf = null)
     {
-        int count = 0, succeeded = 0, failed = 0, inFlight = 0, notSubmitted = 0, remainingJobs = 0, unpriced = 0, flaggedJobs = 0;
-        decimal estimated = 0m, chargedEstimate = 0m, spent = 0m, actual = 0m, remaining = 0m, flagged = 0m;
+        var builder = new CostGroupBuilder(chargeFailed, priceOf);
         foreach (var job in jobs)
         {
-            count++;
-            var estimate = CostRules.Estimate(job);
-            estimated += estimate;
-            switch (job.State)
-            {
-                case JobState.Succeeded:
-                    succeeded++;
-                    break;
-                case JobState.Failed:
-                    failed++;
-                    break;
-                case JobState.Pending or JobState.Blocked:
-                    notSubmitted++;
-                    break;
-                default:
-                    inFlight++;
-                    break;
-            }
-
-            if (CostRules.IsCharged(job, chargeFailed))
-            {
-                chargedEstimate += estimate;
-                spent += CostRules.Spent(job, chargeFailed);
-                if (CostRules.IsFlagged(job))
-                {
-                    flaggedJobs++;
-                    flagged += CostRules.Round(job.ActualCostUsd!.Value);
-                }
-                else
-                {
-                    actual += job.ActualCostUsd is { } a ? CostRules.Round(a) : 0m;
-                }
-            }
-            else if (job.State != JobState.Failed)
-            {
-                remainingJobs++;
-                if (job.EstimatedCostUsd is null && priceOf?.Invoke(job) is { } price)
-                {
-                    remaining += CostRules.Round(price);
-                }
-                else if (job.EstimatedCostUsd is null)
-                {
-                    unpriced++;
-                }
-                else
-                {
-                    remaining += estimate;
-                }
-            }
+            builder.Add(job);
         }
 
-        return new CostGroup
-        {
-            Key = key,
-            Jobs = count,
-            Succeeded = succeeded,
-            Failed = failed,
-            InFlight = inFlight,
-            NotSubmitted = notSubmitted,
-            EstimatedUsd = estimated,
-            ChargedEstimateUsd = chargedEstimate,
-            SpentUsd = spent,
-            ActualReportedUsd = actual,
-            RemainingEstimateUsd = remaining,
-            RemainingJobs = remainingJobs,
-            RemainingUnpriced = unpriced,
-            FlaggedReportedUsd = flagged,
-            FlaggedJobs = flaggedJobs,
-        };
+        return builder.Build(key);
     }
+}
+
+/// <summary>The running figures of a <see cref="CostGroup"/>, one job at a time.</summary>
+internal sealed class CostGroupBuilder(IReadOnlySet<string> chargeFailed, Func<LedgerJob, decimal?>? priceOf)
+{
+    private int _count, _succeeded, _failed, _inFlight, _notSubmitted, _remainingJobs, _unpriced, _flaggedJobs;
+    private decimal _estimated, _chargedEstimate, _spent, _actual, _remaining, _flagged;
+
+    public void Add(LedgerJob job)
+    {
+        _count++;
+        var estimate = CostRules.Estimate(job);
+        _estimated += estimate;
+        switch (job.State)
+        {
+            case JobState.Succeeded:
+                _succeeded++;
+                break;
+            case JobState.Failed:
+                _failed++;
+                break;
+            case JobState.Pending or JobState.Blocked:
+                _notSubmitted++;
+                break;
+            default:
+                _inFlight++;
+                break;
+        }
+
+        if (CostRules.IsCharged(job, chargeFailed))
+        {
+            _chargedEstimate += estimate;
+            _spent += CostRules.Spent(job, chargeFailed);
+            if (CostRules.IsFlagged(job))
+            {
+                _flaggedJobs++;
+                _flagged += CostRules.Round(job.ActualCostUsd!.Value);
+            }
+            else
+            {
+                _actual += job.ActualCostUsd is { } a ? CostRules.Round(a) : 0m;
+            }
+        }
+        else if (job.State != JobState.Failed)
+        {
+            _remainingJobs++;
+            if (job.EstimatedCostUsd is null && priceOf?.Invoke(job) is { } price)
+            {
+                _remaining += CostRules.Round(price);
+            }
+            else if (job.EstimatedCostUsd is null)
+            {
+                _unpriced++;
+            }
+            else
+            {
+                _remaining += estimate;
+            }
+        }
+    }
+
+    public CostGroup Build(string key) => new()
+    {
+        Key = key,
+        Jobs = _count,
+        Succeeded = _succeeded,
+        Failed = _failed,
+        InFlight = _inFlight,
+        NotSubmitted = _notSubmitted,
+        EstimatedUsd = _estimated,
+        ChargedEstimateUsd = _chargedEstimate,
+        SpentUsd = _spent,
+        ActualReportedUsd = _actual,
+        RemainingEstimateUsd = _remaining,
+        RemainingJobs = _remainingJobs,
+        RemainingUnpriced = _unpriced,
+        FlaggedReportedUsd = _flagged,
+        FlaggedJobs = _flaggedJobs,
+    };
 }
 
 /// <summary>One breakdown of the cost report: its rows (sorted by key) and their total.</summary>

@@ -14,16 +14,22 @@ internal static class CostReportCsv
         "axis", "value", "jobs", "succeeded", "failed", "success_rate", "latency_p50_s", "latency_p95_s", "spent_usd", "cost_per_success_usd",
     ];
 
-    public static Task WriteCostsAsync(ReportModel model, TextWriter output, CancellationToken cancellationToken)
+    public static Task WriteCostsAsync(ReportModel model, TextWriter output, CancellationToken cancellationToken) =>
+        CsvTable.WriteAsync(output, CostHeader, CostRows(model), cancellationToken);
+
+    /// <summary>The rows one at a time (a breakdown by a per-job axis has as many rows as jobs).</summary>
+    private static IEnumerable<IReadOnlyList<string>> CostRows(ReportModel model)
     {
-        var rows = new List<IReadOnlyList<string>> { Row("overall", "all", model.Total) };
+        yield return Row("overall", "all", model.Total);
         foreach (var section in model.Sections)
         {
-            rows.AddRange(section.Rows.Select(r => Row(section.Title, section.Dimension, r)));
-            rows.Add(Row(section.Title, section.Dimension, section.Total));
-        }
+            foreach (var row in section.Rows)
+            {
+                yield return Row(section.Title, section.Dimension, row);
+            }
 
-        return CsvTable.WriteAsync(output, CostHeader, rows, cancellationToken);
+            yield return Row(section.Title, section.Dimension, section.Total);
+        }
     }
 
     public static Task WriteComparisonAsync(ReportModel model, TextWriter output, CancellationToken cancellationToken) =>

@@ -5,7 +5,17 @@ namespace BatchGen.Core.Reports;
 /// <summary>cost-report.md: totals, one table per breakdown (with a total row), the A/B comparison, definitions.</summary>
 internal static class CostReportMarkdown
 {
+    /// <summary>Spills the text built so far to the file past this many characters (a report stays small in memory).</summary>
+    private const int SpillAt = 32 * 1024;
+
     public static string Render(ReportModel model)
+    {
+        using var text = new StringWriter(System.Globalization.CultureInfo.InvariantCulture);
+        Write(model, text);
+        return text.ToString();
+    }
+
+    public static void Write(ReportModel model, TextWriter output)
     {
         var md = new StringBuilder();
         var t = model.Total;
@@ -34,7 +44,7 @@ internal static class CostReportMarkdown
         }
         Line(md, "Cost per successful video", Usd(t.CostPerSuccessUsd));
         md.Append('\n');
-        AppendFlagged(md, model);
+        AppendFlagged(md, model, output);
 
         foreach (var section in model.Sections)
         {
@@ -45,6 +55,7 @@ internal static class CostReportMarkdown
             foreach (var row in section.Rows)
             {
                 CostRow(md, Cell(row.Key), row);
+                Spill(md, output);
             }
 
             CostRow(md, "**total**", section.Total);
@@ -70,13 +81,14 @@ internal static class CostReportMarkdown
                     .Append(" | ").Append(Usd(r.SpentUsd))
                     .Append(" | ").Append(Usd(r.CostPerSuccessUsd))
                     .Append(" |\n");
+                Spill(md, output);
             }
 
             md.Append('\n');
         }
 
         ReviewReport.Markdown(md, model);
-        var differing = model.Jobs.Where(j => j is { State: Ledger.JobState.Succeeded, Video.Warning: not null }).ToList();
+        var differing = model.Differing;
         if (differing.Count > 0)
         {
             md.Append("## Videos that differ from the request\n\n");
@@ -84,8 +96,9 @@ internal static class CostReportMarkdown
             md.Append("| job | provider | file | video |\n|---|---|---|---|\n");
             foreach (var j in differing)
             {
-                md.Append("| ").Append(Cell(j.Id)).Append(" | ").Append(Cell(j.Provider)).Append(" | ").Append(Cell(j.FilePath ?? string.Empty))
-                    .Append(" | ").Append(Cell(j.Video!.Warning!)).Append(" |\n");
+                md.Append("| ").Append(Cell(j.Id)).Append(" | ").Append(Cell(j.Provider)).Append(" | ").Append(Cell(j.FilePath))
+                    .Append(" | ").Append(Cell(j.Warning)).Append(" |\n");
+                Spill(md, output);
             }
 
             md.Append('\n');
@@ -98,7 +111,16 @@ internal static class CostReportMarkdown
         md.Append("- **Remaining, estimated**: estimates of jobs not yet charged and not failed (pending, blocked, in flight), jobs never submitted included (priced with the batch's price table).\n");
         md.Append("- **Flagged**: a cost a provider reported that is more than 3x above or below the estimate (a credits unit mismatch, say). It is listed apart and not added to spent; the job's estimate counts instead.\n");
         md.Append("- **Cost per success**: spent / succeeded videos (failed charged jobs included in spent).\n");
-        return md.ToString();
+        output.Write(md);
+    }
+
+    private static void Spill(StringBuilder md, TextWriter output)
+    {
+        if (md.Length >= SpillAt)
+        {
+            output.Write(md);
+            md.Clear();
+        }
     }
 
     private static string Sim(ReportModel model) => model.Input.Simulated ? " (simulated)" : string.Empty;
@@ -115,9 +137,9 @@ internal static class CostReportMarkdown
     }
 
     /// <summary>Every job whose reported cost was flagged, with why, so nothing is summed silently.</summary>
-    private static void AppendFlagged(StringBuilder md, ReportModel model)
+    private static void AppendFlagged(StringBuilder md, ReportModel model, TextWriter output)
     {
-        var flagged = model.Jobs.Where(CostRules.IsFlagged).ToList();
+        var flagged = model.Flagged;
         if (flagged.Count == 0)
         {
             return;
@@ -128,7 +150,8 @@ internal static class CostReportMarkdown
         {
             md.Append("| ").Append(Cell(job.Id)).Append(" | ").Append(Cell(job.Provider))
                 .Append(" | ").Append(Usd(job.EstimatedCostUsd)).Append(" | ").Append(Usd(job.ActualCostUsd))
-                .Append(" | ").Append(Cell(Costs.ReportedCostCheck.Explain(job.EstimatedCostUsd!.Value, job.ActualCostUsd!.Value))).Append(" |\n");
+                .Append(" | ").Append(Cell(Costs.ReportedCostCheck.Explain(job.EstimatedCostUsd, job.ActualCostUsd))).Append(" |\n");
+            Spill(md, output);
         }
 
         md.Append('\n');

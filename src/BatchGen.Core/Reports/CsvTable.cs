@@ -24,4 +24,20 @@ internal static class CsvTable
             await csv.FlushAsync(cancellationToken).ConfigureAwait(false);
         }
     }
+
+    /// <summary>As above, rows from a stream (written as they come).</summary>
+    public static async Task WriteAsync(TextWriter output, IReadOnlyList<string> header, IAsyncEnumerable<IReadOnlyList<string>> rows, CancellationToken cancellationToken)
+    {
+        var csv = CsvWriter.Create(output, Options, leaveOpen: true);
+        await using (csv.ConfigureAwait(false))
+        {
+            csv.WriteHeader(header.ToArray());
+            await foreach (var row in rows.WithCancellation(cancellationToken).ConfigureAwait(false))
+            {
+                await csv.WriteRecordAsync(row.ToArray(), cancellationToken).ConfigureAwait(false);
+            }
+
+            await csv.FlushAsync(cancellationToken).ConfigureAwait(false);
+        }
+    }
 }

@@ -3,14 +3,15 @@ using BatchGen.Core.Ledger;
 namespace BatchGen.Core.Reports;
 
 /// <summary>
-/// Every figure the reports print, computed once from a <see cref="ReportInput"/>. Jobs are sorted by id and
-/// every group by its key, so the model (and every file written from it) does not depend on input order.
+/// Every figure the reports print. Jobs are taken in id order and every group is sorted by its key, so the model (and
+/// every file written from it) does not depend on input order. Built from a list in memory (<see cref="Build"/>: a
+/// contact sheet page, tests) or from the ledger one job at a time (<see cref="BuildAsync"/>: only the figures are kept).
 /// </summary>
 public sealed record ReportModel
 {
     public required ReportInput Input { get; init; }
 
-    /// <summary>The jobs sorted by id (ordinal).</summary>
+    /// <summary>The jobs sorted by id (ordinal) when the model was built from a list; empty when built from a stream.</summary>
     public required IReadOnlyList<LedgerJob> Jobs { get; init; }
 
     /// <summary>Axes first, then provider when not an axis.</summary>
@@ -27,6 +28,21 @@ public sealed record ReportModel
     /// <summary>Rankings from the batch's votes and ratings (empty without any).</summary>
     public Reviews.ReviewRanking Review { get; init; } = Reviews.ReviewRanking.Empty;
 
+    /// <summary>The distinct values of each dimension, in report order.</summary>
+    internal IReadOnlyDictionary<string, IReadOnlyList<string>> Values { get; init; } = new Dictionary<string, IReadOnlyList<string>>();
+
+    /// <summary>Jobs whose provider-reported cost is flagged, by id.</summary>
+    internal IReadOnlyList<FlaggedJob> Flagged { get; init; } = [];
+
+    /// <summary>Succeeded jobs whose video differs from the request, by id.</summary>
+    internal IReadOnlyList<DifferingVideo> Differing { get; init; } = [];
+
+    /// <summary>The checked videos of the batch's jobs, by job id.</summary>
+    internal IReadOnlyList<(string JobId, Reviews.VideoCheck Check)> Checked { get; init; } = [];
+
+    /// <summary>How many cells of a (row axis, column axis) grid hold at least one job.</summary>
+    internal Func<string, string?, int> CellCounter { get; init; } = (_, _) => 0;
+
     public static ReportModel Build(ReportInput input)
     {
         ArgumentNullException.ThrowIfNull(input);
@@ -34,58 +50,41 @@ public sealed record ReportModel
             .OrderBy(j => j.Id, StringComparer.Ordinal)
             .ThenBy(j => j.Provider, StringComparer.Ordinal)
             .ToList();
-        var chargeFailed = input.ChargeFailedProviders;
-        var total = CostGroup.From("total", jobs, chargeFailed, input.PriceOf);
-
-        var sections = new List<CostSection>
+        var builder = new ReportModelBuilder(input);
+        foreach (var job in jobs)
         {
-            Section("By provider", JobAxes.Provider, jobs, j => j.Provider, chargeFailed, input.PriceOf),
-            Section("By resolution x duration", "resolution x duration", jobs, JobAxes.ResolutionDuration, chargeFailed, input.PriceOf),
-        };
-        foreach (var axis in input.Axes.Distinct(StringComparer.Ordinal).Where(a => a != JobAxes.Provider))
-        {
-            sections.Add(Section($"By {axis}", axis, jobs, j => JobAxes.ValueOf(j, axis), chargeFailed, input.PriceOf));
+            builder.Add(job);
         }
 
-        var dimensions = JobAxes.Dimensions(input.Axes);
-        var comparison = new List<AbRow>();
-        foreach (var dimension in dimensions)
+        return builder.Build(jobs);
+    }
+
+    /// <summary>
+    /// The model of <paramref name="settings"/> (its <see cref="ReportInput.Jobs"/> are ignored) over
+    /// <paramref name="jobsById"/>, which must come sorted by id. With <paramref name="timeFromJobs"/> the report time
+    /// is the last update among them (a rebuild from the ledger gives the same bytes).
+    /// </summary>
+    internal static async Task<ReportModel> BuildAsync(ReportInput settings, IAsyncEnumerable<LedgerJob> jobsById, bool timeFromJobs, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(settings);
+        ArgumentNullException.ThrowIfNull(jobsById);
+        var builder = new ReportModelBuilder(settings);
+        string? previous = null;
+        await foreach (var job in jobsById.WithCancellation(cancellationToken).ConfigureAwait(false))
         {
-            comparison.AddRange(jobs
-                .GroupBy(j => JobAxes.ValueOf(j, dimension), StringComparer.Ordinal)
-                .OrderBy(g => g.Key, JobAxes.ValueComparer)
-                .Select(g => AbRow.From(dimension, g.Key, g.ToList(), chargeFailed)));
+            if (previous is not null && string.CompareOrdinal(previous, job.Id) >= 0)
+            {
+                throw new InvalidOperationException($"jobs for the reports must come sorted by id: {job.Id} after {previous}");
+            }
+
+            previous = job.Id;
+            builder.Add(job);
         }
 
-        return new ReportModel
-        {
-            Input = input,
-            Jobs = jobs,
-            Dimensions = dimensions,
-            Total = total,
-            Sections = sections,
-            Comparison = comparison,
-            Review = Reviews.ReviewRanking.Build(dimensions, jobs, input.Reviews.Votes, input.Reviews.Ratings),
-        };
+        var model = builder.Build();
+        return timeFromJobs ? model with { Input = model.Input with { GeneratedAt = builder.LastUpdate ?? DateTimeOffset.UnixEpoch } } : model;
     }
 
     /// <summary>The distinct values of a dimension, in report order.</summary>
-    public IReadOnlyList<string> ValuesOf(string dimension) =>
-        Jobs.Select(j => JobAxes.ValueOf(j, dimension)).Distinct(StringComparer.Ordinal).Order(JobAxes.ValueComparer).ToList();
-
-    private static CostSection Section(
-        string title,
-        string dimension,
-        IReadOnlyList<LedgerJob> jobs,
-        Func<LedgerJob, string> key,
-        IReadOnlySet<string> chargeFailed,
-        Func<LedgerJob, decimal?>? priceOf)
-    {
-        var rows = jobs
-            .GroupBy(key, StringComparer.Ordinal)
-            .OrderBy(g => g.Key, JobAxes.ValueComparer)
-            .Select(g => CostGroup.From(g.Key, g, chargeFailed, priceOf))
-            .ToList();
-        return new CostSection(title, dimension, rows, CostGroup.From("total", jobs, chargeFailed, priceOf));
-    }
+    public IReadOnlyList<string> ValuesOf(string dimension) => Values.TryGetValue(dimension, out var values) ? values : [];
 }

@@ -1,8 +1,13 @@
+using BatchGen.Core.Ledger;
+
 namespace BatchGen.Core.Reports;
 
 /// <summary>
 /// Rebuilds every report of a batch from its ledger rows: results.csv, cost-report.md, cost-report.csv,
-/// ab-comparison.csv, summary.json and contact-sheet.html. Pure: same input (in any order), same bytes.
+/// ab-comparison.csv, summary.json and contact-sheet.html (paged past <see cref="ContactSheetPage.Size"/> jobs).
+/// Pure: same input (in any order), same bytes. From the ledger the jobs are read in id order, once for the figures,
+/// once for results.csv and once for the contact sheet: no file is built in memory and no pass keeps the rows, so
+/// memory does not grow with the number of jobs (only with the number of distinct axis values).
 /// </summary>
 public static class ReportWriter
 {
@@ -15,7 +20,7 @@ public static class ReportWriter
 
     /// <summary>
     /// Checks the contact sheet axes against the batch. Returns one line naming the bad flag and the valid axes,
-    /// or null when they are fine. Call it before <see cref="WriteAllAsync"/> to report a usage error.
+    /// or null when they are fine. Call it before <see cref="WriteAllAsync(ReportInput, string, ContactSheetOptions, CancellationToken)"/> to report a usage error.
     /// </summary>
     public static string? Validate(ReportInput input, ContactSheetOptions sheet)
     {
@@ -25,20 +30,49 @@ public static class ReportWriter
     }
 
     /// <summary>
-    /// Writes every report into <paramref name="outputDirectory"/> (created if missing), each atomically
-    /// (temporary file + rename). Returns the full paths written, in a fixed order.
+    /// Writes every report of the jobs in <paramref name="input"/> into <paramref name="outputDirectory"/> (created if
+    /// missing), each atomically (temporary file + rename). Returns the full paths written, in a fixed order.
     /// </summary>
     /// <exception cref="ArgumentException">The contact sheet axes are not axes of the batch (see <see cref="Validate"/>).</exception>
-    public static async Task<IReadOnlyList<string>> WriteAllAsync(
+    public static Task<IReadOnlyList<string>> WriteAllAsync(
         ReportInput input,
         string outputDirectory,
         ContactSheetOptions sheet,
         CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(input);
+        var sorted = input.Jobs.OrderBy(j => j.Id, StringComparer.Ordinal).ThenBy(j => j.Provider, StringComparer.Ordinal).ToList();
+        return WriteAsync(input, _ => sorted.ToAsyncEnumerable(), timeFromJobs: false, outputDirectory, sheet, cancellationToken);
+    }
+
+    /// <summary>
+    /// As above, reading the jobs from <paramref name="jobsById"/> (a fresh stream sorted by id each time it is called,
+    /// e.g. <see cref="ILedger.ReadJobsByIdAsync"/>) instead of <see cref="ReportInput.Jobs"/>, which is ignored; the
+    /// report time is the jobs' last update.
+    /// </summary>
+    public static Task<IReadOnlyList<string>> WriteAllAsync(
+        ReportInput settings,
+        Func<CancellationToken, IAsyncEnumerable<LedgerJob>> jobsById,
+        string outputDirectory,
+        ContactSheetOptions sheet,
+        CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(settings);
+        ArgumentNullException.ThrowIfNull(jobsById);
+        return WriteAsync(settings, jobsById, timeFromJobs: true, outputDirectory, sheet, cancellationToken);
+    }
+
+    private static async Task<IReadOnlyList<string>> WriteAsync(
+        ReportInput settings,
+        Func<CancellationToken, IAsyncEnumerable<LedgerJob>> jobsById,
+        bool timeFromJobs,
+        string outputDirectory,
+        ContactSheetOptions sheet,
+        CancellationToken cancellationToken)
+    {
         ArgumentException.ThrowIfNullOrEmpty(outputDirectory);
         ArgumentNullException.ThrowIfNull(sheet);
-        var model = ReportModel.Build(input);
+        var model = await ReportModel.BuildAsync(settings, jobsById(cancellationToken), timeFromJobs, cancellationToken).ConfigureAwait(false);
         var (layout, error) = ContactSheetLayout.Resolve(model, sheet);
         if (layout is null)
         {
@@ -49,7 +83,7 @@ public static class ReportWriter
         Directory.CreateDirectory(directory);
         var written = new List<string>();
 
-        async Task Write(string name, Func<TextWriter, Task> write)
+        async Task Write(string name, Func<Stream, Task> write)
         {
             var path = Path.Combine(directory, name);
             // Checked right before writing: a report must not land outside the directory through a planted link.
@@ -58,16 +92,90 @@ public static class ReportWriter
                 throw new IOException($"{path} is a symbolic link leading out of {directory}; remove it");
             }
 
-            await AtomicFile.WriteAsync(path, write, cancellationToken).ConfigureAwait(false);
+            await AtomicFile.WriteStreamAsync(path, write, cancellationToken).ConfigureAwait(false);
             written.Add(path);
         }
 
-        await Write(ResultsCsvFile, w => ResultsCsv.WriteAsync(model, w, cancellationToken)).ConfigureAwait(false);
-        await Write(CostReportMarkdownFile, w => w.WriteAsync(CostReportMarkdown.Render(model).AsMemory(), cancellationToken)).ConfigureAwait(false);
-        await Write(CostReportCsvFile, w => CostReportCsv.WriteCostsAsync(model, w, cancellationToken)).ConfigureAwait(false);
-        await Write(AbComparisonCsvFile, w => CostReportCsv.WriteComparisonAsync(model, w, cancellationToken)).ConfigureAwait(false);
-        await Write(SummaryJsonFile, w => w.WriteAsync(SummaryJson.Render(model).AsMemory(), cancellationToken)).ConfigureAwait(false);
-        await Write(ContactSheetFile, w => w.WriteAsync(ContactSheetHtml.Render(model, layout, directory).AsMemory(), cancellationToken)).ConfigureAwait(false);
+        Task WriteText(string name, Func<TextWriter, Task> write) => Write(name, async stream =>
+        {
+            var writer = new StreamWriter(stream, AtomicFile.Utf8NoBom, 16 * 1024, leaveOpen: true) { NewLine = "\n" };
+            await using (writer.ConfigureAwait(false))
+            {
+                await write(writer).ConfigureAwait(false);
+                await writer.FlushAsync(cancellationToken).ConfigureAwait(false);
+            }
+        });
+
+        await WriteText(ResultsCsvFile, w => ResultsCsv.WriteAsync(model, jobsById(cancellationToken), w, cancellationToken)).ConfigureAwait(false);
+        await WriteText(CostReportMarkdownFile, w =>
+        {
+            CostReportMarkdown.Write(model, w);
+            return Task.CompletedTask;
+        }).ConfigureAwait(false);
+        await WriteText(CostReportCsvFile, w => CostReportCsv.WriteCostsAsync(model, w, cancellationToken)).ConfigureAwait(false);
+        await WriteText(AbComparisonCsvFile, w => CostReportCsv.WriteComparisonAsync(model, w, cancellationToken)).ConfigureAwait(false);
+        await Write(SummaryJsonFile, stream =>
+        {
+            SummaryJson.Write(model, stream);
+            return Task.CompletedTask;
+        }).ConfigureAwait(false);
+        await WriteContactSheetAsync(model, layout, jobsById, directory, WriteText, cancellationToken).ConfigureAwait(false);
         return written;
+    }
+
+    /// <summary>
+    /// contact-sheet.html: one page when the batch has at most <see cref="ContactSheetPage.Size"/> jobs; otherwise a
+    /// page per <see cref="ContactSheetPage.Size"/> jobs in id order, each built from its own jobs only (pages left
+    /// over from a larger sheet written here before are removed).
+    /// </summary>
+    private static async Task WriteContactSheetAsync(
+        ReportModel model,
+        ContactSheetLayout layout,
+        Func<CancellationToken, IAsyncEnumerable<LedgerJob>> jobsById,
+        string directory,
+        Func<string, Func<TextWriter, Task>, Task> write,
+        CancellationToken cancellationToken)
+    {
+        var total = model.Total.Jobs;
+        var count = ContactSheetPage.CountFor(total);
+        var page = new List<LedgerJob>(Math.Min(total, ContactSheetPage.Size));
+        var number = 0;
+        long first = 1;
+
+        async Task FlushAsync()
+        {
+            number++;
+            var pageModel = ReportModel.Build(model.Input with { Jobs = page });
+            ContactSheetPage? info = null;
+            if (count > 1)
+            {
+                // The rankings are the batch's (votes compare jobs across pages): shown once, on the first page.
+                pageModel = pageModel with { Review = number == 1 ? model.Review : Reviews.ReviewRanking.Empty };
+                info = new ContactSheetPage(number, count, first, first + page.Count - 1, total);
+            }
+
+            var html = ContactSheetHtml.Render(pageModel, layout, directory, info);
+            await write(ContactSheetPage.FileName(number), w => w.WriteAsync(html.AsMemory(), cancellationToken)).ConfigureAwait(false);
+            first += page.Count;
+            page.Clear();
+        }
+
+        await foreach (var job in jobsById(cancellationToken).WithCancellation(cancellationToken).ConfigureAwait(false))
+        {
+            page.Add(job);
+            if (page.Count == ContactSheetPage.Size && number + 1 < count)
+            {
+                await FlushAsync().ConfigureAwait(false);
+            }
+        }
+
+        await FlushAsync().ConfigureAwait(false);
+        foreach (var stale in Directory.EnumerateFiles(directory, "contact-sheet-*.html"))
+        {
+            if (ContactSheetPage.IsLaterPage(Path.GetFileName(stale), out var n) && n > number)
+            {
+                File.Delete(stale);
+            }
+        }
     }
 }

@@ -1,15 +1,21 @@
+using BatchGen.Core.Ledger;
+
 namespace BatchGen.Core.Reports;
 
 /// <summary>results.csv: one row per job, sorted by id, columns from <see cref="ResultColumns"/>.</summary>
 internal static class ResultsCsv
 {
-    public static Task WriteAsync(ReportModel model, TextWriter output, CancellationToken cancellationToken)
+    public static Task WriteAsync(ReportModel model, TextWriter output, CancellationToken cancellationToken) =>
+        WriteAsync(model, model.Jobs.ToAsyncEnumerable(), output, cancellationToken);
+
+    /// <summary>Writes a row per job of <paramref name="jobsById"/> (sorted by id) as it comes: no row is kept.</summary>
+    public static async Task WriteAsync(ReportModel model, IAsyncEnumerable<LedgerJob> jobsById, TextWriter output, CancellationToken cancellationToken)
     {
         var columns = ResultColumns.For(model.Input.Axes, model.Input.ChargeFailedProviders, model.Input.Links);
-        return CsvTable.WriteAsync(
+        await CsvTable.WriteAsync(
             output,
             columns.Select(c => c.Name).ToList(),
-            model.Jobs.Select(j => (IReadOnlyList<string>)columns.Select(c => c.Read(j)).ToList()),
-            cancellationToken);
+            jobsById.Select(j => (IReadOnlyList<string>)columns.Select(c => c.Read(j)).ToArray()),
+            cancellationToken).ConfigureAwait(false);
     }
 }

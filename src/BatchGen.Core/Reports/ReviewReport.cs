@@ -154,12 +154,7 @@ internal static class ReviewReport
     }
 
     /// <summary>The checked videos of the batch's jobs, by job id.</summary>
-    private static List<(string JobId, Reviews.VideoCheck Check)> Checked(ReportModel model) =>
-        model.Jobs
-            .Select(j => (j.Id, model.Input.Reviews.Checks.GetValueOrDefault(j.Id)?.Check))
-            .Where(x => x.Check is not null)
-            .Select(x => (x.Id, x.Check!))
-            .ToList();
+    private static IReadOnlyList<(string JobId, Reviews.VideoCheck Check)> Checked(ReportModel model) => model.Checked;
 
     private static void ChecksMarkdown(StringBuilder md, ReportModel model)
     {

@@ -13,8 +13,16 @@ internal static class SummaryJson
 
     public static string Render(ReportModel model)
     {
-        var json = ReportJson.ToCompactString(
-            writer =>
+        var buffer = new MemoryStream();
+        Write(model, buffer);
+        return System.Text.Encoding.UTF8.GetString(buffer.GetBuffer(), 0, (int)buffer.Length);
+    }
+
+    /// <summary>Writes summary.json (UTF-8, a final line feed) to <paramref name="output"/>, flushing as it goes.</summary>
+    public static void Write(ReportModel model, Stream output)
+    {
+        using (var writer = new Utf8JsonWriter(output, ReportJson.FileOptions(indented: true)))
+        {
             {
                 writer.WriteStartObject();
                 writer.WriteNumber("schema_version", SchemaVersion);
@@ -40,6 +48,7 @@ internal static class SummaryJson
                     foreach (var row in section.Rows)
                     {
                         WriteGroup(writer, row, withKey: true);
+                        Spill(writer);
                     }
 
                     writer.WriteEndArray();
@@ -64,27 +73,39 @@ internal static class SummaryJson
                     writer.WriteMoney("spent_usd", r.SpentUsd);
                     writer.WriteMoney("cost_per_success_usd", r.CostPerSuccessUsd);
                     writer.WriteEndObject();
+                    Spill(writer);
                 }
 
                 writer.WriteEndArray();
                 writer.WriteStartArray("flagged_costs");
-                foreach (var job in model.Jobs.Where(CostRules.IsFlagged))
+                foreach (var job in model.Flagged)
                 {
                     writer.WriteStartObject();
                     writer.WriteString("job_id", job.Id);
                     writer.WriteString("provider", job.Provider);
                     writer.WriteMoney("estimated_cost_usd", job.EstimatedCostUsd);
                     writer.WriteMoney("reported_cost_usd", job.ActualCostUsd);
-                    writer.WriteString("reason", Costs.ReportedCostCheck.Explain(job.EstimatedCostUsd!.Value, job.ActualCostUsd!.Value));
+                    writer.WriteString("reason", Costs.ReportedCostCheck.Explain(job.EstimatedCostUsd, job.ActualCostUsd));
                     writer.WriteEndObject();
+                    Spill(writer);
                 }
 
                 writer.WriteEndArray();
                 ReviewReport.Json(writer, model);
                 writer.WriteEndObject();
-            },
-            ReportJson.FileOptions(indented: true));
-        return new StringBuilder(json).Append('\n').ToString();
+            }
+        }
+
+        output.WriteByte((byte)'\n');
+        output.Flush();
+    }
+
+    private static void Spill(Utf8JsonWriter writer)
+    {
+        if (writer.BytesPending >= 32 * 1024)
+        {
+            writer.Flush();
+        }
     }
 
     private static void WriteGroup(Utf8JsonWriter writer, CostGroup g, bool withKey)

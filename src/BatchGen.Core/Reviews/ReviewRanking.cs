@@ -75,13 +75,36 @@ public sealed record ReviewRanking(IReadOnlyList<RankingRow> Rows, IReadOnlyList
             return Empty;
         }
 
-        var byId = jobs.ToDictionary(j => j.Id, StringComparer.Ordinal);
+        return Build(
+            dimensions,
+            axis => jobs.Select(j => JobAxes.ValueOf(j, axis)).Distinct(StringComparer.Ordinal).Order(JobAxes.ValueComparer).ToList(),
+            jobs.ToDictionary(j => j.Id, StringComparer.Ordinal),
+            votes,
+            ratings);
+    }
+
+    /// <summary>
+    /// As above, given each dimension's values in report order and only the jobs the votes and ratings name (by id):
+    /// what a report built one job at a time keeps.
+    /// </summary>
+    internal static ReviewRanking Build(
+        IReadOnlyList<string> dimensions,
+        Func<string, IReadOnlyList<string>> valuesOf,
+        IReadOnlyDictionary<string, LedgerJob> byId,
+        IReadOnlyList<Vote> votes,
+        IReadOnlyList<Rating> ratings)
+    {
+        if (votes.Count == 0 && ratings.Count == 0)
+        {
+            return Empty;
+        }
+
         var latest = LatestRatings(ratings);
         var rows = new List<RankingRow>();
         var verdicts = new List<AxisVerdict>();
         foreach (var axis in dimensions)
         {
-            var values = jobs.Select(j => JobAxes.ValueOf(j, axis)).Distinct(StringComparer.Ordinal).Order(JobAxes.ValueComparer).ToList();
+            var values = valuesOf(axis).ToList();
             if (values.Count < 2)
             {
                 continue;
@@ -229,7 +252,7 @@ public sealed record ReviewRanking(IReadOnlyList<RankingRow> Rows, IReadOnlyList
             .Select(g => g.MaxBy(r => r.Seq)!)
             .ToList();
 
-    private static (List<int> Stars, int Rejects) RatingsOf(List<Rating> latest, Dictionary<string, LedgerJob> byId, string axis, string value)
+    private static (List<int> Stars, int Rejects) RatingsOf(List<Rating> latest, IReadOnlyDictionary<string, LedgerJob> byId, string axis, string value)
     {
         var stars = new List<int>();
         var rejects = 0;

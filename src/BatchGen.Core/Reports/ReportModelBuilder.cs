@@ -1,0 +1,157 @@
+using BatchGen.Core.Ledger;
+
+namespace BatchGen.Core.Reports;
+
+/// <summary>
+/// Builds a <see cref="ReportModel"/> one job at a time, in id order, keeping per job only what a report needs beyond
+/// the group figures: one small integer per dimension (for the contact sheet's layout), and the few jobs the
+/// flagged-cost, differing-video and review sections name. Memory grows with the number of distinct axis values, not
+/// with the ledger's rows.
+/// </summary>
+internal sealed class ReportModelBuilder
+{
+    private readonly ReportInput _input;
+    private readonly List<string> _dimensions;
+    private readonly GroupSet[] _byDimension;
+    private readonly GroupSet _byResolutionDuration = new();
+    private readonly CostGroupBuilder _total;
+    private readonly List<int> _valueIndexes = [];
+    private readonly List<FlaggedJob> _flagged = [];
+    private readonly List<DifferingVideo> _differing = [];
+    private readonly List<(string JobId, Reviews.VideoCheck Check)> _checked = [];
+    private readonly HashSet<string> _reviewed;
+    private readonly Dictionary<string, LedgerJob> _reviewedJobs = new(StringComparer.Ordinal);
+    private DateTimeOffset? _lastUpdate;
+
+    public ReportModelBuilder(ReportInput input)
+    {
+        ArgumentNullException.ThrowIfNull(input);
+        _input = input;
+        _dimensions = [.. JobAxes.Dimensions(input.Axes)];
+        _byDimension = _dimensions.Select(_ => new GroupSet()).ToArray();
+        _total = new CostGroupBuilder(input.ChargeFailedProviders, input.PriceOf);
+        _reviewed = input.Reviews.Votes.SelectMany(v => new[] { v.LeftJobId, v.RightJobId })
+            .Concat(input.Reviews.Ratings.Select(r => r.JobId))
+            .ToHashSet(StringComparer.Ordinal);
+    }
+
+    /// <summary>The ledger's last update over the jobs added (the report time of a rebuild); null with no job.</summary>
+    public DateTimeOffset? LastUpdate => _lastUpdate;
+
+    /// <summary>Adds the next job; jobs must come sorted by id (ordinal).</summary>
+    public void Add(LedgerJob job)
+    {
+        ArgumentNullException.ThrowIfNull(job);
+        _lastUpdate = _lastUpdate is { } last && last >= job.UpdatedAt ? last : job.UpdatedAt;
+        _total.Add(job);
+        for (var d = 0; d < _dimensions.Count; d++)
+        {
+            _valueIndexes.Add(_byDimension[d].Add(JobAxes.ValueOf(job, _dimensions[d]), job, _input));
+        }
+
+        _byResolutionDuration.Add(JobAxes.ResolutionDuration(job), job, _input);
+        if (CostRules.IsFlagged(job))
+        {
+            _flagged.Add(new FlaggedJob(job.Id, job.Provider, job.EstimatedCostUsd!.Value, job.ActualCostUsd!.Value));
+        }
+
+        if (job is { State: JobState.Succeeded, Video.Warning: { } warning })
+        {
+            _differing.Add(new DifferingVideo(job.Id, job.Provider, job.FilePath ?? string.Empty, warning));
+        }
+
+        if (_input.Reviews.Checks.GetValueOrDefault(job.Id)?.Check is { } check)
+        {
+            _checked.Add((job.Id, check));
+        }
+
+        if (_reviewed.Contains(job.Id))
+        {
+            _reviewedJobs[job.Id] = job;
+        }
+    }
+
+    public ReportModel Build(IReadOnlyList<LedgerJob>? jobs = null)
+    {
+        var sections = new List<CostSection>
+        {
+            Section("By provider", JobAxes.Provider, _byDimension[_dimensions.IndexOf(JobAxes.Provider)]),
+            Section("By resolution x duration", "resolution x duration", _byResolutionDuration),
+        };
+        foreach (var axis in _input.Axes.Distinct(StringComparer.Ordinal).Where(a => a != JobAxes.Provider))
+        {
+            sections.Add(Section($"By {axis}", axis, _byDimension[_dimensions.IndexOf(axis)]));
+        }
+
+        var comparison = new List<AbRow>();
+        var values = new Dictionary<string, IReadOnlyList<string>>(StringComparer.Ordinal);
+        for (var d = 0; d < _dimensions.Count; d++)
+        {
+            var ordered = _byDimension[d].Ordered();
+            values[_dimensions[d]] = ordered.Select(g => g.Key).ToList();
+            comparison.AddRange(ordered.Select(g => g.Ab.Build(_dimensions[d], g.Key)));
+        }
+
+        return new ReportModel
+        {
+            Input = _input,
+            Jobs = jobs ?? [],
+            Dimensions = _dimensions,
+            Total = _total.Build("total"),
+            Sections = sections,
+            Comparison = comparison,
+            Values = values,
+            Flagged = _flagged,
+            Differing = _differing,
+            Checked = _checked,
+            CellCounter = FilledCells,
+            Review = Reviews.ReviewRanking.Build(_dimensions, d => values[d], _reviewedJobs, _input.Reviews.Votes, _input.Reviews.Ratings),
+        };
+
+        CostSection Section(string title, string dimension, GroupSet groups) =>
+            new(title, dimension, groups.Ordered().Select(g => g.Cost.Build(g.Key)).ToList(), _total.Build("total"));
+    }
+
+    /// <summary>Distinct (row value, column value) pairs over the jobs: how many cells of the grid hold a job.</summary>
+    private int FilledCells(string rowAxis, string? columnAxis)
+    {
+        var row = _dimensions.IndexOf(rowAxis);
+        var column = columnAxis is null ? -1 : _dimensions.IndexOf(columnAxis);
+        var pairs = new HashSet<long>();
+        for (var at = 0; at < _valueIndexes.Count; at += _dimensions.Count)
+        {
+            pairs.Add(((long)_valueIndexes[at + row] << 32) | (uint)(column < 0 ? 0 : _valueIndexes[at + column]));
+        }
+
+        return pairs.Count;
+    }
+
+    /// <summary>The groups of one dimension, by value; each value gets a small index in order of first appearance.</summary>
+    private sealed class GroupSet
+    {
+        private readonly Dictionary<string, Group> _groups = new(StringComparer.Ordinal);
+
+        public int Add(string key, LedgerJob job, ReportInput input)
+        {
+            if (!_groups.TryGetValue(key, out var group))
+            {
+                group = new Group(key, _groups.Count, new CostGroupBuilder(input.ChargeFailedProviders, input.PriceOf), new AbRowBuilder(input.ChargeFailedProviders));
+                _groups.Add(key, group);
+            }
+
+            group.Cost.Add(job);
+            group.Ab.Add(job);
+            return group.Index;
+        }
+
+        public List<Group> Ordered() => _groups.Values.OrderBy(g => g.Key, JobAxes.ValueComparer).ToList();
+    }
+
+    private sealed record Group(string Key, int Index, CostGroupBuilder Cost, AbRowBuilder Ab);
+}
+
+/// <summary>A provider-reported cost more than 3x from the estimate, as the reports list it.</summary>
+internal sealed record FlaggedJob(string Id, string Provider, decimal EstimatedCostUsd, decimal ActualCostUsd);
+
+/// <summary>A succeeded job whose video differs from the request (another frame size or duration).</summary>
+internal sealed record DifferingVideo(string Id, string Provider, string FilePath, string Warning);
