@@ -19,6 +19,9 @@ internal sealed record RunFacts(
     IReadOnlyList<(string Provider, string JobId, string Warning)> VideoWarnings,
     int VideoWarningCount)
 {
+    /// <summary>Jobs with no recorded estimate (never submitted): the reports price them from the manifest.</summary>
+    public int Unpriced { get; init; }
+
     public const int ShownVideoWarnings = 5;
 
     public static async Task<RunFacts> ReadAsync(ILedger ledger, CancellationToken cancellationToken)
@@ -27,8 +30,14 @@ internal sealed record RunFacts(
         var flagged = new List<FlaggedCost>();
         var warnings = new List<(string, string, string)>();
         var warningCount = 0;
+        var unpriced = 0;
         await foreach (var job in ledger.ReadJobsAsync(cancellationToken).ConfigureAwait(false))
         {
+            if (job.EstimatedCostUsd is null)
+            {
+                unpriced++;
+            }
+
             if (job.State == JobState.Failed)
             {
                 var code = job.ErrorCode ?? "unknown";
@@ -47,6 +56,6 @@ internal sealed record RunFacts(
         }
 
         flagged.Sort((a, b) => string.CompareOrdinal(a.JobId, b.JobId));
-        return new RunFacts(new Dictionary<string, int>(failures, StringComparer.Ordinal), flagged, warnings, warningCount);
+        return new RunFacts(new Dictionary<string, int>(failures, StringComparer.Ordinal), flagged, warnings, warningCount) { Unpriced = unpriced };
     }
 }

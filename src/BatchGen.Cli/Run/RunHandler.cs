@@ -262,7 +262,7 @@ internal sealed class RunHandler
             {
                 try
                 {
-                    await output.WriteReportsAsync(ledger).ConfigureAwait(false);
+                    await output.WriteReportsAsync(ledger, facts).ConfigureAwait(false);
                 }
                 catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
                 {

@@ -42,8 +42,11 @@ internal sealed class RunOutput(IAnsiConsole console, TextWriter stderr, Manifes
         return null;
     }
 
-    /// <summary>Writes every report, reading the ledger's jobs in id order one at a time (see <see cref="ReportWriter"/>).</summary>
-    public async Task WriteReportsAsync(ILedger ledger)
+    /// <summary>
+    /// Writes every report, reading the ledger's jobs in id order one at a time (see <see cref="ReportWriter"/>), unless
+    /// the reports written last are still those of the ledger as it is (see <see cref="ReportFreshness"/>).
+    /// </summary>
+    public async Task WriteReportsAsync(ILedger ledger, RunFacts facts)
     {
         using var store = manifest.OutputStore is { } o ? new Core.Storage.S3ObjectStore(o.Store, TimeProvider.System) : null;
         var reviews = await ledger.ReadReviewsAsync(CancellationToken.None).ConfigureAwait(false);
@@ -55,7 +58,19 @@ internal sealed class RunOutput(IAnsiConsole console, TextWriter stderr, Manifes
             Reviews = reviews,
             Links = store is null ? null : ObjectLinks.For(store, manifest.OutputStore!.LinkLifetime, TimeProvider.System),
         };
-        await ReportWriter.WriteAllAsync(input, ledger.ReadJobsByIdAsync, outputDirectory, ContactSheetOptions.Default, CancellationToken.None).ConfigureAwait(false);
+        var key = await ReportFreshness.KeyAsync(ledger, input, facts, CancellationToken.None).ConfigureAwait(false);
+        if (key is not null && await ReportFreshness.IsCurrentAsync(ledger, key, CancellationToken.None).ConfigureAwait(false))
+        {
+            return;
+        }
+
+        // Forgotten first: reports cut short by a crash must not pass for current on the next run.
+        await ReportFreshness.ForgetAsync(ledger, CancellationToken.None).ConfigureAwait(false);
+        var written = await ReportWriter.WriteAllAsync(input, ledger.ReadJobsByIdAsync, outputDirectory, ContactSheetOptions.Default, CancellationToken.None).ConfigureAwait(false);
+        if (key is not null)
+        {
+            await ReportFreshness.RecordAsync(ledger, key, written, CancellationToken.None).ConfigureAwait(false);
+        }
         if (input.Links?.Problem is { } linkProblem)
         {
             await stderr.WriteLineAsync($"batchgen: warning: the reports have no links to the stored videos: {linkProblem}").ConfigureAwait(false);

@@ -59,6 +59,13 @@ public interface ILedger : IAsyncDisposable
         }
     }
 
+    /// <summary>
+    /// A hash of every row a report is built from (jobs, their outputs and stored objects, votes, ratings, video
+    /// checks): equal hashes mean the reports would come out the same. Null when the ledger cannot tell (then the
+    /// reports are always rewritten).
+    /// </summary>
+    Task<string?> ReportDataHashAsync(CancellationToken cancellationToken) => Task.FromResult<string?>(null);
+
     /// <summary>One provider's jobs in insertion order, read in pages on short transactions.</summary>
     IAsyncEnumerable<LedgerJob> ReadJobsAsync(string provider, CancellationToken cancellationToken, int pageSize = 1000);
 

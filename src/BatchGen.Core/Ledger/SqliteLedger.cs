@@ -156,6 +156,62 @@ public sealed partial class SqliteLedger : ILedger
     public IAsyncEnumerable<LedgerJob> ReadJobsByIdAsync(CancellationToken cancellationToken) =>
         StreamAsync($"SELECT {_jobColumns} FROM jobs ORDER BY id;", null, LedgerRows.ReadJob, cancellationToken);
 
+    /// <summary>Tables whose rows the reports read (every column, so a column added later counts too).</summary>
+    private static readonly string[] ReportTables = ["jobs", "outputs", "stored_objects", "votes", "ratings", "video_checks"];
+
+    /// <summary>SHA-256 over every value of <see cref="ReportTables"/> (type, length, bytes), table by table in scan order.</summary>
+    public async Task<string?> ReportDataHashAsync(CancellationToken cancellationToken)
+    {
+        ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) == 1, this);
+        try
+        {
+            await using var connection = await OpenReaderAsync(cancellationToken).ConfigureAwait(false);
+            await using var transaction = (SqliteTransaction)await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
+            using var hash = System.Security.Cryptography.IncrementalHash.CreateHash(System.Security.Cryptography.HashAlgorithmName.SHA256);
+            var number = new byte[9];
+            foreach (var table in ReportTables)
+            {
+                await using var command = connection.CreateCommand();
+                command.Transaction = transaction;
+                command.CommandText = $"SELECT name FROM sqlite_master WHERE type = 'table' AND name = '{table}';";
+                if (await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false) is null)
+                {
+                    continue;
+                }
+
+                hash.AppendData(System.Text.Encoding.ASCII.GetBytes(table));
+                command.CommandText = $"SELECT * FROM {table};";
+                await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+                while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+                {
+                    for (var i = 0; i < reader.FieldCount; i++)
+                    {
+                        var value = reader.GetValue(i);
+                        byte[] bytes = value switch
+                        {
+                            DBNull => [],
+                            long l => BitConverter.GetBytes(l),
+                            double d => BitConverter.GetBytes(d),
+                            string text => System.Text.Encoding.UTF8.GetBytes(text),
+                            byte[] blob => blob,
+                            _ => System.Text.Encoding.UTF8.GetBytes(Convert.ToString(value, System.Globalization.CultureInfo.InvariantCulture) ?? string.Empty),
+                        };
+                        number[0] = value switch { DBNull => 0, long => 1, double => 2, string => 3, _ => 4 };
+                        System.Buffers.Binary.BinaryPrimitives.WriteInt64LittleEndian(number.AsSpan(1), bytes.Length);
+                        hash.AppendData(number);
+                        hash.AppendData(bytes);
+                    }
+                }
+            }
+
+            return Convert.ToHexStringLower(hash.GetHashAndReset());
+        }
+        catch (SqliteException ex)
+        {
+            throw LedgerErrors.From(Path, ex);
+        }
+    }
+
     /// <summary>
     /// One provider's jobs in insertion order, read in pages of <paramref name="pageSize"/> on short read transactions,
     /// so a slow consumer (the run's feeder) never pins an old snapshot and the WAL can be checkpointed meanwhile.

@@ -51,8 +51,8 @@ internal static class ContactSheetHtml
     {
         html.Append("<nav class=\"pages\" style=\"padding:8px 24px;background:#fff;border-bottom:1px solid #e3e6eb;color:#667085\">")
             .Append("Page <b>").Append(page.Number).Append("</b> of ").Append(page.Count).Append(": jobs ")
-            .Append(ReportFormat.Integer(page.FirstJob)).Append('-').Append(ReportFormat.Integer(page.LastJob)).Append(" of ")
-            .Append(ReportFormat.Integer(page.TotalJobs)).Append(" in id order (a spread over every axis); the counts, filters and charts on this page are its own, ")
+            .Append(Thousands(page.FirstJob)).Append('-').Append(Thousands(page.LastJob)).Append(" of ")
+            .Append(Thousands(page.TotalJobs)).Append(" in id order (a spread over every axis); the counts, filters and charts on this page are its own, ")
             .Append("the batch's totals are in cost-report.md")
             .Append(page.Number == 1 ? string.Empty : " and the review rankings on page 1").Append(". Pages:");
         for (var n = 1; n <= page.Count; n++)
@@ -70,6 +70,8 @@ internal static class ContactSheetHtml
 
         html.Append("</nav>\n");
     }
+
+    private static string Thousands(long value) => value.ToString("N0", System.Globalization.CultureInfo.InvariantCulture);
 
     /// <summary>What the links to stored videos are and how long they work.</summary>
     private static string StoredNote(ReportModel model) => model.Input.Links switch

@@ -23,77 +23,75 @@ internal static class SummaryJson
     {
         using (var writer = new Utf8JsonWriter(output, ReportJson.FileOptions(indented: true)))
         {
+            writer.WriteStartObject();
+            writer.WriteNumber("schema_version", SchemaVersion);
+            writer.WriteString("batch", model.Input.BatchName);
+            writer.WriteBoolean("simulated", model.Input.Simulated);
+            writer.WriteString("generated_at", ReportFormat.Time(model.Input.GeneratedAt));
+            writer.WriteStartArray("axes");
+            foreach (var axis in model.Input.Axes)
+            {
+                writer.WriteStringValue(axis);
+            }
+
+            writer.WriteEndArray();
+            writer.WritePropertyName("totals");
+            WriteGroup(writer, model.Total, withKey: false);
+            writer.WriteStartArray("sections");
+            foreach (var section in model.Sections)
             {
                 writer.WriteStartObject();
-                writer.WriteNumber("schema_version", SchemaVersion);
-                writer.WriteString("batch", model.Input.BatchName);
-                writer.WriteBoolean("simulated", model.Input.Simulated);
-                writer.WriteString("generated_at", ReportFormat.Time(model.Input.GeneratedAt));
-                writer.WriteStartArray("axes");
-                foreach (var axis in model.Input.Axes)
+                writer.WriteString("title", section.Title);
+                writer.WriteString("dimension", section.Dimension);
+                writer.WriteStartArray("rows");
+                foreach (var row in section.Rows)
                 {
-                    writer.WriteStringValue(axis);
-                }
-
-                writer.WriteEndArray();
-                writer.WritePropertyName("totals");
-                WriteGroup(writer, model.Total, withKey: false);
-                writer.WriteStartArray("sections");
-                foreach (var section in model.Sections)
-                {
-                    writer.WriteStartObject();
-                    writer.WriteString("title", section.Title);
-                    writer.WriteString("dimension", section.Dimension);
-                    writer.WriteStartArray("rows");
-                    foreach (var row in section.Rows)
-                    {
-                        WriteGroup(writer, row, withKey: true);
-                        Spill(writer);
-                    }
-
-                    writer.WriteEndArray();
-                    writer.WritePropertyName("total");
-                    WriteGroup(writer, section.Total, withKey: false);
-                    writer.WriteEndObject();
-                }
-
-                writer.WriteEndArray();
-                writer.WriteStartArray("comparison");
-                foreach (var r in model.Comparison)
-                {
-                    writer.WriteStartObject();
-                    writer.WriteString("axis", r.Axis);
-                    writer.WriteString("value", r.Value);
-                    writer.WriteNumber("jobs", r.Jobs);
-                    writer.WriteNumber("succeeded", r.Succeeded);
-                    writer.WriteNumber("failed", r.Failed);
-                    writer.WriteRounded("success_rate", r.SuccessRate, 4);
-                    writer.WriteRounded("latency_p50_seconds", r.LatencyP50Seconds, 1);
-                    writer.WriteRounded("latency_p95_seconds", r.LatencyP95Seconds, 1);
-                    writer.WriteMoney("spent_usd", r.SpentUsd);
-                    writer.WriteMoney("cost_per_success_usd", r.CostPerSuccessUsd);
-                    writer.WriteEndObject();
+                    WriteGroup(writer, row, withKey: true);
                     Spill(writer);
                 }
 
                 writer.WriteEndArray();
-                writer.WriteStartArray("flagged_costs");
-                foreach (var job in model.Flagged)
-                {
-                    writer.WriteStartObject();
-                    writer.WriteString("job_id", job.Id);
-                    writer.WriteString("provider", job.Provider);
-                    writer.WriteMoney("estimated_cost_usd", job.EstimatedCostUsd);
-                    writer.WriteMoney("reported_cost_usd", job.ActualCostUsd);
-                    writer.WriteString("reason", Costs.ReportedCostCheck.Explain(job.EstimatedCostUsd, job.ActualCostUsd));
-                    writer.WriteEndObject();
-                    Spill(writer);
-                }
-
-                writer.WriteEndArray();
-                ReviewReport.Json(writer, model);
+                writer.WritePropertyName("total");
+                WriteGroup(writer, section.Total, withKey: false);
                 writer.WriteEndObject();
             }
+
+            writer.WriteEndArray();
+            writer.WriteStartArray("comparison");
+            foreach (var r in model.Comparison)
+            {
+                writer.WriteStartObject();
+                writer.WriteString("axis", r.Axis);
+                writer.WriteString("value", r.Value);
+                writer.WriteNumber("jobs", r.Jobs);
+                writer.WriteNumber("succeeded", r.Succeeded);
+                writer.WriteNumber("failed", r.Failed);
+                writer.WriteRounded("success_rate", r.SuccessRate, 4);
+                writer.WriteRounded("latency_p50_seconds", r.LatencyP50Seconds, 1);
+                writer.WriteRounded("latency_p95_seconds", r.LatencyP95Seconds, 1);
+                writer.WriteMoney("spent_usd", r.SpentUsd);
+                writer.WriteMoney("cost_per_success_usd", r.CostPerSuccessUsd);
+                writer.WriteEndObject();
+                Spill(writer);
+            }
+
+            writer.WriteEndArray();
+            writer.WriteStartArray("flagged_costs");
+            foreach (var job in model.Flagged)
+            {
+                writer.WriteStartObject();
+                writer.WriteString("job_id", job.Id);
+                writer.WriteString("provider", job.Provider);
+                writer.WriteMoney("estimated_cost_usd", job.EstimatedCostUsd);
+                writer.WriteMoney("reported_cost_usd", job.ActualCostUsd);
+                writer.WriteString("reason", Costs.ReportedCostCheck.Explain(job.EstimatedCostUsd, job.ActualCostUsd));
+                writer.WriteEndObject();
+                Spill(writer);
+            }
+
+            writer.WriteEndArray();
+            ReviewReport.Json(writer, model);
+            writer.WriteEndObject();
         }
 
         output.WriteByte((byte)'\n');
