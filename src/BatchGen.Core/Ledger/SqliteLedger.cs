@@ -166,13 +166,11 @@ public sealed partial class SqliteLedger : ILedger
         try
         {
             await using var connection = await OpenReaderAsync(cancellationToken).ConfigureAwait(false);
-            await using var transaction = (SqliteTransaction)await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
             using var hash = System.Security.Cryptography.IncrementalHash.CreateHash(System.Security.Cryptography.HashAlgorithmName.SHA256);
             var number = new byte[9];
             foreach (var table in ReportTables)
             {
                 await using var command = connection.CreateCommand();
-                command.Transaction = transaction;
                 command.CommandText = $"SELECT name FROM sqlite_master WHERE type = 'table' AND name = '{table}';";
                 if (await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false) is null)
                 {
