@@ -12,7 +12,7 @@ internal static class BenchFiles
     /// <summary>Resolution of every bench job: the smallest videos, so 20,000 of them stay a few GB on disk.</summary>
     public const string Resolution = "360p";
 
-    public static string WriteSimulatorScenario(string directory, BenchScenario scenario, double timeScale, int? videoKbps = null)
+    public static string WriteSimulatorScenario(string directory, BenchScenario scenario, double timeScale)
     {
         var yaml = new StringBuilder();
         yaml.AppendLine("seed: 1");
@@ -25,11 +25,6 @@ internal static class BenchFiles
             yaml.AppendLine(Invariant($"    latency: {{queue_min_seconds: 0, queue_max_seconds: 0, generation_base_seconds: {p.LatencySimulatedSeconds}, generation_per_video_second: 0, jitter: 0, resolution_factors: {{{Resolution}: 1}}}}"));
             yaml.AppendLine(Invariant($"    rate_limit: {{permits: {p.RatePerSecond}, period_seconds: 1, burst: {p.Burst}, retry_after_header: true}}"));
             yaml.AppendLine(Invariant($"    max_concurrent_tasks: {p.Concurrency}"));
-            if (videoKbps is { } kbps)
-            {
-                yaml.AppendLine(Invariant($"    video_kbps: {kbps}"));
-            }
-
             if (p.Webhooks)
             {
                 yaml.AppendLine(Invariant($"    webhook_secret: {BenchProvider.WebhookSecret}"));

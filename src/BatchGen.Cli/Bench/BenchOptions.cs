@@ -17,9 +17,6 @@ internal sealed record BenchOptions
 
     public bool Keep { get; init; }
 
-    /// <summary>The simulator's <c>video_kbps</c>; null = its default.</summary>
-    public int? VideoKbps { get; init; }
-
     /// <summary>Runs the finished batch a second time and times it.</summary>
     public bool Rerun { get; init; } = true;
 

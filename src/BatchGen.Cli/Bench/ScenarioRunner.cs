@@ -24,7 +24,7 @@ internal sealed class ScenarioRunner(BenchOptions options, TimeProvider time, Te
         var runTimeout = TimeSpan.FromSeconds(Math.Max(300, (bound * 6) + 120));
         try
         {
-            await using var simulator = await SimulatorChild.StartAsync(BenchFiles.WriteSimulatorScenario(directory, scenario, options.TimeScale, options.VideoKbps), options.TimeScale, directory, cancellationToken).ConfigureAwait(false);
+            await using var simulator = await SimulatorChild.StartAsync(BenchFiles.WriteSimulatorScenario(directory, scenario, options.TimeScale), options.TimeScale, directory, cancellationToken).ConfigureAwait(false);
             var manifest = BenchFiles.WriteManifest(directory, scenario);
             var providersFile = BenchFiles.WriteProviders(directory, scenario, simulator.BaseAddress, options.TimeScale);
             var output = Path.Combine(directory, "out");

@@ -22,10 +22,9 @@ internal static class BenchCommand
         var work = new Option<string?>("--work") { HelpName = "DIR", Description = "Scratch directory for manifests, ledgers and videos (default: a new one under the temp directory)." };
         var keep = new Option<bool>("--keep") { Description = "Keep the scratch directory (ledgers, videos, child logs) instead of deleting it." };
         var noRerun = new Option<bool>("--no-rerun") { Description = "Do not time a second run of each finished batch." };
-        var videoKbps = new Option<int?>("--video-kbps") { HelpName = "N", Description = "The simulator's video bitrate (video_kbps, at 720p; default 2400: about 426 KB per bench video). Smaller videos let a 100,000-job run fit on a small disk." };
         var command = new Command("bench", "Load harness: run scenarios against a time-scaled simulator and compare with the bound set by the providers' limits.")
         {
-            quick, only, jobs, timeScale, results, work, keep, noRerun, videoKbps,
+            quick, only, jobs, timeScale, results, work, keep, noRerun,
         };
         command.SetAction(async (parseResult, cancellationToken) =>
         {
@@ -58,15 +57,8 @@ internal static class BenchCommand
                 return ExitCodes.InvalidInput;
             }
 
-            if (parseResult.GetValue(videoKbps) is < 1 or > 1_000_000)
-            {
-                await error.WriteLineAsync($"batchgen bench: --video-kbps must be 1..1000000, got {parseResult.GetValue(videoKbps)}").ConfigureAwait(false);
-                return ExitCodes.InvalidInput;
-            }
-
             var options = new BenchOptions
             {
-                VideoKbps = parseResult.GetValue(videoKbps),
                 Suite = parseResult.GetValue(quick) ? "quick" : "full",
                 Scenarios = chosen,
                 TimeScale = scale,
