@@ -11,9 +11,20 @@ namespace BatchGen.Core.Reports;
 /// </summary>
 internal static class ContactSheetHtml
 {
+    /// <summary>Spills the page built so far to the file past this many characters (no page is built whole in memory).</summary>
+    private const int SpillAt = 64 * 1024;
+
     public static string Render(ReportModel model, ContactSheetLayout layout, string reportDirectory, ContactSheetPage? page = null)
     {
-        var html = new StringBuilder(16 * 1024);
+        using var text = new StringWriter(System.Globalization.CultureInfo.InvariantCulture);
+        Write(model, layout, reportDirectory, page, text);
+        return text.ToString();
+    }
+
+    /// <summary>Writes the page to <paramref name="output"/> as it is built.</summary>
+    public static void Write(ReportModel model, ContactSheetLayout layout, string reportDirectory, ContactSheetPage? page, TextWriter output)
+    {
+        var html = new StringBuilder(SpillAt + (16 * 1024));
         var title = model.Input.BatchName + " · contact sheet";
         html.Append("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n")
             .Append("<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n")
@@ -27,10 +38,12 @@ internal static class ContactSheetHtml
         }
 
         html.Append("<main>\n");
-        Grid(html, model, layout, reportDirectory);
+        Grid(html, model, layout, reportDirectory, output);
         html.Append("<h2>Cost and latency by axis</h2>\n<section class=\"charts\">\n");
         foreach (var dimension in model.Dimensions)
         {
+            output.Write(html);
+            html.Clear();
             var rows = model.Comparison.Where(r => r.Axis == dimension).ToList();
             SvgBarChart.Render(html, $"Cost per success by {dimension} (USD)", "cost", rows.Select(r => (r.Value, (double?)r.CostPerSuccessUsd, r.CostPerSuccessUsd is { } c ? Text.HumanText.Usd(c) : "n/a")).ToList());
             SvgBarChart.Render(html, $"Latency p50 by {dimension} (s)", "latency", rows.Select(r => (r.Value, r.LatencyP50Seconds, ReportFormat.Seconds(r.LatencyP50Seconds) + " s")).ToList());
@@ -43,7 +56,7 @@ internal static class ContactSheetHtml
             .Append(StoredNote(model)).Append("</footer>\n</main>\n");
         html.Append("<script type=\"application/json\" id=\"job-data\">").Append(JobData(model)).Append("</script>\n");
         html.Append("<script>\n").Append(ContactSheetAssets.Script).Append("\n</script>\n</body>\n</html>\n");
-        return html.ToString();
+        output.Write(html);
     }
 
     /// <summary>Where this page is among the batch's pages, with a link to each (only when the sheet has several).</summary>
@@ -116,7 +129,7 @@ internal static class ContactSheetHtml
         html.Append("<span id=\"shown\"></span>\n</div>\n</header>\n");
     }
 
-    private static void Grid(StringBuilder html, ReportModel model, ContactSheetLayout layout, string reportDirectory)
+    private static void Grid(StringBuilder html, ReportModel model, ContactSheetLayout layout, string reportDirectory, TextWriter output)
     {
         var rowValues = layout.RowAxis is { } r ? model.ValuesOf(r) : [string.Empty];
         var columnValues = layout.ColumnAxis is { } c ? model.ValuesOf(c) : [string.Empty];
@@ -143,6 +156,11 @@ internal static class ContactSheetHtml
                 foreach (var (job, i) in cells[(row, column)])
                 {
                     Card(html, model, layout, job, i, reportDirectory);
+                    if (html.Length >= SpillAt)
+                    {
+                        output.Write(html);
+                        html.Clear();
+                    }
                 }
 
                 html.Append("</td>\n");
