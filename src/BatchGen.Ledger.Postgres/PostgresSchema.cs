@@ -21,6 +21,10 @@ internal static class PostgresSchema
         ("output_stamps", "ALTER TABLE outputs ADD COLUMN IF NOT EXISTS file_mtime_ns BIGINT; ALTER TABLE outputs ADD COLUMN IF NOT EXISTS file_inode BIGINT;"),
         ("uploads", UploadsSql),
         ("stored_objects", StoredObjectsSql),
+        // The SQLite step of the same name: job rows keep a compact spec_json (LedgerSpecJson), which older binaries
+        // cannot read, so the version moves on and they refuse the database. No table changes here: PostgreSQL keeps
+        // its index of events by job and writes the job row's output columns in full.
+        ("compact_rows", "COMMENT ON COLUMN jobs.spec_json IS 'compact job spec (LedgerSpecJson): id and provider are the row''s columns';"),
     ];
 
     /// <summary>

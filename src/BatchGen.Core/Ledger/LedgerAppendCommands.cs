@@ -42,6 +42,29 @@ internal sealed class LedgerAppendCommands : IDisposable
             $estimated_cost_usd, $actual_cost_usd, $result_url, $file_path, $bytes, $sha256, $note);
         """;
 
+    /// <summary>
+    /// Before output 1 changes: a job column holding the mark <c>''</c> ("the same as output 1") takes output 1's value
+    /// back, so the job row keeps what it recorded whatever happens to the output record.
+    /// </summary>
+    private const string MaterializeSql = """
+        UPDATE jobs SET
+            result_url = CASE WHEN jobs.result_url = '' THEN o.result_url ELSE jobs.result_url END,
+            file_path = CASE WHEN jobs.file_path = '' THEN o.file_path ELSE jobs.file_path END,
+            sha256 = CASE WHEN jobs.sha256 = '' THEN o.sha256 ELSE jobs.sha256 END
+        FROM (SELECT result_url, file_path, sha256 FROM outputs WHERE job_id = $job_id AND output_index = 1) AS o
+        WHERE jobs.id = $job_id AND '' IN (jobs.result_url, jobs.file_path, jobs.sha256);
+        """;
+
+    /// <summary>After output 1 was written: a job column equal to output 1's value is stored as the mark <c>''</c> (read back from output 1).</summary>
+    private const string LinkSql = """
+        UPDATE jobs SET
+            result_url = CASE WHEN jobs.result_url = o.result_url THEN '' ELSE jobs.result_url END,
+            file_path = CASE WHEN jobs.file_path = o.file_path THEN '' ELSE jobs.file_path END,
+            sha256 = CASE WHEN jobs.sha256 = o.sha256 THEN '' ELSE jobs.sha256 END
+        FROM (SELECT result_url, file_path, sha256 FROM outputs WHERE job_id = $job_id AND output_index = 1) AS o
+        WHERE jobs.id = $job_id AND (jobs.result_url = o.result_url OR jobs.file_path = o.file_path OR jobs.sha256 = o.sha256);
+        """;
+
     private const string DeleteOutputsSql = "DELETE FROM outputs WHERE job_id = $job_id;";
 
     private const string UpsertOutputSql = """
@@ -90,6 +113,8 @@ internal sealed class LedgerAppendCommands : IDisposable
     ];
 
     private readonly SqliteCommand _update;
+    private readonly SqliteCommand _materialize;
+    private readonly SqliteCommand _link;
     private readonly SqliteCommand _insert;
     private readonly SqliteCommand _deleteOutputs;
     private readonly SqliteCommand _upsertOutput;
@@ -101,6 +126,8 @@ internal sealed class LedgerAppendCommands : IDisposable
         _deleteObjects = Create(connection, DeleteObjectsSql, Names);
         _upsertObject = Create(connection, UpsertObjectSql, ObjectNames);
         _update = Create(connection, UpdateSql, Names);
+        _materialize = Create(connection, MaterializeSql, Names);
+        _link = Create(connection, LinkSql, Names);
         _insert = Create(connection, InsertSql, Names);
         _deleteOutputs = Create(connection, DeleteOutputsSql, Names);
         _upsertOutput = Create(connection, UpsertOutputSql, OutputNames);
@@ -118,6 +145,13 @@ internal sealed class LedgerAppendCommands : IDisposable
             e.ResultUrl, e.FilePath, e.Bytes, e.Sha256, e.Note,
             e.Video?.Width, e.Video?.Height, e.Video?.Seconds, e.Video?.Codec, e.Video?.Warning,
         ];
+        var touchesOutputs = e.ReplaceOutputs || e.Outputs is { Count: > 0 };
+        if (touchesOutputs)
+        {
+            Bind(_materialize, transaction, values);
+            _materialize.ExecuteNonQuery();
+        }
+
         Bind(_update, transaction, values);
         if (_update.ExecuteNonQuery() == 0)
         {
@@ -127,12 +161,20 @@ internal sealed class LedgerAppendCommands : IDisposable
         Bind(_insert, transaction, values);
         _insert.ExecuteNonQuery();
         WriteOutputs(transaction, e);
+        if (touchesOutputs)
+        {
+            Bind(_link, transaction, values);
+            _link.ExecuteNonQuery();
+        }
+
         return true;
     }
 
     public void Dispose()
     {
         _update.Dispose();
+        _materialize.Dispose();
+        _link.Dispose();
         _insert.Dispose();
         _deleteOutputs.Dispose();
         _upsertOutput.Dispose();
