@@ -22,9 +22,9 @@ internal static class PostgresSchema
         ("uploads", UploadsSql),
         ("stored_objects", StoredObjectsSql),
         // The SQLite step of the same name: job rows keep a compact spec_json (LedgerSpecJson), which older binaries
-        // cannot read, so the version moves on and they refuse the database. No table changes here: PostgreSQL keeps
-        // its index of events by job and writes the job row's output columns in full.
-        ("compact_rows", "COMMENT ON COLUMN jobs.spec_json IS 'compact job spec (LedgerSpecJson): id and provider are the row''s columns';"),
+        // cannot read, so the version moves on and they refuse the database. The two columns keep the schemas alike;
+        // this backend writes output values in full (they stay null) and keeps its index of events by job.
+        ("compact_rows", "ALTER TABLE outputs ADD COLUMN IF NOT EXISTS url_event BIGINT; ALTER TABLE outputs ADD COLUMN IF NOT EXISTS file_event BIGINT;"),
     ];
 
     /// <summary>

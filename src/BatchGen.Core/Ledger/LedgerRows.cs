@@ -17,9 +17,17 @@ internal static class LedgerRows
     /// <summary>The job columns plus the job's output records as one JSON array (after the <c>outputs</c> migration).</summary>
     /// A ledger opened read-only may predate the <c>output_stamps</c> migration (<paramref name="withStamps"/> false) or the
     /// <c>stored_objects</c> one (<paramref name="withObjects"/> false: no object key or URL per output).
-    public static string WithOutputs(string jobColumns, bool withStamps = true, bool withObjects = true) => jobColumns
-        + ", (SELECT json_group_array(json_object('index', o.output_index, 'result_url', o.result_url, 'file_path', o.file_path, "
-        + "'bytes', o.bytes, 'sha256', o.sha256, 'width', o.width, 'height', o.height, 'duration_seconds', o.duration_seconds"
+    /// A ledger from the <c>compact_rows</c> step on (<paramref name="withRefs"/>) takes output 1's URL, path and SHA-256
+    /// from the event it points at when its own are null.
+    public static string WithOutputs(string jobColumns, bool withStamps = true, bool withObjects = true, bool withRefs = true) => jobColumns
+        + (withRefs
+            ? ", (SELECT json_group_array(json_object('index', o.output_index, "
+                + "'result_url', COALESCE(o.result_url, (SELECT e.result_url FROM events e WHERE e.seq = o.url_event)), "
+                + "'file_path', COALESCE(o.file_path, (SELECT e.file_path FROM events e WHERE e.seq = o.file_event)), "
+                + "'bytes', o.bytes, 'sha256', COALESCE(o.sha256, (SELECT e.sha256 FROM events e WHERE e.seq = o.file_event)), "
+            : ", (SELECT json_group_array(json_object('index', o.output_index, 'result_url', o.result_url, 'file_path', o.file_path, "
+                + "'bytes', o.bytes, 'sha256', o.sha256, ")
+        + "'width', o.width, 'height', o.height, 'duration_seconds', o.duration_seconds"
         + (withStamps ? ", 'file_mtime_ns', o.file_mtime_ns, 'file_inode', o.file_inode" : string.Empty)
         + (withObjects
             ? ", 'object_key', s.object_key, 'object_url', s.object_url, 'stored_at', s.stored_at, 'object_sha256', s.sha256) ORDER BY o.output_index) "
