@@ -198,12 +198,57 @@ public sealed class OutputStoreTests(ITestOutputHelper output) : IAsyncLifetime,
         }
     }
 
-    private string WriteManifest(string name, int jobs, bool keepLocal, string? provider = null)
+    [Fact]
+    public async Task Run_StoreDownBeforeTheRun_ExitFiveOneLineAndNothingSubmitted()
+    {
+        var manifest = WriteManifest("down", jobs: 3, keepLocal: true);
+        await _s3.StopAsync();
+
+        var run = await RunAsync(manifest);
+
+        output.WriteLine(run.StdErr);
+        run.ExitCode.ShouldBe(5, run.StdErr);
+        var line = run.StdErr.Split('\n', StringSplitOptions.RemoveEmptyEntries).ShouldHaveSingleItem();
+        line.ShouldContain("output.store");
+        line.ShouldContain($"s3://{_s3.Bucket}/night/");
+        line.ShouldContain("cannot reach the object store");
+        line.ShouldContain("nothing was submitted");
+        line.ShouldNotContain(S3rverProcess.SecretKey);
+        await AssertNothingSubmittedAsync();
+    }
+
+    [Fact]
+    public async Task Run_BucketDoesNotExist_ExitFiveNamingTheBucketAndNothingSubmitted()
+    {
+        var manifest = WriteManifest("nobucket", jobs: 3, keepLocal: true, bucket: "no-such-bucket");
+
+        var run = await RunAsync(manifest);
+
+        run.ExitCode.ShouldBe(5, run.StdErr);
+        var line = run.StdErr.Split('\n', StringSplitOptions.RemoveEmptyEntries).ShouldHaveSingleItem();
+        line.ShouldContain("s3://no-such-bucket/night/");
+        line.ShouldContain("the bucket does not exist");
+        await AssertNothingSubmittedAsync();
+    }
+
+    /// <summary>No job reached a provider: no ledger, or one whose jobs have no attempt and no remote id.</summary>
+    private async Task AssertNothingSubmittedAsync()
+    {
+        if (!File.Exists(Path.Combine(OutDir, "ledger.db")))
+        {
+            return;
+        }
+
+        var jobs = await RunCommandTests.ReadLedgerAsync(_dir);
+        jobs.ShouldAllBe(j => j.Attempts == 0 && j.RemoteId == null && j.State == JobState.Pending);
+    }
+
+    private string WriteManifest(string name, int jobs, bool keepLocal, string? provider = null, string? bucket = null)
     {
         var path = RunFixtures.WriteManifest(_dir, name, jobs, provider is null ? null : [provider]);
         File.AppendAllText(path, string.Create(CultureInfo.InvariantCulture, $$"""
             output:
-              store: {endpoint: "{{_s3.Endpoint}}", bucket: {{_s3.Bucket}}, prefix: night, region: us-east-1}
+              store: {endpoint: "{{_s3.Endpoint}}", bucket: {{bucket ?? _s3.Bucket}}, prefix: night, region: us-east-1}
               keep_local: {{(keepLocal ? "true" : "false")}}
 
             """));
