@@ -184,6 +184,7 @@ public sealed class OutputStoreTests(ITestOutputHelper output) : IAsyncLifetime,
         var pending = jobs.SelectMany(j => j.Outputs).Where(o => o.ObjectKey is null).ToList();
         pending.ShouldNotBeEmpty();
         pending.ShouldAllBe(o => File.Exists(Path.Combine(OutDir, o.FilePath!)), "a video not uploaded keeps its local copy");
+        (await StatusStoreAsync()).ShouldBe((5 - pending.Count, pending.Count));
 
         await _s3.RestartAsync();
         var again = await RunAsync(manifest, "--providers", providers);
@@ -196,6 +197,19 @@ public sealed class OutputStoreTests(ITestOutputHelper output) : IAsyncLifetime,
             (await ObjectShaAsync(o.ObjectKey.ShouldNotBeNull())).ShouldBe(o.Sha256);
             File.Exists(Path.Combine(OutDir, o.FilePath!)).ShouldBeFalse();
         }
+
+        (await StatusStoreAsync()).ShouldBe((5, 0));
+    }
+
+    /// <summary>What <c>status --json</c> says about the output store: videos stored and not yet stored.</summary>
+    private async Task<(int Stored, int NotStored)> StatusStoreAsync()
+    {
+        var status = await CliProcess.RunAsync(_dir.Path, S3rverProcess.ChildEnvironment, ["status", Path.Combine(OutDir, "ledger.db"), "--json"]);
+        status.ExitCode.ShouldBe(0, status.StdErr);
+        using var json = System.Text.Json.JsonDocument.Parse(status.StdOut);
+        var store = json.RootElement.GetProperty("output_store");
+        store.GetProperty("store").GetString().ShouldBe($"s3://{_s3.Bucket}/night/ at http://127.0.0.1:{_s3.Port}");
+        return (store.GetProperty("stored").GetInt32(), store.GetProperty("not_stored").GetInt32());
     }
 
     [Fact]
