@@ -28,8 +28,8 @@ internal static class PostgresSchema
     ];
 
     /// <summary>
-    /// Outputs uploaded to the output store (the SQLite <c>stored_objects</c> step). The table keeps the schemas alike;
-    /// this backend does not write it yet, so a resume finds each object by a HEAD at its key (size and SHA-256).
+    /// Outputs uploaded to the output store (the SQLite <c>stored_objects</c> step): written with the event that
+    /// records the upload, read with each output (report and export links), dropped when the job gets new outputs.
     /// </summary>
     private const string StoredObjectsSql = """
         CREATE TABLE IF NOT EXISTS stored_objects (
