@@ -156,7 +156,7 @@ public sealed partial class SqliteLedger : ILedger
     public IAsyncEnumerable<LedgerJob> ReadJobsByIdAsync(CancellationToken cancellationToken) =>
         StreamAsync($"SELECT {_jobColumns} FROM jobs ORDER BY id;", null, LedgerRows.ReadJob, cancellationToken);
 
-    /// <summary>Tables whose rows the reports read (every column, so a column added later counts too).</summary>
+    /// <summary>Tables whose rows the reports read (every column, so a column added later counts too), events apart.</summary>
     private static readonly string[] ReportTables = ["jobs", "outputs", "stored_objects", "votes", "ratings", "video_checks"];
 
     /// <summary>SHA-256 over every value of <see cref="ReportTables"/> (type, length, bytes), table by table in scan order.</summary>
@@ -200,6 +200,14 @@ public sealed partial class SqliteLedger : ILedger
                         hash.AppendData(bytes);
                     }
                 }
+            }
+
+            // Job rows may point at the event that holds a value (compact rows): events are only ever appended, so
+            // their count and last sequence number stand for all of them.
+            await using (var events = connection.CreateCommand())
+            {
+                events.CommandText = "SELECT COALESCE(MAX(seq), 0) || ':' || COUNT(*) FROM events;";
+                hash.AppendData(System.Text.Encoding.ASCII.GetBytes(Convert.ToString(await events.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false), System.Globalization.CultureInfo.InvariantCulture) ?? string.Empty));
             }
 
             return Convert.ToHexStringLower(hash.GetHashAndReset());
