@@ -54,7 +54,8 @@ internal static class LedgerLocator
         LoadAsync(argument, Ledger.LedgerSelection.From(null, null), cancellationToken);
 
     /// <summary>As <see cref="LoadAsync(string, CancellationToken)"/>, in the ledger <paramref name="selection"/> names (--ledger, BATCHGEN_LEDGER).</summary>
-    public static async Task<(LoadedLedger? Ledger, string? Error, int ExitCode)> LoadAsync(string argument, Ledger.LedgerSelection selection, CancellationToken cancellationToken)
+    /// <paramref name="readJobs"/> false: everything but the jobs (a caller that streams them from <see cref="LoadedLedger.Target"/>).
+    public static async Task<(LoadedLedger? Ledger, string? Error, int ExitCode)> LoadAsync(string argument, Ledger.LedgerSelection selection, CancellationToken cancellationToken, bool readJobs = true)
     {
         var (target, error) = Ledger.LedgerTarget.Resolve(argument, null, selection);
         if (error is not null)
@@ -68,7 +69,7 @@ internal static class LedgerLocator
             await using (ledger.ConfigureAwait(false))
             {
                 var jobs = new List<LedgerJob>();
-                await foreach (var job in ledger.ReadJobsAsync(cancellationToken).ConfigureAwait(false))
+                await foreach (var job in readJobs ? ledger.ReadJobsAsync(cancellationToken) : AsyncEnumerable.Empty<LedgerJob>())
                 {
                     jobs.Add(job);
                 }

@@ -29,47 +29,77 @@ internal static class ReportCommand
 
     private static async Task<int> RunAsync(string targetPath, Ledger.LedgerSelection selection, string? outDirectory, ContactSheetOptions sheet, CancellationToken cancellationToken)
     {
-        var (loaded, error, errorExitCode) = await LedgerLocator.LoadAsync(targetPath, selection, cancellationToken);
+        // The jobs are streamed from the ledger (in id order, a few passes) rather than read into memory.
+        var (loaded, error, errorExitCode) = await LedgerLocator.LoadAsync(targetPath, selection, cancellationToken, readJobs: false);
         if (loaded is null)
         {
             return await FailAsync(error!, errorExitCode);
         }
 
-        var jobs = loaded.Jobs;
         var kind = Path.GetFullPath(targetPath) == loaded.LedgerPath ? ReportTargetKind.Ledger : ReportTargetKind.Manifest;
         using var store = loaded.OutputStore is { } o ? new Core.Storage.S3ObjectStore(o.Store, TimeProvider.System) : null;
-        var request = new ReportRequest(ReportInput.NameFor(targetPath, kind), loaded.OutputDirectory, outDirectory, sheet)
-        {
-            Links = store is null ? null : ObjectLinks.For(store, loaded.OutputStore!.LinkLifetime, TimeProvider.System),
-            PriceOf = UnsubmittedPrices.From(loaded.Providers),
-            Simulated = loaded.Simulated,
-            Reviews = loaded.Reviews,
-        };
-        ReportOutcome outcome;
+        IReadOnlyList<string> written;
+        ObjectLinks? links = null;
         try
         {
-            outcome = await ReportBuilder.BuildAsync(request, jobs, cancellationToken);
-            if (request.Links?.Problem is { } linkProblem)
+            var ledger = await Ledger.LedgerStores.OpenReadOnlyAsync(loaded.Target, cancellationToken);
+            await using (ledger)
+            {
+                links = store is null ? null : ObjectLinks.For(store, loaded.OutputStore!.LinkLifetime, TimeProvider.System);
+                var settings = new ReportInput(ReportInput.NameFor(targetPath, kind), await InferAxesAsync(ledger, cancellationToken), [], DateTimeOffset.UnixEpoch)
+                {
+                    OutputRoot = loaded.OutputDirectory,
+                    PriceOf = UnsubmittedPrices.From(loaded.Providers),
+                    Simulated = loaded.Simulated,
+                    Reviews = loaded.Reviews,
+                    Links = links,
+                };
+                written = await ReportWriter.WriteAllAsync(settings, ledger.ReadJobsByIdAsync, outDirectory ?? loaded.OutputDirectory, sheet, cancellationToken);
+            }
+
+            if (links?.Problem is { } linkProblem)
             {
                 await Console.Error.WriteLineAsync($"batchgen report: warning: the reports have no links to the stored videos: {linkProblem}");
             }
+        }
+        catch (ArgumentException ex) when (ex.ParamName == "sheet")
+        {
+            return await FailAsync(ex.Message[..^" (Parameter 'sheet')".Length], ExitCodes.InvalidInput);
+        }
+        catch (LedgerException ex)
+        {
+            return await FailAsync(ex.Message, ExitCodes.For(ex));
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {
             return await FailAsync($"{outDirectory ?? loaded.OutputDirectory}: cannot write the reports ({ex.Message})", ExitCodes.StorageError);
         }
 
-        if (!outcome.Succeeded)
-        {
-            return await FailAsync(outcome.Error!, ExitCodes.InvalidInput);
-        }
-
-        foreach (var path in outcome.Written)
+        foreach (var path in written)
         {
             await Console.Out.WriteLineAsync(path);
         }
 
         return ExitCodes.Success;
+    }
+
+    /// <summary>Axis names in order of first appearance over the jobs sorted by id (the manifest's declared order).</summary>
+    private static async Task<IReadOnlyList<string>> InferAxesAsync(ILedger ledger, CancellationToken cancellationToken)
+    {
+        var axes = new List<string>();
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        await foreach (var job in ledger.ReadJobsByIdAsync(cancellationToken))
+        {
+            foreach (var (axis, _) in job.Spec.Axes)
+            {
+                if (seen.Add(axis))
+                {
+                    axes.Add(axis);
+                }
+            }
+        }
+
+        return axes;
     }
 
     private static async Task<int> FailAsync(string message, int exitCode)
