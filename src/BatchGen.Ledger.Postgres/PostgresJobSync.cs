@@ -110,8 +110,8 @@ internal sealed class PostgresJobSync(NpgsqlConnection connection, long batchId,
 
         await using (var follow = new NpgsqlCommand(
             """
-            INSERT INTO events (batch_id, time, job_id, state, attempt, note)
-            SELECT @batch, @time, t.id, 'pending', 0, 'added from the manifest' FROM unnest(@added) WITH ORDINALITY AS t(id, ord) ORDER BY t.ord;
+            INSERT INTO events (batch_id, time, job_id, state, attempt)
+            SELECT @batch, @time, t.id, 'pending', 0 FROM unnest(@added) WITH ORDINALITY AS t(id, ord) ORDER BY t.ord;
             UPDATE jobs SET spec_json = t.spec FROM unnest(@ids, @specs) AS t(id, spec)
             WHERE jobs.batch_id = @batch AND jobs.id = t.id AND jobs.spec_json <> t.spec AND NOT (t.id = ANY(@added));
             """,

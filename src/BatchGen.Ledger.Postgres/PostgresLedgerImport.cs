@@ -32,7 +32,7 @@ public sealed partial class PostgresLedger
                 // The append-only trigger lets this transaction delete this batch's rows, and nothing else.
                 await using var command = new NpgsqlCommand(
                     "SELECT set_config('batchgen.purge_batch', @batch::text, true); "
-                    + "DELETE FROM events WHERE batch_id = @batch; DELETE FROM outputs WHERE batch_id = @batch; DELETE FROM jobs WHERE batch_id = @batch; "
+                    + "DELETE FROM events WHERE batch_id = @batch; DELETE FROM stored_objects WHERE batch_id = @batch; DELETE FROM outputs WHERE batch_id = @batch; DELETE FROM jobs WHERE batch_id = @batch; "
                     + "DELETE FROM votes WHERE batch_id = @batch; DELETE FROM ratings WHERE batch_id = @batch; DELETE FROM video_checks WHERE batch_id = @batch; "
                     + "DELETE FROM meta WHERE batch_id = @batch;",
                     connection,
@@ -66,6 +66,10 @@ public sealed partial class PostgresLedger
                         foreach (var output in job.Outputs)
                         {
                             batch.BatchCommands.Add(Insert("outputs", LedgerImportRows.OutputColumns, LedgerImportRows.Output(job, output)));
+                            if (LedgerImportRows.StoredObject(job, output) is { } stored)
+                            {
+                                batch.BatchCommands.Add(Insert("stored_objects", LedgerImportRows.ObjectColumns, stored));
+                            }
                         }
                     }
 

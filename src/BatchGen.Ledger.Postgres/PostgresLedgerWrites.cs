@@ -61,6 +61,14 @@ public sealed partial class PostgresLedger
             updated_at = excluded.updated_at;
         """;
 
+    private const string UpsertObjectSql = """
+        INSERT INTO stored_objects (batch_id, job_id, output_index, object_key, object_url, bytes, sha256, etag, stored_at)
+        VALUES (@batch, @job_id, @output_index, @object_key, @object_url, @bytes, @sha256, NULL, @stored_at)
+        ON CONFLICT (batch_id, job_id, output_index) DO UPDATE SET
+            object_key = excluded.object_key, object_url = excluded.object_url, bytes = excluded.bytes,
+            sha256 = excluded.sha256, etag = excluded.etag, stored_at = excluded.stored_at;
+        """;
+
     public async Task AppendAsync(LedgerEvent ledgerEvent, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(ledgerEvent);
@@ -136,7 +144,11 @@ public sealed partial class PostgresLedger
     {
         if (e.ReplaceOutputs)
         {
-            await using var delete = new NpgsqlCommand("DELETE FROM outputs WHERE batch_id = @batch AND job_id = @job_id;", connection, transaction);
+            // A new result's files are other files: objects stored for the old ones no longer stand for this job.
+            await using var delete = new NpgsqlCommand(
+                "DELETE FROM stored_objects WHERE batch_id = @batch AND job_id = @job_id; DELETE FROM outputs WHERE batch_id = @batch AND job_id = @job_id;",
+                connection,
+                transaction);
             delete.Parameters.AddWithValue("batch", BatchId);
             delete.Parameters.AddWithValue("job_id", e.JobId);
             await delete.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
@@ -160,6 +172,20 @@ public sealed partial class PostgresLedger
             Add(p, "file_mtime_ns", NpgsqlDbType.Bigint, output.FileModifiedNs);
             Add(p, "file_inode", NpgsqlDbType.Bigint, output.FileInode);
             await upsert.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+            if (output is { ObjectKey: { } key, ObjectUrl: { } url, Bytes: { } bytes, Sha256: { } sha256 })
+            {
+                await using var stored = new NpgsqlCommand(UpsertObjectSql, connection, transaction);
+                var o = stored.Parameters;
+                o.AddWithValue("batch", BatchId);
+                o.AddWithValue("job_id", e.JobId);
+                o.AddWithValue("output_index", output.Index);
+                o.AddWithValue("object_key", key);
+                o.AddWithValue("object_url", url);
+                o.AddWithValue("bytes", bytes);
+                o.AddWithValue("sha256", sha256);
+                o.AddWithValue("stored_at", LedgerValues.Time(output.StoredAt ?? e.Time));
+                await stored.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+            }
         }
     }
 

@@ -21,11 +21,15 @@ internal static class PostgresSchema
         ("output_stamps", "ALTER TABLE outputs ADD COLUMN IF NOT EXISTS file_mtime_ns BIGINT; ALTER TABLE outputs ADD COLUMN IF NOT EXISTS file_inode BIGINT;"),
         ("uploads", UploadsSql),
         ("stored_objects", StoredObjectsSql),
+        // The SQLite step of the same name: job rows keep a compact spec_json (LedgerSpecJson), which older binaries
+        // cannot read, so the version moves on and they refuse the database. The two columns keep the schemas alike;
+        // this backend writes output values in full (they stay null) and keeps its index of events by job.
+        ("compact_rows", "ALTER TABLE outputs ADD COLUMN IF NOT EXISTS url_event BIGINT; ALTER TABLE outputs ADD COLUMN IF NOT EXISTS file_event BIGINT;"),
     ];
 
     /// <summary>
-    /// Outputs uploaded to the output store (the SQLite <c>stored_objects</c> step). The table keeps the schemas alike;
-    /// this backend does not write it yet, so a resume finds each object by a HEAD at its key (size and SHA-256).
+    /// Outputs uploaded to the output store (the SQLite <c>stored_objects</c> step): written with the event that
+    /// records the upload, read with each output (report and export links), dropped when the job gets new outputs.
     /// </summary>
     private const string StoredObjectsSql = """
         CREATE TABLE IF NOT EXISTS stored_objects (

@@ -73,10 +73,16 @@ internal sealed class BatchStatus
     private readonly List<LedgerJob> _ambiguous = [];
     private readonly List<LedgerJob> _videoWarnings = [];
     private int _lost;
+    private string? _store;
+    private int _stored;
+    private int _notStored;
 
     public static async Task<BatchStatus> ReadAsync(ILedger ledger, CancellationToken cancellationToken)
     {
-        var status = new BatchStatus();
+        var status = new BatchStatus
+        {
+            _store = Core.Storage.OutputStoreMeta.FromJson(await ledger.GetMetaAsync(Core.Storage.OutputStoreMeta.Key, cancellationToken).ConfigureAwait(false))?.Store.Display,
+        };
         await foreach (var job in ledger.ReadJobsAsync(cancellationToken).ConfigureAwait(false))
         {
             status.Add(job);
@@ -112,9 +118,16 @@ internal sealed class BatchStatus
         {
             _videoWarnings.Add(job);
         }
+
+        if (_store is not null && job.State == JobState.Succeeded)
+        {
+            var stored = job.Outputs.Count(o => o.ObjectKey is not null);
+            _stored += stored;
+            _notStored += job.Outputs.Count - stored;
+        }
     }
 
-    public object ToJson() => new Dictionary<string, object>
+    public object ToJson() => new Dictionary<string, object?>
     {
         ["jobs"] = _byProvider.Values.Sum(c => c.Values.Sum()),
         ["states"] = Totals().ToDictionary(kv => Name(kv.Key), kv => kv.Value),
@@ -123,6 +136,7 @@ internal sealed class BatchStatus
         ["ambiguous"] = _ambiguous.Select(j => new { id = j.Id, provider = j.Provider, attempts = j.Attempts }).ToList(),
         ["lost"] = _lost,
         ["video_warnings"] = _videoWarnings.Select(j => new { id = j.Id, provider = j.Provider, file = j.FilePath, warning = j.Video!.Warning }).ToList(),
+        ["output_store"] = _store is null ? null : new { store = _store, stored = _stored, not_stored = _notStored },
     };
 
     public void Render(IAnsiConsole console)
@@ -161,6 +175,12 @@ internal sealed class BatchStatus
         if (_videoWarnings.Count > MaxFailureGroups)
         {
             console.MarkupLine(string.Create(CultureInfo.InvariantCulture, $"[yellow]{_videoWarnings.Count} videos[/] in all differ from the request (results.csv: video_warning)"));
+        }
+
+        if (_store is not null)
+        {
+            var pending = _notStored == 0 ? string.Empty : string.Create(CultureInfo.InvariantCulture, $"; [yellow]{_notStored} not uploaded yet[/] (local copies kept: rerun to upload them)");
+            console.MarkupLine(string.Create(CultureInfo.InvariantCulture, $"output store {Markup.Escape(_store)}: {_stored} of {_stored + _notStored} videos stored{pending}"));
         }
 
         if (_lost > 0)

@@ -249,6 +249,11 @@ internal sealed class RunHandler
                 await _stderr.WriteLineAsync($"batchgen: {ledger.Location}: {ex.Message}: this worker stopped submitting; every state change recorded before it is kept: rerun to resume").ConfigureAwait(false);
                 return ExitCodes.StorageError;
             }
+            catch (OutputStoreUnusableException ex)
+            {
+                await _stderr.WriteLineAsync($"batchgen: {manifest.Path}: output.store: {ex.Message} (nothing was submitted: rerun when the store answers)").ConfigureAwait(false);
+                return ExitCodes.StorageError;
+            }
             catch (Webhooks.WebhookReceiverException ex)
             {
                 await _stderr.WriteLineAsync($"batchgen: {manifest.Path}: {ex.Message} (nothing was submitted)").ConfigureAwait(false);
@@ -364,6 +369,11 @@ internal sealed class RunHandler
 
         var progress = new RunProgress();
         using var store = manifest.OutputStore is { } outputStore ? new S3ObjectStore(outputStore.Store, _time) : null;
+        if (store is not null)
+        {
+            await CheckOutputStoreAsync(store, cancellationToken).ConfigureAwait(false);
+        }
+
         var engine = new RunEngine(_time, loggerFactory.CreateLogger<RunEngine>());
         var request = new RunRequest
         {
@@ -410,6 +420,28 @@ internal sealed class RunHandler
     }
 
     /// <summary>
+    /// Before anything is submitted, the output store must answer: a video paid for and then not storable is kept
+    /// locally, but a store that is down or a bucket that does not exist is better found before the money is spent.
+    /// </summary>
+    private async Task CheckOutputStoreAsync(S3ObjectStore store, CancellationToken cancellationToken)
+    {
+        string? warning;
+        try
+        {
+            warning = await store.CheckBucketAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch (Core.Storage.StorageException ex)
+        {
+            throw new OutputStoreUnusableException(ex.Message, ex);
+        }
+
+        if (warning is not null)
+        {
+            await _stderr.WriteLineAsync($"warning: {warning}").ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>
     /// Starts the receiver and points the providers that can be verified at it (see <see cref="Webhooks.WebhookSetup"/>).
     /// </summary>
     private async Task<RunWebhooks> StartWebhooksAsync(
@@ -436,6 +468,9 @@ internal sealed class RunHandler
         _console.WriteLine($"Webhooks: receiving on {receiver.Address} for {names}; callbacks to {callbackBase.GetLeftPart(UriPartial.Path)}/<provider>");
         return new RunWebhooks(inbox, receiver, secrets);
     }
+
+    /// <summary>The output store did not answer before the run (see <see cref="CheckOutputStoreAsync"/>).</summary>
+    private sealed class OutputStoreUnusableException(string message, Exception inner) : Exception(message, inner);
 
     private sealed record RunWebhooks(Core.Webhooks.WebhookInbox Inbox, Webhooks.WebhookReceiver Receiver, Dictionary<string, string> Secrets);
 

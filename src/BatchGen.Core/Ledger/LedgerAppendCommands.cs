@@ -39,25 +39,71 @@ internal sealed class LedgerAppendCommands : IDisposable
         INSERT INTO events (time, job_id, state, attempt, remote_id, http_status, error_class, error_code, error_message,
             estimated_cost_usd, actual_cost_usd, result_url, file_path, bytes, sha256, note)
         VALUES ($time, $job_id, $state, $attempt, $remote_id, $http_status, $error_class, $error_code, $error_message,
-            $estimated_cost_usd, $actual_cost_usd, $result_url, $file_path, $bytes, $sha256, $note);
+            $estimated_cost_usd, $actual_cost_usd, $result_url, $file_path, $bytes, $sha256, $note)
+        RETURNING seq;
+        """;
+
+    /// <summary>
+    /// Before output 1 changes: a job column holding the mark <c>''</c> ("the same as output 1") takes output 1's value
+    /// back, so the job row keeps what it recorded whatever happens to the output record.
+    /// </summary>
+    private const string MaterializeSql = $"""
+        UPDATE jobs SET
+            result_url = CASE WHEN jobs.result_url = '' THEN o.result_url ELSE jobs.result_url END,
+            file_path = CASE WHEN jobs.file_path = '' THEN o.file_path ELSE jobs.file_path END,
+            sha256 = CASE WHEN jobs.sha256 = '' THEN o.sha256 ELSE jobs.sha256 END
+        FROM ({FirstOutputSql}) AS o
+        WHERE jobs.id = $job_id AND '' IN (jobs.result_url, jobs.file_path, jobs.sha256);
+        """;
+
+    /// <summary>After output 1 was written: a job column equal to output 1's value is stored as the mark <c>''</c> (read back from output 1).</summary>
+    private const string LinkSql = $"""
+        UPDATE jobs SET
+            result_url = CASE WHEN jobs.result_url = o.result_url THEN '' ELSE jobs.result_url END,
+            file_path = CASE WHEN jobs.file_path = o.file_path THEN '' ELSE jobs.file_path END,
+            sha256 = CASE WHEN jobs.sha256 = o.sha256 THEN '' ELSE jobs.sha256 END
+        FROM ({FirstOutputSql}) AS o
+        WHERE jobs.id = $job_id AND (jobs.result_url = o.result_url OR jobs.file_path = o.file_path OR jobs.sha256 = o.sha256);
+        """;
+
+    /// <summary>Output 1's URL, path and SHA-256 of the job, its own or the event's it points at.</summary>
+    private const string FirstOutputSql = """
+        SELECT COALESCE(o.result_url, eu.result_url) AS result_url, COALESCE(o.file_path, ef.file_path) AS file_path,
+            COALESCE(o.sha256, ef.sha256) AS sha256
+        FROM outputs o LEFT JOIN events eu ON eu.seq = o.url_event LEFT JOIN events ef ON ef.seq = o.file_event
+        WHERE o.job_id = $job_id AND o.output_index = 1
         """;
 
     private const string DeleteOutputsSql = "DELETE FROM outputs WHERE job_id = $job_id;";
 
+    /// <summary>
+    /// Output 1's URL, or its path and SHA-256, equal to what the event written with it records are not repeated: the
+    /// row points at that event (<c>url_event</c>, <c>file_event</c>: its <c>seq</c>) and leaves its own columns null.
+    /// A value written directly wins over the event's (readers take <c>COALESCE(own, event's)</c>); one equal to the
+    /// event's is not stored again.
+    /// </summary>
     private const string UpsertOutputSql = """
-        INSERT INTO outputs (job_id, output_index, result_url, file_path, bytes, sha256, width, height, duration_seconds, updated_at, file_mtime_ns, file_inode)
-        VALUES ($job_id, $output_index, $result_url, $file_path, $bytes, $sha256, $width, $height, $duration_seconds, $time, $file_mtime_ns, $file_inode)
+        INSERT INTO outputs (job_id, output_index, result_url, file_path, bytes, sha256, width, height, duration_seconds, updated_at, file_mtime_ns, file_inode, url_event, file_event)
+        VALUES ($job_id, $output_index, $result_url, $file_path, $bytes, $sha256, $width, $height, $duration_seconds, $time, $file_mtime_ns, $file_inode, $url_event, $file_event)
         ON CONFLICT (job_id, output_index) DO UPDATE SET
-            result_url = COALESCE(excluded.result_url, result_url),
-            file_path = COALESCE(excluded.file_path, file_path),
+            result_url = CASE WHEN excluded.url_event IS NOT NULL THEN NULL
+                WHEN excluded.result_url IS (SELECT e.result_url FROM events e WHERE e.seq = outputs.url_event) THEN outputs.result_url
+                ELSE COALESCE(excluded.result_url, outputs.result_url) END,
+            url_event = COALESCE(excluded.url_event, outputs.url_event),
+            file_path = CASE WHEN excluded.file_event IS NOT NULL THEN NULL
+                WHEN excluded.file_path IS (SELECT e.file_path FROM events e WHERE e.seq = outputs.file_event) THEN outputs.file_path
+                ELSE COALESCE(excluded.file_path, outputs.file_path) END,
+            sha256 = CASE WHEN excluded.file_event IS NOT NULL THEN NULL
+                WHEN excluded.sha256 IS (SELECT e.sha256 FROM events e WHERE e.seq = outputs.file_event) THEN outputs.sha256
+                ELSE COALESCE(excluded.sha256, outputs.sha256) END,
+            file_event = COALESCE(excluded.file_event, outputs.file_event),
             bytes = COALESCE(excluded.bytes, bytes),
-            sha256 = COALESCE(excluded.sha256, sha256),
             width = COALESCE(excluded.width, width),
             height = COALESCE(excluded.height, height),
             duration_seconds = COALESCE(excluded.duration_seconds, duration_seconds),
             -- The stamp belongs to one verification of one file: a new verification (a SHA-256 given) replaces it, even by null.
-            file_mtime_ns = CASE WHEN excluded.sha256 IS NULL THEN file_mtime_ns ELSE excluded.file_mtime_ns END,
-            file_inode = CASE WHEN excluded.sha256 IS NULL THEN file_inode ELSE excluded.file_inode END,
+            file_mtime_ns = CASE WHEN excluded.sha256 IS NULL AND excluded.file_event IS NULL THEN file_mtime_ns ELSE excluded.file_mtime_ns END,
+            file_inode = CASE WHEN excluded.sha256 IS NULL AND excluded.file_event IS NULL THEN file_inode ELSE excluded.file_inode END,
             updated_at = excluded.updated_at;
         """;
 
@@ -79,7 +125,7 @@ internal sealed class LedgerAppendCommands : IDisposable
     private static readonly string[] OutputNames =
     [
         "$job_id", "$output_index", "$result_url", "$file_path", "$bytes", "$sha256", "$width", "$height", "$duration_seconds", "$time",
-        "$file_mtime_ns", "$file_inode",
+        "$file_mtime_ns", "$file_inode", "$url_event", "$file_event",
     ];
 
     private static readonly string[] Names =
@@ -90,6 +136,8 @@ internal sealed class LedgerAppendCommands : IDisposable
     ];
 
     private readonly SqliteCommand _update;
+    private readonly SqliteCommand _materialize;
+    private readonly SqliteCommand _link;
     private readonly SqliteCommand _insert;
     private readonly SqliteCommand _deleteOutputs;
     private readonly SqliteCommand _upsertOutput;
@@ -101,6 +149,8 @@ internal sealed class LedgerAppendCommands : IDisposable
         _deleteObjects = Create(connection, DeleteObjectsSql, Names);
         _upsertObject = Create(connection, UpsertObjectSql, ObjectNames);
         _update = Create(connection, UpdateSql, Names);
+        _materialize = Create(connection, MaterializeSql, Names);
+        _link = Create(connection, LinkSql, Names);
         _insert = Create(connection, InsertSql, Names);
         _deleteOutputs = Create(connection, DeleteOutputsSql, Names);
         _upsertOutput = Create(connection, UpsertOutputSql, OutputNames);
@@ -118,6 +168,13 @@ internal sealed class LedgerAppendCommands : IDisposable
             e.ResultUrl, e.FilePath, e.Bytes, e.Sha256, e.Note,
             e.Video?.Width, e.Video?.Height, e.Video?.Seconds, e.Video?.Codec, e.Video?.Warning,
         ];
+        var touchesOutputs = e.ReplaceOutputs || e.Outputs is { Count: > 0 };
+        if (touchesOutputs)
+        {
+            Bind(_materialize, transaction, values);
+            _materialize.ExecuteNonQuery();
+        }
+
         Bind(_update, transaction, values);
         if (_update.ExecuteNonQuery() == 0)
         {
@@ -125,14 +182,22 @@ internal sealed class LedgerAppendCommands : IDisposable
         }
 
         Bind(_insert, transaction, values);
-        _insert.ExecuteNonQuery();
-        WriteOutputs(transaction, e);
+        var seq = Convert.ToInt64(_insert.ExecuteScalar(), System.Globalization.CultureInfo.InvariantCulture);
+        WriteOutputs(transaction, e, seq);
+        if (touchesOutputs)
+        {
+            Bind(_link, transaction, values);
+            _link.ExecuteNonQuery();
+        }
+
         return true;
     }
 
     public void Dispose()
     {
         _update.Dispose();
+        _materialize.Dispose();
+        _link.Dispose();
         _insert.Dispose();
         _deleteOutputs.Dispose();
         _upsertOutput.Dispose();
@@ -140,7 +205,7 @@ internal sealed class LedgerAppendCommands : IDisposable
         _upsertObject.Dispose();
     }
 
-    private void WriteOutputs(SqliteTransaction transaction, LedgerEvent e)
+    private void WriteOutputs(SqliteTransaction transaction, LedgerEvent e, long eventSeq)
     {
         if (e.ReplaceOutputs)
         {
@@ -153,11 +218,15 @@ internal sealed class LedgerAppendCommands : IDisposable
 
         foreach (var output in e.Outputs ?? [])
         {
+            // Output 1 points at this event for what the event itself records (see UpsertOutputSql).
+            var urlFromEvent = output.Index == 1 && output.ResultUrl is not null && output.ResultUrl == e.ResultUrl;
+            var fileFromEvent = output.Index == 1 && output.FilePath is not null && output.FilePath == e.FilePath
+                && output.Sha256 is not null && output.Sha256 == e.Sha256;
             Bind(_upsertOutput, transaction, OutputNames,
             [
-                e.JobId, output.Index, output.ResultUrl, output.FilePath, output.Bytes, output.Sha256,
-                output.Width, output.Height, output.DurationSeconds, LedgerValues.Time(e.Time),
-                output.FileModifiedNs, output.FileInode,
+                e.JobId, output.Index, urlFromEvent ? null : output.ResultUrl, fileFromEvent ? null : output.FilePath, output.Bytes,
+                fileFromEvent ? null : output.Sha256, output.Width, output.Height, output.DurationSeconds, LedgerValues.Time(e.Time),
+                output.FileModifiedNs, output.FileInode, urlFromEvent ? eventSeq : null, fileFromEvent ? eventSeq : null,
             ]);
             _upsertOutput.ExecuteNonQuery();
             if (output.ObjectKey is not null && output.ObjectUrl is not null && output.Bytes is not null && output.Sha256 is not null)

@@ -22,6 +22,11 @@ internal static class LedgerImportRows
         "file_mtime_ns", "file_inode",
     ];
 
+    public static readonly string[] ObjectColumns =
+    [
+        "job_id", "output_index", "object_key", "object_url", "bytes", "sha256", "etag", "stored_at",
+    ];
+
     /// <summary>Meta keys that describe the ledger file itself, not the batch: a copy never carries them over.</summary>
     public static bool IsOwnMeta(string key) =>
         key is LedgerSchema.FormatKey or "schema_version" or "created_at" or "ledger_id" || key.StartsWith("migrated:", StringComparison.Ordinal);
@@ -47,6 +52,12 @@ internal static class LedgerImportRows
         job.Id, output.Index, output.ResultUrl, output.FilePath, output.Bytes, output.Sha256, output.Width, output.Height,
         output.DurationSeconds, LedgerValues.Time(job.UpdatedAt), output.FileModifiedNs, output.FileInode,
     ];
+
+    /// <summary>The output's stored object as a <c>stored_objects</c> row, or null when it has none (or the record is incomplete).</summary>
+    public static object?[]? StoredObject(LedgerJob job, LedgerOutput output) =>
+        output is { ObjectKey: { } key, ObjectUrl: { } url, Bytes: { } bytes, Sha256: { } sha256 }
+            ? [job.Id, output.Index, key, url, bytes, sha256, null, LedgerValues.Time(output.StoredAt ?? job.UpdatedAt)]
+            : null;
 
     private static string? Money(decimal? value) => value is { } v ? LedgerValues.Money(v) : null;
 

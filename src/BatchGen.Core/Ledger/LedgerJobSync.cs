@@ -37,7 +37,7 @@ internal sealed class LedgerJobSync(SqliteConnection connection, DateTimeOffset 
         using var refresh = Command(transaction, "UPDATE jobs SET spec_json = $spec WHERE id = $id AND spec_json <> $spec;", "$id", "$spec");
         using var pending = Command(
             transaction,
-            "INSERT INTO events (time, job_id, state, attempt, note) VALUES ($time, $id, 'pending', 0, 'added from the manifest');",
+            "INSERT INTO events (time, job_id, state, attempt) VALUES ($time, $id, 'pending', 0);",
             "$id", "$time");
 
         foreach (var job in chunk)

@@ -8,18 +8,26 @@ internal static class LedgerRows
     public const string JobColumns =
         "spec_json, state, attempts, remote_id, result_url, file_path, bytes, sha256, estimated_cost_usd, "
         + "actual_cost_usd, error_class, error_code, error_message, submitted_at, started_at, completed_at, updated_at, in_manifest, "
-        + "video_width, video_height, video_seconds, video_codec, video_warning";
+        + "video_width, video_height, video_seconds, video_codec, video_warning, id, provider";
 
     /// <summary>The same list for a ledger written before the <c>video_facts</c> migration (opened read-only).</summary>
     public static readonly string JobColumnsWithoutVideo = JobColumns[..JobColumns.IndexOf("video_width", StringComparison.Ordinal)]
-        + "NULL, NULL, NULL, NULL, NULL";
+        + "NULL, NULL, NULL, NULL, NULL, id, provider";
 
     /// <summary>The job columns plus the job's output records as one JSON array (after the <c>outputs</c> migration).</summary>
     /// A ledger opened read-only may predate the <c>output_stamps</c> migration (<paramref name="withStamps"/> false) or the
     /// <c>stored_objects</c> one (<paramref name="withObjects"/> false: no object key or URL per output).
-    public static string WithOutputs(string jobColumns, bool withStamps = true, bool withObjects = true) => jobColumns
-        + ", (SELECT json_group_array(json_object('index', o.output_index, 'result_url', o.result_url, 'file_path', o.file_path, "
-        + "'bytes', o.bytes, 'sha256', o.sha256, 'width', o.width, 'height', o.height, 'duration_seconds', o.duration_seconds"
+    /// A ledger from the <c>compact_rows</c> step on (<paramref name="withRefs"/>) takes output 1's URL, path and SHA-256
+    /// from the event it points at when its own are null.
+    public static string WithOutputs(string jobColumns, bool withStamps = true, bool withObjects = true, bool withRefs = true) => jobColumns
+        + (withRefs
+            ? ", (SELECT json_group_array(json_object('index', o.output_index, "
+                + "'result_url', COALESCE(o.result_url, (SELECT e.result_url FROM events e WHERE e.seq = o.url_event)), "
+                + "'file_path', COALESCE(o.file_path, (SELECT e.file_path FROM events e WHERE e.seq = o.file_event)), "
+                + "'bytes', o.bytes, 'sha256', COALESCE(o.sha256, (SELECT e.sha256 FROM events e WHERE e.seq = o.file_event)), "
+            : ", (SELECT json_group_array(json_object('index', o.output_index, 'result_url', o.result_url, 'file_path', o.file_path, "
+                + "'bytes', o.bytes, 'sha256', o.sha256, ")
+        + "'width', o.width, 'height', o.height, 'duration_seconds', o.duration_seconds"
         + (withStamps ? ", 'file_mtime_ns', o.file_mtime_ns, 'file_inode', o.file_inode" : string.Empty)
         + (withObjects
             ? ", 'object_key', s.object_key, 'object_url', s.object_url, 'stored_at', s.stored_at, 'object_sha256', s.sha256) ORDER BY o.output_index) "
@@ -29,15 +37,39 @@ internal static class LedgerRows
 
     internal const string OutputsColumn = "outputs_json";
 
-    private const int OutputsOrdinal = 23;
+    private const int OutputsOrdinal = 25;
 
     public const string EventColumns =
         "job_id, state, time, attempt, remote_id, http_status, error_class, error_code, error_message, "
         + "estimated_cost_usd, actual_cost_usd, result_url, file_path, bytes, sha256, note";
 
-    public static LedgerJob ReadJob(DbDataReader r) => new()
+    /// <summary>
+    /// A job row. Its <c>result_url</c>, <c>file_path</c> and <c>sha256</c> hold <c>''</c> when they equal output 1's
+    /// (schema step <c>compact_rows</c>): read from output 1 then.
+    /// </summary>
+    public static LedgerJob ReadJob(DbDataReader r)
     {
-        Spec = LedgerValues.ParseSpec(r.GetString(0)),
+        var outputs = r.FieldCount > OutputsOrdinal && r.GetName(OutputsOrdinal) == OutputsColumn && Text(r, OutputsOrdinal) is { Length: > 2 } json
+            ? ParseOutputs(json)
+            : [];
+        var job = ReadJobRow(r, outputs);
+        if (job.ResultUrl is not { Length: 0 } && job.FilePath is not { Length: 0 } && job.Sha256 is not { Length: 0 })
+        {
+            return job;
+        }
+
+        var first = outputs.Find(o => o.Index == 1);
+        return job with
+        {
+            ResultUrl = job.ResultUrl is { Length: 0 } ? first?.ResultUrl : job.ResultUrl,
+            FilePath = job.FilePath is { Length: 0 } ? first?.FilePath : job.FilePath,
+            Sha256 = job.Sha256 is { Length: 0 } ? first?.Sha256 : job.Sha256,
+        };
+    }
+
+    private static LedgerJob ReadJobRow(DbDataReader r, List<LedgerOutput> outputs) => new()
+    {
+        Spec = LedgerValues.ParseSpec(r.GetString(0), r.GetString(23), r.GetString(24)),
         State = LedgerValues.ParseState(r.GetString(1)),
         Attempts = r.GetInt32(2),
         RemoteId = Text(r, 3),
@@ -58,9 +90,7 @@ internal static class LedgerRows
         Video = r.IsDBNull(18) || r.IsDBNull(19)
             ? null
             : new Media.VideoFacts(r.GetInt32(18), r.GetInt32(19), r.IsDBNull(20) ? 0 : r.GetDouble(20), Text(r, 21) ?? string.Empty) { Warning = Text(r, 22) },
-        Outputs = r.FieldCount > OutputsOrdinal && r.GetName(OutputsOrdinal) == OutputsColumn && Text(r, OutputsOrdinal) is { Length: > 2 } json
-            ? ParseOutputs(json)
-            : [],
+        Outputs = outputs,
     };
 
     public static LedgerEvent ReadEvent(DbDataReader r) => new()

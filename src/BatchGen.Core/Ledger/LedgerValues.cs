@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Text.Json;
 using BatchGen.Core.Jobs;
 using BatchGen.Core.Providers;
 
@@ -9,12 +8,6 @@ namespace BatchGen.Core.Ledger;
 internal static class LedgerValues
 {
     private const string TimeFormat = "yyyy-MM-dd'T'HH:mm:ss.fffffff'Z'";
-
-    private static readonly JsonSerializerOptions SpecJson = new()
-    {
-        PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower,
-        DefaultIgnoreCondition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull,
-    };
 
     public static string Time(DateTimeOffset value) =>
         value.UtcDateTime.ToString(TimeFormat, CultureInfo.InvariantCulture);
@@ -40,9 +33,9 @@ internal static class LedgerValues
 
     public static ErrorClass ParseErrorClass(string text) => Enum.Parse<ErrorClass>(text, ignoreCase: true);
 
-    public static string Spec(JobSpec spec) => JsonSerializer.Serialize(spec, SpecJson);
+    /// <summary>The job as a row's <c>spec_json</c>: the compact form (see <see cref="LedgerSpecJson"/>).</summary>
+    public static string Spec(JobSpec spec) => LedgerSpecJson.Write(spec);
 
-    public static JobSpec ParseSpec(string json) =>
-        JsonSerializer.Deserialize<JobSpec>(json, SpecJson)
-        ?? throw new JsonException("spec_json is null");
+    /// <summary>A row's <c>spec_json</c> back to the job; <paramref name="id"/> and <paramref name="provider"/> are the row's columns.</summary>
+    public static JobSpec ParseSpec(string json, string? id = null, string? provider = null) => LedgerSpecJson.Read(json, id, provider);
 }

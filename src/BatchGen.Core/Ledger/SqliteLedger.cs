@@ -32,8 +32,8 @@ public sealed partial class SqliteLedger : ILedger
         _writer = writerConnection is null ? null : new LedgerWriter(writerConnection, path, timeProvider, guard);
         // A read-only ledger may predate the video_facts or outputs migrations (only writers migrate).
         var columns = writerConnection is not null || HasVideoColumns(connectionString) ? LedgerRows.JobColumns : LedgerRows.JobColumnsWithoutVideo;
-        var outputs = writerConnection is not null ? (Table: true, Stamps: true, Objects: true) : OutputsSchema(connectionString);
-        _jobColumns = outputs.Table ? LedgerRows.WithOutputs(columns, outputs.Stamps, outputs.Objects) : columns;
+        var outputs = writerConnection is not null ? (Table: true, Stamps: true, Objects: true, Refs: true) : OutputsSchema(connectionString);
+        _jobColumns = outputs.Table ? LedgerRows.WithOutputs(columns, outputs.Stamps, outputs.Objects, outputs.Refs) : columns;
     }
 
     /// <summary>A read-only ledger may predate the <c>video_facts</c> migration (only writers migrate).</summary>
@@ -287,8 +287,8 @@ public sealed partial class SqliteLedger : ILedger
         _guard?.Dispose();
     }
 
-    /// <summary>Whether a ledger opened read-only has the <c>outputs</c> table, its <c>output_stamps</c> columns and the <c>stored_objects</c> table.</summary>
-    private static (bool Table, bool Stamps, bool Objects) OutputsSchema(string connectionString)
+    /// <summary>Whether a ledger opened read-only has the <c>outputs</c> table, its <c>output_stamps</c> columns the <c>stored_objects</c> table and the <c>compact_rows</c> event references.</summary>
+    private static (bool Table, bool Stamps, bool Objects, bool Refs) OutputsSchema(string connectionString)
     {
         try
         {
@@ -296,13 +296,14 @@ public sealed partial class SqliteLedger : ILedger
             connection.Open();
             LedgerOpener.ApplyReaderPragmas(connection);
             return LedgerSchema.HasTable(connection, "outputs")
-                ? (true, LedgerSchema.HasColumn(connection, "outputs", "file_mtime_ns"), LedgerSchema.HasTable(connection, "stored_objects"))
-                : (false, false, false);
+                ? (true, LedgerSchema.HasColumn(connection, "outputs", "file_mtime_ns"), LedgerSchema.HasTable(connection, "stored_objects"),
+                    LedgerSchema.HasColumn(connection, "outputs", "url_event"))
+                : (false, false, false, false);
         }
         catch (SqliteException)
         {
             // Reported by the first real read, with its path.
-            return (false, false, false);
+            return (false, false, false, false);
         }
     }
 

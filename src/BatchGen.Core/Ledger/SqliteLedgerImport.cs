@@ -34,7 +34,7 @@ public sealed partial class SqliteLedger : ILedgerImport
                 command.Transaction = transaction;
                 command.CommandText = """
                     DROP TRIGGER events_no_delete; DROP TRIGGER votes_no_delete; DROP TRIGGER ratings_no_delete;
-                    DELETE FROM events; DELETE FROM outputs; DELETE FROM jobs; DELETE FROM votes; DELETE FROM ratings; DELETE FROM video_checks;
+                    DELETE FROM events; DELETE FROM stored_objects; DELETE FROM outputs; DELETE FROM jobs; DELETE FROM votes; DELETE FROM ratings; DELETE FROM video_checks;
                     CREATE TRIGGER events_no_delete BEFORE DELETE ON events BEGIN SELECT RAISE(ABORT, 'ledger events are append-only'); END;
                     CREATE TRIGGER votes_no_delete BEFORE DELETE ON votes BEGIN SELECT RAISE(ABORT, 'ledger votes are append-only'); END;
                     CREATE TRIGGER ratings_no_delete BEFORE DELETE ON ratings BEGIN SELECT RAISE(ABORT, 'ledger ratings are append-only'); END;
@@ -56,6 +56,7 @@ public sealed partial class SqliteLedger : ILedgerImport
                 var seq = Convert.ToInt64(LedgerSchema.Scalar(connection, "SELECT COALESCE(MAX(seq), 0) FROM jobs;"), System.Globalization.CultureInfo.InvariantCulture);
                 using (var jobs = Insert(connection, transaction, "jobs", LedgerImportRows.JobColumns))
                 using (var outputs = Insert(connection, transaction, "outputs", LedgerImportRows.OutputColumns))
+                using (var objects = Insert(connection, transaction, "stored_objects", LedgerImportRows.ObjectColumns))
                 {
                     foreach (var job in chunk.Jobs)
                     {
@@ -63,6 +64,10 @@ public sealed partial class SqliteLedger : ILedgerImport
                         foreach (var output in job.Outputs)
                         {
                             Run(outputs, LedgerImportRows.Output(job, output));
+                            if (LedgerImportRows.StoredObject(job, output) is { } stored)
+                            {
+                                Run(objects, stored);
+                            }
                         }
                     }
                 }

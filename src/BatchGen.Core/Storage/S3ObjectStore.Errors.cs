@@ -15,7 +15,7 @@ public sealed partial class S3ObjectStore
         ex is AmazonClientException or AmazonServiceException or HttpRequestException or IOException or SocketException
         || (ex is OperationCanceledException && !cancellationToken.IsCancellationRequested);
 
-    private StorageException Describe(Exception ex, string doing, string key)
+    private StorageException Describe(Exception ex, string doing, string key, string thing = "the object")
     {
         var where = Where(key);
         if (ex is AmazonS3Exception s3 && s3.StatusCode != 0)
@@ -26,21 +26,21 @@ public sealed partial class S3ObjectStore
                 HttpStatusCode.NotFound when s3.ErrorCode == "NoSuchBucket" => " (the bucket does not exist: create it or fix the bucket name)",
                 _ => string.Empty,
             };
-            return new StorageException($"{where}: {doing} the object failed: HTTP {(int)s3.StatusCode} {s3.ErrorCode}: {OneLine(s3.Message)}{hint}", ex);
+            return new StorageException($"{where}: {doing} {thing} failed: HTTP {(int)s3.StatusCode} {s3.ErrorCode}: {OneLine(s3.Message)}{hint}", ex);
         }
 
         if (Root(ex) is HttpRequestException or SocketException or IOException || ex is OperationCanceledException)
         {
             var what = ex is OperationCanceledException ? "no answer in time" : OneLine(Root(ex).Message);
-            return new StorageException($"{where}: {doing} the object failed: cannot reach the object store ({what})", ex) { Unreachable = true };
+            return new StorageException($"{where}: {doing} {thing} failed: cannot reach the object store ({what})", ex) { Unreachable = true };
         }
 
         if (ex.Message.Contains("credentials", StringComparison.OrdinalIgnoreCase))
         {
-            return new StorageException($"{where}: {doing} the object failed: no S3 credentials found (set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, or AWS_PROFILE)", ex);
+            return new StorageException($"{where}: {doing} {thing} failed: no S3 credentials found (set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, or AWS_PROFILE)", ex);
         }
 
-        return new StorageException($"{where}: {doing} the object failed: {OneLine(ex.Message)}", ex);
+        return new StorageException($"{where}: {doing} {thing} failed: {OneLine(ex.Message)}", ex);
     }
 
     /// <summary>The innermost network or I/O cause, else the exception itself.</summary>

@@ -13,7 +13,7 @@ internal sealed class SyntheticVideo
     public const int FramesPerSecond = 24;
 
     private const int MaxClasses = 32;
-    private const long MaxCachedFirstPictureBytes = 384L * 1024 * 1024;
+    private const long MaxCachedFirstPictureBytes = 64L * 1024 * 1024;
 
     private static readonly ConcurrentDictionary<VideoClassKey, Lazy<SyntheticVideo>> Classes = new();
     private static readonly ConcurrentDictionary<string, byte[]> FirstPictures = new(StringComparer.Ordinal);

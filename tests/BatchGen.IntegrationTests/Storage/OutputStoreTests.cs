@@ -184,6 +184,7 @@ public sealed class OutputStoreTests(ITestOutputHelper output) : IAsyncLifetime,
         var pending = jobs.SelectMany(j => j.Outputs).Where(o => o.ObjectKey is null).ToList();
         pending.ShouldNotBeEmpty();
         pending.ShouldAllBe(o => File.Exists(Path.Combine(OutDir, o.FilePath!)), "a video not uploaded keeps its local copy");
+        (await StatusStoreAsync()).ShouldBe((5 - pending.Count, pending.Count));
 
         await _s3.RestartAsync();
         var again = await RunAsync(manifest, "--providers", providers);
@@ -196,14 +197,72 @@ public sealed class OutputStoreTests(ITestOutputHelper output) : IAsyncLifetime,
             (await ObjectShaAsync(o.ObjectKey.ShouldNotBeNull())).ShouldBe(o.Sha256);
             File.Exists(Path.Combine(OutDir, o.FilePath!)).ShouldBeFalse();
         }
+
+        (await StatusStoreAsync()).ShouldBe((5, 0));
     }
 
-    private string WriteManifest(string name, int jobs, bool keepLocal, string? provider = null)
+    /// <summary>What <c>status --json</c> says about the output store: videos stored and not yet stored.</summary>
+    private async Task<(int Stored, int NotStored)> StatusStoreAsync()
+    {
+        var status = await CliProcess.RunAsync(_dir.Path, S3rverProcess.ChildEnvironment, ["status", Path.Combine(OutDir, "ledger.db"), "--json"]);
+        status.ExitCode.ShouldBe(0, status.StdErr);
+        using var json = System.Text.Json.JsonDocument.Parse(status.StdOut);
+        var store = json.RootElement.GetProperty("output_store");
+        store.GetProperty("store").GetString().ShouldBe($"s3://{_s3.Bucket}/night/ at http://127.0.0.1:{_s3.Port}");
+        return (store.GetProperty("stored").GetInt32(), store.GetProperty("not_stored").GetInt32());
+    }
+
+    [Fact]
+    public async Task Run_StoreDownBeforeTheRun_ExitFiveOneLineAndNothingSubmitted()
+    {
+        var manifest = WriteManifest("down", jobs: 3, keepLocal: true);
+        await _s3.StopAsync();
+
+        var run = await RunAsync(manifest);
+
+        output.WriteLine(run.StdErr);
+        run.ExitCode.ShouldBe(5, run.StdErr);
+        var line = run.StdErr.Split('\n', StringSplitOptions.RemoveEmptyEntries).ShouldHaveSingleItem();
+        line.ShouldContain("output.store");
+        line.ShouldContain($"s3://{_s3.Bucket}/night/");
+        line.ShouldContain("cannot reach the object store");
+        line.ShouldContain("nothing was submitted");
+        line.ShouldNotContain(S3rverProcess.SecretKey);
+        await AssertNothingSubmittedAsync();
+    }
+
+    [Fact]
+    public async Task Run_BucketDoesNotExist_ExitFiveNamingTheBucketAndNothingSubmitted()
+    {
+        var manifest = WriteManifest("nobucket", jobs: 3, keepLocal: true, bucket: "no-such-bucket");
+
+        var run = await RunAsync(manifest);
+
+        run.ExitCode.ShouldBe(5, run.StdErr);
+        var line = run.StdErr.Split('\n', StringSplitOptions.RemoveEmptyEntries).ShouldHaveSingleItem();
+        line.ShouldContain("s3://no-such-bucket/night/");
+        line.ShouldContain("the bucket does not exist");
+        await AssertNothingSubmittedAsync();
+    }
+
+    /// <summary>No job reached a provider: no ledger, or one whose jobs have no attempt and no remote id.</summary>
+    private async Task AssertNothingSubmittedAsync()
+    {
+        if (!File.Exists(Path.Combine(OutDir, "ledger.db")))
+        {
+            return;
+        }
+
+        var jobs = await RunCommandTests.ReadLedgerAsync(_dir);
+        jobs.ShouldAllBe(j => j.Attempts == 0 && j.RemoteId == null && j.State == JobState.Pending);
+    }
+
+    private string WriteManifest(string name, int jobs, bool keepLocal, string? provider = null, string? bucket = null)
     {
         var path = RunFixtures.WriteManifest(_dir, name, jobs, provider is null ? null : [provider]);
         File.AppendAllText(path, string.Create(CultureInfo.InvariantCulture, $$"""
             output:
-              store: {endpoint: "{{_s3.Endpoint}}", bucket: {{_s3.Bucket}}, prefix: night, region: us-east-1}
+              store: {endpoint: "{{_s3.Endpoint}}", bucket: {{bucket ?? _s3.Bucket}}, prefix: night, region: us-east-1}
               keep_local: {{(keepLocal ? "true" : "false")}}
 
             """));

@@ -11,6 +11,8 @@ namespace BatchGen.Tests.Ledger;
 /// </summary>
 public abstract class LedgerContractTests : LedgerTestBase
 {
+    private static readonly DateTimeOffset StoredAt = new(2026, 11, 28, 20, 0, 0, TimeSpan.Zero);
+
     private static readonly VideoFacts Portrait = new(864, 1280, 5, "avc1") { Warning = "frame size 864x1280 (27:40), asked 960x540 (16:9)" };
 
     /// <summary>Opens the test's batch for writing (created on first use).</summary>
@@ -341,6 +343,92 @@ public abstract class LedgerContractTests : LedgerTestBase
         counts.ShouldBe(new LedgerCounts(2, 2, 0, 0, 0, 0));
         (await ToListAsync(ledger.ReadJobsAsync(default))).Select(j => j.Id).ShouldBe(LedgerTestJobs.Range(10, 2).Select(j => j.Id));
     }
+
+    [Fact]
+    public async Task AppendAsync_OutputWithObject_ReadBackByReadersToo()
+    {
+        var job = LedgerTestJobs.Create(1);
+        await using (var ledger = await OpenAsync())
+        {
+            await ledger.SyncJobsAsync([job], default);
+            await ledger.AppendAsync(Saved(job.Id, "aa"), default);
+            await ledger.AppendAsync(Saved(job.Id, "aa") with { Outputs = [Stored("aa")] }, default);
+        }
+
+        await using var reader = await OpenReadOnlyAsync();
+        var output = (await reader.GetJobAsync(job.Id, default))!.Outputs.ShouldHaveSingleItem();
+        output.ObjectKey.ShouldBe("p/a.mp4");
+        output.ObjectUrl.ShouldBe("s3://b/p/a.mp4");
+        output.StoredAt.ShouldBe(StoredAt);
+    }
+
+    [Fact]
+    public async Task AppendAsync_FileChangedSinceUpload_ObjectNoLongerCounts()
+    {
+        var job = LedgerTestJobs.Create(1);
+        await using var ledger = await OpenAsync();
+        await ledger.SyncJobsAsync([job], default);
+        await ledger.AppendAsync(Saved(job.Id, "aa") with { Outputs = [Stored("aa")] }, default);
+
+        await ledger.AppendAsync(Saved(job.Id, "bb"), default);
+
+        (await ledger.GetJobAsync(job.Id, default))!.Outputs.Single().ObjectKey.ShouldBeNull();
+    }
+
+    [Fact]
+    public async Task AppendAsync_ReplaceOutputs_ForgetsStoredObjects()
+    {
+        var job = LedgerTestJobs.Create(1);
+        await using var ledger = await OpenAsync();
+        await ledger.SyncJobsAsync([job], default);
+        await ledger.AppendAsync(Saved(job.Id, "aa") with { Outputs = [Stored("aa")] }, default);
+
+        await ledger.AppendAsync(new LedgerEvent { JobId = job.Id, State = JobState.Generated, ReplaceOutputs = true, Outputs = [new LedgerOutput { Index = 1, ResultUrl = "https://cdn/new" }] }, default);
+        await ledger.AppendAsync(Saved(job.Id, "aa"), default);
+
+        (await ledger.GetJobAsync(job.Id, default))!.Outputs.Single().ObjectKey.ShouldBeNull();
+    }
+
+    [Fact]
+    public async Task CopyAsync_StoredObjects_GoBothWaysWithASqliteLedger()
+    {
+        var job = LedgerTestJobs.Create(1);
+        await using (var ledger = await OpenAsync())
+        {
+            await ledger.SyncJobsAsync([job], default);
+            await ledger.AppendAsync(Saved(job.Id, "aa") with { Outputs = [Stored("aa")] }, default);
+        }
+
+        var copyPath = Path.Combine(TempPath, "copy", "ledger.db");
+        await using (var source = await OpenReadOnlyAsync())
+        await using (var copy = await SqliteLedger.OpenAsync(copyPath, Time, default))
+        {
+            await LedgerCopier.CopyAsync(source, copy, force: false, default);
+            (await copy.GetJobAsync(job.Id, default))!.Outputs.Single().ObjectUrl.ShouldBe("s3://b/p/a.mp4", "copied out of this backend");
+        }
+
+        await using (var copy = await SqliteLedger.OpenReadOnlyAsync(copyPath, Time, default))
+        await using (var ledger = await OpenAsync())
+        {
+            await LedgerCopier.CopyAsync(copy, ledger, force: true, default);
+        }
+
+        await using var back = await OpenReadOnlyAsync();
+        var output = (await back.GetJobAsync(job.Id, default))!.Outputs.ShouldHaveSingleItem();
+        (output.ObjectKey, output.ObjectUrl, output.StoredAt).ShouldBe(("p/a.mp4", "s3://b/p/a.mp4", (DateTimeOffset?)StoredAt), "copied back into this backend");
+    }
+
+    private static LedgerEvent Saved(string jobId, string sha) => new()
+    {
+        JobId = jobId,
+        State = JobState.Succeeded,
+        Outputs = [new LedgerOutput { Index = 1, FilePath = "a.mp4", Bytes = 10, Sha256 = sha }],
+    };
+
+    private static LedgerOutput Stored(string sha) => new()
+    {
+        Index = 1, FilePath = "a.mp4", Bytes = 10, Sha256 = sha, ObjectKey = "p/a.mp4", ObjectUrl = "s3://b/p/a.mp4", StoredAt = StoredAt,
+    };
 
     private static LedgerEvent Generated(string jobId, params string[] urls) => new()
     {

@@ -123,6 +123,51 @@ public sealed class S3ObjectStoreTests : IAsyncLifetime, IDisposable
     }
 
     [Fact]
+    public async Task CheckBucketAsync_BucketThere_NullAndNothingWritten()
+    {
+        using var store = _server.CreateStore("night");
+
+        (await store.CheckBucketAsync(CancellationToken.None)).ShouldBeNull();
+
+        _server.StoredCounts().ShouldBeEmpty();
+    }
+
+    [Fact]
+    public async Task CheckBucketAsync_UnknownAccessKey_WarningNotError()
+    {
+        using var store = new S3ObjectStore(_server.Settings("night"), TimeProvider.System, new Amazon.Runtime.BasicAWSCredentials("NOT-A-KEY", "wrong-secret"));
+
+        var warning = await store.CheckBucketAsync(CancellationToken.None);
+
+        warning.ShouldNotBeNull().ShouldContain("HTTP 403");
+        warning.ShouldNotContain("wrong-secret");
+    }
+
+    [Fact]
+    public async Task CheckBucketAsync_MissingBucket_ErrorNamingIt()
+    {
+        using var store = new S3ObjectStore(new S3StoreSettings("no-such-bucket", string.Empty) { Endpoint = _server.Endpoint, ForcePathStyle = true }, TimeProvider.System, S3rverProcess.Credentials);
+
+        var error = await Should.ThrowAsync<StorageException>(() => store.CheckBucketAsync(CancellationToken.None));
+
+        error.Message.ShouldStartWith("s3://no-such-bucket/ at http://127.0.0.1:");
+        error.Message.ShouldContain("the bucket does not exist");
+        error.Unreachable.ShouldBeFalse();
+    }
+
+    [Fact]
+    public async Task CheckBucketAsync_ServerStopped_UnreachableError()
+    {
+        using var store = _server.CreateStore();
+        await _server.StopAsync();
+
+        var error = await Should.ThrowAsync<StorageException>(() => store.CheckBucketAsync(CancellationToken.None));
+
+        error.Unreachable.ShouldBeTrue();
+        error.Message.ShouldContain("checking the bucket failed: cannot reach the object store");
+    }
+
+    [Fact]
     public async Task Fixture_RestartKeepsBucketAndObjects()
     {
         var (path, sha) = WriteRandom("kept.mp4", 1234);
