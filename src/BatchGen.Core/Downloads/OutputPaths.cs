@@ -150,9 +150,12 @@ public static class OutputPaths
     private static void EnsureNoEscapingLink(string root, string full, string relativePath)
     {
         var realRoot = RealPath(root);
+        // The directory is walked once: the file and its .part differ only in the last name, which is followed
+        // separately when it is a link itself (what RealPath of each would give, with a third of the system calls).
+        var realDirectory = RealPath(Path.GetDirectoryName(full)!);
         foreach (var candidate in new[] { full, full + ".part" })
         {
-            var real = RealPath(candidate);
+            var real = new FileInfo(candidate).LinkTarget is null ? Path.Combine(realDirectory, Path.GetFileName(candidate)) : RealPath(candidate);
             if (!IsInside(realRoot, real))
             {
                 throw new ArgumentException($"output path '{Printable(relativePath)}' leads out of the output directory {root} through a symbolic link (to {real}); remove the link", nameof(relativePath));

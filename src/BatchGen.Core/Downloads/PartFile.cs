@@ -5,10 +5,15 @@ namespace BatchGen.Core.Downloads;
 /// <summary>
 /// The <c>&lt;final&gt;.part</c> file a download streams into, with a running SHA-256 of everything in it. Opening an
 /// existing part hashes its bytes first, so a resumed download still ends with the hash of the whole file.
+/// <para>
+/// Writes are synchronous and unbuffered (one <c>pwrite</c> per call, the caller hands over whole buffers): a write
+/// lands in the page cache, and an asynchronous file write on Linux is the same write handed to another thread-pool
+/// thread, which cost more CPU than the write itself. <see cref="FlushToDisk"/> makes it durable.
+/// </para>
 /// </summary>
-internal sealed class PartFile : IAsyncDisposable
+internal sealed class PartFile : IDisposable
 {
-    private const int BufferSize = 81920;
+    private const int ReadBufferSize = 81920;
 
     private readonly FileStream _stream;
     private IncrementalHash _hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
@@ -24,39 +29,47 @@ internal sealed class PartFile : IAsyncDisposable
     public long Length { get; private set; }
 
     /// <summary>Opens (or creates) the part file for appending, hashing what it already holds.</summary>
-    public static async Task<PartFile> OpenAsync(string path, bool keepExisting, CancellationToken cancellationToken)
+    public static PartFile Open(string path, bool keepExisting)
     {
-        var part = new PartFile(path, new FileStream(path, keepExisting ? FileMode.OpenOrCreate : FileMode.Create, FileAccess.ReadWrite, FileShare.None, BufferSize, useAsync: true));
+        // FileShare.None: another process writing the same part is refused (an advisory lock on Linux).
+        var part = new PartFile(path, new FileStream(path, keepExisting ? FileMode.OpenOrCreate : FileMode.Create, FileAccess.ReadWrite, FileShare.None, bufferSize: 0, FileOptions.None));
         try
         {
-            var buffer = new byte[BufferSize];
-            int read;
-            while ((read = await part._stream.ReadAsync(buffer, cancellationToken).ConfigureAwait(false)) > 0)
+            if (part._stream.Length > 0)
             {
-                part._hash.AppendData(buffer, 0, read);
-                part.Length += read;
+                var buffer = new byte[ReadBufferSize];
+                int read;
+                while ((read = part._stream.Read(buffer)) > 0)
+                {
+                    part._hash.AppendData(buffer, 0, read);
+                    part.Length += read;
+                }
             }
 
             return part;
         }
         catch
         {
-            await part.DisposeAsync().ConfigureAwait(false);
+            part.Dispose();
             throw;
         }
     }
 
-    public async Task WriteAsync(ReadOnlyMemory<byte> data, CancellationToken cancellationToken)
+    public void Write(ReadOnlySpan<byte> data)
     {
-        await _stream.WriteAsync(data, cancellationToken).ConfigureAwait(false);
-        _hash.AppendData(data.Span);
+        if (data.IsEmpty)
+        {
+            return;
+        }
+
+        _stream.Write(data);
+        _hash.AppendData(data);
         Length += data.Length;
     }
 
     /// <summary>Empties the file to start the download over.</summary>
-    public async Task ResetAsync(CancellationToken cancellationToken)
+    public void Reset()
     {
-        await _stream.FlushAsync(cancellationToken).ConfigureAwait(false);
         _stream.SetLength(0);
         _stream.Position = 0;
         _hash.Dispose();
@@ -65,19 +78,13 @@ internal sealed class PartFile : IAsyncDisposable
     }
 
     /// <summary>Flushes to the disk itself (fsync), so a rename after this never exposes a half-written file.</summary>
-    public async Task FlushToDiskAsync(CancellationToken cancellationToken)
-    {
-        await _stream.FlushAsync(cancellationToken).ConfigureAwait(false);
-#pragma warning disable CA1849 // fsync has no asynchronous form
-        _stream.Flush(flushToDisk: true);
-#pragma warning restore CA1849
-    }
+    public void FlushToDisk() => _stream.Flush(flushToDisk: true);
 
     public string Sha256Hex() => Convert.ToHexStringLower(_hash.GetCurrentHash());
 
-    public async ValueTask DisposeAsync()
+    public void Dispose()
     {
-        await _stream.DisposeAsync().ConfigureAwait(false);
+        _stream.Dispose();
         _hash.Dispose();
     }
 }

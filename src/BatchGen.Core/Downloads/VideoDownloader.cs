@@ -62,16 +62,15 @@ public sealed class VideoDownloader
         try
         {
             PartFileResult? complete;
-            await using (var part = await PartFile.OpenAsync(finalPath + ".part", keepExisting: true, cancellationToken).ConfigureAwait(false))
+            using (var part = PartFile.Open(finalPath + ".part", keepExisting: true))
             {
                 var fetch = await FetchAsync(request.Url, part, relative, cancellationToken).ConfigureAwait(false);
+                part.FlushToDisk();
                 if (fetch is not null)
                 {
-                    await part.FlushToDiskAsync(cancellationToken).ConfigureAwait(false);
                     return fetch;
                 }
 
-                await part.FlushToDiskAsync(cancellationToken).ConfigureAwait(false);
                 complete = new PartFileResult(part.Path, part.Length, part.Sha256Hex());
             }
 
@@ -108,10 +107,10 @@ public sealed class VideoDownloader
         try
         {
             PartFileResult complete;
-            await using (var part = await PartFile.OpenAsync(finalPath + ".part", keepExisting: false, cancellationToken).ConfigureAwait(false))
+            using (var part = PartFile.Open(finalPath + ".part", keepExisting: false))
             {
-                await part.WriteAsync(video, cancellationToken).ConfigureAwait(false);
-                await part.FlushToDiskAsync(cancellationToken).ConfigureAwait(false);
+                part.Write(video.Span);
+                part.FlushToDisk();
                 complete = new PartFileResult(part.Path, part.Length, part.Sha256Hex());
             }
 
@@ -281,7 +280,7 @@ public sealed class VideoDownloader
                             return DownloadOutcome.Fail(relative, DownloadFailureKind.Http, $"{relative}: the server keeps refusing the byte range {from}- (HTTP {status}) (will retry)", retryable: true, status);
                         }
 
-                        await part.ResetAsync(cancellationToken).ConfigureAwait(false);
+                        part.Reset();
                         continue;
                     case HttpStatusCode.PartialContent:
                         total = range!.Length;
@@ -289,7 +288,7 @@ public sealed class VideoDownloader
                     case HttpStatusCode.OK:
                         if (from > 0)
                         {
-                            await part.ResetAsync(cancellationToken).ConfigureAwait(false);
+                            part.Reset();
                         }
 
                         total = response.Content.Headers.ContentLength;
@@ -319,12 +318,16 @@ public sealed class VideoDownloader
         }
     }
 
-    /// <summary>Copies until the body ends. Returns null at a clean end, or what interrupted it (network errors only).</summary>
+    /// <summary>
+    /// Copies until the body ends. Returns null at a clean end, or what interrupted it (network errors only). The
+    /// buffer is written when full, at the end, and before an interruption is returned (what arrived is kept).
+    /// </summary>
     private async Task<string?> CopyBodyAsync(HttpResponseMessage response, PartFile part, CancellationToken cancellationToken)
     {
         var buffer = ArrayPool<byte>.Shared.Rent(BufferSize);
         using var stall = new CancellationTokenSource(Timeout.InfiniteTimeSpan, _timeProvider);
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, stall.Token);
+        var filled = 0;
         try
         {
             await using var body = await response.Content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false);
@@ -334,23 +337,30 @@ public sealed class VideoDownloader
                 try
                 {
                     stall.CancelAfter(StallTimeout);
-                    read = await body.ReadAsync(buffer.AsMemory(0, BufferSize), linked.Token).ConfigureAwait(false);
+                    read = await body.ReadAsync(buffer.AsMemory(filled, BufferSize - filled), linked.Token).ConfigureAwait(false);
                 }
                 catch (OperationCanceledException) when (stall.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
                 {
+                    part.Write(buffer.AsSpan(0, filled));
                     return string.Create(CultureInfo.InvariantCulture, $"no data for {StallTimeout.TotalSeconds:0} s");
                 }
                 catch (Exception ex) when (ex is IOException or HttpRequestException || (ex is OperationCanceledException && !cancellationToken.IsCancellationRequested))
                 {
+                    part.Write(buffer.AsSpan(0, filled));
                     return Describe(ex);
+                }
+
+                filled += read;
+                if (read == 0 || filled == BufferSize)
+                {
+                    part.Write(buffer.AsSpan(0, filled));
+                    filled = 0;
                 }
 
                 if (read == 0)
                 {
                     return null;
                 }
-
-                await part.WriteAsync(buffer.AsMemory(0, read), cancellationToken).ConfigureAwait(false);
             }
         }
         finally

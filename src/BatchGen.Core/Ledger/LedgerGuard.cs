@@ -203,7 +203,12 @@ internal sealed class LedgerMark : IDisposable
             var bytes = Encoding.ASCII.GetBytes(string.Create(CultureInfo.InvariantCulture, $"{Magic} {_ledgerId} {sequence:D20}\n"));
             _stream.Position = 0;
             _stream.Write(bytes);
-            _stream.SetLength(bytes.Length);
+            if (_stream.Length != bytes.Length)
+            {
+                // The text has a fixed width (D20): only the first write, or a file left by something else, needs cutting.
+                _stream.SetLength(bytes.Length);
+            }
+
             _stream.Flush(flushToDisk: true);
             _written = sequence;
         }

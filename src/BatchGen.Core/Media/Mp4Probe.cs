@@ -30,7 +30,7 @@ public static class Mp4Probe
     /// <summary>Probes a file on disk. Returns an error message instead of throwing for malformed files.</summary>
     public static async Task<(Mp4Info? Info, string? Error)> ProbeFileAsync(string path, CancellationToken cancellationToken)
     {
-        await using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 4096, useAsync: true);
+        await using var stream = new SynchronousFileReads(new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, bufferSize: 0, FileOptions.None));
         return await ProbeAsync(stream, cancellationToken).ConfigureAwait(false);
     }
 
