@@ -9,8 +9,8 @@ namespace BatchGen.Core.Pipeline;
 /// on the injected <see cref="TimeProvider"/>: up to a burst at once, then the current rate. Waiters queue in order and
 /// are released by one timer when the bucket allows, at the rate of that moment: nothing is booked ahead, so a rate
 /// change applies at once to every request still waiting. A sender whose requests conform to the provider's own
-/// bucket stays conformant whatever delays its requests meet on the way, so a small reserve (10% of the burst) is kept
-/// only to absorb requests that leave in another order than their permits.
+/// bucket stays conformant when every request meets the same delay; a reserve of the burst absorbs requests that
+/// leave in another order than their permits or meet uneven delays (see <see cref="ArrivalSkewSeconds"/>).
 /// </para>
 /// <para>
 /// The rate adapts (AIMD): a 429 on a request sent after the last decrease is a new congestion event and multiplies
@@ -31,6 +31,15 @@ internal sealed class ProviderThrottle : IDisposable
     /// <summary>The rate never goes below this fraction of the configured rate.</summary>
     public const double MinimumFraction = 0.05;
 
+    /// <summary>
+    /// How much closer together requests may arrive than they left. A receiver that is slower to take the first
+    /// requests of a run (new connections, a cold server) than the next ones sees the start-up burst and the requests
+    /// paced after it bunched: at 20 requests/s the simulator saw 21 requests within 45 ms that left 18 at once and then
+    /// one per 50 ms, and answered the last one 429 (and the ×0.7 decrease that followed slowed the next seconds). The
+    /// bucket's reserve covers this skew at the configured rate.
+    /// </summary>
+    public const double ArrivalSkewSeconds = 0.25;
+
     private readonly TimeProvider _time;
     private readonly double _ceilingPerSecond;
     private readonly double _burst;
@@ -50,9 +59,11 @@ internal sealed class ProviderThrottle : IDisposable
         _time = timeProvider;
         _ceilingPerSecond = limit.PerSecond;
         _ratePerSecond = _ceilingPerSecond;
-        // The provider's burst is assumed to be one second's worth (at least one); 10% of it is kept in reserve.
+        // The provider's burst is assumed to be one second's worth (at least one). Kept in reserve: 10% of it, and at
+        // least what ArrivalSkewSeconds of the rate amounts to (see there).
         var providerBurst = Math.Max(1, Math.Ceiling(_ceilingPerSecond));
-        _burst = Math.Max(1, Math.Floor(providerBurst * 0.9));
+        var reserve = Math.Max(Math.Ceiling(providerBurst * 0.1), Math.Ceiling(_ceilingPerSecond * ArrivalSkewSeconds));
+        _burst = Math.Max(1, providerBurst - reserve);
         _tat = _time.GetTimestamp();
         _timer = _time.CreateTimer(static s => ((ProviderThrottle)s!).Release(), this, Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
     }

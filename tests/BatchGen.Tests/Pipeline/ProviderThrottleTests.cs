@@ -112,7 +112,7 @@ public sealed class ProviderThrottleTests : IDisposable
             immediate++;
         }
 
-        immediate.ShouldBe(9); // 90% of one second's worth
+        immediate.ShouldBe(7); // one second's worth less what 0.25 s of the rate amounts to (3 of 10)
     }
 
     [Fact]
