@@ -83,7 +83,7 @@ public sealed class RealVideoTests
 
         var (exitCode, dom, stderr) = await HeadlessChromium.RunAsync(
             Path.Combine(dir.Path, "profile"),
-            ["--allow-file-access-from-files", "--autoplay-policy=no-user-gesture-required", "--virtual-time-budget=10000", "--dump-dom", new Uri(page).AbsoluteUri],
+            ["--allow-file-access-from-files", "--autoplay-policy=no-user-gesture-required", "--virtual-time-budget=30000", "--dump-dom", new Uri(page).AbsoluteUri],
             CancellationToken.None);
 
         exitCode.ShouldBe(0, stderr);
@@ -189,11 +189,16 @@ public sealed class RealVideoTests
     }
 
     private const string PlayCheckPage = """
-        <!doctype html><html><body><iframe id="f" src="contact-sheet.html" width="1200" height="800"></iframe><pre id="out">waiting</pre>
+        <!doctype html><html><body><pre id="out">waiting</pre>
         <script>
         const out = document.getElementById('out');
-        document.getElementById('f').addEventListener('load', () => {
-          const doc = document.getElementById('f').contentDocument;
+        // The frame is made here, its load listener attached before its source is set: a frame written in the page
+        // could finish loading before this script ran, and its load event would be missed.
+        const frame = document.createElement('iframe');
+        frame.width = 1200;
+        frame.height = 800;
+        frame.addEventListener('load', () => {
+          const doc = frame.contentDocument;
           if (!doc) { out.textContent = 'no access to the contact sheet'; return; }
           const v = doc.querySelector('video');
           if (!v) { out.textContent = 'no video in the contact sheet'; return; }
@@ -206,6 +211,8 @@ public sealed class RealVideoTests
           });
           v.play().catch(e => { out.textContent = 'play() failed: ' + e.name + ' ' + e.message; });
         });
+        frame.src = 'contact-sheet.html';
+        document.body.appendChild(frame);
         </script></body></html>
         """;
 
