@@ -47,7 +47,8 @@ internal static class BenchCommand
                     return ExitCodes.InvalidInput;
                 }
 
-                chosen = chosen.Select(s => s.WithJobs(n)).ToList();
+                // The full suite runs one provider at two sizes: with one size given they are the same scenario, run once.
+                chosen = chosen.Select(s => s.WithJobs(n)).DistinctBy(s => s.Name).ToList();
             }
 
             var scale = parseResult.GetValue(timeScale);
