@@ -12,12 +12,14 @@ internal static class BenchFiles
     /// <summary>Resolution of every bench job: the smallest videos, so 20,000 of them stay a few GB on disk.</summary>
     public const string Resolution = "360p";
 
-    public static string WriteSimulatorScenario(string directory, BenchScenario scenario, double timeScale)
+    /// <param name="keepRequestLog">Keep every request in the simulator's log (for <c>--keep</c>: saved as <c>requests.json</c>); else only the last 100.</param>
+    public static string WriteSimulatorScenario(string directory, BenchScenario scenario, double timeScale, bool keepRequestLog = false)
     {
         var yaml = new StringBuilder();
         yaml.AppendLine("seed: 1");
         yaml.AppendLine(Invariant($"time_scale: {timeScale}"));
-        yaml.AppendLine("request_log_capacity: 100");
+        // Submits, polls (about one per job, three on Segmind), downloads, and room for retries.
+        yaml.AppendLine(Invariant($"request_log_capacity: {(keepRequestLog ? (scenario.Jobs * 6) + 1000 : 100)}"));
         yaml.AppendLine("providers:");
         foreach (var p in scenario.Providers)
         {

@@ -24,7 +24,7 @@ internal sealed class ScenarioRunner(BenchOptions options, TimeProvider time, Te
         var runTimeout = TimeSpan.FromSeconds(Math.Max(300, (bound * 6) + 120));
         try
         {
-            await using var simulator = await SimulatorChild.StartAsync(BenchFiles.WriteSimulatorScenario(directory, scenario, options.TimeScale), options.TimeScale, directory, cancellationToken).ConfigureAwait(false);
+            await using var simulator = await SimulatorChild.StartAsync(BenchFiles.WriteSimulatorScenario(directory, scenario, options.TimeScale, options.Keep), options.TimeScale, directory, cancellationToken).ConfigureAwait(false);
             var manifest = BenchFiles.WriteManifest(directory, scenario);
             var providersFile = BenchFiles.WriteProviders(directory, scenario, simulator.BaseAddress, options.TimeScale);
             var output = Path.Combine(directory, "out");
@@ -35,6 +35,12 @@ internal sealed class ScenarioRunner(BenchOptions options, TimeProvider time, Te
             var startedUtc = time.GetUtcNow();
             var first = await TimedRunAsync(scenario, runArgs, directory, runTimeout, cancellationToken).ConfigureAwait(false);
             var counts = await simulator.CountsAsync(cancellationToken).ConfigureAwait(false);
+            if (options.Keep)
+            {
+                // Diagnostics: every request the first run sent, with the simulator's time and reply status.
+                await simulator.SaveRequestLogAsync(Path.Combine(directory, "requests.json"), cancellationToken).ConfigureAwait(false);
+            }
+
             var ledger = await LedgerFigures.ReadAsync(output, time, cancellationToken).ConfigureAwait(false);
             TimedRun? rerun = null;
             long? rerunRequests = null;

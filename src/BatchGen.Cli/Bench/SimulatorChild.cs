@@ -61,6 +61,18 @@ internal sealed partial class SimulatorChild : IAsyncDisposable
         return counts;
     }
 
+    /// <summary>The simulator's request log (<c>GET /_sim/requests</c>) as it is, into <paramref name="path"/>.</summary>
+    public async Task SaveRequestLogAsync(string path, CancellationToken cancellationToken)
+    {
+        using var response = await _http.GetAsync(new Uri("_sim/requests", UriKind.Relative), HttpCompletionOption.ResponseHeadersRead, cancellationToken).ConfigureAwait(false);
+        response.EnsureSuccessStatusCode();
+        var file = new FileStream(path, FileMode.Create, FileAccess.Write, FileShare.None, 81920, useAsync: false);
+        await using (file.ConfigureAwait(false))
+        {
+            await response.Content.CopyToAsync(file, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
     public async ValueTask DisposeAsync()
     {
         _http.Dispose();

@@ -387,7 +387,7 @@ internal sealed partial class ProviderLane
 
         try
         {
-            await _client.AcquireAsync(_context.StopToken).ConfigureAwait(false);
+            await _client.AcquireAsync(RequestKind.Submit, _context.StopToken).ConfigureAwait(false);
             _context.ObserveCredits(Name, await source.ReadCreditBalanceAsync(_context.StopToken).ConfigureAwait(false));
         }
         catch (OperationCanceledException)

@@ -6,9 +6,18 @@ namespace BatchGen.Core.Pipeline;
 /// One provider's request gate, shared by submits, polls and every other request: one permit per HTTP request.
 /// <para>
 /// Pacing is a virtual token bucket (GCRA: a theoretical arrival time advanced by one emission interval per permit)
-/// on the injected <see cref="TimeProvider"/>: up to a burst at once, then the current rate. Waiters queue in order and
-/// are released by one timer when the bucket allows, at the rate of that moment: nothing is booked ahead, so a rate
-/// change applies at once to every request still waiting. A sender whose requests conform to the provider's own
+/// on the injected <see cref="TimeProvider"/>: up to a burst at once, then the current rate. Waiters are released by
+/// one timer when the bucket allows, at the rate of that moment: nothing is booked ahead, so a rate change applies at
+/// once to every request still waiting.
+/// </para>
+/// <para>
+/// Order (<see cref="RequestKind"/>): submits first, then result fetches, then status polls, each kind in arrival
+/// order; a poll or fetch that has waited <see cref="PollPromotion"/> goes ahead of the submits. Serving submits first
+/// fills the cap on tasks in flight while the rate binds, so the tasks left when the last job is submitted have
+/// finished early enough to be polled at the full rate (in arrival order the last L seconds carried polls only as
+/// fast as the last tasks had been submitted, half the rate at two requests a job); the promotion bounds how late a
+/// poll can be (a failing provider is still noticed within about a latency) and when the cap binds a poll is served
+/// within it anyway, since no worker can submit before a poll frees its slot. A sender whose requests conform to the provider's own
 /// bucket stays conformant when every request meets the same delay; a reserve of the burst absorbs requests that
 /// leave in another order than their permits or meet uneven delays (see <see cref="ArrivalSkewSeconds"/>).
 /// </para>
@@ -40,23 +49,42 @@ internal sealed class ProviderThrottle : IDisposable
     /// </summary>
     public const double ArrivalSkewSeconds = 0.25;
 
+    /// <summary>
+    /// The provider's bucket starts with its first arrival, which may come well after the first request left (new
+    /// connections on a busy machine: a 429 in the start-up second was seen at a load average of 14, and the ×0.7 that
+    /// followed cost several seconds). So once the burst has left, nothing more leaves until the first answer comes
+    /// back, and the bucket is then counted as if every request so far had arrived at that moment; a provider that does
+    /// not answer within this time (a synchronous submit holds its request for the whole generation) is paced as usual.
+    /// </summary>
+    public static readonly TimeSpan FirstAnswerWait = TimeSpan.FromSeconds(1);
+
+    /// <summary>The poll promotion when none is given.</summary>
+    public static readonly TimeSpan DefaultPollPromotion = TimeSpan.FromSeconds(60);
+
     private readonly TimeProvider _time;
     private readonly double _ceilingPerSecond;
     private readonly double _burst;
     private readonly ITimer _timer;
-    private readonly LinkedList<Waiter> _waiters = new();
+    private readonly TimeSpan _pollPromotion;
+    /// <summary>Waiters by kind (indexed by <see cref="RequestKind"/>), each in arrival order.</summary>
+    private readonly LinkedList<Waiter>[] _queues = [new(), new(), new()];
+    private int _waiting;
     private readonly Lock _gate = new();
     private double _ratePerSecond;
     private long _tat;
     private long _lastDecrease = long.MinValue;
     private long _armedFor = long.MaxValue;
     private long _permits;
+    private long? _firstPermitAt;
+    private bool _answered;
     private int _throttled;
     private int _congestionEvents;
 
-    public ProviderThrottle(RateLimitSpec limit, TimeProvider timeProvider)
+    /// <param name="pollPromotion">How long a poll or result fetch may wait behind submits (the provider's nominal latency).</param>
+    public ProviderThrottle(RateLimitSpec limit, TimeProvider timeProvider, TimeSpan? pollPromotion = null)
     {
         _time = timeProvider;
+        _pollPromotion = pollPromotion is { } promotion && promotion > TimeSpan.Zero ? promotion : DefaultPollPromotion;
         _ceilingPerSecond = limit.PerSecond;
         _ratePerSecond = _ceilingPerSecond;
         // The provider's burst is assumed to be one second's worth (at least one). Kept in reserve: 10% of it, and at
@@ -83,6 +111,9 @@ internal sealed class ProviderThrottle : IDisposable
     /// <summary>The configured rate, the ceiling of <see cref="CurrentRatePerSecond"/>.</summary>
     public double ConfiguredRatePerSecond => _ceilingPerSecond;
 
+    /// <summary>How long a poll or result fetch may wait behind submits before it goes ahead of them.</summary>
+    public TimeSpan PollPromotion => _pollPromotion;
+
     /// <summary>Number of 429 replies seen.</summary>
     public int ThrottledCount => Volatile.Read(ref _throttled);
 
@@ -93,19 +124,20 @@ internal sealed class ProviderThrottle : IDisposable
     public long PermitsIssued => Interlocked.Read(ref _permits);
 
     /// <summary>Waits until one request may be sent; the permit says when it was given (to tell congestion events apart).</summary>
-    public Task<ThrottlePermit> WaitAsync(CancellationToken cancellationToken)
+    public Task<ThrottlePermit> WaitAsync(RequestKind kind, CancellationToken cancellationToken)
     {
         cancellationToken.ThrowIfCancellationRequested();
         lock (_gate)
         {
             var now = _time.GetTimestamp();
-            if (_waiters.Count == 0 && Conforms(now))
+            if (_waiting == 0 && Conforms(now))
             {
                 return Task.FromResult(Take(now));
             }
 
-            var waiter = new Waiter();
-            waiter.Node = _waiters.AddLast(waiter);
+            var waiter = new Waiter { Since = now };
+            waiter.Node = _queues[(int)kind].AddLast(waiter);
+            _waiting++;
             if (cancellationToken.CanBeCanceled)
             {
                 waiter.Registration = cancellationToken.UnsafeRegister(static (s, ct) => ((Waiter)s!).Owner!.Cancel((Waiter)s!, ct), waiter);
@@ -122,6 +154,7 @@ internal sealed class ProviderThrottle : IDisposable
     {
         lock (_gate)
         {
+            AnsweredLocked();
             if (_ratePerSecond >= _ceilingPerSecond)
             {
                 return;
@@ -144,6 +177,7 @@ internal sealed class ProviderThrottle : IDisposable
         lock (_gate)
         {
             _throttled++;
+            AnsweredLocked();
             var now = _time.GetTimestamp();
             if (permit.IssuedAt > _lastDecrease)
             {
@@ -160,13 +194,27 @@ internal sealed class ProviderThrottle : IDisposable
         }
     }
 
+    /// <summary>The provider answered a request (any HTTP status): see <see cref="FirstAnswerWait"/>.</summary>
+    public void OnAnswered()
+    {
+        lock (_gate)
+        {
+            AnsweredLocked();
+        }
+    }
+
     public void Dispose()
     {
         List<Waiter> left;
         lock (_gate)
         {
-            left = [.. _waiters];
-            _waiters.Clear();
+            left = [.. _queues.SelectMany(q => q)];
+            foreach (var queue in _queues)
+            {
+                queue.Clear();
+            }
+
+            _waiting = 0;
         }
 
         _timer.Dispose();
@@ -180,10 +228,32 @@ internal sealed class ProviderThrottle : IDisposable
     /// <summary>GCRA: a request at <paramref name="now"/> conforms when the theoretical arrival time is within the burst tolerance.</summary>
     private bool Conforms(long now) => now >= EarliestLocked();
 
-    private long EarliestLocked() => _tat - ToTicks((_burst - 1) / _ratePerSecond);
+    private long EarliestLocked()
+    {
+        var earliest = _tat - ToTicks((_burst - 1) / _ratePerSecond);
+        // The burst has left and nothing has come back yet: wait for the first answer (at most FirstAnswerWait).
+        return !_answered && _permits >= _burst && _firstPermitAt is { } first
+            ? Math.Max(earliest, first + ToTicks(FirstAnswerWait.TotalSeconds))
+            : earliest;
+    }
+
+    /// <summary>The first answer: the provider's bucket is counted from now, as if every request so far had just arrived.</summary>
+    private void AnsweredLocked()
+    {
+        if (_answered)
+        {
+            return;
+        }
+
+        _answered = true;
+        var now = _time.GetTimestamp();
+        _tat = Math.Max(_tat, now + ToTicks(_permits / _ratePerSecond));
+        ArmLocked(now);
+    }
 
     private ThrottlePermit Take(long now)
     {
+        _firstPermitAt ??= now;
         _tat = Math.Max(_tat, now) + ToTicks(1 / _ratePerSecond);
         Interlocked.Increment(ref _permits);
         return new ThrottlePermit(now);
@@ -197,11 +267,13 @@ internal sealed class ProviderThrottle : IDisposable
         {
             _armedFor = long.MaxValue;
             var now = _time.GetTimestamp();
-            while (_waiters.First is { } first && Conforms(now))
+            while (_waiting > 0 && Conforms(now))
             {
-                _waiters.RemoveFirst();
-                first.Value.Node = null;
-                released.Add((first.Value, Take(now)));
+                var next = NextLocked(now);
+                next.List!.Remove(next);
+                _waiting--;
+                next.Value.Node = null;
+                released.Add((next.Value, Take(now)));
             }
 
             ArmLocked(now);
@@ -218,10 +290,33 @@ internal sealed class ProviderThrottle : IDisposable
         }
     }
 
+    /// <summary>
+    /// The waiter to serve next: a poll or result fetch that has waited <see cref="PollPromotion"/> (the longer waiting
+    /// one), else the first submit, else the first result fetch, else the first poll.
+    /// </summary>
+    private LinkedListNode<Waiter> NextLocked(long now)
+    {
+        var promoteBefore = now - ToTicks(_pollPromotion.TotalSeconds);
+        var results = _queues[(int)RequestKind.Result].First;
+        var polls = _queues[(int)RequestKind.Poll].First;
+        var overdue = (results, polls) switch
+        {
+            ({ } r, { } p) => r.Value.Since <= p.Value.Since ? r : p,
+            ({ } r, null) => r,
+            (null, var p) => p,
+        };
+        if (overdue is not null && overdue.Value.Since <= promoteBefore)
+        {
+            return overdue;
+        }
+
+        return _queues[(int)RequestKind.Submit].First ?? results ?? polls!;
+    }
+
     /// <summary>Points the timer at the moment the first waiter conforms at the current rate (earlier or later than before).</summary>
     private void ArmLocked(long now)
     {
-        if (_waiters.Count == 0)
+        if (_waiting == 0)
         {
             return;
         }
@@ -243,7 +338,8 @@ internal sealed class ProviderThrottle : IDisposable
         {
             if (waiter.Node is { } node)
             {
-                _waiters.Remove(node);
+                node.List!.Remove(node);
+                _waiting--;
                 waiter.Node = null;
             }
         }
@@ -259,10 +355,26 @@ internal sealed class ProviderThrottle : IDisposable
 
         public LinkedListNode<Waiter>? Node { get; set; }
 
+        /// <summary>When it began to wait (a <see cref="TimeProvider"/> timestamp).</summary>
+        public long Since { get; init; }
+
         public ProviderThrottle? Owner { get; set; }
 
         public CancellationTokenRegistration Registration { get; set; }
     }
+}
+
+/// <summary>What a request is for: the order in which <see cref="ProviderThrottle"/> serves waiting requests.</summary>
+internal enum RequestKind
+{
+    /// <summary>A submit (and the balance read before the first one): served first.</summary>
+    Submit = 0,
+
+    /// <summary>The result fetch of a task a status poll saw finished (Segmind): frees a task slot for sure.</summary>
+    Result = 1,
+
+    /// <summary>A status poll.</summary>
+    Poll = 2,
 }
 
 /// <summary>One request's permission to leave, stamped with the <see cref="TimeProvider"/> timestamp it was given at.</summary>

@@ -34,7 +34,7 @@ internal sealed class ResilientProviderClient : IDisposable
         _adapter = adapter;
         _progress = progress;
         _time = timeProvider;
-        _throttle = new ProviderThrottle(settings.RateLimit, timeProvider);
+        _throttle = new ProviderThrottle(settings.RateLimit, timeProvider, settings.NominalLatency);
         // A synchronous submit (Segmind v1) holds the request for the whole generation: its timeout is the job deadline.
         _submitTimeout = settings.Mode == ProviderModes.Sync && settings.JobDeadline > settings.RequestTimeout
             ? settings.JobDeadline
@@ -79,7 +79,7 @@ internal sealed class ResilientProviderClient : IDisposable
                 static async (state, ct) =>
                 {
                     var self = state.Self;
-                    var permit = await self.AcquireAsync(ct).ConfigureAwait(false);
+                    var permit = await self.AcquireAsync(RequestKind.Submit, ct).ConfigureAwait(false);
                     await state.BeforeSend().ConfigureAwait(false);
                     var tracking = SendTracking.Begin();
                     SubmitOutcome result;
@@ -135,7 +135,7 @@ internal sealed class ResilientProviderClient : IDisposable
     public async Task<PollReply> PollTimedAsync(string remoteId, CancellationToken cancellationToken)
     {
         var timing = new PollTiming();
-        var status = await RunPollAsync(static (adapter, id, ct) => adapter.PollAsync(id, ct), remoteId, timing, cancellationToken).ConfigureAwait(false);
+        var status = await RunPollAsync(static (adapter, id, ct) => adapter.PollAsync(id, ct), RequestKind.Poll, remoteId, timing, cancellationToken).ConfigureAwait(false);
         if (status.State == RemoteState.Succeeded)
         {
             Interlocked.Increment(ref _finishedPolls);
@@ -146,15 +146,15 @@ internal sealed class ResilientProviderClient : IDisposable
         }
 
         var outcome = status is { State: RemoteState.Succeeded, ResultPending: true }
-            ? await RunPollAsync(static (adapter, id, ct) => adapter.FetchResultAsync(id, ct), remoteId, null, cancellationToken).ConfigureAwait(false)
+            ? await RunPollAsync(static (adapter, id, ct) => adapter.FetchResultAsync(id, ct), RequestKind.Result, remoteId, null, cancellationToken).ConfigureAwait(false)
             : status;
         return new PollReply(outcome, timing.SentAt ?? _time.GetUtcNow(), timing.AnsweredAt ?? _time.GetUtcNow());
     }
 
-    /// <summary>Waits for one request permit (one per HTTP request) and counts the request.</summary>
-    public async Task<ThrottlePermit> AcquireAsync(CancellationToken cancellationToken)
+    /// <summary>Waits for one request permit (one per HTTP request; <paramref name="kind"/> sets its place in the queue) and counts the request.</summary>
+    public async Task<ThrottlePermit> AcquireAsync(RequestKind kind, CancellationToken cancellationToken)
     {
-        var permit = await _throttle.WaitAsync(cancellationToken).ConfigureAwait(false);
+        var permit = await _throttle.WaitAsync(kind, cancellationToken).ConfigureAwait(false);
         if (SharedRate is { } shared)
         {
             // In a fleet, the rate every worker's requests share (counted in PostgreSQL) after this process's own.
@@ -167,6 +167,7 @@ internal sealed class ResilientProviderClient : IDisposable
 
     private async Task<PollOutcome> RunPollAsync(
         Func<IProviderAdapter, string, CancellationToken, Task<PollOutcome>> request,
+        RequestKind kind,
         string remoteId,
         PollTiming? timing,
         CancellationToken cancellationToken)
@@ -177,7 +178,7 @@ internal sealed class ResilientProviderClient : IDisposable
                 static async (state, ct) =>
                 {
                     var self = state.Self;
-                    var permit = await self.AcquireAsync(ct).ConfigureAwait(false);
+                    var permit = await self.AcquireAsync(state.Kind, ct).ConfigureAwait(false);
                     var sentAt = self._time.GetUtcNow();
                     var result = await self.WithTimeoutAsync(
                         self._pollTimeout,
@@ -194,7 +195,7 @@ internal sealed class ResilientProviderClient : IDisposable
                     await self.ObserveSharedAsync(result.State is null ? result.Error : null, ct).ConfigureAwait(false);
                     return result;
                 },
-                (Self: this, RemoteId: remoteId, Request: request, Timing: timing),
+                (Self: this, RemoteId: remoteId, Request: request, Kind: kind, Timing: timing),
                 cancellationToken).ConfigureAwait(false);
         }
         catch (BrokenCircuitException ex)
@@ -281,6 +282,10 @@ internal sealed class ResilientProviderClient : IDisposable
         else if (error is null)
         {
             _throttle.OnSuccess();
+        }
+        else if (error.HttpStatus is not null)
+        {
+            _throttle.OnAnswered();
         }
     }
 

@@ -107,7 +107,7 @@ public sealed class ProviderThrottleTests : IDisposable
     public void WaitAsync_Idle_ReturnsAtOnceUpToTheBurstLessItsReserve()
     {
         var immediate = 0;
-        while (_sut.WaitAsync(CancellationToken.None) is { IsCompletedSuccessfully: true })
+        while (_sut.WaitAsync(RequestKind.Poll, CancellationToken.None) is { IsCompletedSuccessfully: true })
         {
             immediate++;
         }
@@ -120,7 +120,7 @@ public sealed class ProviderThrottleTests : IDisposable
     {
         _sut.OnThrottled(await Permit(), TimeSpan.FromSeconds(5));
 
-        var wait = _sut.WaitAsync(CancellationToken.None);
+        var wait = _sut.WaitAsync(RequestKind.Poll, CancellationToken.None);
         wait.IsCompleted.ShouldBeFalse();
         _clock.Advance(TimeSpan.FromSeconds(4.9));
         wait.IsCompleted.ShouldBeFalse();
@@ -135,11 +135,11 @@ public sealed class ProviderThrottleTests : IDisposable
     {
         // Empty the bucket, queue three waiters at 10/s (one every 100 ms), then a 429 lowers the rate to 7/s.
         Task<ThrottlePermit> first;
-        while ((first = _sut.WaitAsync(CancellationToken.None)).IsCompletedSuccessfully)
+        while ((first = _sut.WaitAsync(RequestKind.Poll, CancellationToken.None)).IsCompletedSuccessfully)
         {
         }
 
-        var waiting = new List<Task<ThrottlePermit>> { first, _sut.WaitAsync(CancellationToken.None), _sut.WaitAsync(CancellationToken.None) };
+        var waiting = new List<Task<ThrottlePermit>> { first, _sut.WaitAsync(RequestKind.Poll, CancellationToken.None), _sut.WaitAsync(RequestKind.Poll, CancellationToken.None) };
         var before = _sut.PermitsIssued;
         _sut.OnThrottled(new ThrottlePermit(_clock.GetTimestamp()), TimeSpan.Zero);
 
@@ -162,7 +162,7 @@ public sealed class ProviderThrottleTests : IDisposable
         using var cts = new CancellationTokenSource();
         var before = _sut.PermitsIssued;
 
-        var wait = _sut.WaitAsync(cts.Token);
+        var wait = _sut.WaitAsync(RequestKind.Poll, cts.Token);
         await cts.CancelAsync();
 
         await Should.ThrowAsync<TaskCanceledException>(() => wait);
@@ -170,12 +170,156 @@ public sealed class ProviderThrottleTests : IDisposable
         _sut.PermitsIssued.ShouldBe(before);
     }
 
+    [Fact]
+    public void WaitAsync_SubmitsResultsAndPollsWaiting_SubmitsLeaveFirstThenResultsThenPolls()
+    {
+        EmptyTheBucket(answered: true);
+        var waiting = new List<(string Name, Task<ThrottlePermit> Wait)>
+        {
+            ("poll 1", _sut.WaitAsync(RequestKind.Poll, CancellationToken.None)),
+            ("result 1", _sut.WaitAsync(RequestKind.Result, CancellationToken.None)),
+            ("submit 1", _sut.WaitAsync(RequestKind.Submit, CancellationToken.None)),
+            ("poll 2", _sut.WaitAsync(RequestKind.Poll, CancellationToken.None)),
+            ("submit 2", _sut.WaitAsync(RequestKind.Submit, CancellationToken.None)),
+        };
+
+        ReleaseOrder(waiting).ShouldBe(["submit 1", "submit 2", "result 1", "poll 1", "poll 2"]);
+    }
+
+    [Fact]
+    public void WaitAsync_PollWaitedPastThePromotion_GoesAheadOfLaterSubmits()
+    {
+        using var throttle = new ProviderThrottle(new RateLimitSpec(10, TimeSpan.FromSeconds(1)), _clock, pollPromotion: TimeSpan.FromSeconds(1));
+        throttle.OnAnswered();
+        while (throttle.WaitAsync(RequestKind.Submit, CancellationToken.None).IsCompletedSuccessfully)
+        {
+        }
+
+        // A poll queued behind a steady stream of submits (more than the rate can serve in the promotion time).
+        var waiting = new List<(string Name, Task<ThrottlePermit> Wait)> { ("poll", throttle.WaitAsync(RequestKind.Poll, CancellationToken.None)) };
+        waiting.AddRange(Enumerable.Range(1, 30).Select(i => ($"submit {i}", throttle.WaitAsync(RequestKind.Submit, CancellationToken.None))));
+
+        var order = ReleaseOrder(waiting);
+
+        // One permit per 100 ms (the first one after the emptied bucket's interval): the poll leaves once it has waited
+        // 1 s, after about ten submits, not after all thirty.
+        var position = order.IndexOf("poll");
+        position.ShouldBeInRange(8, 11);
+        order.Take(position).ShouldAllBe(n => n.StartsWith("submit", StringComparison.Ordinal));
+        order.Count.ShouldBe(31);
+        throttle.PollPromotion.ShouldBe(TimeSpan.FromSeconds(1));
+    }
+
+    [Fact]
+    public async Task WaitAsync_CancelledPollBehindSubmits_LeavesTheOthersInOrder()
+    {
+        EmptyTheBucket(answered: true);
+        using var cts = new CancellationTokenSource();
+        var cancelled = _sut.WaitAsync(RequestKind.Poll, cts.Token);
+        var waiting = new List<(string Name, Task<ThrottlePermit> Wait)>
+        {
+            ("poll", _sut.WaitAsync(RequestKind.Poll, CancellationToken.None)),
+            ("submit", _sut.WaitAsync(RequestKind.Submit, CancellationToken.None)),
+        };
+        await cts.CancelAsync();
+        var before = _sut.PermitsIssued;
+
+        ReleaseOrder(waiting).ShouldBe(["submit", "poll"]);
+        await Should.ThrowAsync<TaskCanceledException>(() => cancelled);
+        (_sut.PermitsIssued - before).ShouldBe(2);
+    }
+
+    [Fact]
+    public void WaitAsync_BurstLeftAndNothingAnswered_NextWaitsForTheFirstAnswerThenOneInterval()
+    {
+        EmptyTheBucket();
+        var next = _sut.WaitAsync(RequestKind.Submit, CancellationToken.None);
+
+        // Paced, it would leave 100 ms after the burst; the provider has not answered yet, so it waits.
+        _clock.Advance(TimeSpan.FromMilliseconds(400));
+        next.IsCompleted.ShouldBeFalse();
+        _sut.OnSuccess();
+        _clock.Advance(TimeSpan.FromMilliseconds(50));
+        next.IsCompleted.ShouldBeFalse();
+
+        // Counted from the answer: the 7 requests of the burst as if all had just arrived (tat = now + 0.7 s), so the
+        // next one may leave one interval after it, not in a catch-up burst.
+        _clock.Advance(TimeSpan.FromMilliseconds(60));
+        next.IsCompletedSuccessfully.ShouldBeTrue();
+        var after = _sut.WaitAsync(RequestKind.Submit, CancellationToken.None);
+        after.IsCompleted.ShouldBeFalse();
+        _clock.Advance(TimeSpan.FromMilliseconds(100));
+        after.IsCompletedSuccessfully.ShouldBeTrue();
+    }
+
+    [Fact]
+    public void WaitAsync_NoAnswerWithinTheFirstAnswerWait_PacedAfterIt()
+    {
+        EmptyTheBucket();
+        var next = _sut.WaitAsync(RequestKind.Poll, CancellationToken.None);
+
+        _clock.Advance(ProviderThrottle.FirstAnswerWait - TimeSpan.FromMilliseconds(10));
+        next.IsCompleted.ShouldBeFalse();
+        _clock.Advance(TimeSpan.FromMilliseconds(20));
+        next.IsCompletedSuccessfully.ShouldBeTrue();
+    }
+
+    [Fact]
+    public void WaitAsync_AnswerBeforeTheBurstIsUsed_TheRestOfTheBurstStillLeavesAtOnce()
+    {
+        (_sut.WaitAsync(RequestKind.Submit, CancellationToken.None)).IsCompletedSuccessfully.ShouldBeTrue();
+        _clock.Advance(TimeSpan.FromMilliseconds(30));
+        _sut.OnAnswered();
+
+        var immediate = 0;
+        using var cts = new CancellationTokenSource();
+        while (immediate < 100 && _sut.WaitAsync(RequestKind.Submit, cts.Token) is { IsCompletedSuccessfully: true })
+        {
+            immediate++;
+        }
+
+        cts.Cancel();
+        immediate.ShouldBe(6);
+    }
+
     public void Dispose() => _sut.Dispose();
+
+    /// <summary>
+    /// Takes every permit the idle bucket gives at once (the next request must wait; that one is withdrawn). With
+    /// <paramref name="answered"/>, the provider has answered one of them (see <see cref="ProviderThrottle.FirstAnswerWait"/>).
+    /// </summary>
+    private void EmptyTheBucket(bool answered = false)
+    {
+        if (answered)
+        {
+            _sut.OnAnswered();
+        }
+
+        using var cts = new CancellationTokenSource();
+        for (var i = 0; i < 100 && _sut.WaitAsync(RequestKind.Submit, cts.Token).IsCompletedSuccessfully; i++)
+        {
+        }
+
+        cts.Cancel();
+    }
+
+    /// <summary>Advances the fake clock in 5 ms steps and lists the waiters in the order they were given their permits.</summary>
+    private List<string> ReleaseOrder(List<(string Name, Task<ThrottlePermit> Wait)> waiting)
+    {
+        var order = new List<string>();
+        for (var i = 0; i < 10_000 && order.Count < waiting.Count; i++)
+        {
+            _clock.Advance(TimeSpan.FromMilliseconds(5));
+            order.AddRange(waiting.Where(w => w.Wait.IsCompleted && !order.Contains(w.Name)).Select(w => w.Name));
+        }
+
+        return order;
+    }
 
     /// <summary>Takes one permit, advancing the fake clock in small steps until the throttle gives it.</summary>
     private async Task<ThrottlePermit> Permit()
     {
-        var wait = _sut.WaitAsync(CancellationToken.None);
+        var wait = _sut.WaitAsync(RequestKind.Poll, CancellationToken.None);
         for (var i = 0; i < 100_000 && !wait.IsCompleted; i++)
         {
             _clock.Advance(TimeSpan.FromMilliseconds(5));
