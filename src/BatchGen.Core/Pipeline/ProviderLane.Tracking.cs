@@ -92,6 +92,10 @@ internal sealed partial class ProviderLane
                 poll = reply.Outcome;
                 _context.ObserveCredits(Name, poll.RemainingCredits);
                 schedule.OnAnswer(poll.State, reply.SentAt - origin, reply.AnsweredAt - origin);
+                if (!reattached && poll.State is RemoteState.Queued or RemoteState.Running)
+                {
+                    CheckPromise(expected, reply.SentAt - origin);
+                }
             }
 
             // A safety-net poll finds the task long after it finished: no latency sample (too wide to say anything).

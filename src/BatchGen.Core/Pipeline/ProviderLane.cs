@@ -44,10 +44,6 @@ internal sealed partial class ProviderLane
 
     public Channel<WorkItem> Work { get; }
 
-    /// <summary>Runs the workers until the lane's channel is completed and drained.</summary>
-    public Task RunAsync() =>
-        Task.WhenAll(Enumerable.Range(0, Math.Max(1, _settings.Concurrency)).Select(_ => _context.GuardAsync(WorkerAsync)));
-
     private async Task WorkerAsync()
     {
         await foreach (var item in Work.Reader.ReadAllAsync(CancellationToken.None).ConfigureAwait(false))
@@ -295,7 +291,7 @@ internal sealed partial class ProviderLane
         // The deadline counts from this submit, not from an earlier attempt's (a job retried with --all-failed keeps its
         // first submit time in the ledger, which would fail the new task at once).
         var submitted = job with { State = JobState.Submitted, RemoteId = remoteId, SubmittedAt = _context.Time.GetUtcNow() };
-        await TrackAsync(submitted, remoteId, outcome.EstimatedTime, reattached: false, reservation, estimate).ConfigureAwait(false);
+        await TrackSubmittedAsync(submitted, remoteId, outcome.EstimatedTime, reservation, estimate).ConfigureAwait(false);
     }
 
     /// <summary>The budget keeps this job back: not submitted this run, counted as held.</summary>

@@ -50,11 +50,12 @@ internal sealed class ProviderThrottle : IDisposable
     public const double ArrivalSkewSeconds = 0.25;
 
     /// <summary>
-    /// The provider's bucket starts with its first arrival, which may come well after the first request left (new
-    /// connections on a busy machine: a 429 in the start-up second was seen at a load average of 14, and the ×0.7 that
-    /// followed cost several seconds). So once the burst has left, nothing more leaves until the first answer comes
-    /// back, and the bucket is then counted as if every request so far had arrived at that moment; a provider that does
-    /// not answer within this time (a synchronous submit holds its request for the whole generation) is paced as usual.
+    /// The provider's bucket starts with its first arrival, and the start-up burst may reach it well after it left and
+    /// bunched with the requests paced after it (new connections on a busy machine: 429s in the start-up second were
+    /// seen at load averages of 14-24, and the ×0.7 that followed cost several seconds). So once the burst has left,
+    /// nothing more leaves until the provider has answered as many requests as the burst holds (then every one of them
+    /// has arrived), and the bucket is counted as if they had all arrived at that moment; a provider that does not
+    /// answer within this time (a synchronous submit holds its request for the whole generation) is paced as usual.
     /// </summary>
     public static readonly TimeSpan FirstAnswerWait = TimeSpan.FromSeconds(1);
 
@@ -77,6 +78,7 @@ internal sealed class ProviderThrottle : IDisposable
     private long _permits;
     private long? _firstPermitAt;
     private bool _answered;
+    private long _answers;
     private int _throttled;
     private int _congestionEvents;
 
@@ -194,7 +196,7 @@ internal sealed class ProviderThrottle : IDisposable
         }
     }
 
-    /// <summary>The provider answered a request (any HTTP status): see <see cref="FirstAnswerWait"/>.</summary>
+    /// <summary>The provider answered a request (any HTTP status; successes and 429s count by themselves): see <see cref="FirstAnswerWait"/>.</summary>
     public void OnAnswered()
     {
         lock (_gate)
@@ -231,16 +233,19 @@ internal sealed class ProviderThrottle : IDisposable
     private long EarliestLocked()
     {
         var earliest = _tat - ToTicks((_burst - 1) / _ratePerSecond);
-        // The burst has left and nothing has come back yet: wait for the first answer (at most FirstAnswerWait).
+        // The burst has left and its answers have not all come back: wait for them (at most FirstAnswerWait).
         return !_answered && _permits >= _burst && _firstPermitAt is { } first
             ? Math.Max(earliest, first + ToTicks(FirstAnswerWait.TotalSeconds))
             : earliest;
     }
 
-    /// <summary>The first answer: the provider's bucket is counted from now, as if every request so far had just arrived.</summary>
+    /// <summary>
+    /// One more answer; once the burst's worth have come back, the provider's bucket is counted from now, as if every
+    /// request so far had just arrived (see <see cref="FirstAnswerWait"/>).
+    /// </summary>
     private void AnsweredLocked()
     {
-        if (_answered)
+        if (_answered || ++_answers < Math.Min(_burst, _permits))
         {
             return;
         }

@@ -230,20 +230,26 @@ public sealed class ProviderThrottleTests : IDisposable
     }
 
     [Fact]
-    public void WaitAsync_BurstLeftAndNothingAnswered_NextWaitsForTheFirstAnswerThenOneInterval()
+    public void WaitAsync_BurstLeftAndNotAllAnswered_NextWaitsForTheBurstsAnswersThenOneInterval()
     {
         EmptyTheBucket();
         var next = _sut.WaitAsync(RequestKind.Submit, CancellationToken.None);
 
-        // Paced, it would leave 100 ms after the burst; the provider has not answered yet, so it waits.
-        _clock.Advance(TimeSpan.FromMilliseconds(400));
+        // Paced, it would leave 100 ms after the burst; the provider has answered 6 of its 7 requests, so it waits.
+        _clock.Advance(TimeSpan.FromMilliseconds(200));
+        for (var i = 0; i < 6; i++)
+        {
+            _sut.OnSuccess();
+        }
+
+        _clock.Advance(TimeSpan.FromMilliseconds(200));
         next.IsCompleted.ShouldBeFalse();
-        _sut.OnSuccess();
+        _sut.OnAnswered();
         _clock.Advance(TimeSpan.FromMilliseconds(50));
         next.IsCompleted.ShouldBeFalse();
 
-        // Counted from the answer: the 7 requests of the burst as if all had just arrived (tat = now + 0.7 s), so the
-        // next one may leave one interval after it, not in a catch-up burst.
+        // Counted from the last answer: the 7 requests of the burst as if all had just arrived (tat = now + 0.7 s), so
+        // the next one may leave one interval after it, not in a catch-up burst.
         _clock.Advance(TimeSpan.FromMilliseconds(60));
         next.IsCompletedSuccessfully.ShouldBeTrue();
         var after = _sut.WaitAsync(RequestKind.Submit, CancellationToken.None);
@@ -292,6 +298,7 @@ public sealed class ProviderThrottleTests : IDisposable
     {
         if (answered)
         {
+            // Before any request: the first answer counts the bucket from here, and the hold for the burst's answers is over.
             _sut.OnAnswered();
         }
 
