@@ -245,15 +245,20 @@ internal sealed class ProviderThrottle : IDisposable
     /// </summary>
     private void AnsweredLocked()
     {
-        if (_answered || ++_answers < Math.Min(_burst, _permits))
+        if (_answered || ++_answers < _burst || _permits < _burst)
         {
             return;
         }
 
+        EndStartupHoldLocked(_time.GetTimestamp());
+        ArmLocked(_time.GetTimestamp());
+    }
+
+    /// <summary>The start-up hold ends (answers back, or <see cref="FirstAnswerWait"/> passed): no catch-up burst after it.</summary>
+    private void EndStartupHoldLocked(long now)
+    {
         _answered = true;
-        var now = _time.GetTimestamp();
         _tat = Math.Max(_tat, now + ToTicks(_permits / _ratePerSecond));
-        ArmLocked(now);
     }
 
     private ThrottlePermit Take(long now)
@@ -272,6 +277,11 @@ internal sealed class ProviderThrottle : IDisposable
         {
             _armedFor = long.MaxValue;
             var now = _time.GetTimestamp();
+            if (!_answered && _permits >= _burst && _firstPermitAt is { } first && now >= first + ToTicks(FirstAnswerWait.TotalSeconds))
+            {
+                // No answers in time: paced from now, as if the burst had just arrived.
+                EndStartupHoldLocked(now);
+            }
             while (_waiting > 0 && Conforms(now))
             {
                 var next = NextLocked(now);

@@ -190,9 +190,15 @@ public sealed class ProviderThrottleTests : IDisposable
     public void WaitAsync_PollWaitedPastThePromotion_GoesAheadOfLaterSubmits()
     {
         using var throttle = new ProviderThrottle(new RateLimitSpec(10, TimeSpan.FromSeconds(1)), _clock, pollPromotion: TimeSpan.FromSeconds(1));
-        throttle.OnAnswered();
+        var burst = 0;
         while (throttle.WaitAsync(RequestKind.Submit, CancellationToken.None).IsCompletedSuccessfully)
         {
+            burst++;
+        }
+
+        for (var i = 0; i < burst; i++)
+        {
+            throttle.OnAnswered();
         }
 
         // A poll queued behind a steady stream of submits (more than the rate can serve in the promotion time).
@@ -266,8 +272,23 @@ public sealed class ProviderThrottleTests : IDisposable
 
         _clock.Advance(ProviderThrottle.FirstAnswerWait - TimeSpan.FromMilliseconds(10));
         next.IsCompleted.ShouldBeFalse();
-        _clock.Advance(TimeSpan.FromMilliseconds(20));
+
+        // Then counted as if the burst had arrived at the end of the wait: one interval later, and no catch-up burst
+        // for the second waited (one per 100 ms).
+        for (var step = 0; step < 24; step++)
+        {
+            _clock.Advance(TimeSpan.FromMilliseconds(5));
+        }
+
         next.IsCompletedSuccessfully.ShouldBeTrue();
+        var waiting = Enumerable.Range(0, 5).Select(_ => _sut.WaitAsync(RequestKind.Poll, CancellationToken.None)).ToList();
+        waiting.Count(w => w.IsCompleted).ShouldBe(0);
+        for (var step = 0; step < 50; step++)
+        {
+            _clock.Advance(TimeSpan.FromMilliseconds(5));
+        }
+
+        waiting.Count(w => w.IsCompleted).ShouldBeLessThanOrEqualTo(3);
     }
 
     [Fact]
@@ -296,18 +317,19 @@ public sealed class ProviderThrottleTests : IDisposable
     /// </summary>
     private void EmptyTheBucket(bool answered = false)
     {
-        if (answered)
-        {
-            // Before any request: the first answer counts the bucket from here, and the hold for the burst's answers is over.
-            _sut.OnAnswered();
-        }
-
         using var cts = new CancellationTokenSource();
-        for (var i = 0; i < 100 && _sut.WaitAsync(RequestKind.Submit, cts.Token).IsCompletedSuccessfully; i++)
+        var taken = 0;
+        while (taken < 100 && _sut.WaitAsync(RequestKind.Submit, cts.Token).IsCompletedSuccessfully)
         {
+            taken++;
         }
 
         cts.Cancel();
+        for (var i = 0; answered && i < taken; i++)
+        {
+            // Every request of the burst answered: the start-up hold is over.
+            _sut.OnAnswered();
+        }
     }
 
     /// <summary>Advances the fake clock in 5 ms steps and lists the waiters in the order they were given their permits.</summary>
