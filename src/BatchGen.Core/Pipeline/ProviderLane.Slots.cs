@@ -24,9 +24,6 @@ internal sealed partial class ProviderLane
     private readonly Lock _handedOffGate = new();
     private volatile bool _estimatesBroken;
 
-    /// <summary>Tasks whose tracking left its worker at the provider's promised completion (for the run's figures).</summary>
-    public int HandedOff { get; private set; }
-
     /// <summary>True once a poll found a task still running after the provider's own estimate (see the class summary).</summary>
     public bool EstimatesBroken => _estimatesBroken;
 
@@ -65,11 +62,11 @@ internal sealed partial class ProviderLane
             return;
         }
 
+        _progress.AddHandedOff();
         lock (_handedOffGate)
         {
             _handedOff.RemoveAll(t => t.IsCompleted);
             _handedOff.Add(tracking);
-            HandedOff++;
         }
     }
 

@@ -55,9 +55,11 @@ internal sealed class ProviderThrottle : IDisposable
     /// seen at load averages of 14-24, and the ×0.7 that followed cost several seconds). So once the burst has left,
     /// nothing more leaves until the provider has answered as many requests as the burst holds (then every one of them
     /// has arrived), and the bucket is counted as if they had all arrived at that moment; a provider that does not
-    /// answer within this time (a synchronous submit holds its request for the whole generation) is paced as usual.
+    /// answer within this time is paced as usual, counted from its end (a synchronous provider, whose submit holds its
+    /// request for the whole generation, has no hold). At a load average of 35 the cold simulator answered the first
+    /// requests after about a second.
     /// </summary>
-    public static readonly TimeSpan FirstAnswerWait = TimeSpan.FromSeconds(1);
+    public static readonly TimeSpan DefaultFirstAnswerWait = TimeSpan.FromSeconds(3);
 
     /// <summary>The poll promotion when none is given.</summary>
     public static readonly TimeSpan DefaultPollPromotion = TimeSpan.FromSeconds(60);
@@ -67,6 +69,7 @@ internal sealed class ProviderThrottle : IDisposable
     private readonly double _burst;
     private readonly ITimer _timer;
     private readonly TimeSpan _pollPromotion;
+    private readonly TimeSpan _firstAnswerWait;
     /// <summary>Waiters by kind (indexed by <see cref="RequestKind"/>), each in arrival order.</summary>
     private readonly LinkedList<Waiter>[] _queues = [new(), new(), new()];
     private int _waiting;
@@ -83,8 +86,11 @@ internal sealed class ProviderThrottle : IDisposable
     private int _congestionEvents;
 
     /// <param name="pollPromotion">How long a poll or result fetch may wait behind submits (the provider's nominal latency).</param>
-    public ProviderThrottle(RateLimitSpec limit, TimeProvider timeProvider, TimeSpan? pollPromotion = null)
+    /// <param name="firstAnswerWait">The longest start-up hold (see <see cref="DefaultFirstAnswerWait"/>); zero: none.</param>
+    public ProviderThrottle(RateLimitSpec limit, TimeProvider timeProvider, TimeSpan? pollPromotion = null, TimeSpan? firstAnswerWait = null)
     {
+        _firstAnswerWait = firstAnswerWait ?? DefaultFirstAnswerWait;
+        _answered = _firstAnswerWait <= TimeSpan.Zero;
         _time = timeProvider;
         _pollPromotion = pollPromotion is { } promotion && promotion > TimeSpan.Zero ? promotion : DefaultPollPromotion;
         _ceilingPerSecond = limit.PerSecond;
@@ -196,7 +202,7 @@ internal sealed class ProviderThrottle : IDisposable
         }
     }
 
-    /// <summary>The provider answered a request (any HTTP status; successes and 429s count by themselves): see <see cref="FirstAnswerWait"/>.</summary>
+    /// <summary>The provider answered a request (any HTTP status; successes and 429s count by themselves): see <see cref="DefaultFirstAnswerWait"/>.</summary>
     public void OnAnswered()
     {
         lock (_gate)
@@ -235,13 +241,13 @@ internal sealed class ProviderThrottle : IDisposable
         var earliest = _tat - ToTicks((_burst - 1) / _ratePerSecond);
         // The burst has left and its answers have not all come back: wait for them (at most FirstAnswerWait).
         return !_answered && _permits >= _burst && _firstPermitAt is { } first
-            ? Math.Max(earliest, first + ToTicks(FirstAnswerWait.TotalSeconds))
+            ? Math.Max(earliest, first + ToTicks(_firstAnswerWait.TotalSeconds))
             : earliest;
     }
 
     /// <summary>
     /// One more answer; once the burst's worth have come back, the provider's bucket is counted from now, as if every
-    /// request so far had just arrived (see <see cref="FirstAnswerWait"/>).
+    /// request so far had just arrived (see <see cref="DefaultFirstAnswerWait"/>).
     /// </summary>
     private void AnsweredLocked()
     {
@@ -254,7 +260,7 @@ internal sealed class ProviderThrottle : IDisposable
         ArmLocked(_time.GetTimestamp());
     }
 
-    /// <summary>The start-up hold ends (answers back, or <see cref="FirstAnswerWait"/> passed): no catch-up burst after it.</summary>
+    /// <summary>The start-up hold ends (answers back, or the longest hold passed): no catch-up burst after it.</summary>
     private void EndStartupHoldLocked(long now)
     {
         _answered = true;
@@ -277,7 +283,7 @@ internal sealed class ProviderThrottle : IDisposable
         {
             _armedFor = long.MaxValue;
             var now = _time.GetTimestamp();
-            if (!_answered && _permits >= _burst && _firstPermitAt is { } first && now >= first + ToTicks(FirstAnswerWait.TotalSeconds))
+            if (!_answered && _permits >= _burst && _firstPermitAt is { } first && now >= first + ToTicks(_firstAnswerWait.TotalSeconds))
             {
                 // No answers in time: paced from now, as if the burst had just arrived.
                 EndStartupHoldLocked(now);

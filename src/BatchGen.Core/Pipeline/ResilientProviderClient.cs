@@ -34,7 +34,8 @@ internal sealed class ResilientProviderClient : IDisposable
         _adapter = adapter;
         _progress = progress;
         _time = timeProvider;
-        _throttle = new ProviderThrottle(settings.RateLimit, timeProvider, settings.NominalLatency);
+        // A synchronous submit is answered after the whole generation: no start-up hold for its answers.
+        _throttle = new ProviderThrottle(settings.RateLimit, timeProvider, settings.NominalLatency, settings.Mode == ProviderModes.Sync ? TimeSpan.Zero : null);
         // A synchronous submit (Segmind v1) holds the request for the whole generation: its timeout is the job deadline.
         _submitTimeout = settings.Mode == ProviderModes.Sync && settings.JobDeadline > settings.RequestTimeout
             ? settings.JobDeadline

@@ -33,6 +33,7 @@ public sealed class ProviderProgress(string name)
     private long _held;
     private long _requests;
     private long _throttled;
+    private long _handedOff;
     private long _spentMicros;
 
     public string Name { get; } = name;
@@ -57,6 +58,9 @@ public sealed class ProviderProgress(string name)
 
     /// <summary>429 replies the provider sent (each one slowed the request rate down).</summary>
     public long Throttled => Interlocked.Read(ref _throttled);
+
+    /// <summary>Tasks whose slot was freed at the provider's promised completion, before their finishing poll (see ProviderLane.Slots.cs).</summary>
+    public long HandedOff => Interlocked.Read(ref _handedOff);
 
     public decimal SpentUsd => Interlocked.Read(ref _spentMicros) / 1_000_000m;
 
@@ -89,6 +93,8 @@ public sealed class ProviderProgress(string name)
     internal void AddRequest() => Interlocked.Increment(ref _requests);
 
     internal void AddThrottled() => Interlocked.Increment(ref _throttled);
+
+    internal void AddHandedOff() => Interlocked.Increment(ref _handedOff);
 
     internal void AddSpent(decimal usd) => Interlocked.Add(ref _spentMicros, (long)(usd * 1_000_000m));
 }

@@ -270,7 +270,7 @@ public sealed class ProviderThrottleTests : IDisposable
         EmptyTheBucket();
         var next = _sut.WaitAsync(RequestKind.Poll, CancellationToken.None);
 
-        _clock.Advance(ProviderThrottle.FirstAnswerWait - TimeSpan.FromMilliseconds(10));
+        _clock.Advance(ProviderThrottle.DefaultFirstAnswerWait - TimeSpan.FromMilliseconds(10));
         next.IsCompleted.ShouldBeFalse();
 
         // Then counted as if the burst had arrived at the end of the wait: one interval later, and no catch-up burst
@@ -309,11 +309,29 @@ public sealed class ProviderThrottleTests : IDisposable
         immediate.ShouldBe(6);
     }
 
+    [Fact]
+    public void WaitAsync_NoStartupHold_BurstThenPacedWithoutAnswers()
+    {
+        using var throttle = new ProviderThrottle(new RateLimitSpec(10, TimeSpan.FromSeconds(1)), _clock, firstAnswerWait: TimeSpan.Zero);
+        while (throttle.WaitAsync(RequestKind.Submit, CancellationToken.None).IsCompletedSuccessfully)
+        {
+        }
+
+        // The waiter left behind by the loop leaves one interval later, though nothing was answered.
+        var next = throttle.WaitAsync(RequestKind.Submit, CancellationToken.None);
+        for (var step = 0; step < 44 && !next.IsCompleted; step++)
+        {
+            _clock.Advance(TimeSpan.FromMilliseconds(5));
+        }
+
+        next.IsCompletedSuccessfully.ShouldBeTrue();
+    }
+
     public void Dispose() => _sut.Dispose();
 
     /// <summary>
     /// Takes every permit the idle bucket gives at once (the next request must wait; that one is withdrawn). With
-    /// <paramref name="answered"/>, the provider has answered one of them (see <see cref="ProviderThrottle.FirstAnswerWait"/>).
+    /// <paramref name="answered"/>, the provider has answered one of them (see <see cref="ProviderThrottle.DefaultFirstAnswerWait"/>).
     /// </summary>
     private void EmptyTheBucket(bool answered = false)
     {

@@ -62,4 +62,29 @@ public sealed class RunEngineLimitTests
             h.CreatedTasks(job.Id).ShouldBe(1, job.Id);
         }
     }
+
+    [Fact]
+    public async Task RunAsync_ProviderPromisesCompletion_SlotFreedAtThePromiseWithinTheCapAndEachJobSubmittedOnce()
+    {
+        // Pixwith answers each submit with estimated_time (the simulator's is its own completion time, rounded up to a
+        // second); its cap counts the tasks it has not finished. Two slots on both sides, eight jobs.
+        await using var h = await PipelineHarness.StartAsync(s => s.Providers[ProviderNames.Pixwith].MaxConcurrentTasks = 2);
+        h.Providers[ProviderNames.Pixwith].Concurrency = 2;
+        var jobs = PipelineHarness.Jobs(ProviderNames.Pixwith, 8).ToList();
+
+        var summary = await h.RunAsync(jobs);
+
+        summary.Count(JobState.Succeeded).ShouldBe(8);
+        var stats = h.Stats(ProviderNames.Pixwith);
+        stats.ConcurrencyLimited.ShouldBe(0);
+        stats.RateLimited.ShouldBe(0);
+        stats.Submits.ShouldBe(8);
+        foreach (var job in jobs)
+        {
+            h.CreatedTasks(job.Id).ShouldBe(1, job.Id);
+        }
+
+        // Workers left their tasks' finishing polls to run on their own once the promise had passed.
+        h.Progress.For(ProviderNames.Pixwith).HandedOff.ShouldBeGreaterThan(0);
+    }
 }
