@@ -253,7 +253,16 @@ internal static class LedgerSchema
             command.Parameters.AddWithValue("$version", (step + 2).ToString(System.Globalization.CultureInfo.InvariantCulture));
             command.Parameters.AddWithValue("$migrationKey", "migrated:" + Migrations[step].Name);
             command.Parameters.AddWithValue("$now", LedgerValues.Time(now));
-            command.ExecuteNonQuery();
+            try
+            {
+                command.ExecuteNonQuery();
+            }
+            catch (SqliteException ex) when (ex.SqliteErrorCode == 19)
+            {
+                // A row the step cannot carry over (a rebuild meets a value no batchgen wrote): the transaction is rolled back.
+                throw new SqliteException($"schema step {Migrations[step].Name} cannot convert a row ({ex.Message.ReplaceLineEndings(" ")}); the ledger was left as it was, at version {step + 1}", ex.SqliteErrorCode);
+            }
+
             transaction.Commit();
         }
     }
