@@ -12,11 +12,12 @@ internal static class LedgerSchema
     public const int ApplicationId = 0x42474C31;
 
     /// <summary>
-    /// Additive schema changes after the base schema (version 1), applied in order, each in its own transaction, when
-    /// a ledger is opened for writing. <c>user_version</c> is 1 + the number applied; a ledger with a higher number
-    /// than this binary knows is refused. Append new steps at the end (never edit or reorder a released one) and keep
-    /// them additive (new tables, new nullable columns), so readers of older ledgers can check for what they need
-    /// with <see cref="HasTable"/> / <see cref="HasColumn"/>.
+    /// Schema changes after the base schema (version 1), applied in order, each in its own transaction, when a ledger
+    /// is opened for writing. <c>user_version</c> is 1 + the number applied; a ledger with a higher number than this
+    /// binary knows is refused. Append new steps at the end (never edit or reorder a released one). Most are additive
+    /// (new tables, new nullable columns), so readers of older ledgers check for what they need with
+    /// <see cref="HasTable"/> / <see cref="HasColumn"/>; <c>compact_keys</c> rebuilds tables, and readers tell its
+    /// layout by <see cref="IsKeyed"/> and read either form of a value (<see cref="LedgerValues"/>).
     /// </summary>
     private static readonly Migration[] Migrations =
     [
