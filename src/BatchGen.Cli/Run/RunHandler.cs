@@ -378,7 +378,7 @@ internal sealed class RunHandler
         var engine = new RunEngine(_time, loggerFactory.CreateLogger<RunEngine>());
         var request = new RunRequest
         {
-            Jobs = manifest.Jobs(),
+            Jobs = manifest.JobsThenRelease(),
             Providers = providers,
             Adapters = adapters,
             ImageUploaders = uploaders,
