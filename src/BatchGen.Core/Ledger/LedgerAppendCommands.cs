@@ -32,13 +32,14 @@ internal sealed class LedgerAppendCommands : IDisposable
             video_codec = COALESCE($video_codec, video_codec),
             video_warning = CASE WHEN $video_width IS NULL THEN video_warning ELSE $video_warning END,
             updated_at = $time
-        WHERE id = $job_id;
+        WHERE id = $job_id
+        RETURNING seq;
         """;
 
     private const string InsertSql = """
-        INSERT INTO events (time, job_id, state, attempt, remote_id, http_status, error_class, error_code, error_message,
+        INSERT INTO events (time, job_seq, state, attempt, remote_id, http_status, error_class, error_code, error_message,
             estimated_cost_usd, actual_cost_usd, result_url, file_path, bytes, sha256, note)
-        VALUES ($time, $job_id, $state, $attempt, $remote_id, $http_status, $error_class, $error_code, $error_message,
+        VALUES ($time, $job_seq, $event_state, $attempt, $remote_id, $http_status, $error_class, $error_code, $error_message,
             $estimated_cost_usd, $actual_cost_usd, $result_url, $file_path, $bytes, $sha256, $note)
         RETURNING seq;
         """;
@@ -71,10 +72,10 @@ internal sealed class LedgerAppendCommands : IDisposable
         SELECT COALESCE(o.result_url, eu.result_url) AS result_url, COALESCE(o.file_path, ef.file_path) AS file_path,
             COALESCE(o.sha256, ef.sha256) AS sha256
         FROM outputs o LEFT JOIN events eu ON eu.seq = o.url_event LEFT JOIN events ef ON ef.seq = o.file_event
-        WHERE o.job_id = $job_id AND o.output_index = 1
+        WHERE o.job_seq = (SELECT seq FROM jobs WHERE id = $job_id) AND o.output_index = 1
         """;
 
-    private const string DeleteOutputsSql = "DELETE FROM outputs WHERE job_id = $job_id;";
+    private const string DeleteOutputsSql = "DELETE FROM outputs WHERE job_seq = $job_seq;";
 
     /// <summary>
     /// Output 1's URL, or its path and SHA-256, equal to what the event written with it records are not repeated: the
@@ -83,9 +84,9 @@ internal sealed class LedgerAppendCommands : IDisposable
     /// event's is not stored again.
     /// </summary>
     private const string UpsertOutputSql = """
-        INSERT INTO outputs (job_id, output_index, result_url, file_path, bytes, sha256, width, height, duration_seconds, updated_at, file_mtime_ns, file_inode, url_event, file_event)
-        VALUES ($job_id, $output_index, $result_url, $file_path, $bytes, $sha256, $width, $height, $duration_seconds, $time, $file_mtime_ns, $file_inode, $url_event, $file_event)
-        ON CONFLICT (job_id, output_index) DO UPDATE SET
+        INSERT INTO outputs (job_seq, output_index, result_url, file_path, bytes, sha256, width, height, duration_seconds, updated_at, file_mtime_ns, file_inode, url_event, file_event)
+        VALUES ($job_seq, $output_index, $result_url, $file_path, $bytes, $sha256, $width, $height, $duration_seconds, $time, $file_mtime_ns, $file_inode, $url_event, $file_event)
+        ON CONFLICT (job_seq, output_index) DO UPDATE SET
             result_url = CASE WHEN excluded.url_event IS NOT NULL THEN NULL
                 WHEN excluded.result_url IS (SELECT e.result_url FROM events e WHERE e.seq = outputs.url_event) THEN outputs.result_url
                 ELSE COALESCE(excluded.result_url, outputs.result_url) END,
@@ -124,7 +125,7 @@ internal sealed class LedgerAppendCommands : IDisposable
 
     private static readonly string[] OutputNames =
     [
-        "$job_id", "$output_index", "$result_url", "$file_path", "$bytes", "$sha256", "$width", "$height", "$duration_seconds", "$time",
+        "$job_seq", "$output_index", "$result_url", "$file_path", "$bytes", "$sha256", "$width", "$height", "$duration_seconds", "$time",
         "$file_mtime_ns", "$file_inode", "$url_event", "$file_event",
     ];
 
@@ -132,7 +133,7 @@ internal sealed class LedgerAppendCommands : IDisposable
     [
         "$time", "$job_id", "$state", "$attempt", "$remote_id", "$http_status", "$error_class", "$error_code",
         "$error_message", "$estimated_cost_usd", "$actual_cost_usd", "$result_url", "$file_path", "$bytes", "$sha256",
-        "$note", "$video_width", "$video_height", "$video_seconds", "$video_codec", "$video_warning",
+        "$note", "$video_width", "$video_height", "$video_seconds", "$video_codec", "$video_warning", "$event_state", "$job_seq",
     ];
 
     private readonly SqliteCommand _update;
@@ -152,7 +153,7 @@ internal sealed class LedgerAppendCommands : IDisposable
         _materialize = Create(connection, MaterializeSql, Names);
         _link = Create(connection, LinkSql, Names);
         _insert = Create(connection, InsertSql, Names);
-        _deleteOutputs = Create(connection, DeleteOutputsSql, Names);
+        _deleteOutputs = Create(connection, DeleteOutputsSql, ["$job_seq"]);
         _upsertOutput = Create(connection, UpsertOutputSql, OutputNames);
     }
 
@@ -161,12 +162,12 @@ internal sealed class LedgerAppendCommands : IDisposable
     {
         object?[] values =
         [
-            LedgerValues.Time(e.Time), e.JobId, LedgerValues.State(e.State), e.Attempt, e.RemoteId, e.HttpStatus,
+            LedgerValues.Ticks(e.Time), e.JobId, LedgerValues.State(e.State), e.Attempt, e.RemoteId, e.HttpStatus,
             e.ErrorClass is { } errorClass ? LedgerValues.ErrorClassName(errorClass) : null, e.ErrorCode, e.ErrorMessage,
             e.EstimatedCostUsd is { } estimated ? LedgerValues.Money(estimated) : null,
             e.ActualCostUsd is { } actual ? LedgerValues.Money(actual) : null,
             e.ResultUrl, e.FilePath, e.Bytes, e.Sha256, e.Note,
-            e.Video?.Width, e.Video?.Height, e.Video?.Seconds, e.Video?.Codec, e.Video?.Warning,
+            e.Video?.Width, e.Video?.Height, e.Video?.Seconds, e.Video?.Codec, e.Video?.Warning, LedgerValues.StateCode(e.State), null,
         ];
         var touchesOutputs = e.ReplaceOutputs || e.Outputs is { Count: > 0 };
         if (touchesOutputs)
@@ -176,14 +177,15 @@ internal sealed class LedgerAppendCommands : IDisposable
         }
 
         Bind(_update, transaction, values);
-        if (_update.ExecuteNonQuery() == 0)
+        if (_update.ExecuteScalar() is not long jobSeq)
         {
             return false;
         }
 
+        values[^1] = jobSeq;
         Bind(_insert, transaction, values);
         var seq = Convert.ToInt64(_insert.ExecuteScalar(), System.Globalization.CultureInfo.InvariantCulture);
-        WriteOutputs(transaction, e, seq);
+        WriteOutputs(transaction, e, jobSeq, seq);
         if (touchesOutputs)
         {
             Bind(_link, transaction, values);
@@ -205,11 +207,11 @@ internal sealed class LedgerAppendCommands : IDisposable
         _upsertObject.Dispose();
     }
 
-    private void WriteOutputs(SqliteTransaction transaction, LedgerEvent e, long eventSeq)
+    private void WriteOutputs(SqliteTransaction transaction, LedgerEvent e, long jobSeq, long eventSeq)
     {
         if (e.ReplaceOutputs)
         {
-            Bind(_deleteOutputs, transaction, Names, [null, e.JobId]);
+            Bind(_deleteOutputs, transaction, ["$job_seq"], [jobSeq]);
             _deleteOutputs.ExecuteNonQuery();
             // A new result's files are other files: objects stored for the old ones no longer stand for this job.
             Bind(_deleteObjects, transaction, Names, [null, e.JobId]);
@@ -224,8 +226,8 @@ internal sealed class LedgerAppendCommands : IDisposable
                 && output.Sha256 is not null && output.Sha256 == e.Sha256;
             Bind(_upsertOutput, transaction, OutputNames,
             [
-                e.JobId, output.Index, urlFromEvent ? null : output.ResultUrl, fileFromEvent ? null : output.FilePath, output.Bytes,
-                fileFromEvent ? null : output.Sha256, output.Width, output.Height, output.DurationSeconds, LedgerValues.Time(e.Time),
+                jobSeq, output.Index, urlFromEvent ? null : output.ResultUrl, fileFromEvent ? null : output.FilePath, output.Bytes,
+                fileFromEvent ? null : output.Sha256, output.Width, output.Height, output.DurationSeconds, LedgerValues.Ticks(e.Time),
                 output.FileModifiedNs, output.FileInode, urlFromEvent ? eventSeq : null, fileFromEvent ? eventSeq : null,
             ]);
             _upsertOutput.ExecuteNonQuery();

@@ -27,6 +27,39 @@ internal static class LedgerImportRows
         "job_id", "output_index", "object_key", "object_url", "bytes", "sha256", "etag", "stored_at",
     ];
 
+    /// <summary>The <c>events</c> columns of a SQLite ledger (schema step <c>compact_keys</c>): the job by its seq.</summary>
+    public static readonly string[] KeyedEventColumns = ["job_seq", .. EventColumns.Where(c => c != "job_id")];
+
+    /// <summary>The <c>outputs</c> columns of a SQLite ledger (schema step <c>compact_keys</c>): the job by its seq.</summary>
+    public static readonly string[] KeyedOutputColumns = ["job_seq", .. OutputColumns.Skip(1)];
+
+    /// <summary>A job row for a SQLite ledger: <see cref="Job"/> with integer times (<see cref="LedgerValues.Ticks"/>).</summary>
+    public static object?[] KeyedJob(LedgerJob job, long seq)
+    {
+        var row = Job(job, seq);
+        row[16] = Ticks(job.SubmittedAt);
+        row[17] = Ticks(job.StartedAt);
+        row[18] = Ticks(job.CompletedAt);
+        row[19] = LedgerValues.Ticks(job.UpdatedAt);
+        return row;
+    }
+
+    /// <summary>An event row for a SQLite ledger, in <see cref="KeyedEventColumns"/> order, naming its job by <paramref name="jobSeq"/>.</summary>
+    public static object?[] KeyedEvent(LedgerEvent e, long jobSeq)
+    {
+        var row = Event(e);
+        return [jobSeq, LedgerValues.Ticks(e.Time), LedgerValues.StateCode(e.State), .. row.Skip(3)];
+    }
+
+    /// <summary>An output row for a SQLite ledger, in <see cref="KeyedOutputColumns"/> order.</summary>
+    public static object?[] KeyedOutput(LedgerJob job, long jobSeq, LedgerOutput output)
+    {
+        var row = Output(job, output);
+        row[0] = jobSeq;
+        row[9] = LedgerValues.Ticks(job.UpdatedAt);
+        return row;
+    }
+
     /// <summary>Meta keys that describe the ledger file itself, not the batch: a copy never carries them over.</summary>
     public static bool IsOwnMeta(string key) =>
         key is LedgerSchema.FormatKey or "schema_version" or "created_at" or "ledger_id" || key.StartsWith("migrated:", StringComparison.Ordinal);
@@ -62,4 +95,6 @@ internal static class LedgerImportRows
     private static string? Money(decimal? value) => value is { } v ? LedgerValues.Money(v) : null;
 
     private static string? Time(DateTimeOffset? value) => value is { } v ? LedgerValues.Time(v) : null;
+
+    private static long? Ticks(DateTimeOffset? value) => value is { } v ? LedgerValues.Ticks(v) : null;
 }

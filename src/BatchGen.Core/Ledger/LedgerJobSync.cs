@@ -27,7 +27,7 @@ internal sealed class LedgerJobSync(SqliteConnection connection, DateTimeOffset 
     /// <summary>Writes one chunk in one transaction. A job id repeated in the input counts once.</summary>
     public void WriteChunk(IReadOnlyList<JobSpec> chunk)
     {
-        var time = LedgerValues.Time(now);
+        var time = LedgerValues.Ticks(now);
         using var transaction = connection.BeginTransaction();
         using var remember = Command(transaction, "INSERT OR IGNORE INTO temp.sync_ids (id) VALUES ($id);", "$id");
         using var insert = Command(
@@ -37,8 +37,8 @@ internal sealed class LedgerJobSync(SqliteConnection connection, DateTimeOffset 
         using var refresh = Command(transaction, "UPDATE jobs SET spec_json = $spec WHERE id = $id AND spec_json <> $spec;", "$id", "$spec");
         using var pending = Command(
             transaction,
-            "INSERT INTO events (time, job_id, state, attempt) VALUES ($time, $id, 'pending', 0);",
-            "$id", "$time");
+            $"INSERT INTO events (time, job_seq, state, attempt) VALUES ($time, $seq, {LedgerValues.StateCode(JobState.Pending)}, 0);",
+            "$seq", "$time");
 
         foreach (var job in chunk)
         {
@@ -58,7 +58,7 @@ internal sealed class LedgerJobSync(SqliteConnection connection, DateTimeOffset 
             {
                 _nextSeq++;
                 Added++;
-                pending.Parameters["$id"].Value = job.Id;
+                pending.Parameters["$seq"].Value = _nextSeq - 1;
                 pending.Parameters["$time"].Value = time;
                 pending.ExecuteNonQuery();
             }

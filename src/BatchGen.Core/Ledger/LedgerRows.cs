@@ -19,7 +19,8 @@ internal static class LedgerRows
     /// <c>stored_objects</c> one (<paramref name="withObjects"/> false: no object key or URL per output).
     /// A ledger from the <c>compact_rows</c> step on (<paramref name="withRefs"/>) takes output 1's URL, path and SHA-256
     /// from the event it points at when its own are null.
-    public static string WithOutputs(string jobColumns, bool withStamps = true, bool withObjects = true, bool withRefs = true) => jobColumns
+    /// A ledger from the <c>compact_keys</c> step on (<paramref name="keyed"/>) names the job of an output by its <c>seq</c>.
+    public static string WithOutputs(string jobColumns, bool withStamps = true, bool withObjects = true, bool withRefs = true, bool keyed = true) => jobColumns
         + (withRefs
             ? ", (SELECT json_group_array(json_object('index', o.output_index, "
                 + "'result_url', COALESCE(o.result_url, (SELECT e.result_url FROM events e WHERE e.seq = o.url_event)), "
@@ -31,17 +32,27 @@ internal static class LedgerRows
         + (withStamps ? ", 'file_mtime_ns', o.file_mtime_ns, 'file_inode', o.file_inode" : string.Empty)
         + (withObjects
             ? ", 'object_key', s.object_key, 'object_url', s.object_url, 'stored_at', s.stored_at, 'object_sha256', s.sha256) ORDER BY o.output_index) "
-                + "FROM outputs o LEFT JOIN stored_objects s ON s.job_id = o.job_id AND s.output_index = o.output_index WHERE o.job_id = jobs.id) AS "
-            : ") ORDER BY o.output_index) FROM outputs o WHERE o.job_id = jobs.id) AS ")
+                + "FROM outputs o LEFT JOIN stored_objects s ON s.job_id = jobs.id AND s.output_index = o.output_index WHERE "
+                + (keyed ? "o.job_seq = jobs.seq" : "o.job_id = jobs.id") + ") AS "
+            : ") ORDER BY o.output_index) FROM outputs o WHERE " + (keyed ? "o.job_seq = jobs.seq" : "o.job_id = jobs.id") + ") AS ")
         + OutputsColumn;
 
     internal const string OutputsColumn = "outputs_json";
 
     private const int OutputsOrdinal = 25;
 
+    /// <summary>The events as <see cref="ReadEvent"/> reads them, from a ledger before the <c>compact_keys</c> step.</summary>
+    public const string EventsSelect = "SELECT " + EventColumns + " FROM events";
+
+    /// <summary>The event columns in <see cref="ReadEvent"/>'s order (PostgreSQL, and SQLite before <c>compact_keys</c>).</summary>
     public const string EventColumns =
         "job_id, state, time, attempt, remote_id, http_status, error_class, error_code, error_message, "
         + "estimated_cost_usd, actual_cost_usd, result_url, file_path, bytes, sha256, note";
+
+    /// <summary>The same from the <c>compact_keys</c> step on: the job's id from its row, the state a code, the time an integer.</summary>
+    public const string KeyedEventsSelect =
+        "SELECT j.id, e.state, e.time, e.attempt, e.remote_id, e.http_status, e.error_class, e.error_code, e.error_message, "
+        + "e.estimated_cost_usd, e.actual_cost_usd, e.result_url, e.file_path, e.bytes, e.sha256, e.note FROM events e JOIN jobs j ON j.seq = e.job_seq";
 
     /// <summary>
     /// A job row. Its <c>result_url</c>, <c>file_path</c> and <c>sha256</c> hold <c>''</c> when they equal output 1's
@@ -85,7 +96,7 @@ internal static class LedgerRows
         SubmittedAt = Time(r, 13),
         StartedAt = Time(r, 14),
         CompletedAt = Time(r, 15),
-        UpdatedAt = LedgerValues.ParseTime(r.GetString(16)),
+        UpdatedAt = LedgerValues.ReadTime(r, 16),
         InManifest = r.GetInt64(17) != 0,
         Video = r.IsDBNull(18) || r.IsDBNull(19)
             ? null
@@ -96,8 +107,8 @@ internal static class LedgerRows
     public static LedgerEvent ReadEvent(DbDataReader r) => new()
     {
         JobId = r.GetString(0),
-        State = LedgerValues.ParseState(r.GetString(1)),
-        Time = LedgerValues.ParseTime(r.GetString(2)),
+        State = LedgerValues.ReadState(r, 1),
+        Time = LedgerValues.ReadTime(r, 2),
         Attempt = r.GetInt32(3),
         RemoteId = Text(r, 4),
         HttpStatus = r.IsDBNull(5) ? null : r.GetInt32(5),
@@ -153,5 +164,5 @@ internal static class LedgerRows
 
     private static decimal? Money(DbDataReader r, int i) => r.IsDBNull(i) ? null : LedgerValues.ParseMoney(r.GetString(i));
 
-    private static DateTimeOffset? Time(DbDataReader r, int i) => r.IsDBNull(i) ? null : LedgerValues.ParseTime(r.GetString(i));
+    private static DateTimeOffset? Time(DbDataReader r, int i) => r.IsDBNull(i) ? null : LedgerValues.ReadTime(r, i);
 }

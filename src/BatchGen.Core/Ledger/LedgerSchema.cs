@@ -12,11 +12,12 @@ internal static class LedgerSchema
     public const int ApplicationId = 0x42474C31;
 
     /// <summary>
-    /// Additive schema changes after the base schema (version 1), applied in order, each in its own transaction, when
-    /// a ledger is opened for writing. <c>user_version</c> is 1 + the number applied; a ledger with a higher number
-    /// than this binary knows is refused. Append new steps at the end (never edit or reorder a released one) and keep
-    /// them additive (new tables, new nullable columns), so readers of older ledgers can check for what they need
-    /// with <see cref="HasTable"/> / <see cref="HasColumn"/>.
+    /// Schema changes after the base schema (version 1), applied in order, each in its own transaction, when a ledger
+    /// is opened for writing. <c>user_version</c> is 1 + the number applied; a ledger with a higher number than this
+    /// binary knows is refused. Append new steps at the end (never edit or reorder a released one). Most are additive
+    /// (new tables, new nullable columns), so readers of older ledgers check for what they need with
+    /// <see cref="HasTable"/> / <see cref="HasColumn"/>; <c>compact_keys</c> rebuilds tables, and readers tell its
+    /// layout by <see cref="IsKeyed"/> and read either form of a value (<see cref="LedgerValues"/>).
     /// </summary>
     private static readonly Migration[] Migrations =
     [
@@ -99,11 +100,18 @@ internal static class LedgerSchema
         // diagnostics (a scan answers them); dropping it saves about 30 bytes an event. Older binaries refuse the file
         // from here on (its version is newer), as they could not read these rows.
         new("compact_rows", "DROP INDEX IF EXISTS events_job_id; ALTER TABLE outputs ADD COLUMN url_event INTEGER; ALTER TABLE outputs ADD COLUMN file_event INTEGER;"),
+        // Integer keys and times (a rebuild of jobs, events and outputs; see LedgerMigrations.CompactKeysSql): events and
+        // outputs name their job by its seq, times are 100 ns units since 1970, an event's state is a code. Older
+        // binaries refuse the file (its version is newer); readers of older files take both forms (LedgerValues).
+        new("compact_keys", LedgerMigrations.CompactKeysSql()),
     ];
 
     /// <summary>The schema version of a ledger whose last applied step is <paramref name="migration"/> (for tests of older files).</summary>
     internal static int VersionAfter(string migration) =>
         2 + Array.FindIndex(Migrations, m => string.Equals(m.Name, migration, StringComparison.Ordinal));
+
+    /// <summary>True when a ledger has the <c>compact_keys</c> layout (events name their job by <c>job_seq</c>).</summary>
+    public static bool IsKeyed(SqliteConnection connection) => HasColumn(connection, "events", "job_seq");
 
     /// <summary>The schema version this binary writes: the base schema plus every migration.</summary>
     public static int Version => 1 + Migrations.Length;
@@ -220,7 +228,10 @@ internal static class LedgerSchema
     }
 
     /// <summary>Applies the migrations a ledger written by an older binary lacks (writable connections only).</summary>
-    public static void Migrate(SqliteConnection connection, DateTimeOffset now)
+    public static void Migrate(SqliteConnection connection, DateTimeOffset now) => Migrate(connection, now, Version);
+
+    /// <summary>Applies the missing migrations up to schema version <paramref name="version"/> (tests make older files with it).</summary>
+    internal static void Migrate(SqliteConnection connection, DateTimeOffset now, int version)
     {
         while (true)
         {
@@ -231,7 +242,7 @@ internal static class LedgerSchema
             command.Transaction = transaction;
             command.CommandText = "PRAGMA user_version;";
             var step = Convert.ToInt32(command.ExecuteScalar(), System.Globalization.CultureInfo.InvariantCulture) - 1;
-            if (step >= Migrations.Length)
+            if (step >= Migrations.Length || step + 1 >= version)
             {
                 return;
             }
@@ -243,7 +254,16 @@ internal static class LedgerSchema
             command.Parameters.AddWithValue("$version", (step + 2).ToString(System.Globalization.CultureInfo.InvariantCulture));
             command.Parameters.AddWithValue("$migrationKey", "migrated:" + Migrations[step].Name);
             command.Parameters.AddWithValue("$now", LedgerValues.Time(now));
-            command.ExecuteNonQuery();
+            try
+            {
+                command.ExecuteNonQuery();
+            }
+            catch (SqliteException ex) when (ex.SqliteErrorCode == 19)
+            {
+                // A row the step cannot carry over (a rebuild meets a value no batchgen wrote): the transaction is rolled back.
+                throw new SqliteException($"schema step {Migrations[step].Name} cannot convert a row ({ex.Message.ReplaceLineEndings(" ")}); the ledger was left as it was, at version {step + 1}", ex.SqliteErrorCode);
+            }
+
             transaction.Commit();
         }
     }
@@ -267,7 +287,10 @@ internal static class LedgerSchema
         return Convert.ToInt64(command.ExecuteScalar(), System.Globalization.CultureInfo.InvariantCulture) > 0;
     }
 
-    public static void Create(SqliteConnection connection, DateTimeOffset now)
+    public static void Create(SqliteConnection connection, DateTimeOffset now) => Create(connection, now, Version);
+
+    /// <summary>Creates the schema as the binary whose version is <paramref name="version"/> did (for tests of older files).</summary>
+    internal static void Create(SqliteConnection connection, DateTimeOffset now, int version)
     {
         using var transaction = connection.BeginTransaction();
         using var command = connection.CreateCommand();
@@ -281,7 +304,7 @@ internal static class LedgerSchema
         command.Parameters.AddWithValue("$now", LedgerValues.Time(now));
         command.ExecuteNonQuery();
         transaction.Commit();
-        Migrate(connection, now);
+        Migrate(connection, now, version);
     }
 
     /// <summary>The ledger's random id (meta 'ledger_id'), created when missing (ledgers from before it existed).</summary>

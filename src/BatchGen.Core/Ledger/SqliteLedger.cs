@@ -19,6 +19,9 @@ public sealed partial class SqliteLedger : ILedger
     private readonly LedgerGuard? _guard;
     private readonly TimeProvider _timeProvider;
     private readonly string _jobColumns;
+
+    /// <summary>The <c>compact_keys</c> layout (events name their job by <c>job_seq</c>); false for an older file opened read-only.</summary>
+    private readonly bool _keyed;
     private int _disposed;
 
     private SqliteLedger(string path, string connectionString, TimeProvider timeProvider, SqliteConnection? writerConnection, LedgerGuard? guard, IReadOnlyList<string> notices)
@@ -32,8 +35,9 @@ public sealed partial class SqliteLedger : ILedger
         _writer = writerConnection is null ? null : new LedgerWriter(writerConnection, path, timeProvider, guard);
         // A read-only ledger may predate the video_facts or outputs migrations (only writers migrate).
         var columns = writerConnection is not null || HasVideoColumns(connectionString) ? LedgerRows.JobColumns : LedgerRows.JobColumnsWithoutVideo;
-        var outputs = writerConnection is not null ? (Table: true, Stamps: true, Objects: true, Refs: true) : OutputsSchema(connectionString);
-        _jobColumns = outputs.Table ? LedgerRows.WithOutputs(columns, outputs.Stamps, outputs.Objects, outputs.Refs) : columns;
+        var outputs = writerConnection is not null ? (Table: true, Stamps: true, Objects: true, Refs: true, Keyed: true) : OutputsSchema(connectionString);
+        _jobColumns = outputs.Table ? LedgerRows.WithOutputs(columns, outputs.Stamps, outputs.Objects, outputs.Refs, outputs.Keyed) : columns;
+        _keyed = outputs.Keyed;
     }
 
     /// <summary>A read-only ledger may predate the <c>video_facts</c> migration (only writers migrate).</summary>
@@ -254,9 +258,13 @@ public sealed partial class SqliteLedger : ILedger
 
     /// <summary>Events of one job, or of all jobs when <paramref name="jobId"/> is null, in the order they were written.</summary>
     public IAsyncEnumerable<LedgerEvent> ReadEventsAsync(string? jobId, CancellationToken cancellationToken) =>
-        jobId is null
-            ? StreamAsync($"SELECT {LedgerRows.EventColumns} FROM events ORDER BY seq;", null, LedgerRows.ReadEvent, cancellationToken)
-            : StreamAsync($"SELECT {LedgerRows.EventColumns} FROM events WHERE job_id = $id ORDER BY seq;", jobId, LedgerRows.ReadEvent, cancellationToken);
+        (_keyed, jobId) switch
+        {
+            (true, null) => StreamAsync($"{LedgerRows.KeyedEventsSelect} ORDER BY e.seq;", null, LedgerRows.ReadEvent, cancellationToken),
+            (true, _) => StreamAsync($"{LedgerRows.KeyedEventsSelect} WHERE e.job_seq = (SELECT seq FROM jobs WHERE id = $id) ORDER BY e.seq;", jobId, LedgerRows.ReadEvent, cancellationToken),
+            (false, null) => StreamAsync($"{LedgerRows.EventsSelect} ORDER BY seq;", null, LedgerRows.ReadEvent, cancellationToken),
+            (false, _) => StreamAsync($"{LedgerRows.EventsSelect} WHERE job_id = $id ORDER BY seq;", jobId, LedgerRows.ReadEvent, cancellationToken),
+        };
 
     /// <summary>Jobs per state (every state present, zero when none), over all providers or one. Lost jobs count too.</summary>
     public async Task<IReadOnlyDictionary<JobState, int>> CountByStateAsync(string? provider, CancellationToken cancellationToken)
@@ -353,23 +361,27 @@ public sealed partial class SqliteLedger : ILedger
         _guard?.Dispose();
     }
 
-    /// <summary>Whether a ledger opened read-only has the <c>outputs</c> table, its <c>output_stamps</c> columns the <c>stored_objects</c> table and the <c>compact_rows</c> event references.</summary>
-    private static (bool Table, bool Stamps, bool Objects, bool Refs) OutputsSchema(string connectionString)
+    /// <summary>
+    /// Whether a ledger opened read-only has the <c>outputs</c> table, its <c>output_stamps</c> columns the <c>stored_objects</c>
+    /// table, the <c>compact_rows</c> event references and the <c>compact_keys</c> layout.
+    /// </summary>
+    private static (bool Table, bool Stamps, bool Objects, bool Refs, bool Keyed) OutputsSchema(string connectionString)
     {
         try
         {
             using var connection = new SqliteConnection(connectionString);
             connection.Open();
             LedgerOpener.ApplyReaderPragmas(connection);
+            var keyed = LedgerSchema.IsKeyed(connection);
             return LedgerSchema.HasTable(connection, "outputs")
                 ? (true, LedgerSchema.HasColumn(connection, "outputs", "file_mtime_ns"), LedgerSchema.HasTable(connection, "stored_objects"),
-                    LedgerSchema.HasColumn(connection, "outputs", "url_event"))
-                : (false, false, false, false);
+                    LedgerSchema.HasColumn(connection, "outputs", "url_event"), keyed)
+                : (false, false, false, false, keyed);
         }
         catch (SqliteException)
         {
             // Reported by the first real read, with its path.
-            return (false, false, false, false);
+            return (false, false, false, false, false);
         }
     }
 

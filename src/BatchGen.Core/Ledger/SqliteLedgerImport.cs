@@ -55,15 +55,15 @@ public sealed partial class SqliteLedger : ILedgerImport
                 using var transaction = connection.BeginTransaction();
                 var seq = Convert.ToInt64(LedgerSchema.Scalar(connection, "SELECT COALESCE(MAX(seq), 0) FROM jobs;"), System.Globalization.CultureInfo.InvariantCulture);
                 using (var jobs = Insert(connection, transaction, "jobs", LedgerImportRows.JobColumns))
-                using (var outputs = Insert(connection, transaction, "outputs", LedgerImportRows.OutputColumns))
+                using (var outputs = Insert(connection, transaction, "outputs", LedgerImportRows.KeyedOutputColumns))
                 using (var objects = Insert(connection, transaction, "stored_objects", LedgerImportRows.ObjectColumns))
                 {
                     foreach (var job in chunk.Jobs)
                     {
-                        Run(jobs, LedgerImportRows.Job(job, ++seq));
+                        Run(jobs, LedgerImportRows.KeyedJob(job, ++seq));
                         foreach (var output in job.Outputs)
                         {
-                            Run(outputs, LedgerImportRows.Output(job, output));
+                            Run(outputs, LedgerImportRows.KeyedOutput(job, seq, output));
                             if (LedgerImportRows.StoredObject(job, output) is { } stored)
                             {
                                 Run(objects, stored);
@@ -72,11 +72,18 @@ public sealed partial class SqliteLedger : ILedgerImport
                     }
                 }
 
-                using (var events = Insert(connection, transaction, "events", LedgerImportRows.EventColumns))
+                using (var events = Insert(connection, transaction, "events", LedgerImportRows.KeyedEventColumns))
+                using (var jobSeq = connection.CreateCommand())
                 {
+                    jobSeq.Transaction = transaction;
+                    jobSeq.CommandText = "SELECT seq FROM jobs WHERE id = $p0;";
+                    AddParameters(jobSeq, 1);
                     foreach (var e in chunk.Events)
                     {
-                        Run(events, LedgerImportRows.Event(e));
+                        jobSeq.Parameters[0].Value = e.JobId;
+                        var of = jobSeq.ExecuteScalar() as long?
+                            ?? throw LedgerException.Create(Path, $"event {e.State} of job {e.JobId} names a job the copy does not hold", "copy the whole batch (its jobs and events)");
+                        Run(events, LedgerImportRows.KeyedEvent(e, of));
                     }
                 }
 

@@ -146,18 +146,11 @@ public sealed class LedgerCompactRowsTests : LedgerTestBase
     public async Task OpenAsync_LedgerFromBeforeCompactRows_IsReadThenMigratedWithItsRowsAsTheyWere()
     {
         var job = LedgerTestJobs.Create(1);
-        await using (var ledger = await CreateSut())
-        {
-            await ledger.SyncJobsAsync([job], default);
-        }
-
         // The file as the previous version left it: whole values everywhere, the index of events by job, no references.
+        CreateOlderLedger(LedgerSchema.VersionAfter("stored_objects"), job);
         ExecuteRaw($"""
-            ALTER TABLE outputs DROP COLUMN url_event; ALTER TABLE outputs DROP COLUMN file_event;
-            CREATE INDEX events_job_id ON events (job_id, seq);
             UPDATE jobs SET state = 'succeeded', result_url = 'https://cdn/1', file_path = 'a.mp4', bytes = 10, sha256 = '{Sha}';
-            INSERT INTO outputs (job_id, output_index, result_url, file_path, bytes, sha256, updated_at) VALUES ('{job.Id}', 1, 'https://cdn/1', 'a.mp4', 10, '{Sha}', 'x');
-            PRAGMA user_version = {LedgerSchema.VersionAfter("stored_objects")}; DELETE FROM meta WHERE key = 'migrated:compact_rows';
+            INSERT INTO outputs (job_id, output_index, result_url, file_path, bytes, sha256, updated_at) VALUES ('{job.Id}', 1, 'https://cdn/1', 'a.mp4', 10, '{Sha}', '2026-11-21T08:00:00.0000000Z');
             """);
         var expected = new LedgerOutput { Index = 1, ResultUrl = "https://cdn/1", FilePath = "a.mp4", Bytes = 10, Sha256 = Sha };
 

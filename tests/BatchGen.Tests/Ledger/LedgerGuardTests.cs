@@ -65,7 +65,7 @@ public sealed class LedgerGuardTests : LedgerTestBase
             await Should.ThrowAsync<LedgerException>(ledger.AppendAsync(Submitting(2), default));
 
             // What a crash would leave now: the main file alone (no WAL to replay).
-            recorded = Count("SELECT COUNT(*) FROM events WHERE state = 'submitting';", copyMainFileOnly: true);
+            recorded = Count("SELECT COUNT(*) FROM event_log WHERE state = 'submitting';", copyMainFileOnly: true);
         }
 
         recorded.ShouldBe(1, "the submit recorded before the WAL vanished is in ledger.db");
@@ -83,7 +83,7 @@ public sealed class LedgerGuardTests : LedgerTestBase
 
         var mark = await File.ReadAllTextAsync(LedgerPath + ".mark");
         // An older copy of the ledger (what a lost WAL leaves): the two submits are gone, the mark is not.
-        ExecuteRaw("DROP TRIGGER events_no_delete; DELETE FROM events WHERE state = 'submitting'; UPDATE jobs SET state = 'pending';");
+        ExecuteRaw($"DROP TRIGGER events_no_delete; DELETE FROM events WHERE state = {LedgerValues.StateCode(JobState.Submitting)}; UPDATE jobs SET state = 'pending';");
 
         var ex = await Should.ThrowAsync<LedgerException>(CreateSut());
         ex.Failure.ShouldBe(LedgerFailure.Storage);

@@ -52,14 +52,13 @@ public sealed class LedgerOutputsTests : LedgerTestBase
     {
         var job = LedgerTestJobs.Create(1, full: true); // num_outputs: 2
         var single = LedgerTestJobs.Create(2);
-        await using (var ledger = await CreateSut())
-        {
-            await ledger.SyncJobsAsync([job, single], default);
-            await ledger.AppendAsync(new LedgerEvent { JobId = job.Id, State = JobState.Generated, ResultUrl = "https://cdn/1" }, default);
-            await ledger.AppendAsync(new LedgerEvent { JobId = job.Id, State = JobState.Succeeded, FilePath = "a.mp4", Bytes = 10, Sha256 = "aa" }, default);
-        }
-
-        DowngradeToBeforeOutputs();
+        CreateBeforeOutputs(job, single);
+        ExecuteRaw($"""
+            UPDATE jobs SET state = 'succeeded', result_url = 'https://cdn/1', file_path = 'a.mp4', bytes = 10, sha256 = 'aa',
+                completed_at = '2026-11-21T08:00:01.0000000Z' WHERE id = '{job.Id}';
+            INSERT INTO events (time, job_id, state, attempt, result_url) VALUES ('2026-11-21T08:00:01.0000000Z', '{job.Id}', 'generated', 1, 'https://cdn/1');
+            INSERT INTO events (time, job_id, state, attempt, file_path, bytes, sha256) VALUES ('2026-11-21T08:00:02.0000000Z', '{job.Id}', 'succeeded', 1, 'a.mp4', 10, 'aa');
+            """);
 
         await using (var ledger = await CreateSut())
         {
@@ -80,12 +79,7 @@ public sealed class LedgerOutputsTests : LedgerTestBase
     public async Task OpenReadOnlyAsync_LedgerFromBeforeOutputs_ReadsJobsWithoutOutputRecords()
     {
         var job = LedgerTestJobs.Create(1);
-        await using (var ledger = await CreateSut())
-        {
-            await ledger.SyncJobsAsync([job], default);
-        }
-
-        DowngradeToBeforeOutputs();
+        CreateBeforeOutputs(job);
 
         await using var reader = await SqliteLedger.OpenReadOnlyAsync(LedgerPath, Time, default);
         var read = (await reader.GetJobAsync(job.Id, default))!;
@@ -101,10 +95,6 @@ public sealed class LedgerOutputsTests : LedgerTestBase
         Outputs = urls.Select((u, i) => new LedgerOutput { Index = i + 1, ResultUrl = u }).ToList(),
     };
 
-    /// <summary>
-    /// The file as batchgen left it before the <c>outputs</c> migration: no outputs table. Later steps (webhooks, ...)
-    /// are idempotent, so they simply run again.
-    /// </summary>
-    private void DowngradeToBeforeOutputs() =>
-        ExecuteRaw($"DROP TABLE outputs; PRAGMA user_version = {LedgerSchema.VersionAfter("video_facts")}; DELETE FROM meta WHERE key = 'migrated:outputs';");
+    /// <summary>The file as batchgen left it before the <c>outputs</c> migration: no outputs table.</summary>
+    private void CreateBeforeOutputs(params Core.Jobs.JobSpec[] jobs) => CreateOlderLedger(LedgerSchema.VersionAfter("video_facts"), jobs);
 }

@@ -39,18 +39,8 @@ public sealed class LedgerVideoFactsTests : LedgerTestBase
     public async Task OpenReadOnly_LedgerFromBeforeTheMigration_ReadsJobsWithoutVideo_ThenAWriterMigratesIt()
     {
         var spec = LedgerTestJobs.Create(1);
-        await using (var ledger = await CreateSut())
-        {
-            await ledger.SyncJobsAsync([spec], default);
-        }
-
-        foreach (var column in new[] { "video_width", "video_height", "video_seconds", "video_codec", "video_warning" })
-        {
-            ExecuteRaw($"ALTER TABLE jobs DROP COLUMN {column};");
-        }
-
-        // Back to before video_facts (and the outputs migration after it).
-        ExecuteRaw("DROP TABLE outputs; PRAGMA user_version = 2; DELETE FROM meta WHERE key IN ('migrated:video_facts', 'migrated:outputs');");
+        // A ledger from before video_facts (and the outputs migration after it).
+        CreateOlderLedger(LedgerSchema.VersionAfter("reviews"), spec);
 
         await using (var old = await SqliteLedger.OpenReadOnlyAsync(LedgerPath, Time, default))
         {

@@ -56,15 +56,11 @@ public sealed class ReviewStoreTests : IDisposable
     [Fact]
     public async Task Open_LedgerWrittenBeforeReviews_AddsTheTablesOnce()
     {
-        await CreateLedgerAsync();
+        // The file as the first version left it (schema 1: no reviews, no video facts, no outputs).
         await using (var connection = new SqliteConnection($"Data Source={LedgerPath};Pooling=False"))
         {
             await connection.OpenAsync();
-            await using var command = connection.CreateCommand();
-            command.CommandText = "DROP TRIGGER votes_no_update; DROP TRIGGER votes_no_delete; DROP TRIGGER ratings_no_update; DROP TRIGGER ratings_no_delete; DROP TABLE votes; DROP TABLE ratings; DROP TABLE video_checks; "
-                + "ALTER TABLE jobs DROP COLUMN video_width; ALTER TABLE jobs DROP COLUMN video_height; ALTER TABLE jobs DROP COLUMN video_seconds; "
-                + "ALTER TABLE jobs DROP COLUMN video_codec; ALTER TABLE jobs DROP COLUMN video_warning; DROP TABLE outputs; PRAGMA user_version = 1;";
-            await command.ExecuteNonQueryAsync();
+            LedgerSchema.Create(connection, _time.GetUtcNow(), version: 1);
         }
 
         using (var first = ReviewStore.Open(LedgerPath, _time))
