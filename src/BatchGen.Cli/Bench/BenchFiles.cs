@@ -29,6 +29,11 @@ internal static class BenchFiles
             {
                 yaml.AppendLine(Invariant($"    webhook_secret: {BenchProvider.WebhookSecret}"));
             }
+
+            if (scenario.UsesFlatVideos)
+            {
+                yaml.AppendLine("    video_content: flat");
+            }
         }
 
         return Write(directory, "simulator.yaml", yaml);

@@ -40,7 +40,7 @@ internal sealed class BenchRunner(BenchOptions options, TimeProvider time, TextW
     private static ScenarioResult Failed(BenchScenario scenario, string error) => new()
     {
         Name = scenario.Name,
-        Purpose = scenario.Purpose,
+        Purpose = scenario.Description,
         Jobs = scenario.Jobs,
         ExitCode = ExitCodes.JobsFailed,
         Error = error,

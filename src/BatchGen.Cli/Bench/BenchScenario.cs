@@ -49,9 +49,16 @@ internal sealed record BenchProvider(string Name, int Jobs, int RatePerSecond, i
 /// <param name="Family">Stable name of the shape, selectable with <c>--only</c>; the scenario's name adds its job count.</param>
 /// <param name="Purpose">What the scenario measures, for the report.</param>
 /// <param name="WriteReports">False adds <c>--no-report</c> to the run.</param>
-internal sealed record BenchScenario(string Family, string Purpose, IReadOnlyList<BenchProvider> Providers, bool WriteReports = true)
+/// <param name="FlatVideos">The simulator serves flat videos (<c>video_content: flat</c>, a few KB each) instead of labelled ones (426 KB at 360p 5 s).</param>
+/// <param name="FlatVideosAbove">Flat videos also when the scenario has more jobs than this (100,000 labelled videos need 43 GB).</param>
+internal sealed record BenchScenario(string Family, string Purpose, IReadOnlyList<BenchProvider> Providers, bool WriteReports = true, bool FlatVideos = false, int? FlatVideosAbove = null)
 {
     public int Jobs => Providers.Sum(p => p.Jobs);
+
+    public bool UsesFlatVideos => FlatVideos || (FlatVideosAbove is { } above && Jobs > above);
+
+    /// <summary>The purpose, and how this run differs from the scenario's usual one.</summary>
+    public string Description => Purpose + (UsesFlatVideos ? "; flat videos (a few KB each)" : string.Empty) + (WriteReports ? string.Empty : "; --no-report");
 
     public string Name => $"{Family}-{Jobs}";
 

@@ -68,7 +68,7 @@ internal sealed class ScenarioRunner(BenchOptions options, TimeProvider time, Te
             return new ScenarioResult
             {
                 Name = scenario.Name,
-                Purpose = scenario.Purpose,
+                Purpose = scenario.Description,
                 Jobs = scenario.Jobs,
                 ExitCode = first.ExitCode,
                 Error = first.ExitCode == ExitCodes.Success ? null : $"run exited {first.ExitCode}: {first.Tail}",

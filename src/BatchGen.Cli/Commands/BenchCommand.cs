@@ -5,7 +5,7 @@ using BatchGen.Cli.Bench;
 namespace BatchGen.Cli.Commands;
 
 /// <summary>
-/// <c>batchgen bench [--quick] [--only NAME] [--jobs N] [--time-scale X] [--results DIR] [--work DIR] [--keep] [--no-rerun]</c>:
+/// <c>batchgen bench [--quick] [--only NAME] [--jobs N] [--time-scale X] [--results DIR] [--work DIR] [--keep] [--no-rerun] [--no-report] [--flat-videos]</c>:
 /// the load harness. Each scenario starts its own <c>batchgen sim</c> child with set latency and limits, runs
 /// <c>batchgen plan</c> and <c>batchgen run</c> as children against it, and prints the bound, the actual time and what
 /// the client used. Exit 0 when every run succeeded, 1 when one did not, 2 on bad options.
@@ -22,9 +22,11 @@ internal static class BenchCommand
         var work = new Option<string?>("--work") { HelpName = "DIR", Description = "Scratch directory for manifests, ledgers and videos (default: a new one under the temp directory)." };
         var keep = new Option<bool>("--keep") { Description = "Keep the scratch directory (ledgers, videos, child logs) instead of deleting it." };
         var noRerun = new Option<bool>("--no-rerun") { Description = "Do not time a second run of each finished batch." };
+        var noReport = new Option<bool>("--no-report") { Description = "Run every scenario with 'run --no-report' (no reports at the end)." };
+        var flatVideos = new Option<bool>("--flat-videos") { Description = "The simulator serves flat videos (a few KB each) in every scenario; zero-latency uses them above 20,000 jobs anyway." };
         var command = new Command("bench", "Load harness: run scenarios against a time-scaled simulator and compare with the bound set by the providers' limits.")
         {
-            quick, only, jobs, timeScale, results, work, keep, noRerun,
+            quick, only, jobs, timeScale, results, work, keep, noRerun, noReport, flatVideos,
         };
         command.SetAction(async (parseResult, cancellationToken) =>
         {
@@ -49,6 +51,12 @@ internal static class BenchCommand
 
                 // The full suite runs one provider at two sizes: with one size given they are the same scenario, run once.
                 chosen = chosen.Select(s => s.WithJobs(n)).DistinctBy(s => s.Name).ToList();
+            }
+
+            if (parseResult.GetValue(noReport) || parseResult.GetValue(flatVideos))
+            {
+                var writeReports = !parseResult.GetValue(noReport);
+                chosen = chosen.Select(s => s with { WriteReports = s.WriteReports && writeReports, FlatVideos = s.FlatVideos || parseResult.GetValue(flatVideos) }).ToList();
             }
 
             var scale = parseResult.GetValue(timeScale);

@@ -33,6 +33,14 @@ internal sealed class Template
     public static Template? TryParse(string text, out string? error)
     {
         error = null;
+        ArgumentNullException.ThrowIfNull(text);
+        if (text.AsSpan().IndexOfAny('{', '}') < 0)
+        {
+            // No placeholder and no escaped brace: the text itself is the one literal (no copy: a 100,000-row CSV
+            // keeps one template per prompt and image cell).
+            return new Template(text, [text], []);
+        }
+
         var literals = new List<string>();
         var variables = new List<string>();
         var current = new StringBuilder();
@@ -94,7 +102,7 @@ internal sealed class Template
     /// <summary>Resolves each variable to a slot (-1 = not a key; the caller reports it or handles special names).</summary>
     public void Bind(Func<string, int> slotOf)
     {
-        _slots = new int[_variables.Length];
+        _slots = _variables.Length == 0 ? [] : new int[_variables.Length];
         for (var i = 0; i < _variables.Length; i++)
         {
             _slots[i] = slotOf(_variables[i]);

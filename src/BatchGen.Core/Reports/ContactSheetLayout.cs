@@ -5,7 +5,8 @@ namespace BatchGen.Core.Reports;
 /// "provider"). Defaults: columns = provider when there are several, else the dimension with the most values;
 /// rows = the remaining dimension that fills the most cells of the grid with the columns (an axis that moves with the
 /// columns, like a style set per provider, would leave one cell per row), preferring style, then the one with the most
-/// values (ties: declared order). A dimension with a single value is not used when another one exists.
+/// values (ties: declared order). A dimension with a single value is not used when another one exists, nor one with
+/// too many values to break down (<see cref="ReportModelBuilder.MaxValuesPerDimension"/>).
 /// </summary>
 internal sealed record ContactSheetLayout(string? RowAxis, string? ColumnAxis)
 {
@@ -17,6 +18,11 @@ internal sealed record ContactSheetLayout(string? RowAxis, string? ColumnAxis)
             if (axis is not null && !dimensions.Contains(axis, StringComparer.Ordinal))
             {
                 return (null, $"{flag} {axis}: not an axis of this batch; use one of: {string.Join(", ", dimensions)}");
+            }
+
+            if (axis is not null && model.TooManyValues.Contains(axis))
+            {
+                return (null, string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{flag} {axis}: more than {ReportModelBuilder.MaxValuesPerDimension:N0} values, too many for a contact sheet axis; use one of: {string.Join(", ", dimensions.Where(d => !model.TooManyValues.Contains(d)))}"));
             }
         }
 

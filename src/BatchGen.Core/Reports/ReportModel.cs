@@ -31,6 +31,9 @@ public sealed record ReportModel
     /// <summary>The distinct values of each dimension, in report order.</summary>
     internal IReadOnlyDictionary<string, IReadOnlyList<string>> Values { get; init; } = new Dictionary<string, IReadOnlyList<string>>();
 
+    /// <summary>Dimensions with more than <see cref="ReportModelBuilder.MaxValuesPerDimension"/> values: not broken down.</summary>
+    internal IReadOnlySet<string> TooManyValues { get; init; } = new HashSet<string>(StringComparer.Ordinal);
+
     /// <summary>Jobs whose provider-reported cost is flagged, by id.</summary>
     internal IReadOnlyList<FlaggedJob> Flagged { get; init; } = [];
 

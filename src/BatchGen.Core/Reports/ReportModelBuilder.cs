@@ -5,11 +5,17 @@ namespace BatchGen.Core.Reports;
 /// <summary>
 /// Builds a <see cref="ReportModel"/> one job at a time, in id order, keeping per job only what a report needs beyond
 /// the group figures: one small integer per dimension (for the contact sheet's layout), and the few jobs the
-/// flagged-cost, differing-video and review sections name. Memory grows with the number of distinct axis values, not
-/// with the ledger's rows.
+/// flagged-cost, differing-video and review sections name. Memory grows with the number of distinct axis values (at
+/// most <see cref="MaxValuesPerDimension"/> per dimension), not with the ledger's rows.
 /// </summary>
 internal sealed class ReportModelBuilder
 {
+    /// <summary>
+    /// A dimension with more distinct values than this is not broken down (its section says so, it has no A/B rows and
+    /// cannot be a contact-sheet axis): a CSV with a prompt per row would otherwise keep a group per job.
+    /// </summary>
+    public const int MaxValuesPerDimension = 10_000;
+
     private readonly ReportInput _input;
     private readonly List<string> _dimensions;
     private readonly GroupSet[] _byDimension;
@@ -80,13 +86,20 @@ internal sealed class ReportModelBuilder
         };
         foreach (var axis in _input.Axes.Distinct(StringComparer.Ordinal).Where(a => a != JobAxes.Provider))
         {
-            sections.Add(Section($"By {axis}", axis, _byDimension[_dimensions.IndexOf(axis)]));
+            var groups = _byDimension[_dimensions.IndexOf(axis)];
+            sections.Add(Section(groups.Overflowed ? string.Create(System.Globalization.CultureInfo.InvariantCulture, $"By {axis}: more than {MaxValuesPerDimension:N0} values, not broken down") : $"By {axis}", axis, groups));
         }
 
         var comparison = new List<AbRow>();
         var values = new Dictionary<string, IReadOnlyList<string>>(StringComparer.Ordinal);
+        var tooMany = new HashSet<string>(StringComparer.Ordinal);
         for (var d = 0; d < _dimensions.Count; d++)
         {
+            if (_byDimension[d].Overflowed)
+            {
+                tooMany.Add(_dimensions[d]);
+            }
+
             var ordered = _byDimension[d].Ordered();
             values[_dimensions[d]] = ordered.Select(g => g.Key).ToList();
             comparison.AddRange(ordered.Select(g => g.Ab.Build(_dimensions[d], g.Key)));
@@ -101,6 +114,7 @@ internal sealed class ReportModelBuilder
             Sections = sections,
             Comparison = comparison,
             Values = values,
+            TooManyValues = tooMany,
             Flagged = _flagged,
             Differing = _differing,
             Checked = _checked,
@@ -131,10 +145,27 @@ internal sealed class ReportModelBuilder
     {
         private readonly Dictionary<string, Group> _groups = new(StringComparer.Ordinal);
 
+        /// <summary>More than <see cref="MaxValuesPerDimension"/> values came: the groups were dropped and no more are kept.</summary>
+        public bool Overflowed { get; private set; }
+
+        /// <summary>The value's small index, or -1 once the set overflowed.</summary>
         public int Add(string key, LedgerJob job, ReportInput input)
         {
+            if (Overflowed)
+            {
+                return -1;
+            }
+
             if (!_groups.TryGetValue(key, out var group))
             {
+                if (_groups.Count >= MaxValuesPerDimension)
+                {
+                    Overflowed = true;
+                    _groups.Clear();
+                    _groups.TrimExcess();
+                    return -1;
+                }
+
                 group = new Group(key, _groups.Count, new CostGroupBuilder(input.ChargeFailedProviders, input.PriceOf), new AbRowBuilder(input.ChargeFailedProviders));
                 _groups.Add(key, group);
             }

@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Globalization;
 using BatchGen.Simulator.H264;
 
 namespace BatchGen.Simulator;
@@ -20,6 +21,7 @@ internal sealed class SyntheticVideo
     private static long cachedFirstPictureBytes;
 
     private readonly ConcurrentDictionary<(int IdrSize, Mp4Damage Damage), byte[]> _headers = new();
+    private readonly byte[]? _flatIdr;
 
     private SyntheticVideo(VideoClassKey key)
     {
@@ -32,11 +34,18 @@ internal sealed class SyntheticVideo
         var previous = (X: 0, Y: 0);
         for (var k = 1; k < frames; k++)
         {
+            if (key.Flat)
+            {
+                pictures.Add(Encoder.SkippedSlice(k));
+                continue;
+            }
+
             var now = VideoPicture.PanOffset(k, key.Width, key.Height);
             pictures.Add(Encoder.PredictedSlice(k, now.X - previous.X, now.Y - previous.Y));
             previous = now;
         }
 
+        _flatIdr = key.Flat ? Encoder.FlatIdrSlice() : null;
         var idrEstimate = (Encoder.WidthInMbs * Encoder.HeightInMbs * 386) + 64;
         var natural = idrEstimate + pictures.Sum(p => p.Length + 4L);
         var fillerEach = pictures.Count == 0 ? 0 : (int)Math.Min(int.MaxValue / 2, Math.Max(0, key.MinimumBytes - natural) / pictures.Count);
@@ -77,6 +86,14 @@ internal sealed class SyntheticVideo
     /// <summary>The first sample (the IDR picture) for a label: drawn and encoded once, then cached.</summary>
     public byte[] FirstSample(VideoLabel label, string cacheKey)
     {
+        ArgumentNullException.ThrowIfNull(label);
+        if (_flatIdr is not null)
+        {
+            // A few hundred bytes to build: not cached. The SEI makes every task's file its own.
+            var text = string.Create(CultureInfo.InvariantCulture, $"batchgen-sim {label.Provider} task {label.TaskId} seed {label.Seed?.ToString(CultureInfo.InvariantCulture) ?? "-"} style {label.Style ?? "-"} {cacheKey}");
+            return Mp4Muxer.Sample(H264Encoder.UserDataSei(text), _flatIdr);
+        }
+
         var key = $"{Key}|{cacheKey}";
         if (FirstPictures.TryGetValue(key, out var cached))
         {
@@ -99,5 +116,8 @@ internal sealed class SyntheticVideo
         _headers.GetOrAdd((firstSampleSize, damage), k => Mp4Muxer.Header(Encoder, Sps, Pps, [k.IdrSize, .. TailSampleSizes], k.Damage));
 }
 
-/// <summary>A class of simulated videos: the same size, duration and minimum byte count share all but the first picture.</summary>
-internal readonly record struct VideoClassKey(int Width, int Height, int DurationSeconds, long MinimumBytes);
+/// <summary>
+/// A class of simulated videos: the same size, duration and minimum byte count share all but the first picture.
+/// <paramref name="Flat"/>: a still grey picture (<c>video_content: flat</c>) instead of the labelled, panning one.
+/// </summary>
+internal readonly record struct VideoClassKey(int Width, int Height, int DurationSeconds, long MinimumBytes, bool Flat = false);

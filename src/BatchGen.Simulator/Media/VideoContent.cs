@@ -33,12 +33,16 @@ internal sealed class VideoContent
         var (w, h) = task.Video.OutputFrameSize;
         var d = task.Video.DurationSeconds;
         var label = new VideoLabel(provider.Name, task.Video.Prompt, task.Video.Seed, task.Video.Style, task.Id);
-        return Create(w, h, d, MinimumBytes(w, h, d, provider.Scenario.VideoKbps), label, $"{provider.State.Seed}|{provider.Name}|{task.Id}|{index}", damage);
+        var cacheKey = $"{provider.State.Seed}|{provider.Name}|{task.Id}|{index}";
+        return provider.Scenario.VideoContent == VideoContents.Flat
+            ? Create(w, h, d, 0, label, cacheKey, damage, flat: true)
+            : Create(w, h, d, MinimumBytes(w, h, d, provider.Scenario.VideoKbps), label, cacheKey, damage);
     }
 
-    public static VideoContent Create(int width, int height, int durationSeconds, long minimumBytes, VideoLabel label, string cacheKey, Mp4Damage damage = Mp4Damage.None)
+    /// <param name="flat">A still grey picture, a few KB whatever the size (<c>video_content: flat</c>); no filler.</param>
+    public static VideoContent Create(int width, int height, int durationSeconds, long minimumBytes, VideoLabel label, string cacheKey, Mp4Damage damage = Mp4Damage.None, bool flat = false)
     {
-        var video = SyntheticVideo.For(new VideoClassKey(width, height, durationSeconds, minimumBytes));
+        var video = SyntheticVideo.For(new VideoClassKey(width, height, durationSeconds, flat ? 0 : minimumBytes, flat));
         var first = video.FirstSample(label, cacheKey);
         var header = video.Header(first.Length, damage);
         var length = header.LongLength + first.Length + video.Tail.LongLength;

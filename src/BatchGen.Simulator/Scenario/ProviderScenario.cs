@@ -34,6 +34,14 @@ public sealed class ProviderScenario
     public int VideoKbps { get; set; } = 2400;
 
     /// <summary>
+    /// What the result videos show: <c>labelled</c> (default) a picture naming the provider, seed, style and prompt,
+    /// panning; or <c>flat</c> a still grey picture of the requested size and duration coded in about a byte per
+    /// macroblock (about 4 KB per 5 s at 360p, no filler: <see cref="VideoKbps"/> does not apply), the task named in a
+    /// user-data SEI so every file still differs. For load tests that download many thousands of videos.
+    /// </summary>
+    public string VideoContent { get; set; } = VideoContents.Labelled;
+
+    /// <summary>
     /// The frame size of every result, <c>WIDTHxHEIGHT</c> (e.g. <c>864x1280</c>), whatever was asked: a provider that
     /// follows the input image. Null (default): the requested resolution and aspect ratio.
     /// </summary>
@@ -50,6 +58,12 @@ public sealed class ProviderScenario
 
     /// <summary>Magnific: hosts webhooks may be delivered to. Default loopback only; other URLs are accepted but not called.</summary>
     public List<string> WebhookHosts { get; set; } = ["127.0.0.1", "localhost", "::1", "[::1]"];
+}
+
+public static class VideoContents
+{
+    public const string Labelled = "labelled";
+    public const string Flat = "flat";
 }
 
 public static class StatusSpellings

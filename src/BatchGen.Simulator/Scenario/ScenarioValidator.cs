@@ -144,6 +144,11 @@ internal static class ScenarioValidator
             problems.Add(new([.. at, "output_frame_size"], $"must be WIDTHxHEIGHT with even sides from 16 to 4096 (e.g. 864x1280), got '{p.OutputFrameSize}'"));
         }
 
+        if (p.VideoContent is not (VideoContents.Labelled or VideoContents.Flat))
+        {
+            problems.Add(new([.. at, "video_content"], $"must be 'labelled' or 'flat', got '{p.VideoContent}'"));
+        }
+
         if (p.StatusSpelling is not (StatusSpellings.Documented or StatusSpellings.Sample))
         {
             problems.Add(new([.. at, "status_spelling"], $"must be 'documented' or 'sample', got '{p.StatusSpelling}'"));

@@ -93,6 +93,29 @@ public sealed class RealVideoTests
     }
 
     [Fact]
+    public async Task Run_FlatVideoScenario_EveryJobSucceedsDeepVerifiedWithoutWarningInAFewKilobytes()
+    {
+        Ffmpeg.EnsureInstalled();
+        using var dir = new TempDirectory();
+        var scenario = dir.Write("flat.yaml", "providers:\n  aimlapi:\n    video_content: flat\n  segmind:\n    video_content: flat\n");
+        await using var sim = await SimulatorProcess.StartAsync(dir.Path, "--time-scale", "0.01", "--scenario", scenario);
+        var manifest = WriteManifest(dir, "flat", [ProviderNames.AimlApi, ProviderNames.Segmind], Resolutions, verify: "deep");
+
+        var result = await RunAsync(dir, manifest, RunFixtures.WriteProvidersFile(dir, sim.BaseAddress));
+
+        result.ExitCode.ShouldBe(0, result.StdErr);
+        result.StdErr.ShouldNotContain("differ");
+        var jobs = await RunCommandTests.ReadLedgerAsync(dir);
+        jobs.Count.ShouldBe(2 * Resolutions.Length);
+        foreach (var job in jobs)
+        {
+            await AssertPlayableAsync(dir, job);
+            job.Video.ShouldNotBeNull().Warning.ShouldBeNull();
+            new FileInfo(Path.Combine(dir.Path, "out", job.FilePath!)).Length.ShouldBeLessThan(16_000);
+        }
+    }
+
+    [Fact]
     public async Task Run_ProviderReturnsPortraitForALandscapeRequest_JobSucceedsWithAVisibleWarning()
     {
         using var dir = new TempDirectory();

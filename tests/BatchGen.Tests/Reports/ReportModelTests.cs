@@ -50,6 +50,28 @@ public sealed class ReportModelTests
     }
 
     [Fact]
+    public void Build_AnAxisWithMoreValuesThanTheLimit_NotBrokenDownAndNoContactSheetAxis()
+    {
+        var count = ReportModelBuilder.MaxValuesPerDimension + 1;
+        var jobs = Enumerable.Range(0, count)
+            .Select(i => ReportFixtures.Job(i.ToString("x16", System.Globalization.CultureInfo.InvariantCulture), ProviderNames.Magnific, i % 2 == 0 ? "anime" : "clay", i, "720p", 5, JobState.Succeeded, 0.45m, null, 50))
+            .ToList();
+
+        var model = ReportModel.Build(ReportFixtures.Input(jobs));
+
+        var seed = model.Sections.Single(s => s.Dimension == "seed");
+        seed.Title.ShouldBe("By seed: more than 10,000 values, not broken down");
+        seed.Rows.ShouldBeEmpty();
+        seed.Total.Jobs.ShouldBe(count);
+        model.Sections.Single(s => s.Dimension == "style").Rows.Select(r => r.Key).ShouldBe(["anime", "clay"]);
+        model.Comparison.ShouldNotContain(r => r.Axis == "seed");
+        model.ValuesOf("seed").ShouldBeEmpty();
+        ContactSheetLayout.Resolve(model, new ContactSheetOptions("seed", null)).Error.ShouldNotBeNull().ShouldStartWith("--rows seed: more than 10,000 values");
+        var layout = ContactSheetLayout.Resolve(model, ContactSheetOptions.Default).Layout.ShouldNotBeNull();
+        (layout.RowAxis, layout.ColumnAxis).ShouldBe((null, "style"));
+    }
+
+    [Fact]
     public void Build_NoJobs_TotalsAreZeroAndRatesUndefined()
     {
         var model = ReportModel.Build(ReportFixtures.Input([]));

@@ -44,6 +44,7 @@ public sealed class ScenarioLoaderTests
     [InlineData("providers:\n  runway: {}\n", "bad.yaml:2:3: providers.runway: unknown provider 'runway'")]
     [InlineData("providers:\n  segmind:\n    latency:\n      queue_min_seconds: 5\n      queue_max_seconds: 1\n", "bad.yaml:5:26: providers.segmind.latency.queue_max_seconds: must be at least queue_min_seconds (5), got 1")]
     [InlineData("time_scale: fast\n", "bad.yaml:1:13:")]
+    [InlineData("providers:\n  aimlapi:\n    video_content: tiny\n", "bad.yaml:3:20: providers.aimlapi.video_content: must be 'labelled' or 'flat', got 'tiny'")]
     public void Parse_BadScenario_ThrowsOneLineWithFileLineAndColumn(string yaml, string expectedStart)
     {
         var ex = Should.Throw<SimulatorConfigException>(() => ScenarioLoader.Parse(yaml, "bad.yaml"));

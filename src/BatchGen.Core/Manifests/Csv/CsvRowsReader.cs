@@ -45,7 +45,7 @@ internal static class CsvRowsReader
             }
 
             var slots = ReadHeader(Fields(reader), displayFile, keys, bag, out var headerOk);
-            var entries = new List<Pair[]>();
+            var entries = new CsvRows(displayFile, slots, keys);
             var rowCount = 0;
             while (reader.Read())
             {
@@ -60,7 +60,7 @@ internal static class CsvRowsReader
 
                 if (headerOk)
                 {
-                    entries.Add(ReadRow(record, slots, keys, displayFile, line, bag));
+                    entries.Add(record, line, ReadRow(record, slots, keys, displayFile, line, bag));
                 }
             }
 

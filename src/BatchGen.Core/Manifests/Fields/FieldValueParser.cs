@@ -107,7 +107,7 @@ internal static class FieldValueParser
             return null;
         }
 
-        var canonical = value.ToString(CultureInfo.InvariantCulture);
+        var canonical = SmallIntegers.Text(value);
         if (field.Allowed.Count > 0 && !field.Allowed.Contains(canonical))
         {
             bag.Error(mark, field.Name, $"{canonical} is not one of: {string.Join(", ", field.Allowed)}");
@@ -120,7 +120,7 @@ internal static class FieldValueParser
             return null;
         }
 
-        object parsed = field.Index == JobFields.Seed ? (object)value : (int)value;
+        var parsed = field.Index == JobFields.Seed ? SmallIntegers.BoxedLong(value) : SmallIntegers.BoxedInt((int)value);
         return new FieldValue(canonical, mark, parsed);
     }
 

@@ -4,10 +4,14 @@ namespace BatchGen.Simulator.H264;
 /// A deliberately small H.264 Constrained Baseline encoder: one IDR picture of I_PCM macroblocks (the raw samples,
 /// so any picture is exact) followed by P pictures whose macroblocks are all P_L0_16x16 with one motion vector and no
 /// residual, which pans the previous picture. CAVLC, one slice per picture, deblocking off, POC type 2.
-/// Frame sizes that are not a multiple of 16 are coded at the next multiple and cropped in the SPS.
+/// Frame sizes that are not a multiple of 16 are coded at the next multiple and cropped in the SPS. A flat video is
+/// one grey I_16x16 picture followed by all-skipped P pictures: a few bytes per picture at any size.
 /// </summary>
 internal sealed class H264Encoder
 {
+    /// <summary>The UUID of <see cref="UserDataSei"/>'s payload (random, fixed: "this is a BatchGen simulator label").</summary>
+    private static readonly byte[] UserDataUuid = [0x6b, 0x1f, 0x3a, 0x52, 0x0c, 0x9e, 0x4d, 0x71, 0xa8, 0x35, 0x2e, 0x90, 0x5b, 0xc4, 0x17, 0xd6];
+
     /// <summary>log2_max_frame_num: frame_num counts P pictures modulo 2^16.</summary>
     private const int Log2MaxFrameNum = 16;
 
@@ -126,15 +130,7 @@ internal sealed class H264Encoder
     {
         ArgumentNullException.ThrowIfNull(picture);
         var w = new BitWriter((WidthInMbs * HeightInMbs * 386) + 32);
-        w.UnsignedExpGolomb(0); // first_mb_in_slice
-        w.UnsignedExpGolomb(7); // slice_type: I (all slices of the picture)
-        w.UnsignedExpGolomb(0); // pic_parameter_set_id
-        w.Bits(0, Log2MaxFrameNum); // frame_num
-        w.UnsignedExpGolomb(0); // idr_pic_id
-        w.Bit(false); // no_output_of_prior_pics_flag
-        w.Bit(false); // long_term_reference_flag
-        w.SignedExpGolomb(0); // slice_qp_delta
-        w.UnsignedExpGolomb(1); // disable_deblocking_filter_idc: off
+        IdrSliceHeader(w);
         var block = new byte[384];
         for (var my = 0; my < HeightInMbs; my++)
         {
@@ -159,15 +155,7 @@ internal sealed class H264Encoder
     public byte[] PredictedSlice(int frameNum, int dx, int dy)
     {
         var w = new BitWriter((WidthInMbs * HeightInMbs / 8) + 64);
-        w.UnsignedExpGolomb(0); // first_mb_in_slice
-        w.UnsignedExpGolomb(5); // slice_type: P (all slices of the picture)
-        w.UnsignedExpGolomb(0); // pic_parameter_set_id
-        w.Bits((uint)frameNum & ((1u << Log2MaxFrameNum) - 1), Log2MaxFrameNum);
-        w.Bit(false); // num_ref_idx_active_override_flag
-        w.Bit(false); // ref_pic_list_modification_flag_l0
-        w.Bit(false); // adaptive_ref_pic_marking_mode_flag (sliding window)
-        w.SignedExpGolomb(0); // slice_qp_delta
-        w.UnsignedExpGolomb(1); // disable_deblocking_filter_idc: off
+        PredictedSliceHeader(w, frameNum);
         var count = WidthInMbs * HeightInMbs;
         for (var i = 0; i < count; i++)
         {
@@ -182,6 +170,63 @@ internal sealed class H264Encoder
         return BitWriter.ToNalUnit(2, 1, w.ToArray());
     }
 
+    /// <summary>
+    /// A flat IDR slice NAL unit: every macroblock I_16x16 with DC prediction and no residual (8 bits each), so the
+    /// picture is mid-grey (128) throughout. Used for tiny files at any frame size.
+    /// </summary>
+    public byte[] FlatIdrSlice()
+    {
+        var w = new BitWriter((WidthInMbs * HeightInMbs) + 32);
+        IdrSliceHeader(w);
+        var count = WidthInMbs * HeightInMbs;
+        for (var i = 0; i < count; i++)
+        {
+            w.UnsignedExpGolomb(3); // mb_type I_16x16_2_0_0: DC prediction, no chroma or luma AC coefficients
+            w.UnsignedExpGolomb(0); // intra_chroma_pred_mode: DC
+            w.SignedExpGolomb(0); // mb_qp_delta
+            w.Bit(true); // Intra16x16DCLevel coeff_token: TotalCoeff 0 (nC 0: no neighbour has coefficients)
+        }
+
+        w.TrailingBits();
+        return BitWriter.ToNalUnit(3, 5, w.ToArray());
+    }
+
+    /// <summary>A P slice NAL unit whose macroblocks are all skipped: the previous picture again (a still).</summary>
+    public byte[] SkippedSlice(int frameNum)
+    {
+        var w = new BitWriter(32);
+        PredictedSliceHeader(w, frameNum);
+        w.UnsignedExpGolomb((uint)(WidthInMbs * HeightInMbs)); // mb_skip_run: every macroblock, then no more data
+        w.TrailingBits();
+        return BitWriter.ToNalUnit(2, 1, w.ToArray());
+    }
+
+    /// <summary>
+    /// A user-data-unregistered SEI NAL unit carrying <paramref name="text"/> (UTF-8) under a fixed UUID: names the
+    /// task inside a flat video, so no two files are the same.
+    /// </summary>
+    public static byte[] UserDataSei(string text)
+    {
+        ArgumentNullException.ThrowIfNull(text);
+        var payload = System.Text.Encoding.UTF8.GetBytes(text);
+        var size = 16 + payload.Length;
+        var w = new BitWriter(size + 8);
+        w.Bits(5, 8); // payloadType: user_data_unregistered
+        for (var left = size; ; left -= 255)
+        {
+            w.Bits((uint)Math.Min(left, 255), 8);
+            if (left < 255)
+            {
+                break;
+            }
+        }
+
+        w.Bytes(UserDataUuid);
+        w.Bytes(payload);
+        w.TrailingBits();
+        return BitWriter.ToNalUnit(0, 6, w.ToArray());
+    }
+
     /// <summary>A filler data NAL unit of <paramref name="size"/> bytes in all (at least 2): padding to a bitrate.</summary>
     public static byte[] Filler(int size)
     {
@@ -190,5 +235,31 @@ internal sealed class H264Encoder
         nal.AsSpan(1, nal.Length - 2).Fill(0xFF);
         nal[^1] = 0x80;
         return nal;
+    }
+
+    private static void IdrSliceHeader(BitWriter w)
+    {
+        w.UnsignedExpGolomb(0); // first_mb_in_slice
+        w.UnsignedExpGolomb(7); // slice_type: I (all slices of the picture)
+        w.UnsignedExpGolomb(0); // pic_parameter_set_id
+        w.Bits(0, Log2MaxFrameNum); // frame_num
+        w.UnsignedExpGolomb(0); // idr_pic_id
+        w.Bit(false); // no_output_of_prior_pics_flag
+        w.Bit(false); // long_term_reference_flag
+        w.SignedExpGolomb(0); // slice_qp_delta
+        w.UnsignedExpGolomb(1); // disable_deblocking_filter_idc: off
+    }
+
+    private static void PredictedSliceHeader(BitWriter w, int frameNum)
+    {
+        w.UnsignedExpGolomb(0); // first_mb_in_slice
+        w.UnsignedExpGolomb(5); // slice_type: P (all slices of the picture)
+        w.UnsignedExpGolomb(0); // pic_parameter_set_id
+        w.Bits((uint)frameNum & ((1u << Log2MaxFrameNum) - 1), Log2MaxFrameNum);
+        w.Bit(false); // num_ref_idx_active_override_flag
+        w.Bit(false); // ref_pic_list_modification_flag_l0
+        w.Bit(false); // adaptive_ref_pic_marking_mode_flag (sliding window)
+        w.SignedExpGolomb(0); // slice_qp_delta
+        w.UnsignedExpGolomb(1); // disable_deblocking_filter_idc: off
     }
 }

@@ -108,6 +108,63 @@ public sealed class SyntheticVideoTests : IDisposable
         decode.ExitCode.ShouldBe(0);
     }
 
+    [Theory]
+    [InlineData(640, 360, 5, 6_000)]
+    [InlineData(1920, 1080, 10, 16_000)]
+    public async Task CreateFlat_ProbesBackAtTheRequestedSizeAndDuration_InAFewKilobytes(int width, int height, int seconds, int maxBytes)
+    {
+        var bytes = CreateFlat(width, height, seconds, "task-0001").ToArray();
+
+        using var stream = new MemoryStream(bytes);
+        var (info, error) = await Mp4Probe.ProbeAsync(stream, CancellationToken.None);
+
+        error.ShouldBeNull();
+        info!.Width.ShouldBe(width);
+        info.Height.ShouldBe(height);
+        info.Duration.ShouldBe(TimeSpan.FromSeconds(seconds));
+        info.Codec.ShouldBe("avc1");
+        info.Samples.ShouldBe(seconds * SyntheticVideo.FramesPerSecond);
+        bytes.Length.ShouldBeLessThan(maxBytes);
+        VideoFacts.From(info, width, height, seconds).Warning.ShouldBeNull();
+    }
+
+    [Fact]
+    public void CreateFlat_SameTask_SameBytes_OtherTask_OtherBytes()
+    {
+        var a = CreateFlat(640, 360, 5, "task-a").ToArray();
+
+        CreateFlat(640, 360, 5, "task-a").ToArray().ShouldBe(a);
+        CreateFlat(640, 360, 5, "task-b").ToArray().ShouldNotBe(a);
+    }
+
+    [Theory]
+    [InlineData(640, 360, 5)]
+    [InlineData(1080, 1920, 8)]
+    public async Task CreateFlat_DecodesWithFfmpegToAGreyStill(int width, int height, int seconds)
+    {
+        var path = Path.Combine(_temp.Path, $"flat-{width}x{height}.mp4");
+        await File.WriteAllBytesAsync(path, CreateFlat(width, height, seconds, "task-ff").ToArray());
+
+        var probe = await RunAsync("ffprobe", "-v", "error", "-select_streams", "v:0", "-count_frames",
+            "-show_entries", "stream=codec_name,width,height,nb_read_frames", "-of", "default=nw=1", path);
+        var stats = Path.Combine(_temp.Path, $"flat-{width}x{height}.txt");
+        var decode = await RunAsync("ffmpeg", "-v", "error", "-i", path, "-vf", $"signalstats,metadata=print:key=lavfi.signalstats.YAVG:file={stats}", "-f", "null", "-");
+
+        probe.Error.ShouldBeEmpty();
+        probe.Output.ShouldContain("codec_name=h264");
+        probe.Output.ShouldContain($"width={width}\n");
+        probe.Output.ShouldContain($"height={height}\n");
+        probe.Output.ShouldContain($"nb_read_frames={seconds * SyntheticVideo.FramesPerSecond}\n");
+        decode.ExitCode.ShouldBe(0, decode.Error);
+        decode.Error.ShouldBeEmpty();
+        var averages = (await File.ReadAllLinesAsync(stats)).Where(l => l.StartsWith("lavfi.signalstats.YAVG=", StringComparison.Ordinal)).ToList();
+        averages.Count.ShouldBe(seconds * SyntheticVideo.FramesPerSecond);
+        averages.ShouldAllBe(l => l == "lavfi.signalstats.YAVG=128");
+    }
+
+    private static VideoContent CreateFlat(int width, int height, int seconds, string taskId) =>
+        VideoContent.Create(width, height, seconds, 4_000_000, new VideoLabel("aimlapi", "a ginger cat", 1, "anime", taskId), $"flat|{taskId}", flat: true);
+
     private static VideoContent Create(int width, int height, int seconds, int seed = 42, string? cacheKey = null, long minimumBytes = 0, Mp4Damage damage = Mp4Damage.None) =>
         VideoContent.Create(width, height, seconds, minimumBytes, new VideoLabel("magnific", "a ginger cat on a windowsill, slow push-in", seed, "anime", "task-0001"), cacheKey ?? $"test|{seed}", damage);
 
