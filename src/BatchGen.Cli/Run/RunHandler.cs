@@ -403,6 +403,7 @@ internal sealed class RunHandler
         var request = new RunRequest
         {
             Jobs = manifest.JobsThenRelease(),
+            JobsForKey = manifest.Jobs(),
             Providers = providers,
             Adapters = adapters,
             ImageUploaders = uploaders,

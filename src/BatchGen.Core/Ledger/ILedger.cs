@@ -70,6 +70,13 @@ public interface ILedger : IAsyncDisposable
     IAsyncEnumerable<LedgerJob> ReadJobsAsync(string provider, CancellationToken cancellationToken, int pageSize = 1000);
 
     /// <summary>
+    /// What <see cref="SyncJobsAsync"/> would find when the ledger was last synced with these very jobs (the same ids,
+    /// providers and specs, in order) and still marks as many in the manifest; null when it must sync (the default).
+    /// <paramref name="jobs"/> is enumerated once, only when a key is recorded.
+    /// </summary>
+    Task<LedgerSyncResult?> SyncedAlreadyAsync(IEnumerable<JobSpec> jobs, CancellationToken cancellationToken) => Task.FromResult<LedgerSyncResult?>(null);
+
+    /// <summary>
     /// Every job in insertion order, streamed, with only what the budget, the money figures, retry planning and the
     /// closing lines read: state, attempts, remote id, costs, error class and code, submit and update times, whether it
     /// is in the manifest and the video warning. <see cref="LedgerJob.Spec"/> holds only the id and provider; URLs,

@@ -20,6 +20,23 @@ public sealed partial class SqliteLedger
     private static readonly JobParameters NotRead = new() { Prompt = string.Empty, ImageUrl = string.Empty, Duration = 0, Resolution = string.Empty, AspectRatio = string.Empty };
 
     /// <inheritdoc/>
+    public async Task<LedgerSyncResult?> SyncedAlreadyAsync(IEnumerable<JobSpec> jobs, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(jobs);
+        var writer = Writable();
+        // No key recorded (a new ledger, or a sync cut short): the jobs are not expanded twice for nothing.
+        if (await GetMetaAsync(LedgerJobSync.MetaKey, cancellationToken).ConfigureAwait(false) is null)
+        {
+            return null;
+        }
+
+        var key = LedgerJobSync.Key(jobs);
+        return await writer.ExclusiveAsync(
+            connection => LedgerJobSync.IsCurrent(connection, key, out var existing, out var lost) ? new LedgerSyncResult(0, existing, lost) : null,
+            cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <inheritdoc/>
     public IAsyncEnumerable<LedgerJob> ReadJobSummariesAsync(CancellationToken cancellationToken) =>
         StreamAsync($"SELECT {SummaryColumns} FROM jobs ORDER BY seq;", null, ReadSummary, cancellationToken);
 

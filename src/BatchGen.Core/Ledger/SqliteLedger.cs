@@ -104,15 +104,6 @@ public sealed partial class SqliteLedger : ILedger
     {
         ArgumentNullException.ThrowIfNull(jobs);
         var writer = Writable();
-        var key = LedgerJobSync.Key(jobs);
-        var current = await writer.ExclusiveAsync(
-            connection => LedgerJobSync.IsCurrent(connection, key, out var existing, out var lost) ? new LedgerSyncResult(0, existing, lost) : null,
-            cancellationToken).ConfigureAwait(false);
-        if (current is not null)
-        {
-            return current;
-        }
-
         using var sync = new LedgerJobSync(_writerConnection!, _timeProvider.GetUtcNow());
         await writer.ExclusiveAsync(_ => { sync.Begin(); return 0; }, cancellationToken).ConfigureAwait(false);
         var chunk = new List<JobSpec>(LedgerJobSync.ChunkSize);

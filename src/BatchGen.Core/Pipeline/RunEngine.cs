@@ -34,7 +34,8 @@ public sealed class RunEngine
 
         var ledger = request.Ledger;
         var step = _time.GetTimestamp();
-        var sync = await ledger.SyncJobsAsync(request.Jobs, stopToken).ConfigureAwait(false);
+        var sync = (request.JobsForKey is { } keyed ? await ledger.SyncedAlreadyAsync(keyed, stopToken).ConfigureAwait(false) : null)
+            ?? await ledger.SyncJobsAsync(request.Jobs, stopToken).ConfigureAwait(false);
         ResumeLog.Step(_logger, _time, "manifest sync", step);
         step = _time.GetTimestamp();
         var retry = await ResumePlanner.PrepareAsync(ledger, request, _time, stopToken).ConfigureAwait(false);

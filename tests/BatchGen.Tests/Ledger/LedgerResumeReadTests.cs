@@ -18,7 +18,7 @@ public sealed class LedgerResumeReadTests : LedgerTestBase
         var lost = await ledger.SyncJobsAsync(jobs.Take(3), default);
 
         var events = QueryRaw("SELECT CAST(COUNT(*) AS TEXT) FROM events;");
-        var again = await ledger.SyncJobsAsync(jobs.Take(3), default);
+        var again = await ledger.SyncedAlreadyAsync(jobs.Take(3), default);
 
         first.ShouldBe(new LedgerSyncResult(5, 0, 0));
         lost.ShouldBe(new LedgerSyncResult(0, 3, 2));
@@ -34,6 +34,7 @@ public sealed class LedgerResumeReadTests : LedgerTestBase
         await ledger.SyncJobsAsync(jobs, default);
         var changed = jobs[1] with { Parameters = jobs[1].Parameters with { Prompt = "another prompt" } };
 
+        (await ledger.SyncedAlreadyAsync([jobs[0], changed, jobs[2]], default)).ShouldBeNull("a spec changed");
         await ledger.SyncJobsAsync([jobs[0], changed, jobs[2]], default);
         var added = await ledger.SyncJobsAsync([jobs[0], changed, jobs[2], LedgerTestJobs.Create(9)], default);
 
@@ -49,6 +50,7 @@ public sealed class LedgerResumeReadTests : LedgerTestBase
         await ledger.SyncJobsAsync(jobs, default);
         ExecuteRaw($"UPDATE jobs SET in_manifest = 0 WHERE id = '{jobs[0].Id}';");
 
+        (await ledger.SyncedAlreadyAsync(jobs, default)).ShouldBeNull("the ledger no longer marks every job of the key");
         var again = await ledger.SyncJobsAsync(jobs, default);
 
         again.ShouldBe(new LedgerSyncResult(0, 3, 0));
