@@ -12,8 +12,13 @@ export DOTNET_SKIP_FIRST_TIME_EXPERIENCE := 1
 
 all: build
 
+# The published CLI is precompiled (ReadyToRun) for this machine's platform: a short run (a re-run of a finished batch,
+# status, plan) spends less of its time in the JIT. `dotnet build` and the tests stay portable (JIT only).
+RID ?= $(shell $(DOTNET) --info 2>/dev/null | awk '/^ *RID:/ {print $$2; exit}')
+READY_TO_RUN := $(if $(RID),-r $(RID) --self-contained false -p:PublishReadyToRun=true)
+
 build:
-	$(DOTNET) publish src/BatchGen.Cli/BatchGen.Cli.csproj -c $(CONFIG) -o artifacts/bin --nologo -v quiet
+	$(DOTNET) publish src/BatchGen.Cli/BatchGen.Cli.csproj -c $(CONFIG) -o artifacts/bin --nologo -v quiet $(READY_TO_RUN)
 	@test -x $(BIN) && echo "built $(BIN)"
 
 test: build

@@ -31,7 +31,7 @@ internal sealed record RunFacts(
         var warnings = new List<(string, string, string)>();
         var warningCount = 0;
         var unpriced = 0;
-        await foreach (var job in ledger.ReadJobsAsync(cancellationToken).ConfigureAwait(false))
+        await foreach (var job in ledger.ReadJobSummariesAsync(cancellationToken).ConfigureAwait(false))
         {
             if (job.EstimatedCostUsd is null)
             {

@@ -97,7 +97,9 @@ internal sealed class RunHandler
             return ExitCodes.InvalidInput;
         }
 
+        var step = _time.GetTimestamp();
         var loaded = Load(invocation, clock.Now());
+        Step("manifest load", step);
         if (!invocation.Simulate)
         {
             // The image pre-flight's remote half, before anything is spent (simulated providers fetch no remote URL).
@@ -156,6 +158,7 @@ internal sealed class RunHandler
         }
 
         ILedger ledger;
+        step = _time.GetTimestamp();
         try
         {
             ledger = await LedgerStores.OpenForRunAsync(
@@ -173,6 +176,7 @@ internal sealed class RunHandler
         }
 
         notice.LedgerLocation = ledger.Location;
+        Step("ledger open", step);
         foreach (var ledgerNotice in ledger.Notices)
         {
             await _stderr.WriteLineAsync($"batchgen: {ledgerNotice}").ConfigureAwait(false);
@@ -245,7 +249,9 @@ internal sealed class RunHandler
             {
                 summary = await ExecuteAsync(invocation, manifest, providers, keys, ledger, outputDirectory, period, deep, simulator, cancellationToken).ConfigureAwait(false);
                 notice.Summary = summary;
+                step = _time.GetTimestamp();
                 facts = await RunFacts.ReadAsync(ledger, CancellationToken.None).ConfigureAwait(false);
+                Step("closing facts", step);
                 notice.FailuresByReason = facts.FailuresByReason;
                 batches.Finish(outputDirectory, summary, notice);
             }
@@ -277,7 +283,9 @@ internal sealed class RunHandler
             {
                 try
                 {
+                    step = _time.GetTimestamp();
                     await output.WriteReportsAsync(ledger, facts).ConfigureAwait(false);
+                    Step("reports", step);
                 }
                 catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
                 {
@@ -306,9 +314,15 @@ internal sealed class RunHandler
                 await simulator.DisposeAsync().ConfigureAwait(false);
             }
 
+            var closing = _time.GetTimestamp();
             await CloseAsync(ledger).ConfigureAwait(false);
+            Step("ledger close", closing);
         }
     }
+
+    /// <summary>A debug line timing one step of the run (<c>--log-level debug</c>).</summary>
+    private void Step(string name, long started) =>
+        _log.Write(LogLevel.Debug, "run_step", string.Create(CultureInfo.InvariantCulture, $"run step: {name} took {_time.GetElapsedTime(started).TotalMilliseconds:0} ms"));
 
     /// <summary>Closes the ledger; a failure here (a full disk at the last checkpoint) is one line, not a second error.</summary>
     private async Task CloseAsync(ILedger ledger)
@@ -389,6 +403,7 @@ internal sealed class RunHandler
         var request = new RunRequest
         {
             Jobs = manifest.JobsThenRelease(),
+            JobsForKey = manifest.Jobs(),
             Providers = providers,
             Adapters = adapters,
             ImageUploaders = uploaders,

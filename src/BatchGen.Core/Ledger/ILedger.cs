@@ -69,6 +69,53 @@ public interface ILedger : IAsyncDisposable
     /// <summary>One provider's jobs in insertion order, read in pages on short transactions.</summary>
     IAsyncEnumerable<LedgerJob> ReadJobsAsync(string provider, CancellationToken cancellationToken, int pageSize = 1000);
 
+    /// <summary>
+    /// What <see cref="SyncJobsAsync"/> would find when the ledger was last synced with these very jobs (the same ids,
+    /// providers and specs, in order) and still marks as many in the manifest; null when it must sync (the default).
+    /// <paramref name="jobs"/> is enumerated once, only when a key is recorded.
+    /// </summary>
+    Task<LedgerSyncResult?> SyncedAlreadyAsync(IEnumerable<JobSpec> jobs, CancellationToken cancellationToken) => Task.FromResult<LedgerSyncResult?>(null);
+
+    /// <summary>
+    /// Every job in insertion order, streamed, with only what the budget, the money figures, retry planning and the
+    /// closing lines read: state, attempts, remote id, costs, error class and code, submit and update times, whether it
+    /// is in the manifest and the video warning. <see cref="LedgerJob.Spec"/> holds only the id and provider; URLs,
+    /// paths, hashes, outputs and the rest stay unset (read the job with <see cref="GetJobAsync"/> when they matter).
+    /// The default reads whole rows; the ledgers answer it without parsing specs or outputs.
+    /// </summary>
+    IAsyncEnumerable<LedgerJob> ReadJobSummariesAsync(CancellationToken cancellationToken) => ReadJobsAsync(cancellationToken);
+
+    /// <summary>
+    /// One provider's jobs in insertion order except those in <paramref name="skipped"/>, paged like
+    /// <see cref="ReadJobsAsync(string, CancellationToken, int)"/>: what a resume routes besides the files it checks.
+    /// </summary>
+    async IAsyncEnumerable<LedgerJob> ReadJobsExceptAsync(string provider, JobState skipped, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        await foreach (var job in ReadJobsAsync(provider, cancellationToken).ConfigureAwait(false))
+        {
+            if (job.State != skipped)
+            {
+                yield return job;
+            }
+        }
+    }
+
+    /// <summary>
+    /// One provider's succeeded jobs still in the manifest, in insertion order, with each output's recorded file
+    /// (path, size, modification time, inode, whether a SHA-256 is recorded): what a resume needs to trust the files
+    /// without reading them. The default reads whole rows.
+    /// </summary>
+    async IAsyncEnumerable<SavedJob> ReadSavedJobsAsync(string provider, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        await foreach (var job in ReadJobsAsync(provider, cancellationToken).ConfigureAwait(false))
+        {
+            if (job is { State: JobState.Succeeded, InManifest: true })
+            {
+                yield return SavedJob.Of(job);
+            }
+        }
+    }
+
     /// <summary>Events of one job, or of all jobs when <paramref name="jobId"/> is null, in the order they were written.</summary>
     IAsyncEnumerable<LedgerEvent> ReadEventsAsync(string? jobId, CancellationToken cancellationToken);
 

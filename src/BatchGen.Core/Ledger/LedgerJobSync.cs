@@ -6,20 +6,67 @@ namespace BatchGen.Core.Ledger;
 /// <summary>
 /// Brings the ledger's job list in line with a manifest without holding the manifest in memory: ids go to a temp
 /// table chunk by chunk (one transaction per chunk), new jobs are inserted as pending with one event each, and a
-/// final transaction sets <c>in_manifest</c> for every ledger job from the temp table.
+/// final transaction sets <c>in_manifest</c> for every ledger job from the temp table. That transaction also records the
+/// manifest's key (<see cref="MetaKey"/>: a hash of every job's id, provider and spec, in order, and how many distinct
+/// jobs): the same manifest again finds its key and leaves the ledger as it is (<see cref="IsCurrent"/>).
 /// </summary>
-internal sealed class LedgerJobSync(SqliteConnection connection, DateTimeOffset now)
+internal sealed class LedgerJobSync(SqliteConnection connection, DateTimeOffset now) : IDisposable
 {
     public const int ChunkSize = 10_000;
 
+    /// <summary>Ledger meta key of the manifest the jobs were last synced with.</summary>
+    public const string MetaKey = "manifest_synced";
+
+    private readonly System.Security.Cryptography.IncrementalHash _hash = NewHash();
     private long _nextSeq;
 
     public int Added { get; private set; }
 
     public int Existing { get; private set; }
 
+    /// <summary>The key of a manifest's jobs: the hash of each one's id, provider and stored spec, in order (one pass over them).</summary>
+    public static string Key(IEnumerable<JobSpec> jobs)
+    {
+        ArgumentNullException.ThrowIfNull(jobs);
+        using var hash = NewHash();
+        foreach (var job in jobs)
+        {
+            Append(hash, job, LedgerValues.Spec(job));
+        }
+
+        return Convert.ToHexStringLower(hash.GetHashAndReset());
+    }
+
+    /// <summary>
+    /// True when the ledger was last synced with jobs of this <paramref name="key"/> and still marks as many distinct jobs
+    /// in the manifest as that sync did: syncing again would change nothing. Gives the number of jobs out of it.
+    /// </summary>
+    public static bool IsCurrent(SqliteConnection connection, string key, out int existing, out int lost)
+    {
+        ArgumentNullException.ThrowIfNull(connection);
+        existing = 0;
+        lost = 0;
+        var recorded = Convert.ToString(LedgerSchema.Scalar(connection, $"SELECT value FROM meta WHERE key = '{MetaKey}';"), System.Globalization.CultureInfo.InvariantCulture);
+        var colon = recorded?.IndexOf(':', StringComparison.Ordinal) ?? -1;
+        if (colon < 0 || !string.Equals(recorded![..colon], key, StringComparison.Ordinal)
+            || !int.TryParse(recorded[(colon + 1)..], System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var count))
+        {
+            return false;
+        }
+
+        using var command = connection.CreateCommand();
+        command.CommandText = "SELECT COALESCE(SUM(in_manifest <> 0), 0), COALESCE(SUM(in_manifest = 0), 0) FROM jobs;";
+        using var reader = command.ExecuteReader();
+        reader.Read();
+        existing = reader.GetInt32(0);
+        lost = reader.GetInt32(1);
+        return existing == count;
+    }
+
     public void Begin()
     {
+        // Forgotten first: a sync cut short must not pass for done on the next run.
+        Execute($"DELETE FROM meta WHERE key = '{MetaKey}';");
         Execute("DROP TABLE IF EXISTS temp.sync_ids; CREATE TEMP TABLE sync_ids (id TEXT PRIMARY KEY NOT NULL);");
         _nextSeq = Convert.ToInt64(LedgerSchema.Scalar(connection, "SELECT COALESCE(MAX(seq), 0) + 1 FROM jobs;"), System.Globalization.CultureInfo.InvariantCulture);
     }
@@ -42,13 +89,14 @@ internal sealed class LedgerJobSync(SqliteConnection connection, DateTimeOffset 
 
         foreach (var job in chunk)
         {
+            var spec = LedgerValues.Spec(job);
+            Append(_hash, job, spec);
             remember.Parameters["$id"].Value = job.Id;
             if (remember.ExecuteNonQuery() == 0)
             {
                 continue;
             }
 
-            var spec = LedgerValues.Spec(job);
             insert.Parameters["$id"].Value = job.Id;
             insert.Parameters["$seq"].Value = _nextSeq;
             insert.Parameters["$provider"].Value = job.Provider;
@@ -83,12 +131,26 @@ internal sealed class LedgerJobSync(SqliteConnection connection, DateTimeOffset 
                 transaction,
                 "UPDATE jobs SET in_manifest = (id IN (SELECT id FROM temp.sync_ids)) WHERE in_manifest <> (id IN (SELECT id FROM temp.sync_ids));");
             mark.ExecuteNonQuery();
+            using var key = Command(transaction, "INSERT INTO meta (key, value) VALUES ($key, $value) ON CONFLICT (key) DO UPDATE SET value = excluded.value;", "$key", "$value");
+            key.Parameters["$key"].Value = MetaKey;
+            key.Parameters["$value"].Value = string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{Convert.ToHexStringLower(_hash.GetHashAndReset())}:{Added + Existing}");
+            key.ExecuteNonQuery();
             transaction.Commit();
         }
 
         var lost = Convert.ToInt32(LedgerSchema.Scalar(connection, "SELECT COUNT(*) FROM jobs WHERE in_manifest = 0;"), System.Globalization.CultureInfo.InvariantCulture);
         Execute("DROP TABLE IF EXISTS temp.sync_ids;");
         return lost;
+    }
+
+    public void Dispose() => _hash.Dispose();
+
+    private static System.Security.Cryptography.IncrementalHash NewHash() =>
+        System.Security.Cryptography.IncrementalHash.CreateHash(System.Security.Cryptography.HashAlgorithmName.SHA256);
+
+    private static void Append(System.Security.Cryptography.IncrementalHash hash, JobSpec job, string spec)
+    {
+        hash.AppendData(System.Text.Encoding.UTF8.GetBytes($"{job.Id}\u001f{job.Provider}\u001f{spec}\n"));
     }
 
     private void Execute(string sql)

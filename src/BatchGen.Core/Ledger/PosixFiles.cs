@@ -4,8 +4,14 @@ using Microsoft.Win32.SafeHandles;
 namespace BatchGen.Core.Ledger;
 
 /// <summary>The identity of a file: device and inode, with its size, owner and modification time (ns since the epoch) when read.</summary>
-internal readonly record struct FileIdentity(ulong Device, ulong Inode, long Size, uint Owner, long ModifiedNs = 0)
+internal readonly record struct FileIdentity(ulong Device, ulong Inode, long Size, uint Owner, long ModifiedNs = 0, uint Mode = 0)
 {
+    private const uint TypeMask = 0xF000;
+    private const uint RegularFile = 0x8000;
+
+    /// <summary>A regular file (not a symbolic link, directory, device...), from the mode's file type bits.</summary>
+    public bool IsRegularFile => (Mode & TypeMask) == RegularFile;
+
     public bool SameFile(FileIdentity other) => Device == other.Device && Inode == other.Inode;
 }
 
@@ -89,6 +95,28 @@ internal static partial class PosixFiles
         }
     }
 
+    /// <summary>
+    /// As <see cref="Stat(string)"/>, but a symbolic link is described itself, not followed (lstat): its mode says it is a
+    /// link. Null when there is nothing there, or where not <see cref="Supported"/>.
+    /// </summary>
+    public static FileIdentity? LStat(string path)
+    {
+        if (!Supported)
+        {
+            return null;
+        }
+
+        var buffer = new byte[256];
+        try
+        {
+            return LStatPath(path, ref buffer[0]) == 0 ? Parse(buffer) : null;
+        }
+        catch (EntryPointNotFoundException)
+        {
+            return null;
+        }
+    }
+
     /// <summary>The identity of the open file behind <paramref name="handle"/>.</summary>
     public static FileIdentity? Stat(SafeFileHandle handle)
     {
@@ -135,14 +163,19 @@ internal static partial class PosixFiles
         }
     }
 
-    // struct stat: st_dev at 0 and st_ino at 8 on both; st_uid at 28 (x64) or 24 (arm64); st_size at 48 on both;
-    // st_mtim (seconds, then nanoseconds) at 88 and 96 on both.
-    private static FileIdentity Parse(byte[] buffer) => new(
-        BitConverter.ToUInt64(buffer, 0),
-        BitConverter.ToUInt64(buffer, 8),
-        BitConverter.ToInt64(buffer, 48),
-        BitConverter.ToUInt32(buffer, RuntimeInformation.ProcessArchitecture == Architecture.Arm64 ? 24 : 28),
-        (BitConverter.ToInt64(buffer, 88) * 1_000_000_000L) + BitConverter.ToInt64(buffer, 96));
+    // struct stat: st_dev at 0 and st_ino at 8 on both; st_mode at 24 (x64) or 16 (arm64); st_uid at 28 (x64) or 24
+    // (arm64); st_size at 48 on both; st_mtim (seconds, then nanoseconds) at 88 and 96 on both.
+    private static FileIdentity Parse(byte[] buffer)
+    {
+        var arm = RuntimeInformation.ProcessArchitecture == Architecture.Arm64;
+        return new(
+            BitConverter.ToUInt64(buffer, 0),
+            BitConverter.ToUInt64(buffer, 8),
+            BitConverter.ToInt64(buffer, 48),
+            BitConverter.ToUInt32(buffer, arm ? 24 : 28),
+            (BitConverter.ToInt64(buffer, 88) * 1_000_000_000L) + BitConverter.ToInt64(buffer, 96),
+            BitConverter.ToUInt32(buffer, arm ? 16 : 24));
+    }
 
     [StructLayout(LayoutKind.Sequential)]
     private struct FLock
@@ -159,6 +192,9 @@ internal static partial class PosixFiles
 
     [LibraryImport("libc", EntryPoint = "stat", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
     private static partial int StatPath(string path, ref byte buffer);
+
+    [LibraryImport("libc", EntryPoint = "lstat", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
+    private static partial int LStatPath(string path, ref byte buffer);
 
     [LibraryImport("libc", EntryPoint = "fstat", SetLastError = true)]
     private static partial int StatHandle(int fd, ref byte buffer);

@@ -13,12 +13,14 @@ internal sealed partial class JobFeeder
     private readonly RunContext _context;
     private readonly IReadOnlyDictionary<string, ProviderLane> _lanes;
     private readonly ChannelWriter<DownloadItem> _downloads;
+    private readonly SavedFileStamps _stamps;
 
     public JobFeeder(RunContext context, IReadOnlyDictionary<string, ProviderLane> lanes, ChannelWriter<DownloadItem> downloads)
     {
         _context = context;
         _lanes = lanes;
         _downloads = downloads;
+        _stamps = new SavedFileStamps(context.Options.OutputDirectory);
     }
 
     public Task RunAsync() => Task.WhenAll(_context.Providers.Keys.Select(FeedProviderAsync));
@@ -28,9 +30,16 @@ internal sealed partial class JobFeeder
         _lanes.TryGetValue(provider, out var lane);
         try
         {
-            await foreach (var job in _context.Ledger.ReadJobsAsync(provider, _context.StopToken).ConfigureAwait(false))
+            // Without an output store or deep verification, succeeded jobs are checked first from their recorded
+            // stamps (one lstat per file, whole rows only for files that differ), then the rest is routed.
+            var quick = _context.Store is null && _context.Options.DeepVerify is null;
+            var routed = quick ? await CheckSavedAsync(provider, lane).ConfigureAwait(false) : [];
+            var jobs = quick
+                ? _context.Ledger.ReadJobsExceptAsync(provider, JobState.Succeeded, _context.StopToken)
+                : _context.Ledger.ReadJobsAsync(provider, _context.StopToken);
+            await foreach (var job in jobs.ConfigureAwait(false))
             {
-                if (!job.InManifest)
+                if (!job.InManifest || routed.Contains(job.Id))
                 {
                     continue;
                 }

@@ -18,11 +18,12 @@ internal static class ResumePlanner
     /// <summary>Resets the failed jobs asked for and reconciles ambiguous submits; says what a retry took up and what it left.</summary>
     public static async Task<RetryReport> PrepareAsync(ILedger ledger, RunRequest request, TimeProvider time, CancellationToken cancellationToken)
     {
-        var resets = new List<LedgerEvent>();
+        var toReset = new List<string>();
         var left = new SortedDictionary<string, int>(StringComparer.Ordinal);
         var ambiguous = new Dictionary<string, List<LedgerJob>>(StringComparer.Ordinal);
         var knownRemoteIds = new Dictionary<string, HashSet<string>>(StringComparer.Ordinal);
-        await foreach (var job in ledger.ReadJobsAsync(cancellationToken).ConfigureAwait(false))
+        // Summary rows (no spec, no outputs): a job to reset is read whole below, once it is known to be one.
+        await foreach (var job in ledger.ReadJobSummariesAsync(cancellationToken).ConfigureAwait(false))
         {
             if (job.RemoteId is not null)
             {
@@ -36,7 +37,7 @@ internal static class ResumePlanner
 
             if (job.State == JobState.Failed && Wants(request.Options.RetryFailed, job))
             {
-                resets.Add(RetryEvent(job));
+                toReset.Add(job.Id);
             }
             else if (job.State == JobState.Failed)
             {
@@ -49,9 +50,14 @@ internal static class ResumePlanner
             }
         }
 
-        foreach (var reset in resets)
+        var resets = 0;
+        foreach (var id in toReset)
         {
-            await ledger.AppendAsync(reset, cancellationToken).ConfigureAwait(false);
+            if (await ledger.GetJobAsync(id, cancellationToken).ConfigureAwait(false) is { State: JobState.Failed } job)
+            {
+                await ledger.AppendAsync(RetryEvent(job), cancellationToken).ConfigureAwait(false);
+                resets++;
+            }
         }
 
         foreach (var (provider, jobs) in ambiguous)
@@ -62,7 +68,7 @@ internal static class ResumePlanner
             }
         }
 
-        return new RetryReport(request.Options.RetryFailed, resets.Count, left);
+        return new RetryReport(request.Options.RetryFailed, resets, left);
     }
 
     /// <summary>

@@ -33,9 +33,16 @@ public sealed class RunEngine
         }
 
         var ledger = request.Ledger;
-        var sync = await ledger.SyncJobsAsync(request.Jobs, stopToken).ConfigureAwait(false);
+        var step = _time.GetTimestamp();
+        var sync = (request.JobsForKey is { } keyed ? await ledger.SyncedAlreadyAsync(keyed, stopToken).ConfigureAwait(false) : null)
+            ?? await ledger.SyncJobsAsync(request.Jobs, stopToken).ConfigureAwait(false);
+        ResumeLog.Step(_logger, _time, "manifest sync", step);
+        step = _time.GetTimestamp();
         var retry = await ResumePlanner.PrepareAsync(ledger, request, _time, stopToken).ConfigureAwait(false);
+        ResumeLog.Step(_logger, _time, "retry planning", step);
+        step = _time.GetTimestamp();
         var resume = await CreateBudgetAsync(request, stopToken).ConfigureAwait(false);
+        ResumeLog.Step(_logger, _time, "budget", step);
         var budget = resume.Gate;
         request.Progress.Budget = budget;
         if (request.Options.PeriodBudget is { } period)
@@ -81,7 +88,9 @@ public sealed class RunEngine
         {
             try
             {
+                step = _time.GetTimestamp();
                 await RunStagesAsync(context, clients).ConfigureAwait(false);
+                ResumeLog.Step(_logger, _time, "stages", step);
             }
             finally
             {
@@ -111,8 +120,10 @@ public sealed class RunEngine
             }
         }
 
+        step = _time.GetTimestamp();
         var counts = await ledger.CountByStateAsync(null, CancellationToken.None).ConfigureAwait(false);
         var money = await MoneyAsync(request).ConfigureAwait(false);
+        ResumeLog.Step(_logger, _time, "closing counts and money", step);
         return new RunSummary
         {
             Counts = counts,
@@ -186,7 +197,7 @@ public sealed class RunEngine
 
     /// <summary>The batch's money figures from the ledger alone: what a rerun with no activity would show too.</summary>
     private static Task<BatchMoney> MoneyAsync(RunRequest request) =>
-        BatchMoney.FromLedgerAsync(request.Ledger.ReadJobsAsync(CancellationToken.None), ChargeFailed(request), CancellationToken.None);
+        BatchMoney.FromLedgerAsync(request.Ledger.ReadJobSummariesAsync(CancellationToken.None), ChargeFailed(request), CancellationToken.None);
 
     private static HashSet<string> ChargeFailed(RunRequest request) =>
         request.Providers.Values.Where(p => p.ChargeFailedJobs).Select(p => p.Name).ToHashSet(StringComparer.Ordinal);
@@ -200,7 +211,7 @@ public sealed class RunEngine
     {
         var chargeFailed = ChargeFailed(request);
         var jobs = new BudgetResume.Builder(chargeFailed);
-        await foreach (var job in request.Ledger.ReadJobsAsync(cancellationToken).ConfigureAwait(false))
+        await foreach (var job in request.Ledger.ReadJobSummariesAsync(cancellationToken).ConfigureAwait(false))
         {
             // An ambiguous job this run resubmits is left out: its new submit reserves its estimate itself.
             var resubmitted = job.State == JobState.Submitting

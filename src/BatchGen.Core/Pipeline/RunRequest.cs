@@ -11,6 +11,12 @@ public sealed class RunRequest
     /// <summary>The manifest's jobs, streamed once into the ledger.</summary>
     public required IEnumerable<JobSpec> Jobs { get; init; }
 
+    /// <summary>
+    /// The same jobs, enumerable without side effects (<see cref="Jobs"/> may release the manifest once read): when
+    /// set, the ledger is asked first whether it was last synced with exactly these jobs, and then is not synced again.
+    /// </summary>
+    public IEnumerable<JobSpec>? JobsForKey { get; init; }
+
     public required IReadOnlyDictionary<string, ProviderSettings> Providers { get; init; }
 
     /// <summary>Adapters of the providers that can be called (their key is set).</summary>
