@@ -75,7 +75,8 @@ public sealed partial class SqliteLedger
     /// <inheritdoc/>
     public async IAsyncEnumerable<SavedJob> ReadSavedJobsAsync(string provider, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
-        // A run's ledger is always migrated (outputs, stamps, compact rows); one opened read-only may not be: whole rows.
+        // A run's ledger is always migrated (outputs, stamps, compact rows, integer keys); one opened read-only may not be:
+        // whole rows.
         if (_writer is null)
         {
             await foreach (var job in ReadJobsAsync(provider, cancellationToken).ConfigureAwait(false))
@@ -98,7 +99,7 @@ public sealed partial class SqliteLedger
                 SELECT j.seq, j.id, o.output_index, COALESCE(o.file_path, ef.file_path), o.bytes, o.file_mtime_ns, o.file_inode,
                        COALESCE(o.sha256, ef.sha256) IS NOT NULL
                 FROM jobs j
-                LEFT JOIN outputs o ON o.job_id = j.id
+                LEFT JOIN outputs o ON o.job_seq = j.seq
                 LEFT JOIN events ef ON ef.seq = o.file_event
                 WHERE j.seq IN (SELECT seq FROM jobs WHERE provider = $id AND state = 'succeeded' AND in_manifest = 1 AND seq > {after} ORDER BY seq LIMIT {SavedPageSize})
                 ORDER BY j.seq, o.output_index;
@@ -155,8 +156,8 @@ public sealed partial class SqliteLedger
         ActualCostUsd = r.IsDBNull(6) ? null : LedgerValues.ParseMoney(r.GetString(6)),
         ErrorClass = r.IsDBNull(7) ? null : LedgerValues.ParseErrorClass(r.GetString(7)),
         ErrorCode = r.IsDBNull(8) ? null : r.GetString(8),
-        SubmittedAt = r.IsDBNull(9) ? null : LedgerValues.ParseTime(r.GetString(9)),
-        UpdatedAt = LedgerValues.ParseTime(r.GetString(10)),
+        SubmittedAt = r.IsDBNull(9) ? null : LedgerValues.ReadTime(r, 9),
+        UpdatedAt = LedgerValues.ReadTime(r, 10),
         InManifest = r.GetInt64(11) != 0,
         Video = r.IsDBNull(12) ? null : new Media.VideoFacts(0, 0, 0, string.Empty) { Warning = r.GetString(12) },
     };
