@@ -41,36 +41,8 @@ public sealed partial class SqliteLedger
         StreamAsync($"SELECT {SummaryColumns} FROM jobs ORDER BY seq;", null, ReadSummary, cancellationToken);
 
     /// <inheritdoc/>
-    public async IAsyncEnumerable<LedgerJob> ReadJobsExceptAsync(string provider, JobState skipped, [EnumeratorCancellation] CancellationToken cancellationToken)
-    {
-        const int PageSize = 1000;
-        var state = LedgerValues.State(skipped);
-        long after = 0;
-        while (true)
-        {
-            var page = new List<(long Seq, LedgerJob Job)>(PageSize);
-            await foreach (var row in StreamAsync(
-                $"SELECT {_jobColumns}, seq FROM jobs WHERE provider = $id AND state <> '{state}' AND seq > {after} ORDER BY seq LIMIT {PageSize};",
-                provider,
-                r => (r.GetInt64(r.FieldCount - 1), LedgerRows.ReadJob(r)),
-                cancellationToken).ConfigureAwait(false))
-            {
-                page.Add(row);
-            }
-
-            foreach (var (_, job) in page)
-            {
-                yield return job;
-            }
-
-            if (page.Count < PageSize)
-            {
-                yield break;
-            }
-
-            after = page[^1].Seq;
-        }
-    }
+    public IAsyncEnumerable<LedgerJob> ReadJobsExceptAsync(string provider, JobState skipped, CancellationToken cancellationToken) =>
+        ReadJobPagesAsync(provider, $"AND state <> '{LedgerValues.State(skipped)}'", 1000, cancellationToken);
 
     /// <inheritdoc/>
     public async IAsyncEnumerable<SavedJob> ReadSavedJobsAsync(string provider, [EnumeratorCancellation] CancellationToken cancellationToken)

@@ -226,14 +226,21 @@ public sealed partial class SqliteLedger : ILedger
     /// so a slow consumer (the run's feeder) never pins an old snapshot and the WAL can be checkpointed meanwhile.
     /// Each page is a fresh snapshot: a job's row reflects its state when its page was read.
     /// </summary>
-    public async IAsyncEnumerable<LedgerJob> ReadJobsAsync(string provider, [EnumeratorCancellation] CancellationToken cancellationToken, int pageSize = 1000)
+    public IAsyncEnumerable<LedgerJob> ReadJobsAsync(string provider, CancellationToken cancellationToken, int pageSize = 1000) =>
+        ReadJobPagesAsync(provider, string.Empty, pageSize, cancellationToken);
+
+    /// <summary>
+    /// The paged read behind <see cref="ReadJobsAsync(string, CancellationToken, int)"/>: one provider's jobs matching
+    /// <paramref name="filter"/> (an SQL condition starting with <c>AND</c>, or empty), a page per short read.
+    /// </summary>
+    private async IAsyncEnumerable<LedgerJob> ReadJobPagesAsync(string provider, string filter, int pageSize, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
         long after = 0;
         while (true)
         {
             var page = new List<(long Seq, LedgerJob Job)>(pageSize);
             await foreach (var row in StreamAsync(
-                $"SELECT {_jobColumns}, seq FROM jobs WHERE provider = $id AND seq > {after} ORDER BY seq LIMIT {pageSize};",
+                $"SELECT {_jobColumns}, seq FROM jobs WHERE provider = $id {filter} AND seq > {after} ORDER BY seq LIMIT {pageSize};",
                 provider,
                 r => (r.GetInt64(r.FieldCount - 1), LedgerRows.ReadJob(r)),
                 cancellationToken).ConfigureAwait(false))
