@@ -53,28 +53,29 @@ internal sealed class RequestTimeouts : IDisposable
     /// <summary>Starts an attempt: its token is cancelled at its deadline or when <paramref name="cancellationToken"/> is.</summary>
     public Attempt Start(CancellationToken cancellationToken)
     {
-        CancellationTokenSource? source = null;
         var deadline = _time.GetTimestamp() + (long)(Timeout.TotalSeconds * _time.TimestampFrequency);
         Attempt attempt;
-        lock (_gate)
-        {
-            ObjectDisposedException.ThrowIf(_disposed, this);
-            _pool.TryPop(out source);
-        }
-
-        source ??= new CancellationTokenSource();
-        attempt = new Attempt(this, source, deadline);
-        if (cancellationToken.CanBeCanceled)
-        {
-            attempt.Registration = cancellationToken.UnsafeRegister(static s => ((CancellationTokenSource)s!).Cancel(), source);
-        }
-
         bool start;
         lock (_gate)
         {
-            _active.Add(attempt);
-            start = !_ticking && !_disposed;
-            _ticking |= start;
+            if (_disposed)
+            {
+                // A straggler after the client was disposed: a timer of its own, still under the timeout.
+                attempt = new Attempt(this, new CancellationTokenSource(Timeout, _time), deadline, ownTimer: true);
+                start = false;
+            }
+            else
+            {
+                attempt = new Attempt(this, _pool.TryPop(out var pooled) ? pooled : new CancellationTokenSource(), deadline, ownTimer: false);
+                _active.Add(attempt);
+                start = !_ticking;
+                _ticking = true;
+            }
+        }
+
+        if (cancellationToken.CanBeCanceled)
+        {
+            attempt.Registration = cancellationToken.UnsafeRegister(static s => ((CancellationTokenSource)s!).Cancel(), attempt.Source);
         }
 
         if (start)
@@ -146,13 +147,17 @@ internal sealed class RequestTimeouts : IDisposable
         attempt.Registration.Dispose();
         lock (_gate)
         {
-            if (!_active.Remove(attempt))
+            if (attempt.OwnTimer)
+            {
+                // Started after Dispose: not in the set, its source has its own timer.
+            }
+            else if (!_active.Remove(attempt))
             {
                 // Timed out: the tick cancels (or cancelled) this source outside the lock; it is never reused.
                 return;
             }
 
-            if (!_disposed && _pool.Count < PoolLimit && attempt.Source.TryReset())
+            if (!attempt.OwnTimer && !_disposed && _pool.Count < PoolLimit && attempt.Source.TryReset())
             {
                 _pool.Push(attempt.Source);
                 return;
@@ -169,9 +174,10 @@ internal sealed class RequestTimeouts : IDisposable
         private int _ended;
         private bool _timedOut;
 
-        internal Attempt(RequestTimeouts owner, CancellationTokenSource source, long deadline)
+        internal Attempt(RequestTimeouts owner, CancellationTokenSource source, long deadline, bool ownTimer)
         {
             _owner = owner;
+            OwnTimer = ownTimer;
             Source = source;
             Token = source.Token;
             Deadline = deadline;
@@ -183,13 +189,16 @@ internal sealed class RequestTimeouts : IDisposable
         /// <summary>True once the deadline passed and the token was (or is being) cancelled for it.</summary>
         public bool TimedOut
         {
-            get => Volatile.Read(ref _timedOut);
+            get => OwnTimer ? Source.IsCancellationRequested : Volatile.Read(ref _timedOut);
             internal set => Volatile.Write(ref _timedOut, value);
         }
 
         internal CancellationTokenSource Source { get; }
 
         internal long Deadline { get; }
+
+        /// <summary>Started after the owner was disposed: its source has a timer of its own and is not in the set.</summary>
+        internal bool OwnTimer { get; }
 
         internal CancellationTokenRegistration Registration { get; set; }
 

@@ -87,4 +87,19 @@ public sealed class RequestTimeoutsTests
         await Should.ThrowAsync<OperationCanceledException>(() => hang);
         attempt.TimedOut.ShouldBeTrue();
     }
+
+    [Fact]
+    public void Start_AfterDispose_StillTimesOutOnItsOwnTimer()
+    {
+        var sut = new RequestTimeouts(Timeout, _clock);
+        sut.Dispose();
+
+        using var attempt = sut.Start(CancellationToken.None);
+        _clock.Advance(Timeout - TimeSpan.FromMilliseconds(1));
+        attempt.TimedOut.ShouldBeFalse();
+        _clock.Advance(TimeSpan.FromMilliseconds(1));
+
+        attempt.Token.IsCancellationRequested.ShouldBeTrue();
+        attempt.TimedOut.ShouldBeTrue();
+    }
 }
