@@ -47,13 +47,16 @@ internal sealed class LedgerGuard : IDisposable
         CheckWal(connection);
     }
 
-    /// <summary>After a commit: the WAL is still the same file; a commit holding a submit moves the mark.</summary>
-    public void AfterCommit(SqliteConnection connection, bool holdsSubmit)
+    /// <summary>
+    /// After a commit: the WAL is still the same file; a commit holding a submit moves the mark to
+    /// <paramref name="lastSubmit"/>, the sequence of the commit's last event (as its insert returned it, not queried again).
+    /// </summary>
+    public void AfterCommit(SqliteConnection connection, long? lastSubmit)
     {
         CheckWal(connection);
-        if (holdsSubmit)
+        if (lastSubmit is { } sequence)
         {
-            _mark.Write(MaxSequence(connection));
+            _mark.Write(sequence);
         }
     }
 

@@ -25,6 +25,7 @@ internal sealed class LedgerWriter : IAsyncDisposable
 
     private readonly Task _loop;
     private long _commits;
+    private long _events;
     private SqliteException? _broken;
 
     public LedgerWriter(SqliteConnection connection, string path, TimeProvider timeProvider, LedgerGuard? guard = null)
@@ -42,6 +43,9 @@ internal sealed class LedgerWriter : IAsyncDisposable
 
     /// <summary>Transactions committed by the append loop (for tests and diagnostics).</summary>
     internal long Commits => Interlocked.Read(ref _commits);
+
+    /// <summary>Events written by those transactions (events / commits is the mean group-commit size).</summary>
+    internal long Events => Interlocked.Read(ref _events);
 
     /// <summary>
     /// Queues the event and waits for its commit. Cancellation is honoured until the batch holding the event starts:
@@ -70,7 +74,7 @@ internal sealed class LedgerWriter : IAsyncDisposable
         {
             _guard?.BeforeCommit(_connection);
             var result = work(_connection);
-            _guard?.AfterCommit(_connection, holdsSubmit: false);
+            _guard?.AfterCommit(_connection, lastSubmit: null);
             return result;
         }
         catch (SqliteException ex)
@@ -185,12 +189,17 @@ internal sealed class LedgerWriter : IAsyncDisposable
 
         _guard?.BeforeCommit(_connection);
         var transaction = _connection.BeginTransaction();
+        long last = 0;
+        var holdsSubmit = false;
         try
         {
             foreach (var item in batch)
             {
                 item.Written = item.Event with { Time = _timeProvider.GetUtcNow() };
-                item.Unknown = !_commands.Execute(transaction, item.Written);
+                var seq = _commands.Execute(item.Written);
+                item.Unknown = seq is null;
+                last = Math.Max(last, seq ?? 0);
+                holdsSubmit |= seq is not null && item.Event.State is JobState.Submitting or JobState.Submitted;
             }
 
             transaction.Commit();
@@ -213,7 +222,9 @@ internal sealed class LedgerWriter : IAsyncDisposable
 
         transaction.Dispose();
         Interlocked.Increment(ref _commits);
-        _guard?.AfterCommit(_connection, batch.Exists(item => item.Event.State is JobState.Submitting or JobState.Submitted));
+        Interlocked.Add(ref _events, batch.Count);
+        // The mark moves to the commit's last event (as MAX(seq) would read it: one writer, sequences only grow).
+        _guard?.AfterCommit(_connection, holdsSubmit ? last : null);
     }
 
     private void Complete(List<PendingAppend> batch)
