@@ -104,17 +104,7 @@ internal sealed class LedgerWriter : IAsyncDisposable
             // the WAL and of the mark for more events), for the cost of one pass through the queue, never a timer.
             await Task.Yield();
             batch.Clear();
-            while (batch.Count < MaxBatch && _queue.Reader.TryRead(out var item))
-            {
-                if (item.CancellationToken.IsCancellationRequested)
-                {
-                    item.Completion.TrySetCanceled(item.CancellationToken);
-                }
-                else
-                {
-                    batch.Add(item);
-                }
-            }
+            Drain(batch);
 
             if (batch.Count == 0)
             {
@@ -129,6 +119,21 @@ internal sealed class LedgerWriter : IAsyncDisposable
             finally
             {
                 _gate.Release();
+            }
+        }
+    }
+
+    private void Drain(List<PendingAppend> batch)
+    {
+        while (batch.Count < MaxBatch && _queue.Reader.TryRead(out var item))
+        {
+            if (item.CancellationToken.IsCancellationRequested)
+            {
+                item.Completion.TrySetCanceled(item.CancellationToken);
+            }
+            else
+            {
+                batch.Add(item);
             }
         }
     }
