@@ -162,13 +162,13 @@ internal sealed class LedgerAppendCommands : IDisposable
     }
 
     /// <summary>
-    /// Writes one event inside the writer's open transaction. Returns the event's sequence number, or null when the
-    /// job is unknown (nothing written).
+    /// Writes one event at <paramref name="time"/> (the event's own time is not used) inside the writer's open
+    /// transaction. Returns the event's sequence number, or null when the job is unknown (nothing written).
     /// </summary>
-    public long? Execute(LedgerEvent e)
+    public long? Execute(LedgerEvent e, DateTimeOffset time)
     {
         var values = _values;
-        values[0] = LedgerValues.Ticks(e.Time);
+        values[0] = LedgerValues.Ticks(time);
         values[1] = e.JobId;
         values[2] = LedgerValues.State(e.State);
         values[3] = e.Attempt;
@@ -205,7 +205,7 @@ internal sealed class LedgerAppendCommands : IDisposable
         values[22] = jobSeq;
         var seq = _insert.ExecuteInt64(values)
             ?? throw new InvalidOperationException($"the event of job {e.JobId} was inserted without a sequence number");
-        WriteOutputs(e, jobSeq, seq);
+        WriteOutputs(e, time, jobSeq, seq);
         if (touchesOutputs)
         {
             _link.Execute(values);
@@ -226,7 +226,7 @@ internal sealed class LedgerAppendCommands : IDisposable
         _upsertObject.Dispose();
     }
 
-    private void WriteOutputs(LedgerEvent e, long jobSeq, long eventSeq)
+    private void WriteOutputs(LedgerEvent e, DateTimeOffset time, long jobSeq, long eventSeq)
     {
         if (e.ReplaceOutputs)
         {
@@ -244,7 +244,7 @@ internal sealed class LedgerAppendCommands : IDisposable
             _upsertOutput.Execute(
             [
                 jobSeq, output.Index, urlFromEvent ? null : output.ResultUrl, fileFromEvent ? null : output.FilePath, output.Bytes,
-                fileFromEvent ? null : output.Sha256, output.Width, output.Height, output.DurationSeconds, LedgerValues.Ticks(e.Time),
+                fileFromEvent ? null : output.Sha256, output.Width, output.Height, output.DurationSeconds, LedgerValues.Ticks(time),
                 output.FileModifiedNs, output.FileInode, urlFromEvent ? eventSeq : null, fileFromEvent ? eventSeq : null,
             ]);
             if (output.ObjectKey is not null && output.ObjectUrl is not null && output.Bytes is not null && output.Sha256 is not null)
@@ -252,7 +252,7 @@ internal sealed class LedgerAppendCommands : IDisposable
                 _upsertObject.Execute(
                 [
                     e.JobId, output.Index, output.ObjectKey, output.ObjectUrl, output.Bytes, output.Sha256, null,
-                    LedgerValues.Time(output.StoredAt ?? e.Time),
+                    LedgerValues.Time(output.StoredAt ?? time),
                 ]);
             }
         }

@@ -200,8 +200,7 @@ internal sealed class LedgerWriter : IAsyncDisposable
         {
             foreach (var item in batch)
             {
-                item.Written = item.Event with { Time = _timeProvider.GetUtcNow() };
-                var seq = _commands.Execute(item.Written);
+                var seq = _commands.Execute(item.Event, _timeProvider.GetUtcNow());
                 item.Unknown = seq is null;
                 last = Math.Max(last, seq ?? 0);
                 holdsSubmit |= seq is not null && item.Event.State is JobState.Submitting or JobState.Submitted;
@@ -255,8 +254,6 @@ internal sealed class LedgerWriter : IAsyncDisposable
         public CancellationToken CancellationToken { get; } = cancellationToken;
 
         public TaskCompletionSource Completion { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
-
-        public LedgerEvent? Written { get; set; }
 
         public bool Unknown { get; set; }
     }
