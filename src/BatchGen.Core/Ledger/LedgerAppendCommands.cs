@@ -5,7 +5,7 @@ namespace BatchGen.Core.Ledger;
 /// <summary>
 /// The prepared statements of an append: update the job's current row, then (only if the job exists) insert the
 /// event and write its output records. Null event fields leave the row's value; error fields are cleared on success;
-/// the row keeps the first submit, start and completion times.
+/// the row keeps the first submit, start and completion times. Every statement is prepared once (see <see cref="LedgerStatement"/>).
 /// </summary>
 internal sealed class LedgerAppendCommands : IDisposable
 {
@@ -136,63 +136,82 @@ internal sealed class LedgerAppendCommands : IDisposable
         "$note", "$video_width", "$video_height", "$video_seconds", "$video_codec", "$video_warning", "$event_state", "$job_seq",
     ];
 
-    private readonly SqliteCommand _update;
-    private readonly SqliteCommand _materialize;
-    private readonly SqliteCommand _link;
-    private readonly SqliteCommand _insert;
-    private readonly SqliteCommand _deleteOutputs;
-    private readonly SqliteCommand _upsertOutput;
-    private readonly SqliteCommand _deleteObjects;
-    private readonly SqliteCommand _upsertObject;
+    private readonly LedgerStatement _update;
+    private readonly LedgerStatement _materialize;
+    private readonly LedgerStatement _link;
+    private readonly LedgerStatement _insert;
+    private readonly LedgerStatement _deleteOutputs;
+    private readonly LedgerStatement _upsertOutput;
+    private readonly LedgerStatement _deleteObjects;
+    private readonly LedgerStatement _upsertObject;
 
+    /// <summary>The event's values in the order of <see cref="Names"/> (reused: one writer, one event at a time).</summary>
+    private readonly object?[] _values = new object?[Names.Length];
+
+    /// <summary>Prepares every statement once, on the writer connection (which must be open and stay so).</summary>
     public LedgerAppendCommands(SqliteConnection connection)
     {
-        _deleteObjects = Create(connection, DeleteObjectsSql, Names);
-        _upsertObject = Create(connection, UpsertObjectSql, ObjectNames);
-        _update = Create(connection, UpdateSql, Names);
-        _materialize = Create(connection, MaterializeSql, Names);
-        _link = Create(connection, LinkSql, Names);
-        _insert = Create(connection, InsertSql, Names);
-        _deleteOutputs = Create(connection, DeleteOutputsSql, ["$job_seq"]);
-        _upsertOutput = Create(connection, UpsertOutputSql, OutputNames);
+        _deleteObjects = new LedgerStatement(connection, DeleteObjectsSql, Names);
+        _upsertObject = new LedgerStatement(connection, UpsertObjectSql, ObjectNames);
+        _update = new LedgerStatement(connection, UpdateSql, Names);
+        _materialize = new LedgerStatement(connection, MaterializeSql, Names);
+        _link = new LedgerStatement(connection, LinkSql, Names);
+        _insert = new LedgerStatement(connection, InsertSql, Names);
+        _deleteOutputs = new LedgerStatement(connection, DeleteOutputsSql, ["$job_seq"]);
+        _upsertOutput = new LedgerStatement(connection, UpsertOutputSql, OutputNames);
     }
 
-    /// <summary>Writes one event inside <paramref name="transaction"/>. Returns false when the job is unknown.</summary>
-    public bool Execute(SqliteTransaction transaction, LedgerEvent e)
+    /// <summary>
+    /// Writes one event at <paramref name="time"/> (the event's own time is not used) inside the writer's open
+    /// transaction. Returns the event's sequence number, or null when the job is unknown (nothing written).
+    /// </summary>
+    public long? Execute(LedgerEvent e, DateTimeOffset time)
     {
-        object?[] values =
-        [
-            LedgerValues.Ticks(e.Time), e.JobId, LedgerValues.State(e.State), e.Attempt, e.RemoteId, e.HttpStatus,
-            e.ErrorClass is { } errorClass ? LedgerValues.ErrorClassName(errorClass) : null, e.ErrorCode, e.ErrorMessage,
-            e.EstimatedCostUsd is { } estimated ? LedgerValues.Money(estimated) : null,
-            e.ActualCostUsd is { } actual ? LedgerValues.Money(actual) : null,
-            e.ResultUrl, e.FilePath, e.Bytes, e.Sha256, e.Note,
-            e.Video?.Width, e.Video?.Height, e.Video?.Seconds, e.Video?.Codec, e.Video?.Warning, LedgerValues.StateCode(e.State), null,
-        ];
+        var values = _values;
+        values[0] = LedgerValues.Ticks(time);
+        values[1] = e.JobId;
+        values[2] = LedgerValues.State(e.State);
+        values[3] = e.Attempt;
+        values[4] = e.RemoteId;
+        values[5] = e.HttpStatus;
+        values[6] = e.ErrorClass is { } errorClass ? LedgerValues.ErrorClassName(errorClass) : null;
+        values[7] = e.ErrorCode;
+        values[8] = e.ErrorMessage;
+        values[9] = e.EstimatedCostUsd is { } estimated ? LedgerValues.Money(estimated) : null;
+        values[10] = e.ActualCostUsd is { } actual ? LedgerValues.Money(actual) : null;
+        values[11] = e.ResultUrl;
+        values[12] = e.FilePath;
+        values[13] = e.Bytes;
+        values[14] = e.Sha256;
+        values[15] = e.Note;
+        values[16] = e.Video?.Width;
+        values[17] = e.Video?.Height;
+        values[18] = e.Video?.Seconds;
+        values[19] = e.Video?.Codec;
+        values[20] = e.Video?.Warning;
+        values[21] = LedgerValues.StateCode(e.State);
+        values[22] = null;
         var touchesOutputs = e.ReplaceOutputs || e.Outputs is { Count: > 0 };
         if (touchesOutputs)
         {
-            Bind(_materialize, transaction, values);
-            _materialize.ExecuteNonQuery();
+            _materialize.Execute(values);
         }
 
-        Bind(_update, transaction, values);
-        if (_update.ExecuteScalar() is not long jobSeq)
+        if (_update.ExecuteInt64(values) is not { } jobSeq)
         {
-            return false;
+            return null;
         }
 
-        values[^1] = jobSeq;
-        Bind(_insert, transaction, values);
-        var seq = Convert.ToInt64(_insert.ExecuteScalar(), System.Globalization.CultureInfo.InvariantCulture);
-        WriteOutputs(transaction, e, jobSeq, seq);
+        values[22] = jobSeq;
+        var seq = _insert.ExecuteInt64(values)
+            ?? throw new InvalidOperationException($"the event of job {e.JobId} was inserted without a sequence number");
+        WriteOutputs(e, time, jobSeq, seq);
         if (touchesOutputs)
         {
-            Bind(_link, transaction, values);
-            _link.ExecuteNonQuery();
+            _link.Execute(values);
         }
 
-        return true;
+        return seq;
     }
 
     public void Dispose()
@@ -207,15 +226,13 @@ internal sealed class LedgerAppendCommands : IDisposable
         _upsertObject.Dispose();
     }
 
-    private void WriteOutputs(SqliteTransaction transaction, LedgerEvent e, long jobSeq, long eventSeq)
+    private void WriteOutputs(LedgerEvent e, DateTimeOffset time, long jobSeq, long eventSeq)
     {
         if (e.ReplaceOutputs)
         {
-            Bind(_deleteOutputs, transaction, ["$job_seq"], [jobSeq]);
-            _deleteOutputs.ExecuteNonQuery();
+            _deleteOutputs.Execute([jobSeq]);
             // A new result's files are other files: objects stored for the old ones no longer stand for this job.
-            Bind(_deleteObjects, transaction, Names, [null, e.JobId]);
-            _deleteObjects.ExecuteNonQuery();
+            _deleteObjects.Execute([null, e.JobId]);
         }
 
         foreach (var output in e.Outputs ?? [])
@@ -224,51 +241,19 @@ internal sealed class LedgerAppendCommands : IDisposable
             var urlFromEvent = output.Index == 1 && output.ResultUrl is not null && output.ResultUrl == e.ResultUrl;
             var fileFromEvent = output.Index == 1 && output.FilePath is not null && output.FilePath == e.FilePath
                 && output.Sha256 is not null && output.Sha256 == e.Sha256;
-            Bind(_upsertOutput, transaction, OutputNames,
+            _upsertOutput.Execute(
             [
                 jobSeq, output.Index, urlFromEvent ? null : output.ResultUrl, fileFromEvent ? null : output.FilePath, output.Bytes,
-                fileFromEvent ? null : output.Sha256, output.Width, output.Height, output.DurationSeconds, LedgerValues.Ticks(e.Time),
+                fileFromEvent ? null : output.Sha256, output.Width, output.Height, output.DurationSeconds, LedgerValues.Ticks(time),
                 output.FileModifiedNs, output.FileInode, urlFromEvent ? eventSeq : null, fileFromEvent ? eventSeq : null,
             ]);
-            _upsertOutput.ExecuteNonQuery();
             if (output.ObjectKey is not null && output.ObjectUrl is not null && output.Bytes is not null && output.Sha256 is not null)
             {
-                Bind(_upsertObject, transaction, ObjectNames,
+                _upsertObject.Execute(
                 [
                     e.JobId, output.Index, output.ObjectKey, output.ObjectUrl, output.Bytes, output.Sha256, null,
-                    LedgerValues.Time(output.StoredAt ?? e.Time),
+                    LedgerValues.Time(output.StoredAt ?? time),
                 ]);
-                _upsertObject.ExecuteNonQuery();
-            }
-        }
-    }
-
-    private static SqliteCommand Create(SqliteConnection connection, string sql, string[] names)
-    {
-        var command = connection.CreateCommand();
-        command.CommandText = sql;
-        foreach (var name in names)
-        {
-            if (sql.Contains(name, StringComparison.Ordinal))
-            {
-                command.Parameters.Add(new SqliteParameter { ParameterName = name });
-            }
-        }
-
-        return command;
-    }
-
-    private static void Bind(SqliteCommand command, SqliteTransaction transaction, object?[] values) =>
-        Bind(command, transaction, Names, values);
-
-    private static void Bind(SqliteCommand command, SqliteTransaction transaction, string[] names, object?[] values)
-    {
-        command.Transaction = transaction;
-        for (var i = 0; i < names.Length && i < values.Length; i++)
-        {
-            if (command.Parameters.Contains(names[i]))
-            {
-                command.Parameters[names[i]].Value = values[i] ?? DBNull.Value;
             }
         }
     }

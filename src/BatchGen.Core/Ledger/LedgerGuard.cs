@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text;
 using Microsoft.Data.Sqlite;
+using Microsoft.Win32.SafeHandles;
 
 namespace BatchGen.Core.Ledger;
 
@@ -47,13 +48,16 @@ internal sealed class LedgerGuard : IDisposable
         CheckWal(connection);
     }
 
-    /// <summary>After a commit: the WAL is still the same file; a commit holding a submit moves the mark.</summary>
-    public void AfterCommit(SqliteConnection connection, bool holdsSubmit)
+    /// <summary>
+    /// After a commit: the WAL is still the same file; a commit holding a submit moves the mark to
+    /// <paramref name="lastSubmit"/>, the sequence of the commit's last event (as its insert returned it, not queried again).
+    /// </summary>
+    public void AfterCommit(SqliteConnection connection, long? lastSubmit)
     {
         CheckWal(connection);
-        if (holdsSubmit)
+        if (lastSubmit is { } sequence)
         {
-            _mark.Write(MaxSequence(connection));
+            _mark.Write(sequence);
         }
     }
 
@@ -130,16 +134,20 @@ internal sealed class LedgerMark : IDisposable
 {
     private const string Magic = "batchgen-ledger-mark 1";
 
+    /// <summary>Longer than any mark's text (the magic, a ledger id, 20 digits).</summary>
+    private const int MaxLength = 256;
+
     private readonly string _ledgerPath;
     private readonly string _ledgerId;
-    private readonly FileStream? _stream;
+    private readonly SafeFileHandle? _handle;
     private long _written;
+    private bool _sized;
 
-    private LedgerMark(string ledgerPath, string ledgerId, FileStream? stream)
+    private LedgerMark(string ledgerPath, string ledgerId, SafeFileHandle? handle)
     {
         _ledgerPath = ledgerPath;
         _ledgerId = ledgerId;
-        _stream = stream;
+        _handle = handle;
     }
 
     public static string PathFor(string ledgerPath) => ledgerPath + ".mark";
@@ -169,7 +177,7 @@ internal sealed class LedgerMark : IDisposable
     {
         try
         {
-            return new LedgerMark(ledgerPath, ledgerId, new FileStream(PathFor(ledgerPath), FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.ReadWrite | FileShare.Delete));
+            return new LedgerMark(ledgerPath, ledgerId, File.OpenHandle(PathFor(ledgerPath), FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.ReadWrite | FileShare.Delete));
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {
@@ -189,27 +197,30 @@ internal sealed class LedgerMark : IDisposable
     /// <summary>Sets the mark to <paramref name="sequence"/> even if lower (after the user accepted a rollback).</summary>
     public void Reset(long sequence) => WriteAlways(sequence);
 
-    public void Dispose() => _stream?.Dispose();
+    public void Dispose() => _handle?.Dispose();
 
     private void WriteAlways(long sequence)
     {
-        if (_stream is null)
+        if (_handle is null)
         {
             return;
         }
 
         try
         {
-            var bytes = Encoding.ASCII.GetBytes(string.Create(CultureInfo.InvariantCulture, $"{Magic} {_ledgerId} {sequence:D20}\n"));
-            _stream.Position = 0;
-            _stream.Write(bytes);
-            if (_stream.Length != bytes.Length)
+            // Fixed width (D20): the text always covers the same bytes, so after the first write (which cuts anything
+            // longer left by something else) the file's size never changes and a data sync makes it durable: one
+            // pwrite and one fdatasync per move, no stat of the file and no journal commit for its mtime.
+            Span<byte> bytes = stackalloc byte[MaxLength];
+            var length = Encoding.ASCII.GetBytes(string.Create(CultureInfo.InvariantCulture, $"{Magic} {_ledgerId} {sequence:D20}\n"), bytes);
+            RandomAccess.Write(_handle, bytes[..length], 0);
+            if (!_sized)
             {
-                // The text has a fixed width (D20): only the first write, or a file left by something else, needs cutting.
-                _stream.SetLength(bytes.Length);
+                RandomAccess.SetLength(_handle, length);
+                _sized = true;
             }
 
-            _stream.Flush(flushToDisk: true);
+            PosixFiles.SyncData(_handle);
             _written = sequence;
         }
         catch (IOException ex)

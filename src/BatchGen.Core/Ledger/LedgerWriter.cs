@@ -25,6 +25,7 @@ internal sealed class LedgerWriter : IAsyncDisposable
 
     private readonly Task _loop;
     private long _commits;
+    private long _events;
     private SqliteException? _broken;
 
     public LedgerWriter(SqliteConnection connection, string path, TimeProvider timeProvider, LedgerGuard? guard = null)
@@ -42,6 +43,9 @@ internal sealed class LedgerWriter : IAsyncDisposable
 
     /// <summary>Transactions committed by the append loop (for tests and diagnostics).</summary>
     internal long Commits => Interlocked.Read(ref _commits);
+
+    /// <summary>Events written by those transactions (events / commits is the mean group-commit size).</summary>
+    internal long Events => Interlocked.Read(ref _events);
 
     /// <summary>
     /// Queues the event and waits for its commit. Cancellation is honoured until the batch holding the event starts:
@@ -70,7 +74,7 @@ internal sealed class LedgerWriter : IAsyncDisposable
         {
             _guard?.BeforeCommit(_connection);
             var result = work(_connection);
-            _guard?.AfterCommit(_connection, holdsSubmit: false);
+            _guard?.AfterCommit(_connection, lastSubmit: null);
             return result;
         }
         catch (SqliteException ex)
@@ -100,17 +104,7 @@ internal sealed class LedgerWriter : IAsyncDisposable
             // the WAL and of the mark for more events), for the cost of one pass through the queue, never a timer.
             await Task.Yield();
             batch.Clear();
-            while (batch.Count < MaxBatch && _queue.Reader.TryRead(out var item))
-            {
-                if (item.CancellationToken.IsCancellationRequested)
-                {
-                    item.Completion.TrySetCanceled(item.CancellationToken);
-                }
-                else
-                {
-                    batch.Add(item);
-                }
-            }
+            Drain(batch);
 
             if (batch.Count == 0)
             {
@@ -125,6 +119,21 @@ internal sealed class LedgerWriter : IAsyncDisposable
             finally
             {
                 _gate.Release();
+            }
+        }
+    }
+
+    private void Drain(List<PendingAppend> batch)
+    {
+        while (batch.Count < MaxBatch && _queue.Reader.TryRead(out var item))
+        {
+            if (item.CancellationToken.IsCancellationRequested)
+            {
+                item.Completion.TrySetCanceled(item.CancellationToken);
+            }
+            else
+            {
+                batch.Add(item);
             }
         }
     }
@@ -185,12 +194,16 @@ internal sealed class LedgerWriter : IAsyncDisposable
 
         _guard?.BeforeCommit(_connection);
         var transaction = _connection.BeginTransaction();
+        long last = 0;
+        var holdsSubmit = false;
         try
         {
             foreach (var item in batch)
             {
-                item.Written = item.Event with { Time = _timeProvider.GetUtcNow() };
-                item.Unknown = !_commands.Execute(transaction, item.Written);
+                var seq = _commands.Execute(item.Event, _timeProvider.GetUtcNow());
+                item.Unknown = seq is null;
+                last = Math.Max(last, seq ?? 0);
+                holdsSubmit |= seq is not null && item.Event.State is JobState.Submitting or JobState.Submitted;
             }
 
             transaction.Commit();
@@ -213,7 +226,9 @@ internal sealed class LedgerWriter : IAsyncDisposable
 
         transaction.Dispose();
         Interlocked.Increment(ref _commits);
-        _guard?.AfterCommit(_connection, batch.Exists(item => item.Event.State is JobState.Submitting or JobState.Submitted));
+        Interlocked.Add(ref _events, batch.Count);
+        // The mark moves to the commit's last event (as MAX(seq) would read it: one writer, sequences only grow).
+        _guard?.AfterCommit(_connection, holdsSubmit ? last : null);
     }
 
     private void Complete(List<PendingAppend> batch)
@@ -239,8 +254,6 @@ internal sealed class LedgerWriter : IAsyncDisposable
         public CancellationToken CancellationToken { get; } = cancellationToken;
 
         public TaskCompletionSource Completion { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
-
-        public LedgerEvent? Written { get; set; }
 
         public bool Unknown { get; set; }
     }

@@ -145,6 +145,37 @@ internal static partial class PosixFiles
         }
     }
 
+    /// <summary>
+    /// Makes the file's data durable (<c>fdatasync</c>: what reading it back needs, its size included, not its
+    /// times); a full flush where that call does not exist. Throws <see cref="IOException"/> on failure.
+    /// </summary>
+    public static void SyncData(SafeFileHandle handle)
+    {
+        if (!Supported)
+        {
+            RandomAccess.FlushToDisk(handle);
+            return;
+        }
+
+        var added = false;
+        handle.DangerousAddRef(ref added);
+        try
+        {
+            if (FDataSync((int)handle.DangerousGetHandle()) != 0)
+            {
+                var errno = Marshal.GetLastPInvokeError();
+                throw new IOException($"fdatasync failed: {Marshal.GetPInvokeErrorMessage(errno)}", errno);
+            }
+        }
+        finally
+        {
+            if (added)
+            {
+                handle.DangerousRelease();
+            }
+        }
+    }
+
     /// <summary>The effective user id of this process (0 where unknown).</summary>
     public static uint EffectiveUser()
     {
@@ -198,6 +229,9 @@ internal static partial class PosixFiles
 
     [LibraryImport("libc", EntryPoint = "fstat", SetLastError = true)]
     private static partial int StatHandle(int fd, ref byte buffer);
+
+    [LibraryImport("libc", EntryPoint = "fdatasync", SetLastError = true)]
+    private static partial int FDataSync(int fd);
 
     [LibraryImport("libc", EntryPoint = "geteuid")]
     private static partial uint GetEffectiveUser();
