@@ -31,6 +31,13 @@ internal sealed class LatencyDistribution
         Count = count;
     }
 
+    /// <summary>A distribution given by its CDF at the bin edges (<c>cdf[j] = P(X &lt;= j * width)</c>, 65 values).</summary>
+    internal static LatencyDistribution FromCdf(double width, double[] cdf, int count)
+    {
+        ArgumentOutOfRangeException.ThrowIfNotEqual(cdf.Length, Bins + 1);
+        return new LatencyDistribution(width, cdf, count);
+    }
+
     /// <summary>Observations the estimate rests on.</summary>
     public int Count { get; }
 
@@ -45,14 +52,23 @@ internal sealed class LatencyDistribution
     public static LatencyDistribution Fit(IReadOnlyList<(double NotDoneAt, double DoneBy)> intervals)
     {
         ArgumentOutOfRangeException.ThrowIfZero(intervals.Count);
-        var uppers = intervals.Select(i => i.DoneBy).Order().ToArray();
+        var uppers = new double[intervals.Count];
+        for (var i = 0; i < uppers.Length; i++)
+        {
+            uppers[i] = intervals[i].DoneBy;
+        }
+
+        Array.Sort(uppers);
         var end = Math.Max(1e-3, Math.Min(uppers[^1], uppers[(int)Math.Floor(0.98 * (uppers.Length - 1))] * 1.25));
         var width = end / Bins;
 
-        // Each observation's coverage of the bins: first bin and the covered fraction of each bin from there.
-        var first = new int[intervals.Count];
-        var cover = new double[intervals.Count][];
-        for (var i = 0; i < intervals.Count; i++)
+        // Each observation covers bins a..b: a fraction of bin a, whole bins between, a fraction of bin b.
+        var n = intervals.Count;
+        var first = new int[n];
+        var last = new int[n];
+        var firstWeight = new double[n];
+        var lastWeight = new double[n];
+        for (var i = 0; i < n; i++)
         {
             var lo = Math.Clamp(intervals[i].NotDoneAt, 0, end);
             var hi = Math.Clamp(intervals[i].DoneBy, lo, end);
@@ -64,44 +80,60 @@ internal sealed class LatencyDistribution
             }
 
             var a = Math.Min(Bins - 1, (int)(lo / width));
-            var b = Math.Min(Bins - 1, (int)Math.Ceiling(hi / width) - 1);
-            b = Math.Max(a, b);
+            var b = Math.Max(a, Math.Min(Bins - 1, (int)Math.Ceiling(hi / width) - 1));
             first[i] = a;
-            cover[i] = new double[b - a + 1];
-            for (var j = a; j <= b; j++)
-            {
-                var overlap = Math.Min(hi, (j + 1) * width) - Math.Max(lo, j * width);
-                cover[i][j - a] = Math.Max(0, overlap / width);
-            }
+            last[i] = b;
+            firstWeight[i] = Coverage(lo, hi, a, width);
+            lastWeight[i] = b > a ? Coverage(lo, hi, b, width) : 0;
         }
 
-        var mass = Enumerable.Repeat(1.0 / Bins, Bins).ToArray();
+        // One self-consistency step costs O(observations + bins), not O(observations x bins): an observation's mass
+        // over its whole bins is read from prefix sums, and what it gives back to them (mass[j] / total for each) is
+        // accumulated as a per-bin factor through a difference array.
+        var mass = new double[Bins];
+        Array.Fill(mass, 1.0 / Bins);
         var next = new double[Bins];
+        var prefix = new double[Bins + 1];
+        var factor = new double[Bins + 1];
         for (var iteration = 0; iteration < Iterations; iteration++)
         {
-            Array.Clear(next);
-            for (var i = 0; i < cover.Length; i++)
+            for (var j = 0; j < Bins; j++)
             {
-                var weights = cover[i];
-                var a = first[i];
-                var total = 0.0;
-                for (var k = 0; k < weights.Length; k++)
-                {
-                    total += weights[k] * mass[a + k];
-                }
+                prefix[j + 1] = prefix[j] + mass[j];
+            }
 
+            Array.Clear(next);
+            Array.Clear(factor);
+            for (var i = 0; i < n; i++)
+            {
+                var a = first[i];
+                var b = last[i];
+                var edges = (firstWeight[i] * mass[a]) + (lastWeight[i] * mass[b]);
+                var total = b > a + 1 ? edges + Math.Max(0, prefix[b] - prefix[a + 1]) : edges;
                 if (total <= 0)
                 {
                     continue;
                 }
 
-                for (var k = 0; k < weights.Length; k++)
+                var share = 1 / total;
+                next[a] += firstWeight[i] * mass[a] * share;
+                if (b > a)
                 {
-                    next[a + k] += weights[k] * mass[a + k] / total;
+                    next[b] += lastWeight[i] * mass[b] * share;
+                    factor[a + 1] += share;
+                    factor[b] -= share;
                 }
             }
 
-            var sum = next.Sum();
+            var running = 0.0;
+            var sum = 0.0;
+            for (var j = 0; j < Bins; j++)
+            {
+                running += factor[j];
+                next[j] += mass[j] * running;
+                sum += next[j];
+            }
+
             for (var j = 0; j < Bins; j++)
             {
                 mass[j] = next[j] / sum;
@@ -117,6 +149,10 @@ internal sealed class LatencyDistribution
         cdf[Bins] = 1;
         return new LatencyDistribution(width, cdf, intervals.Count);
     }
+
+    /// <summary>The fraction of bin <paramref name="j"/> that (lo, hi] covers.</summary>
+    private static double Coverage(double lo, double hi, int j, double width) =>
+        Math.Max(0, (Math.Min(hi, (j + 1) * width) - Math.Max(lo, j * width)) / width);
 
     /// <summary>P(completion &lt;= <paramref name="seconds"/>), linear within a bin.</summary>
     public double Cdf(double seconds)

@@ -22,8 +22,8 @@ internal sealed class ResilientProviderClient : IDisposable
     private readonly ResiliencePipeline<SubmitOutcome> _submitPipeline;
     private readonly ResiliencePipeline<PollOutcome> _pollPipeline;
     private readonly TimeProvider _time;
-    private readonly TimeSpan _submitTimeout;
-    private readonly TimeSpan _pollTimeout;
+    private readonly RequestTimeouts _submitTimeout;
+    private readonly RequestTimeouts _pollTimeout;
     private readonly bool _idempotent;
     private readonly ProviderProgress? _progress;
     private long _finishedPolls;
@@ -37,10 +37,10 @@ internal sealed class ResilientProviderClient : IDisposable
         // A synchronous submit is answered after the whole generation: no start-up hold for its answers.
         _throttle = new ProviderThrottle(settings.RateLimit, timeProvider, settings.NominalLatency, settings.Mode == ProviderModes.Sync ? TimeSpan.Zero : null);
         // A synchronous submit (Segmind v1) holds the request for the whole generation: its timeout is the job deadline.
-        _submitTimeout = settings.Mode == ProviderModes.Sync && settings.JobDeadline > settings.RequestTimeout
-            ? settings.JobDeadline
-            : settings.RequestTimeout;
-        _pollTimeout = settings.RequestTimeout;
+        _submitTimeout = new RequestTimeouts(
+            settings.Mode == ProviderModes.Sync && settings.JobDeadline > settings.RequestTimeout ? settings.JobDeadline : settings.RequestTimeout,
+            timeProvider);
+        _pollTimeout = new RequestTimeouts(settings.RequestTimeout, timeProvider);
         _idempotent = settings.IdempotentSubmits;
         _submitPipeline = BuildPipeline<SubmitOutcome>(settings, options, timeProvider, o => o.Error, IsSafeToResubmitHere);
         _pollPipeline = BuildPipeline<PollOutcome>(settings, options, timeProvider, o => o.State is null ? o.Error : null, static _ => true);
@@ -86,7 +86,7 @@ internal sealed class ResilientProviderClient : IDisposable
                     SubmitOutcome result;
                     try
                     {
-                        result = await self.WithTimeoutAsync(
+                        result = await WithTimeoutAsync(
                             self._submitTimeout,
                             t => self._adapter.SubmitAsync(state.Job, t),
                             () => new SubmitOutcome { Error = TimeoutError(self.Name, "submit", mayHaveBeenAccepted: true) },
@@ -181,7 +181,7 @@ internal sealed class ResilientProviderClient : IDisposable
                     var self = state.Self;
                     var permit = await self.AcquireAsync(state.Kind, ct).ConfigureAwait(false);
                     var sentAt = self._time.GetUtcNow();
-                    var result = await self.WithTimeoutAsync(
+                    var result = await WithTimeoutAsync(
                         self._pollTimeout,
                         t => state.Request(self._adapter, state.RemoteId, t),
                         () => new PollOutcome { Error = TimeoutError(self.Name, "status request", mayHaveBeenAccepted: false) },
@@ -208,7 +208,12 @@ internal sealed class ResilientProviderClient : IDisposable
         }
     }
 
-    public void Dispose() => _throttle.Dispose();
+    public void Dispose()
+    {
+        _throttle.Dispose();
+        _submitTimeout.Dispose();
+        _pollTimeout.Dispose();
+    }
 
     /// <summary>In a fleet: the request rate of this provider's API key, shared by every worker (null: this process alone).</summary>
     public Fleet.ISharedRateLimit? SharedRate { get; init; }
@@ -232,15 +237,14 @@ internal sealed class ResilientProviderClient : IDisposable
         IsSafeToResubmit(error) || (_idempotent && error.Class == ErrorClass.Retryable);
 
     /// <summary>Runs one HTTP attempt under its own timeout; a timeout becomes an outcome, the caller's stop stays an exception.</summary>
-    private async Task<T> WithTimeoutAsync<T>(TimeSpan timeout, Func<CancellationToken, Task<T>> attempt, Func<T> onTimeout, CancellationToken cancellationToken)
+    private static async Task<T> WithTimeoutAsync<T>(RequestTimeouts timeouts, Func<CancellationToken, Task<T>> attempt, Func<T> onTimeout, CancellationToken cancellationToken)
     {
-        using var timer = new CancellationTokenSource(timeout, _time);
-        using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, timer.Token);
+        using var timed = timeouts.Start(cancellationToken);
         try
         {
-            return await attempt(linked.Token).ConfigureAwait(false);
+            return await attempt(timed.Token).ConfigureAwait(false);
         }
-        catch (OperationCanceledException) when (timer.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
+        catch (OperationCanceledException) when (timed.TimedOut && !cancellationToken.IsCancellationRequested)
         {
             return onTimeout();
         }

@@ -1,5 +1,6 @@
+using System.Buffers;
 using System.Net.Http.Headers;
-using System.Text;
+using System.Text.Json;
 using System.Text.Json.Nodes;
 
 namespace BatchGen.Core.Providers.Http;
@@ -13,6 +14,8 @@ internal sealed class ProviderTransport(HttpClient http, Action<HttpRequestHeade
 {
     public const string IdempotencyKeyHeader = "Idempotency-Key";
 
+    private static readonly MediaTypeHeaderValue JsonUtf8 = new("application/json") { CharSet = "utf-8" };
+
     public ErrorClassifier Errors => errors;
 
     /// <summary>A JSON request to an absolute URI; <paramref name="idempotencyKey"/> is set on submits.</summary>
@@ -21,7 +24,8 @@ internal sealed class ProviderTransport(HttpClient http, Action<HttpRequestHeade
         var request = new HttpRequestMessage(method, uri);
         if (body is not null)
         {
-            request.Content = new StringContent(body.ToJsonString(), Encoding.UTF8, "application/json");
+            // The body's UTF-8 bytes written directly (the same bytes as ToJsonString, without the string and its re-encoding).
+            request.Content = new ByteArrayContent(Utf8(body)) { Headers = { ContentType = JsonUtf8 } };
         }
 
         if (idempotencyKey is not null)
@@ -29,8 +33,21 @@ internal sealed class ProviderTransport(HttpClient http, Action<HttpRequestHeade
             request.Headers.TryAddWithoutValidation(IdempotencyKeyHeader, idempotencyKey);
         }
 
-        request.Headers.Accept.ParseAdd("application/json");
+        // Stored as given (it is a valid value): no parse per request.
+        request.Headers.TryAddWithoutValidation("Accept", "application/json");
         return request;
+    }
+
+    /// <summary>The UTF-8 JSON text of <paramref name="body"/>, as <see cref="JsonNode.ToJsonString"/> writes it.</summary>
+    internal static byte[] Utf8(JsonNode body)
+    {
+        var buffer = new ArrayBufferWriter<byte>(256);
+        using (var writer = new Utf8JsonWriter(buffer))
+        {
+            body.WriteTo(writer);
+        }
+
+        return buffer.WrittenSpan.ToArray();
     }
 
     public async Task<SendResult> SendAsync(HttpRequestMessage request, string operation, bool isSubmit, CancellationToken cancellationToken)
@@ -111,12 +128,18 @@ internal sealed class ProviderTransport(HttpClient http, Action<HttpRequestHeade
         return true;
     }
 
+    /// <summary>The reply's headers as received (not parsed and re-rendered: the raw values, several joined with ", ").</summary>
     private static Dictionary<string, string> CopyHeaders(HttpResponseMessage response)
     {
         var headers = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
-        foreach (var (name, values) in response.Headers.Concat(response.Content.Headers))
+        foreach (var (name, values) in response.Headers.NonValidated)
         {
-            headers.TryAdd(name, string.Join(", ", values));
+            headers.TryAdd(name, values.ToString());
+        }
+
+        foreach (var (name, values) in response.Content.Headers.NonValidated)
+        {
+            headers.TryAdd(name, values.ToString());
         }
 
         return headers;
