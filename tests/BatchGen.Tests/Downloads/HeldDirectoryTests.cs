@@ -157,10 +157,10 @@ public sealed class HeldDirectoryTests : IAsyncLifetime, IDisposable
     {
         (await DownloadAsync("videos/a.mp4")).Success.ShouldBeTrue();
         var part = Path.Combine(_root.Path, "videos", "b.mp4.part");
-        using (var other = new FileStream(part, FileMode.Create, FileAccess.ReadWrite, FileShare.None))
+        await using (var other = new FileStream(part, FileMode.Create, FileAccess.ReadWrite, FileShare.None))
         {
-            other.Write([1, 2, 3]);
-            other.Flush();
+            await other.WriteAsync(new byte[] { 1, 2, 3 });
+            await other.FlushAsync();
 
             var outcome = await DownloadAsync("videos/b.mp4");
 
