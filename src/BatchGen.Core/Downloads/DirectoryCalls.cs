@@ -14,6 +14,7 @@ internal static partial class DirectoryCalls
 {
     public const int ENoEnt = 2;
     public const int EExist = 17;
+    private const int EIntr = 4;
 
     private const int ORdOnly = 0;
     private const int ORdWr = 2;
@@ -143,6 +144,43 @@ internal static partial class DirectoryCalls
         }
     }
 
+    /// <summary>
+    /// Writes all of <paramref name="data"/> at <paramref name="offset"/> (<c>pwrite</c>, repeated on a short write or
+    /// an interrupted call): what <see cref="RandomAccess.Write(SafeFileHandle, ReadOnlySpan{byte}, long)"/> does, without
+    /// the <c>lseek</c> it makes first on a handle it did not open itself.
+    /// </summary>
+    public static unsafe void Write(SafeFileHandle file, ReadOnlySpan<byte> data, long offset, string name)
+    {
+        var fd = Fd(file);
+        try
+        {
+            fixed (byte* start = data)
+            {
+                var done = 0;
+                while (done < data.Length)
+                {
+                    var written = PWrite(fd, start + done, data.Length - done, offset + done);
+                    if (written < 0)
+                    {
+                        var errno = Marshal.GetLastPInvokeError();
+                        if (errno == EIntr)
+                        {
+                            continue;
+                        }
+
+                        throw Error(errno, name);
+                    }
+
+                    done += (int)written;
+                }
+            }
+        }
+        finally
+        {
+            file.DangerousRelease();
+        }
+    }
+
     /// <summary>An <see cref="IOException"/> for a failed call, with the system's own words.</summary>
     public static IOException Error(int errno, string name) =>
         new($"{name}: {Marshal.GetPInvokeErrorMessage(errno)}", errno);
@@ -171,6 +209,9 @@ internal static partial class DirectoryCalls
 
     [LibraryImport("libc", EntryPoint = "openat", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
     private static partial int OpenAt(int directoryFd, string path, int flags, uint mode);
+
+    [LibraryImport("libc", EntryPoint = "pwrite", SetLastError = true)]
+    private static unsafe partial nint PWrite(int fd, byte* buffer, nint count, long offset);
 
     [LibraryImport("libc", EntryPoint = "flock", SetLastError = true)]
     private static partial int Flock(int fd, int operation);

@@ -21,6 +21,6 @@ internal sealed record OutputPlace(string Relative, string FinalPath, HeldDirect
             existing = true;
         }
 
-        return handle is null ? null : PartFile.FromHandle(FinalPath + ".part", handle, mayHoldBytes: existing);
+        return handle is null ? null : PartFile.FromHandle(FinalPath + ".part", handle, mayHoldBytes: existing, direct: true);
     }
 }

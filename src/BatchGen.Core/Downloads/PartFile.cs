@@ -23,10 +23,14 @@ internal sealed class PartFile : IDisposable
     private readonly Mp4BoxScanner _scanner = new();
     private IncrementalHash _hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
 
-    private PartFile(string path, SafeFileHandle handle)
+    /// <summary>Opened here by <see cref="DirectoryCalls"/> (Linux): written with its own <c>pwrite</c>.</summary>
+    private readonly bool _direct;
+
+    private PartFile(string path, SafeFileHandle handle, bool direct)
     {
         Path = path;
         _handle = handle;
+        _direct = direct;
     }
 
     public string Path { get; }
@@ -36,12 +40,12 @@ internal sealed class PartFile : IDisposable
     /// <summary>Opens (or creates) the part file for appending, hashing what it already holds.</summary>
     public static PartFile Open(string path, bool keepExisting) =>
         // FileShare.None: another process writing the same part is refused (an advisory lock on Linux).
-        FromHandle(path, File.OpenHandle(path, keepExisting ? FileMode.OpenOrCreate : FileMode.Create, FileAccess.ReadWrite, FileShare.None), mayHoldBytes: keepExisting);
+        FromHandle(path, File.OpenHandle(path, keepExisting ? FileMode.OpenOrCreate : FileMode.Create, FileAccess.ReadWrite, FileShare.None), mayHoldBytes: keepExisting, direct: false);
 
     /// <summary>Takes over an open, locked handle of the part file at <paramref name="path"/>, hashing what it already holds.</summary>
-    public static PartFile FromHandle(string path, SafeFileHandle handle, bool mayHoldBytes)
+    public static PartFile FromHandle(string path, SafeFileHandle handle, bool mayHoldBytes, bool direct)
     {
-        var part = new PartFile(path, handle);
+        var part = new PartFile(path, handle, direct);
         if (!mayHoldBytes)
         {
             return part;
@@ -74,7 +78,15 @@ internal sealed class PartFile : IDisposable
             return;
         }
 
-        RandomAccess.Write(_handle, data, Length);
+        if (_direct)
+        {
+            DirectoryCalls.Write(_handle, data, Length, Path);
+        }
+        else
+        {
+            RandomAccess.Write(_handle, data, Length);
+        }
+
         _hash.AppendData(data);
         _scanner.Append(data);
         Length += data.Length;
