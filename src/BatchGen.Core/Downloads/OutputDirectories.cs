@@ -17,10 +17,14 @@ namespace BatchGen.Core.Downloads;
 /// mid-run never makes a write land outside. Files are then opened with <c>O_NOFOLLOW</c> and renamed with
 /// <c>renameat</c>, which never follow a link at the file's own name.
 /// </para>
-/// Handles are closed with their <see cref="SafeFileHandle"/> (at the latest when collected): a downloader lives for a run.
+/// Handles are closed with their <see cref="SafeFileHandle"/> (at the latest when collected): a downloader lives for a run,
+/// and holds at most <see cref="MaxHeld"/> directories per output directory.
 /// </summary>
 internal sealed class OutputDirectories
 {
+    /// <summary>Directories held open per output directory; a template that makes a directory per video leaves the rest to the path-based code.</summary>
+    public const int MaxHeld = 256;
+
     private readonly ConcurrentDictionary<string, Root> _roots = new(StringComparer.Ordinal);
 
     /// <summary>Where the file for <paramref name="relativePath"/> goes, or null when the path-based code must handle it.</summary>
@@ -121,6 +125,11 @@ internal sealed class OutputDirectories
                 {
                     parent = known;
                     continue;
+                }
+
+                if (_directories.Count >= MaxHeld && !_directories.ContainsKey(prefix))
+                {
+                    return null;
                 }
 
                 var handle = DirectoryCalls.OpenChildDirectory(parent.Handle, name, out _);

@@ -171,6 +171,26 @@ public sealed class HeldDirectoryTests : IAsyncLifetime, IDisposable
         (await File.ReadAllBytesAsync(part)).ShouldBe(new byte[] { 1, 2, 3 });
     }
 
+    [Fact]
+    public void TryPlace_MoreDirectoriesThanHeld_TheRestLeftToThePathBasedCode()
+    {
+        if (!OperatingSystem.IsLinux())
+        {
+            return;
+        }
+
+        var directories = new OutputDirectories();
+        for (var i = 0; i < OutputDirectories.MaxHeld; i++)
+        {
+            directories.TryPlace(_root.Path, $"d{i}/a.mp4").ShouldNotBeNull($"directory {i}");
+        }
+
+        directories.TryPlace(_root.Path, "one-more/a.mp4").ShouldBeNull("no descriptor beyond the cap");
+        var held = directories.TryPlace(_root.Path, "d7/b.mp4").ShouldNotBeNull();
+        held.FinalPath.ShouldBe(Path.Combine(_root.Path, "d7", "b.mp4"));
+        held.Name.ShouldBe("b.mp4");
+    }
+
     private Task<DownloadOutcome> DownloadAsync(string relative, string source = "video/cat") =>
         _downloader.DownloadAsync(new DownloadRequest(_server.Url(source), _root.Path, relative, Expected), default);
 }
