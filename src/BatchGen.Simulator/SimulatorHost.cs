@@ -91,7 +91,7 @@ public sealed class SimulatorHost : IAsyncDisposable
 
     private static async Task<SimulatorHost> ListenAsync(SimulatorOptions options, SimState state, IPAddress address, CancellationToken cancellationToken)
     {
-        var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = [], ApplicationName = typeof(SimulatorHost).Assembly.GetName().Name });
+        var builder = EmbeddedWebHost.CreateBuilder(typeof(SimulatorHost).Assembly.GetName().Name!);
         builder.Logging.ClearProviders();
         builder.WebHost.ConfigureKestrel(kestrel =>
         {

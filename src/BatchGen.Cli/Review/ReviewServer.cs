@@ -5,6 +5,7 @@ using System.Text.Json;
 using BatchGen.Core.Ledger;
 using BatchGen.Core.Reports;
 using BatchGen.Core.Reviews;
+using BatchGen.Simulator;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
@@ -48,7 +49,7 @@ internal sealed class ReviewServer : IAsyncDisposable
     public static async Task<ReviewServer> StartAsync(ReviewBatch batch, int port, CancellationToken cancellationToken)
     {
         var token = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(24));
-        var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = [], ApplicationName = typeof(ReviewServer).Assembly.GetName().Name });
+        var builder = EmbeddedWebHost.CreateBuilder(typeof(ReviewServer).Assembly.GetName().Name!);
         builder.Logging.ClearProviders();
         builder.WebHost.ConfigureKestrel(kestrel =>
         {

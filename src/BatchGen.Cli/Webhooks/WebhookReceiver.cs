@@ -1,6 +1,7 @@
 using System.Net;
 using BatchGen.Core.Ledger;
 using BatchGen.Core.Webhooks;
+using BatchGen.Simulator;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
@@ -38,7 +39,7 @@ internal sealed partial class WebhookReceiver : IAsyncDisposable
     public static async Task<WebhookReceiver> StartAsync(IPEndPoint listen, WebhookInbox inbox, TimeProvider time, ILogger logger, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(listen);
-        var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = [], ApplicationName = typeof(WebhookReceiver).Assembly.GetName().Name });
+        var builder = EmbeddedWebHost.CreateBuilder(typeof(WebhookReceiver).Assembly.GetName().Name!);
         builder.Logging.ClearProviders();
         builder.WebHost.ConfigureKestrel(kestrel =>
         {

@@ -64,6 +64,15 @@ internal sealed class ProviderThrottle : IDisposable
     /// <summary>The poll promotion when none is given.</summary>
     public static readonly TimeSpan DefaultPollPromotion = TimeSpan.FromSeconds(60);
 
+    /// <summary>
+    /// The shortest wait the release timer is armed for. At a high rate (1,000 requests/s) the next permit is due
+    /// within a millisecond, and a timer per permit wakes a thread per request; waiting at least this long releases the
+    /// permits that came due meanwhile together (five at 1,000/s), which the bucket allows (it is a burst far smaller
+    /// than the reserve, see <see cref="ArrivalSkewSeconds"/>). Rates below 200/s space permits further apart than
+    /// this, so their timing does not change.
+    /// </summary>
+    public static readonly TimeSpan ReleaseStep = TimeSpan.FromMilliseconds(5);
+
     private readonly TimeProvider _time;
     private readonly double _ceilingPerSecond;
     private readonly double _burst;
@@ -350,7 +359,7 @@ internal sealed class ProviderThrottle : IDisposable
 
         _armedFor = at;
         var due = at <= now ? TimeSpan.Zero : _time.GetElapsedTime(now, at);
-        _timer.Change(due, Timeout.InfiniteTimeSpan);
+        _timer.Change(due > TimeSpan.Zero && due < ReleaseStep ? ReleaseStep : due, Timeout.InfiniteTimeSpan);
     }
 
     private void Cancel(Waiter waiter, CancellationToken cancellationToken)

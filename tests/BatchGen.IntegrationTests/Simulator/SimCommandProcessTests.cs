@@ -38,6 +38,27 @@ public sealed class SimCommandProcessTests
     }
 
     [Fact]
+    public async Task Sim_AppSettingsInTheWorkingDirectory_IsNeitherReadNorWatched()
+    {
+        // A user's unrelated appsettings.json asking for one more endpoint; and a watcher on the working directory
+        // would wake the simulator on every video a run writes beneath it.
+        using var dir = new TempDirectory();
+        using var probe = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+        probe.Start();
+        var extraPort = ((System.Net.IPEndPoint)probe.LocalEndpoint).Port;
+        probe.Stop();
+        dir.Write("appsettings.json", $$"""{ "Kestrel": { "Endpoints": { "Extra": { "Url": "http://127.0.0.1:{{extraPort}}" } } } }""");
+        await using var sim = CliProcess.Start(dir.Path, null, "sim", "--port", "0");
+        await sim.WaitForLineAsync(l => l.StartsWith("Press Ctrl+C", StringComparison.Ordinal), SimulatorProcess.StartTimeout);
+
+        var descriptors = Directory.GetFiles($"/proc/{sim.Id}/fd").Select(fd => new FileInfo(fd).LinkTarget).ToList();
+        descriptors.ShouldNotBeEmpty();
+        descriptors.ShouldNotContain("anon_inode:inotify");
+        using var client = new System.Net.Sockets.TcpClient();
+        await Should.ThrowAsync<System.Net.Sockets.SocketException>(() => client.ConnectAsync(System.Net.IPAddress.Loopback, extraPort));
+    }
+
+    [Fact]
     public async Task Sim_BadScenario_PrintsOneLineAndExits2()
     {
         using var dir = new TempDirectory();

@@ -327,6 +327,35 @@ public sealed class ProviderThrottleTests : IDisposable
         next.IsCompletedSuccessfully.ShouldBeTrue();
     }
 
+    [Fact]
+    public void WaitAsync_HighRate_PermitsDueWithinTheReleaseStepLeaveTogetherAndTheRateHolds()
+    {
+        using var throttle = new ProviderThrottle(new RateLimitSpec(1000, TimeSpan.FromSeconds(1)), _clock, firstAnswerWait: TimeSpan.Zero);
+        while (throttle.WaitAsync(RequestKind.Submit, CancellationToken.None).IsCompletedSuccessfully)
+        {
+        }
+
+        // The bucket is empty: 200 requests wait, one permit is due every millisecond.
+        var waiting = Enumerable.Range(0, 200).Select(_ => throttle.WaitAsync(RequestKind.Submit, CancellationToken.None)).ToList();
+        var issuedAfterEachMillisecond = new List<int>();
+        for (var ms = 0; ms < 100; ms++)
+        {
+            _clock.Advance(TimeSpan.FromMilliseconds(1));
+            issuedAfterEachMillisecond.Add(waiting.Count(t => t.IsCompletedSuccessfully));
+        }
+
+        // Releases happen at most once per step, several permits at a time...
+        var releases = issuedAfterEachMillisecond.Zip(issuedAfterEachMillisecond.Skip(1), (a, b) => b > a).Count(grew => grew);
+        releases.ShouldBeLessThanOrEqualTo(100 / (int)ProviderThrottle.ReleaseStep.TotalMilliseconds + 1);
+        // ...and never more than the rate allows: at most one permit per millisecond since the bucket emptied.
+        for (var ms = 0; ms < issuedAfterEachMillisecond.Count; ms++)
+        {
+            issuedAfterEachMillisecond[ms].ShouldBeLessThanOrEqualTo(ms + 2, $"after {ms + 1} ms");
+        }
+
+        issuedAfterEachMillisecond[^1].ShouldBeGreaterThanOrEqualTo(100 - (int)ProviderThrottle.ReleaseStep.TotalMilliseconds - 1);
+    }
+
     public void Dispose() => _sut.Dispose();
 
     /// <summary>
