@@ -181,6 +181,27 @@ internal static partial class DirectoryCalls
         }
     }
 
+    /// <summary>fsync: the file's data and size reach the disk (what <see cref="RandomAccess.FlushToDisk"/> does, without its <c>lseek</c>).</summary>
+    public static void Sync(SafeFileHandle file, string name)
+    {
+        var fd = Fd(file);
+        try
+        {
+            int errno;
+            while (FSync(fd) != 0)
+            {
+                if ((errno = Marshal.GetLastPInvokeError()) != EIntr)
+                {
+                    throw Error(errno, name);
+                }
+            }
+        }
+        finally
+        {
+            file.DangerousRelease();
+        }
+    }
+
     /// <summary>An <see cref="IOException"/> for a failed call, with the system's own words.</summary>
     public static IOException Error(int errno, string name) =>
         new($"{name}: {Marshal.GetPInvokeErrorMessage(errno)}", errno);
@@ -212,6 +233,9 @@ internal static partial class DirectoryCalls
 
     [LibraryImport("libc", EntryPoint = "pwrite", SetLastError = true)]
     private static unsafe partial nint PWrite(int fd, byte* buffer, nint count, long offset);
+
+    [LibraryImport("libc", EntryPoint = "fsync", SetLastError = true)]
+    private static partial int FSync(int fd);
 
     [LibraryImport("libc", EntryPoint = "flock", SetLastError = true)]
     private static partial int Flock(int fd, int operation);

@@ -103,7 +103,17 @@ internal sealed class PartFile : IDisposable
     }
 
     /// <summary>Flushes to the disk itself (fsync), so a rename after this never exposes a half-written file.</summary>
-    public void FlushToDisk() => RandomAccess.FlushToDisk(_handle);
+    public void FlushToDisk()
+    {
+        if (_direct)
+        {
+            DirectoryCalls.Sync(_handle, Path);
+        }
+        else
+        {
+            RandomAccess.FlushToDisk(_handle);
+        }
+    }
 
     /// <summary>What the part holds, once flushed: length, SHA-256, the box check of the bytes written, and its stamp when known.</summary>
     public PartFileResult Complete()
