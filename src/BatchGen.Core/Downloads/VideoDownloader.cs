@@ -19,7 +19,8 @@ public sealed class VideoDownloader
     /// <summary>Starts from zero (server ignored or refused the range) within one call.</summary>
     private const int MaxRestarts = 2;
 
-    private const int BufferSize = 81920;
+    /// <summary>Bytes gathered from the body before each write (a 426 KB video: two writes).</summary>
+    private const int BufferSize = 256 * 1024;
 
     /// <summary>A body that sends nothing for this long counts as interrupted (and is resumed).</summary>
     private static readonly TimeSpan StallTimeout = TimeSpan.FromSeconds(60);
@@ -29,6 +30,7 @@ public sealed class VideoDownloader
 
     private readonly HttpClient _http;
     private readonly TimeProvider _timeProvider;
+    private readonly OutputDirectories _directories = new();
 
     public VideoDownloader(HttpClient http, TimeProvider timeProvider)
     {
@@ -41,6 +43,54 @@ public sealed class VideoDownloader
     public async Task<DownloadOutcome> DownloadAsync(DownloadRequest request, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(request);
+        if (_directories.TryPlace(request.OutputDirectory, request.RelativePath) is { } place
+            && await DownloadIntoAsync(request, place, cancellationToken).ConfigureAwait(false) is { } done)
+        {
+            return done;
+        }
+
+        var outcome = await DownloadByPathAsync(request, cancellationToken).ConfigureAwait(false);
+        if (outcome.Failure == DownloadFailureKind.Undecodable)
+        {
+            _directories.NoteUnverified(request.OutputDirectory, outcome.RelativePath);
+        }
+
+        return outcome;
+    }
+
+    /// <summary>The download into a held directory; null when its part file cannot be opened there (the path-based code then decides).</summary>
+    private async Task<DownloadOutcome?> DownloadIntoAsync(DownloadRequest request, OutputPlace place, CancellationToken cancellationToken)
+    {
+        try
+        {
+            PartFileResult complete;
+            using (var part = place.OpenPart(keepExisting: true))
+            {
+                if (part is null)
+                {
+                    return null;
+                }
+
+                var fetch = await FetchAsync(request.Url, part, place.Relative, cancellationToken).ConfigureAwait(false);
+                part.FlushToDisk();
+                if (fetch is not null)
+                {
+                    return fetch;
+                }
+
+                complete = part.Complete();
+            }
+
+            return await VideoVerifier.FinishAsync(complete, place, request.Expected, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            return CannotWrite(place.Relative, ex);
+        }
+    }
+
+    private async Task<DownloadOutcome> DownloadByPathAsync(DownloadRequest request, CancellationToken cancellationToken)
+    {
         if (!TryPrepare(request.OutputDirectory, request.RelativePath, out var relative, out var finalPath, out var failure))
         {
             return failure;
@@ -71,14 +121,14 @@ public sealed class VideoDownloader
                     return fetch;
                 }
 
-                complete = new PartFileResult(part.Path, part.Length, part.Sha256Hex());
+                complete = part.Complete();
             }
 
             return await VideoVerifier.FinishAsync(complete, finalPath, relative, request.Expected, cancellationToken).ConfigureAwait(false);
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException && ex is not PathTooLongException)
         {
-            return DownloadOutcome.Fail(relative, DownloadFailureKind.Io, $"{relative}: cannot write the file: {ex.Message.ReplaceLineEndings(" ")} (check free space and permissions of the output directory)", retryable: false);
+            return CannotWrite(relative, ex);
         }
     }
 
@@ -111,7 +161,7 @@ public sealed class VideoDownloader
             {
                 part.Write(video.Span);
                 part.FlushToDisk();
-                complete = new PartFileResult(part.Path, part.Length, part.Sha256Hex());
+                complete = part.Complete();
             }
 
             var outcome = await VideoVerifier.FinishAsync(complete, finalPath, relative, expected, cancellationToken).ConfigureAwait(false);
@@ -123,7 +173,7 @@ public sealed class VideoDownloader
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException && ex is not PathTooLongException)
         {
-            return DownloadOutcome.Fail(relative, DownloadFailureKind.Io, $"{relative}: cannot write the file: {ex.Message.ReplaceLineEndings(" ")} (check free space and permissions of the output directory)", retryable: false);
+            return CannotWrite(relative, ex);
         }
     }
 
@@ -368,6 +418,9 @@ public sealed class VideoDownloader
             ArrayPool<byte>.Shared.Return(buffer);
         }
     }
+
+    private static DownloadOutcome CannotWrite(string relative, Exception ex) =>
+        DownloadOutcome.Fail(relative, DownloadFailureKind.Io, $"{relative}: cannot write the file: {ex.Message.ReplaceLineEndings(" ")} (check free space and permissions of the output directory)", retryable: false);
 
     private static DownloadOutcome StatusFailure(string relative, int status) => status switch
     {

@@ -11,9 +11,10 @@ namespace BatchGen.Core.Downloads;
 internal static class VideoVerifier
 {
     /// <summary>The facts of a playable file (with a warning when it differs from the request), or what makes it unplayable.</summary>
-    public static async Task<(VideoFacts? Facts, string? Problem)> CheckAsync(string fullPath, ExpectedVideo expected, CancellationToken cancellationToken)
+    /// <param name="scanned">The box check already done on the bytes as they were written, when there is one (the file is then not read).</param>
+    public static async Task<(VideoFacts? Facts, string? Problem)> CheckAsync(string fullPath, ExpectedVideo expected, CancellationToken cancellationToken, (Mp4Info? Info, string? Error)? scanned = null)
     {
-        var (info, error) = await Mp4Probe.ProbeFileAsync(fullPath, cancellationToken).ConfigureAwait(false);
+        var (info, error) = scanned ?? await Mp4Probe.ProbeFileAsync(fullPath, cancellationToken).ConfigureAwait(false);
         if (info is null)
         {
             return (null, $"not a playable MP4: {error}");
@@ -32,10 +33,13 @@ internal static class VideoVerifier
         return (facts, null);
     }
 
+    /// <summary>The file name ending of a paid file that did not verify.</summary>
+    public const string UnverifiedSuffix = ".unverified.mp4";
+
     /// <summary>Verifies the fsynced part file and renames it atomically to its final or its unverified name.</summary>
     public static async Task<DownloadOutcome> FinishAsync(PartFileResult part, string finalPath, string relativePath, ExpectedVideo expected, CancellationToken cancellationToken)
     {
-        var (facts, problem) = await CheckAsync(part.Path, expected, cancellationToken).ConfigureAwait(false);
+        var (facts, problem) = await CheckAsync(part.Path, expected, cancellationToken, part.Scanned).ConfigureAwait(false);
         if (facts is not null)
         {
             File.Move(part.Path, finalPath, overwrite: true);
@@ -51,9 +55,39 @@ internal static class VideoVerifier
             with { Bytes = part.Length, Sha256 = part.Sha256 };
     }
 
+    /// <summary>
+    /// As <see cref="FinishAsync(PartFileResult, string, string, ExpectedVideo, CancellationToken)"/>, by names inside the
+    /// held directory of <paramref name="place"/>: the stamp is the part file's own (a rename keeps size, time and inode),
+    /// and the superseded <c>.unverified.mp4</c> is removed only when the directory may hold one.
+    /// </summary>
+    public static async Task<DownloadOutcome> FinishAsync(PartFileResult part, OutputPlace place, ExpectedVideo expected, CancellationToken cancellationToken)
+    {
+        var (facts, problem) = await CheckAsync(part.Path, expected, cancellationToken, part.Scanned).ConfigureAwait(false);
+        var directory = place.Directory;
+        if (facts is not null)
+        {
+            DirectoryCalls.Rename(directory.Handle, place.PartName, place.Name);
+            if (directory.MayHoldUnverified)
+            {
+                DirectoryCalls.DeleteFile(directory.Handle, UnverifiedName(place.Name));
+            }
+
+            return new DownloadOutcome { Success = true, RelativePath = place.Relative, Bytes = part.Length, Sha256 = part.Sha256, Video = facts, Stamp = part.Stamp ?? FileStamp.Read(place.FinalPath) };
+        }
+
+        var keptRelative = UnverifiedName(place.Relative);
+        directory.MayHoldUnverified = true;
+        DirectoryCalls.Rename(directory.Handle, place.PartName, UnverifiedName(place.Name));
+        return DownloadOutcome.Fail(keptRelative, DownloadFailureKind.Undecodable, $"{place.Relative}: {problem} (kept as {keptRelative}; downloading it again)", retryable: true)
+            with { Bytes = part.Length, Sha256 = part.Sha256 };
+    }
+
     /// <summary>"videos/a.mp4" becomes "videos/a.unverified.mp4".</summary>
-    public static string UnverifiedName(string path) => Path.ChangeExtension(path, ".unverified.mp4");
+    public static string UnverifiedName(string path) => Path.ChangeExtension(path, UnverifiedSuffix);
 }
 
-/// <summary>A complete, fsynced and closed part file.</summary>
-internal sealed record PartFileResult(string Path, long Length, string Sha256);
+/// <summary>
+/// A complete, fsynced and closed part file; <see cref="Scanned"/> is the box check of its bytes as written (null: probe
+/// the file), <see cref="Stamp"/> its size, time and inode once flushed (null where unknown).
+/// </summary>
+internal sealed record PartFileResult(string Path, long Length, string Sha256, (Mp4Info? Info, string? Error)? Scanned = null, FileStamp? Stamp = null);
