@@ -8,7 +8,8 @@ namespace BatchGen.Cli.Bench;
 /// <summary>
 /// Runs one scenario end to end: its own simulator child, <c>plan --json</c>, <c>batchgen run</c> as a child whose CPU
 /// and peak memory are sampled, the simulator's counters, the ledger, then the same run again on the finished batch.
-/// Every child is bounded in time and killed when the scenario ends, whatever happened.
+/// Every child is bounded in time and killed when the scenario ends, whatever happened. Its directory stays until the
+/// whole suite has run (see <see cref="BenchRunner"/>).
 /// </summary>
 internal sealed class ScenarioRunner(BenchOptions options, TimeProvider time, TextWriter progress)
 {
@@ -22,86 +23,76 @@ internal sealed class ScenarioRunner(BenchOptions options, TimeProvider time, Te
         var bound = bounds.Values.Max();
         // A hang detector, not a target: generous for a busy machine.
         var runTimeout = TimeSpan.FromSeconds(Math.Max(300, (bound * 6) + 120));
-        try
+        await using var simulator = await SimulatorChild.StartAsync(BenchFiles.WriteSimulatorScenario(directory, scenario, options.TimeScale, options.Keep), options.TimeScale, directory, cancellationToken).ConfigureAwait(false);
+        var manifest = BenchFiles.WriteManifest(directory, scenario);
+        var providersFile = BenchFiles.WriteProviders(directory, scenario, simulator.BaseAddress, options.TimeScale);
+        var output = Path.Combine(directory, "out");
+        var plan = await PlanAsync(directory, manifest, providersFile, cancellationToken).ConfigureAwait(false);
+        string[] runArgs = ["run", manifest, "--providers", providersFile, "--out", output, "--progress", "none", "--max-jobs", "1000000", .. scenario.WriteReports ? Array.Empty<string>() : ["--no-report"]];
+        await progress.WriteLineAsync(Invariant($"  {scenario.Name}: {scenario.Jobs} jobs, bound {bound:0.0} s, plan {plan.Total?.ToString("0", CultureInfo.InvariantCulture) ?? "?"} s; running...")).ConfigureAwait(false);
+
+        var startedUtc = time.GetUtcNow();
+        var first = await TimedRunAsync(scenario, runArgs, directory, runTimeout, cancellationToken).ConfigureAwait(false);
+        var counts = await simulator.CountsAsync(cancellationToken).ConfigureAwait(false);
+        if (options.Keep)
         {
-            await using var simulator = await SimulatorChild.StartAsync(BenchFiles.WriteSimulatorScenario(directory, scenario, options.TimeScale, options.Keep), options.TimeScale, directory, cancellationToken).ConfigureAwait(false);
-            var manifest = BenchFiles.WriteManifest(directory, scenario);
-            var providersFile = BenchFiles.WriteProviders(directory, scenario, simulator.BaseAddress, options.TimeScale);
-            var output = Path.Combine(directory, "out");
-            var plan = await PlanAsync(directory, manifest, providersFile, cancellationToken).ConfigureAwait(false);
-            string[] runArgs = ["run", manifest, "--providers", providersFile, "--out", output, "--progress", "none", "--max-jobs", "1000000", .. scenario.WriteReports ? Array.Empty<string>() : ["--no-report"]];
-            await progress.WriteLineAsync(Invariant($"  {scenario.Name}: {scenario.Jobs} jobs, bound {bound:0.0} s, plan {plan.Total?.ToString("0", CultureInfo.InvariantCulture) ?? "?"} s; running...")).ConfigureAwait(false);
+            // Diagnostics: every request the first run sent, with the simulator's time and reply status.
+            await simulator.SaveRequestLogAsync(Path.Combine(directory, "requests.json"), cancellationToken).ConfigureAwait(false);
+        }
 
-            var startedUtc = time.GetUtcNow();
-            var first = await TimedRunAsync(scenario, runArgs, directory, runTimeout, cancellationToken).ConfigureAwait(false);
-            var counts = await simulator.CountsAsync(cancellationToken).ConfigureAwait(false);
-            if (options.Keep)
-            {
-                // Diagnostics: every request the first run sent, with the simulator's time and reply status.
-                await simulator.SaveRequestLogAsync(Path.Combine(directory, "requests.json"), cancellationToken).ConfigureAwait(false);
-            }
+        var ledger = await LedgerFigures.ReadAsync(output, time, cancellationToken).ConfigureAwait(false);
+        TimedRun? rerun = null;
+        long? rerunRequests = null;
+        if (options.Rerun && first.ExitCode == ExitCodes.Success)
+        {
+            rerun = await TimedRunAsync(scenario, runArgs, directory, runTimeout, cancellationToken).ConfigureAwait(false);
+            var after = await simulator.CountsAsync(cancellationToken).ConfigureAwait(false);
+            rerunRequests = after.Values.Sum(c => c.Requests) - counts.Values.Sum(c => c.Requests);
+        }
 
-            var ledger = await LedgerFigures.ReadAsync(output, time, cancellationToken).ConfigureAwait(false);
-            TimedRun? rerun = null;
-            long? rerunRequests = null;
-            if (options.Rerun && first.ExitCode == ExitCodes.Success)
+        var providers = scenario.Providers.Select(p =>
+        {
+            var l = limits[p.Name];
+            var (requests, throttled) = counts.GetValueOrDefault(p.Name);
+            return new ProviderResult
             {
-                rerun = await TimedRunAsync(scenario, runArgs, directory, runTimeout, cancellationToken).ConfigureAwait(false);
-                var after = await simulator.CountsAsync(cancellationToken).ConfigureAwait(false);
-                rerunRequests = after.Values.Sum(c => c.Requests) - counts.Values.Sum(c => c.Requests);
-            }
-
-            var providers = scenario.Providers.Select(p =>
-            {
-                var l = limits[p.Name];
-                var (requests, throttled) = counts.GetValueOrDefault(p.Name);
-                return new ProviderResult
-                {
-                    Name = p.Name,
-                    Jobs = p.Jobs,
-                    RequestsPerJobAtLeast = l.RequestsPerJob,
-                    RatePerSecond = l.RequestsPerSecond,
-                    Burst = l.Burst,
-                    Concurrency = l.Concurrency,
-                    LatencySeconds = l.Latency.TotalSeconds,
-                    BoundSeconds = bounds[p.Name],
-                    PlanSeconds = plan.PerProvider.TryGetValue(p.Name, out var planned) ? planned : null,
-                    ActualSeconds = ledger.LastCompletion.TryGetValue(p.Name, out var done) ? (done - startedUtc).TotalSeconds : null,
-                    ApiRequests = requests,
-                    Throttled = throttled,
-                };
-            }).ToArray();
-            return new ScenarioResult
-            {
-                Name = scenario.Name,
-                Purpose = scenario.Description,
-                Jobs = scenario.Jobs,
-                ExitCode = first.ExitCode,
-                Error = first.ExitCode == ExitCodes.Success ? null : $"run exited {first.ExitCode}: {first.Tail}",
-                BoundSeconds = bound,
-                PlanSeconds = plan.Total,
-                WallSeconds = first.Wall.TotalSeconds,
-                SucceededJobs = ledger.Succeeded,
-                ApiRequests = providers.Sum(p => p.ApiRequests),
-                Throttled = providers.Sum(p => p.Throttled),
-                ClientCpuSeconds = first.Usage.Cpu.TotalSeconds,
-                ClientPeakRssBytes = first.Usage.PeakRssBytes,
-                LedgerBytes = ledger.Bytes,
-                RerunSeconds = rerun?.Wall.TotalSeconds,
-                RerunCpuSeconds = rerun?.Usage.Cpu.TotalSeconds,
-                RerunApiRequests = rerunRequests,
-                LoadAverageAtStart = loadAtStart,
-                LoadAverageAtEnd = MachineProbe.LoadAverage(),
-                Providers = providers,
+                Name = p.Name,
+                Jobs = p.Jobs,
+                RequestsPerJobAtLeast = l.RequestsPerJob,
+                RatePerSecond = l.RequestsPerSecond,
+                Burst = l.Burst,
+                Concurrency = l.Concurrency,
+                LatencySeconds = l.Latency.TotalSeconds,
+                BoundSeconds = bounds[p.Name],
+                PlanSeconds = plan.PerProvider.TryGetValue(p.Name, out var planned) ? planned : null,
+                ActualSeconds = ledger.LastCompletion.TryGetValue(p.Name, out var done) ? (done - startedUtc).TotalSeconds : null,
+                ApiRequests = requests,
+                Throttled = throttled,
             };
-        }
-        finally
+        }).ToArray();
+        return new ScenarioResult
         {
-            if (!options.Keep)
-            {
-                DeleteQuietly(directory);
-            }
-        }
+            Name = scenario.Name,
+            Purpose = scenario.Description,
+            Jobs = scenario.Jobs,
+            ExitCode = first.ExitCode,
+            Error = first.ExitCode == ExitCodes.Success ? null : $"run exited {first.ExitCode}: {first.Tail}",
+            BoundSeconds = bound,
+            PlanSeconds = plan.Total,
+            WallSeconds = first.Wall.TotalSeconds,
+            SucceededJobs = ledger.Succeeded,
+            ApiRequests = providers.Sum(p => p.ApiRequests),
+            Throttled = providers.Sum(p => p.Throttled),
+            ClientCpuSeconds = first.Usage.Cpu.TotalSeconds,
+            ClientPeakRssBytes = first.Usage.PeakRssBytes,
+            LedgerBytes = ledger.Bytes,
+            RerunSeconds = rerun?.Wall.TotalSeconds,
+            RerunCpuSeconds = rerun?.Usage.Cpu.TotalSeconds,
+            RerunApiRequests = rerunRequests,
+            LoadAverageAtStart = loadAtStart,
+            LoadAverageAtEnd = MachineProbe.LoadAverage(),
+            Providers = providers,
+        };
     }
 
     private async Task<TimedRun> TimedRunAsync(BenchScenario scenario, string[] args, string directory, TimeSpan timeout, CancellationToken cancellationToken)
@@ -161,17 +152,6 @@ internal sealed class ScenarioRunner(BenchOptions options, TimeProvider time, Te
         return environment;
     }
 
-    private static void DeleteQuietly(string directory)
-    {
-        try
-        {
-            Directory.Delete(directory, recursive: true);
-        }
-        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
-        {
-            // Scratch space: a leftover is harmless.
-        }
-    }
 
     private static string Invariant(FormattableString text) => text.ToString(CultureInfo.InvariantCulture);
 
