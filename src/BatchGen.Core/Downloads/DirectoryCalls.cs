@@ -22,12 +22,9 @@ internal static partial class DirectoryCalls
     private const int OExclusive = 0x80;
     private const int OTrunc = 0x200;
     private const int OCloExec = 0x80000;
-    private const int ATSymlinkNoFollow = 0x100;
     private const int LockExclusive = 2;
     private const int LockNonBlocking = 4;
     private const uint NewFileMode = 0x1B6; // 0666, less the umask, as .NET creates files
-    private const uint TypeMask = 0xF000;
-    private const uint DirectoryType = 0x4000;
 
     private static readonly bool s_arm = RuntimeInformation.ProcessArchitecture == Architecture.Arm64;
 
@@ -86,29 +83,8 @@ internal static partial class DirectoryCalls
     }
 
     /// <summary>Device and inode of the entry <paramref name="name"/> in <paramref name="parent"/> when it is a directory itself (not a link); null otherwise.</summary>
-    public static (ulong Device, ulong Inode)? DirectoryEntry(SafeFileHandle parent, string name)
-    {
-        var buffer = new byte[256];
-        var added = false;
-        parent.DangerousAddRef(ref added);
-        try
-        {
-            if (FStatAt((int)parent.DangerousGetHandle(), name, ref buffer[0], ATSymlinkNoFollow) != 0)
-            {
-                return null;
-            }
-
-            var mode = BitConverter.ToUInt32(buffer, s_arm ? 16 : 24);
-            return (mode & TypeMask) == DirectoryType ? (BitConverter.ToUInt64(buffer, 0), BitConverter.ToUInt64(buffer, 8)) : null;
-        }
-        finally
-        {
-            if (added)
-            {
-                parent.DangerousRelease();
-            }
-        }
-    }
+    public static (ulong Device, ulong Inode)? DirectoryEntry(SafeFileHandle parent, string name) =>
+        PosixFiles.StatAt(parent, name) is { IsDirectory: true } entry ? (entry.Device, entry.Inode) : null;
 
     /// <summary>Renames <paramref name="from"/> to <paramref name="to"/>, both in <paramref name="directory"/> (a link at <paramref name="to"/> is replaced, never followed).</summary>
     public static void Rename(SafeFileHandle directory, string from, string to)
@@ -239,9 +215,6 @@ internal static partial class DirectoryCalls
 
     [LibraryImport("libc", EntryPoint = "flock", SetLastError = true)]
     private static partial int Flock(int fd, int operation);
-
-    [LibraryImport("libc", EntryPoint = "fstatat", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
-    private static partial int FStatAt(int directoryFd, string path, ref byte buffer, int flags);
 
     [LibraryImport("libc", EntryPoint = "renameat", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
     private static partial int RenameAt(int fromDirectoryFd, string from, int toDirectoryFd, string to);

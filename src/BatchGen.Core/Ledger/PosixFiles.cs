@@ -8,9 +8,13 @@ internal readonly record struct FileIdentity(ulong Device, ulong Inode, long Siz
 {
     private const uint TypeMask = 0xF000;
     private const uint RegularFile = 0x8000;
+    private const uint DirectoryType = 0x4000;
 
     /// <summary>A regular file (not a symbolic link, directory, device...), from the mode's file type bits.</summary>
     public bool IsRegularFile => (Mode & TypeMask) == RegularFile;
+
+    /// <summary>A directory (not a symbolic link to one), from the mode's file type bits.</summary>
+    public bool IsDirectory => (Mode & TypeMask) == DirectoryType;
 
     public bool SameFile(FileIdentity other) => Device == other.Device && Inode == other.Inode;
 }
@@ -28,6 +32,7 @@ internal static partial class PosixFiles
     private const int FOfdSetLk = 37;
     private const short FWriteLock = 1;
     private const int EAgain = 11;
+    private const int AtSymlinkNoFollow = 0x100;
     private const int EAccess = 13;
 
     /// <summary>True where OFD locks and the stat layout used here are known (Linux on x64 or arm64).</summary>
@@ -146,6 +151,33 @@ internal static partial class PosixFiles
     }
 
     /// <summary>
+    /// The entry <paramref name="name"/> in the open directory <paramref name="directory"/>, described itself when it is a
+    /// symbolic link (fstatat without following). Null when there is nothing there, or where not <see cref="Supported"/>.
+    /// </summary>
+    public static FileIdentity? StatAt(SafeFileHandle directory, string name)
+    {
+        if (!Supported)
+        {
+            return null;
+        }
+
+        var buffer = new byte[256];
+        var added = false;
+        directory.DangerousAddRef(ref added);
+        try
+        {
+            return StatAtPath((int)directory.DangerousGetHandle(), name, ref buffer[0], AtSymlinkNoFollow) == 0 ? Parse(buffer) : null;
+        }
+        finally
+        {
+            if (added)
+            {
+                directory.DangerousRelease();
+            }
+        }
+    }
+
+    /// <summary>
     /// Makes the file's data durable (<c>fdatasync</c>: what reading it back needs, its size included, not its
     /// times); a full flush where that call does not exist. Throws <see cref="IOException"/> on failure.
     /// </summary>
@@ -229,6 +261,9 @@ internal static partial class PosixFiles
 
     [LibraryImport("libc", EntryPoint = "fstat", SetLastError = true)]
     private static partial int StatHandle(int fd, ref byte buffer);
+
+    [LibraryImport("libc", EntryPoint = "fstatat", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
+    private static partial int StatAtPath(int directoryFd, string path, ref byte buffer, int flags);
 
     [LibraryImport("libc", EntryPoint = "fdatasync", SetLastError = true)]
     private static partial int FDataSync(int fd);
