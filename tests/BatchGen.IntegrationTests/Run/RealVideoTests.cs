@@ -81,13 +81,21 @@ public sealed class RealVideoTests
         var page = Path.Combine(dir.Path, "out", "play-check.html");
         await File.WriteAllTextAsync(page, PlayCheckPage);
 
-        var (exitCode, dom, stderr) = await HeadlessChromium.RunAsync(
-            Path.Combine(dir.Path, "profile"),
-            ["--allow-file-access-from-files", "--autoplay-policy=no-user-gesture-required", "--virtual-time-budget=30000", "--dump-dom", new Uri(page).AbsoluteUri],
-            CancellationToken.None);
+        // The media clock is not virtual: on a busy machine Chromium can dump the page before half a second has played
+        // (the page still says "waiting", seen once in a full test run). Only that inconclusive answer is asked again,
+        // at most three times; an error or any other answer is judged at once.
+        var outcome = "waiting";
+        for (var attempt = 1; attempt <= 3 && outcome == "waiting"; attempt++)
+        {
+            var (exitCode, dom, stderr) = await HeadlessChromium.RunAsync(
+                Path.Combine(dir.Path, $"profile-{attempt}"),
+                ["--allow-file-access-from-files", "--autoplay-policy=no-user-gesture-required", "--virtual-time-budget=30000", "--dump-dom", new Uri(page).AbsoluteUri],
+                CancellationToken.None);
 
-        exitCode.ShouldBe(0, stderr);
-        var outcome = System.Text.RegularExpressions.Regex.Match(dom, "<pre id=\"out\">([^<]*)</pre>").Groups[1].Value;
+            exitCode.ShouldBe(0, stderr);
+            outcome = System.Text.RegularExpressions.Regex.Match(dom, "<pre id=\"out\">([^<]*)</pre>").Groups[1].Value;
+        }
+
         outcome.ShouldStartWith("played ", customMessage: $"the first video of the contact sheet did not play: {outcome}");
         outcome.ShouldContain(" 960x540 ");
     }
