@@ -160,7 +160,7 @@ public sealed class DirectWriteTests : IAsyncLifetime, IDisposable
         }
     }
 
-    [RootFact]
+    [RamfsFact]
     public async Task DownloadAsync_FileSystemRefusingDirectIo_SavesTheVideoBufferedAndDecidesOnce()
     {
         var mount = Path.Combine(_temp.Path, "ramfs");
