@@ -11,8 +11,12 @@ namespace BatchGen.Core.Downloads;
 /// </summary>
 internal sealed unsafe class AlignedBuffer : MemoryManager<byte>
 {
-    /// <summary>Bytes gathered from the body before each write (a 426 KB video: one full buffer, then the rest).</summary>
-    public const int Size = 256 * 1024;
+    /// <summary>
+    /// Bytes gathered from the body before each write: a 426 KB video is one direct write and its last partial block,
+    /// one request to the disk (this disk takes up to 4 MB in one). Pages of it a download never reaches are never
+    /// touched, so a run of small videos does not hold the whole buffer in memory.
+    /// </summary>
+    public const int Size = 1024 * 1024;
 
     private byte* _start = (byte*)NativeMemory.AlignedAlloc(Size, DirectIo.Alignment);
 
@@ -39,8 +43,8 @@ internal sealed unsafe class AlignedBuffer : MemoryManager<byte>
 /// <summary>
 /// At most <c>capacity</c> aligned buffers, created when first needed and reused by every later download (no large
 /// allocation per download). When all are in use <see cref="Rent"/> answers null and that download receives into an
-/// ordinary pooled array, written through the page cache: the native memory held stays bounded (32 x 256 KB = 8 MB for
-/// <see cref="Shared"/>; a run has 4 download workers).
+/// ordinary pooled array, written through the page cache: the native memory held stays bounded (32 x 1 MB for
+/// <see cref="Shared"/>; a run has 4 download workers, so 4 MB at most in practice).
 /// </summary>
 internal sealed class AlignedBufferPool(int capacity)
 {

@@ -18,7 +18,7 @@ public sealed class VideoDownloader
     /// <summary>Starts from zero (server ignored or refused the range) within one call.</summary>
     private const int MaxRestarts = 2;
 
-    /// <summary>Bytes gathered from the body before each write (a 426 KB video: two writes).</summary>
+    /// <summary>Bytes gathered from the body before each write (a 426 KB video: one write of its whole blocks, one of the rest).</summary>
     private const int BufferSize = AlignedBuffer.Size;
 
     /// <summary>A body that sends nothing for this long counts as interrupted (and is resumed).</summary>
