@@ -22,6 +22,7 @@ internal static partial class DirectoryCalls
     private const int OExclusive = 0x80;
     private const int OTrunc = 0x200;
     private const int OCloExec = 0x80000;
+    private const int FSetFl = 4;
     private const int LockExclusive = 2;
     private const int LockNonBlocking = 4;
     private const uint NewFileMode = 0x1B6; // 0666, less the umask, as .NET creates files
@@ -58,9 +59,10 @@ internal static partial class DirectoryCalls
     /// writing, refusing a symbolic link, and takes an exclusive non-blocking <c>flock</c> on it (what .NET's
     /// <c>FileShare.None</c> takes, so the path-based code and this one exclude each other). Null when either fails.
     /// </summary>
-    public static SafeFileHandle? OpenFileExclusive(SafeFileHandle directory, string name, CreateMode create, out int errno)
+    /// <param name="direct">Also <c>O_DIRECT</c> (<see cref="DirectIo"/>); a file system that does not do it answers <see cref="DirectIo.EInval"/>.</param>
+    public static SafeFileHandle? OpenFileExclusive(SafeFileHandle directory, string name, CreateMode create, bool direct, out int errno)
     {
-        var flags = ORdWr | OCreat | s_oNoFollow | OCloExec | create switch
+        var flags = ORdWr | OCreat | s_oNoFollow | OCloExec | (direct ? DirectIo.OpenFlag : 0) | create switch
         {
             CreateMode.New => OExclusive,
             CreateMode.Truncate => OTrunc,
@@ -157,6 +159,52 @@ internal static partial class DirectoryCalls
         }
     }
 
+    /// <summary>
+    /// One <c>pwrite</c> of <paramref name="data"/> at <paramref name="offset"/> (repeated only when interrupted): the bytes
+    /// written, which may be fewer than asked, or -1 with the errno. For direct writes, whose caller decides what a
+    /// short write or a refusal means.
+    /// </summary>
+    public static unsafe nint TryWrite(SafeFileHandle file, ReadOnlySpan<byte> data, long offset, out int errno)
+    {
+        var fd = Fd(file);
+        try
+        {
+            fixed (byte* start = data)
+            {
+                while (true)
+                {
+                    var written = PWrite(fd, start, data.Length, offset);
+                    errno = written < 0 ? Marshal.GetLastPInvokeError() : 0;
+                    if (errno != EIntr)
+                    {
+                        return written;
+                    }
+                }
+            }
+        }
+        finally
+        {
+            file.DangerousRelease();
+        }
+    }
+
+    /// <summary>Takes <c>O_DIRECT</c> off an open file (<c>fcntl(F_SETFL)</c>; the file's other status flags here are none): its next writes go through the page cache.</summary>
+    public static void LeaveDirect(SafeFileHandle file, string name)
+    {
+        var fd = Fd(file);
+        try
+        {
+            if (FcntlSetFlags(fd, FSetFl, 0) != 0)
+            {
+                throw Error(Marshal.GetLastPInvokeError(), name);
+            }
+        }
+        finally
+        {
+            file.DangerousRelease();
+        }
+    }
+
     /// <summary>fsync: the file's data and size reach the disk (what <see cref="RandomAccess.FlushToDisk"/> does, without its <c>lseek</c>).</summary>
     public static void Sync(SafeFileHandle file, string name)
     {
@@ -212,6 +260,9 @@ internal static partial class DirectoryCalls
 
     [LibraryImport("libc", EntryPoint = "fsync", SetLastError = true)]
     private static partial int FSync(int fd);
+
+    [LibraryImport("libc", EntryPoint = "fcntl", SetLastError = true)]
+    private static partial int FcntlSetFlags(int fd, int command, int flags);
 
     [LibraryImport("libc", EntryPoint = "flock", SetLastError = true)]
     private static partial int Flock(int fd, int operation);

@@ -174,6 +174,9 @@ internal sealed class HeldDirectory(SafeFileHandle handle, HeldDirectory? parent
 
     public HeldDirectory? Parent { get; } = parent;
 
+    /// <summary>Whether this directory's file system takes direct writes (decided by its first fresh download).</summary>
+    public DirectIoChoice DirectIo { get; } = new();
+
     /// <summary>A <c>.unverified.mp4</c> file may be here (left by an earlier run, or written by this one): only then is it removed after a good download.</summary>
     public bool MayHoldUnverified
     {

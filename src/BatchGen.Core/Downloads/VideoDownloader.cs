@@ -1,4 +1,3 @@
-using System.Buffers;
 using System.Globalization;
 using System.Net;
 using System.Net.Http.Headers;
@@ -19,8 +18,8 @@ public sealed class VideoDownloader
     /// <summary>Starts from zero (server ignored or refused the range) within one call.</summary>
     private const int MaxRestarts = 2;
 
-    /// <summary>Bytes gathered from the body before each write (a 426 KB video: two writes).</summary>
-    private const int BufferSize = 256 * 1024;
+    /// <summary>Bytes gathered from the body before each write (a 426 KB video: one write of its whole blocks, one of the rest).</summary>
+    private const int BufferSize = AlignedBuffer.Size;
 
     /// <summary>A body that sends nothing for this long counts as interrupted (and is resumed).</summary>
     private static readonly TimeSpan StallTimeout = TimeSpan.FromSeconds(60);
@@ -370,11 +369,14 @@ public sealed class VideoDownloader
 
     /// <summary>
     /// Copies until the body ends. Returns null at a clean end, or what interrupted it (network errors only). The
-    /// buffer is written when full, at the end, and before an interruption is returned (what arrived is kept).
+    /// buffer is written when full, at the end, and before an interruption is returned (what arrived is kept). The
+    /// buffer is aligned for direct writes (<see cref="ReceiveBuffer"/>), and only a full one is written before the
+    /// end, so every write but the last starts at an aligned offset.
     /// </summary>
     private async Task<string?> CopyBodyAsync(HttpResponseMessage response, PartFile part, CancellationToken cancellationToken)
     {
-        var buffer = ArrayPool<byte>.Shared.Rent(BufferSize);
+        var receive = ReceiveBuffer.Rent();
+        var buffer = receive.Memory;
         using var stall = new CancellationTokenSource(Timeout.InfiniteTimeSpan, _timeProvider);
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, stall.Token);
         var filled = 0;
@@ -387,23 +389,23 @@ public sealed class VideoDownloader
                 try
                 {
                     stall.CancelAfter(StallTimeout);
-                    read = await body.ReadAsync(buffer.AsMemory(filled, BufferSize - filled), linked.Token).ConfigureAwait(false);
+                    read = await body.ReadAsync(buffer[filled..], linked.Token).ConfigureAwait(false);
                 }
                 catch (OperationCanceledException) when (stall.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
                 {
-                    part.Write(buffer.AsSpan(0, filled));
+                    part.Write(buffer.Span[..filled]);
                     return string.Create(CultureInfo.InvariantCulture, $"no data for {StallTimeout.TotalSeconds:0} s");
                 }
                 catch (Exception ex) when (ex is IOException or HttpRequestException || (ex is OperationCanceledException && !cancellationToken.IsCancellationRequested))
                 {
-                    part.Write(buffer.AsSpan(0, filled));
+                    part.Write(buffer.Span[..filled]);
                     return Describe(ex);
                 }
 
                 filled += read;
                 if (read == 0 || filled == BufferSize)
                 {
-                    part.Write(buffer.AsSpan(0, filled));
+                    part.Write(buffer.Span[..filled]);
                     filled = 0;
                 }
 
@@ -415,7 +417,7 @@ public sealed class VideoDownloader
         }
         finally
         {
-            ArrayPool<byte>.Shared.Return(buffer);
+            receive.Dispose();
         }
     }
 

@@ -17,6 +17,12 @@ namespace BatchGen.Core.Pipeline;
 /// twice: a refused submit is retried, an accepted one is tracked). Nothing changes for a re-attached task, a task
 /// completed by webhook, or a provider without estimates.
 /// </para>
+/// <para>
+/// The hand-off waits <see cref="HandOffGrace"/> past the promise. A promise in whole seconds can be exactly the task's
+/// time, and a timer may fire a millisecond or two before its due time: without the grace the next submit could reach
+/// the provider while, by its own clock, the task was still running (seen at the simulator's limits: one refused submit
+/// in 400).
+/// </para>
 /// </summary>
 internal sealed partial class ProviderLane
 {
@@ -54,7 +60,7 @@ internal sealed partial class ProviderLane
 
         var tracking = _context.GuardAsync(() => TrackAsync(job, remoteId, promised, reattached: false, reservation, estimate));
         using var stopWaiting = CancellationTokenSource.CreateLinkedTokenSource(_context.StopToken);
-        var wait = Task.Delay(job.SubmittedAt!.Value + due - _context.Time.GetUtcNow() is { } left && left > TimeSpan.Zero ? left : TimeSpan.Zero, _context.Time, stopWaiting.Token);
+        var wait = Task.Delay(job.SubmittedAt!.Value + due + HandOffGrace(due) - _context.Time.GetUtcNow() is { } left && left > TimeSpan.Zero ? left : TimeSpan.Zero, _context.Time, stopWaiting.Token);
         if (await Task.WhenAny(tracking, wait).ConfigureAwait(false) == tracking || _estimatesBroken || _context.StopToken.IsCancellationRequested)
         {
             await stopWaiting.CancelAsync().ConfigureAwait(false);
@@ -69,6 +75,9 @@ internal sealed partial class ProviderLane
             _handedOff.Add(tracking);
         }
     }
+
+    /// <summary>How long past a promised completion time the worker waits before it takes the next job: 1% of the promise, at least 100 ms.</summary>
+    internal static TimeSpan HandOffGrace(TimeSpan promised) => TimeSpan.FromTicks(Math.Max(TimeSpan.FromMilliseconds(100).Ticks, promised.Ticks / 100));
 
     /// <summary>A poll sent at <paramref name="sentAt"/> (from the submit) found the task still running: a broken promise if past the estimate.</summary>
     private void CheckPromise(TimeSpan? promised, TimeSpan sentAt)

@@ -61,6 +61,20 @@ internal static class TestMp4
         return [.. ftyp, .. Moov(offset), .. Box("mdat", media)];
     }
 
+    /// <summary>A playable test MP4 (5.2 s, 1280x720) of exactly <paramref name="totalBytes"/> bytes: media, then a <c>free</c> box for the rest.</summary>
+    public static byte[] BuildOfSize(int totalBytes)
+    {
+        var header = Build(5.2, 1280, 720, mediaBytes: Samples).Length - Samples;
+        var media = Math.Max(Samples, (totalBytes - header - 8) / Samples * Samples);
+        var padding = totalBytes - header - media - 8;
+        if (padding < 0)
+        {
+            throw new ArgumentOutOfRangeException(nameof(totalBytes), totalBytes, $"at least {header + Samples + 8} bytes");
+        }
+
+        return [.. Build(5.2, 1280, 720, media), .. Box("free", new byte[padding])];
+    }
+
     private static byte[] U32(uint value)
     {
         var b = new byte[4];

@@ -12,7 +12,9 @@ namespace BatchGen.Tests.Downloads;
 /// <summary>
 /// A real Kestrel server on 127.0.0.1 serving test videos: <c>/video/{name}</c> with Range support,
 /// <c>/cut/{name}</c> that drops the connection half-way the first time, <c>/short/{name}</c> that always sends
-/// 100 bytes less than its Content-Length, and <c>/status/{code}</c>. Logs every request's path and Range header.
+/// 100 bytes less than its Content-Length, <c>/chunks/{name}</c> that sends the body in pieces of odd sizes (each
+/// flushed), <c>/hold/{name}</c> that sends the first half and then waits until the client goes away, and
+/// <c>/status/{code}</c>. Logs every request's path and Range header.
 /// </summary>
 internal sealed class TestVideoServer : IAsyncDisposable
 {
@@ -74,6 +76,30 @@ internal sealed class TestVideoServer : IAsyncDisposable
         _app.MapGet("/short/{name}", async (string name, HttpContext context) =>
         {
             await SendPartAsync(context, _videos[name], _videos[name].Length - 100);
+            return Results.Empty;
+        });
+        _app.MapGet("/chunks/{name}", async (string name, HttpContext context) =>
+        {
+            var video = _videos[name];
+            context.Response.ContentType = "video/mp4";
+            context.Response.ContentLength = video.Length;
+            var sizes = new[] { 1, 4095, 7919, 65_537, 100_003, 3, 262_145 };
+            for (int offset = 0, i = 0; offset < video.Length; offset += sizes[i++ % sizes.Length])
+            {
+                await context.Response.Body.WriteAsync(video.AsMemory(offset, Math.Min(sizes[i % sizes.Length], video.Length - offset)));
+                await context.Response.Body.FlushAsync();
+            }
+
+            return Results.Empty;
+        });
+        _app.MapGet("/hold/{name}", async (string name, HttpContext context) =>
+        {
+            var video = _videos[name];
+            context.Response.ContentType = "video/mp4";
+            context.Response.ContentLength = video.Length;
+            await context.Response.Body.WriteAsync(video.AsMemory(0, video.Length / 2));
+            await context.Response.Body.FlushAsync();
+            await Task.Delay(Timeout.Infinite, context.RequestAborted).ContinueWith(_ => { }, TaskScheduler.Default);
             return Results.Empty;
         });
         _app.MapGet("/status/{code:int}", (int code) => Results.StatusCode(code));

@@ -55,6 +55,9 @@ internal sealed class PipelineHarness : IAsyncDisposable
 
     public RunProgress Progress { get; private set; } = new();
 
+    /// <summary>The engine's clock (the ledger keeps its own, <see cref="LedgerClock"/>).</summary>
+    public TimeProvider EngineClock { get; set; } = TimeProvider.System;
+
     /// <summary>Starts a simulator whose scenario is <see cref="SimulatorScenario.Fast"/> edited by <paramref name="configure"/>.</summary>
     public static async Task<PipelineHarness> StartAsync(Action<SimulatorScenario>? configure = null, int seed = 7, TimeProvider? simulatorClock = null)
     {
@@ -122,7 +125,7 @@ internal sealed class PipelineHarness : IAsyncDisposable
             Options = options is null ? runOptions : options(runOptions),
             Progress = Progress,
         };
-        return await new RunEngine(TimeProvider.System, NullLogger.Instance).RunAsync(request, cancellationToken);
+        return await new RunEngine(EngineClock, NullLogger.Instance).RunAsync(request, cancellationToken);
     }
 
     public async Task<Dictionary<string, LedgerJob>> JobsByIdAsync()
@@ -168,4 +171,13 @@ internal sealed class ShiftedClock : TimeProvider
     public TimeSpan Offset { get; set; }
 
     public override DateTimeOffset GetUtcNow() => System.GetUtcNow() + Offset;
+}
+
+/// <summary>System time whose timers fire <see cref="Early"/> before they are due, as a millisecond-granular timer may by a little.</summary>
+internal sealed class EarlyTimersClock(TimeSpan early) : TimeProvider
+{
+    public TimeSpan Early => early;
+
+    public override ITimer CreateTimer(TimerCallback callback, object? state, TimeSpan dueTime, TimeSpan period) =>
+        System.CreateTimer(callback, state, dueTime == Timeout.InfiniteTimeSpan ? dueTime : dueTime > early ? dueTime - early : TimeSpan.Zero, period);
 }
