@@ -7,12 +7,22 @@ namespace BatchGen.Core.Ledger;
 /// The ledger's single writer. Appends from any number of tasks queue in a bounded channel; one loop takes
 /// everything queued (up to <see cref="MaxBatch"/>), writes it in one transaction (group commit) and completes each
 /// caller after the commit, so an awaited append is durable. Other writes (job sync, meta) take the same gate.
+/// While appends arrive faster than it commits (the previous commit held several), the loop waits a little for more
+/// before it commits (<see cref="CommitDelay"/>, in the manner of PostgreSQL's <c>commit_delay</c>/<c>commit_siblings</c>):
+/// one fsync of the WAL and one of the mark then serve more events.
 /// </summary>
 internal sealed class LedgerWriter : IAsyncDisposable
 {
     public const int MaxBatch = 512;
 
     private const int QueueCapacity = 4096;
+
+    /// <summary>
+    /// The longest the loop waits for more appends before a commit: one tick of the runtime's timers (a shorter wait
+    /// is no wait). A busy machine may wake the loop later; the wait ends sooner when as many appends are queued as
+    /// the previous commit held.
+    /// </summary>
+    public static readonly TimeSpan DefaultCommitDelay = TimeSpan.FromMilliseconds(1);
 
     private readonly SqliteConnection _connection;
     private readonly string _path;
@@ -27,6 +37,14 @@ internal sealed class LedgerWriter : IAsyncDisposable
     private long _commits;
     private long _events;
     private SqliteException? _broken;
+
+    /// <summary>Events the previous commit held (the loop's own; 0 before the first).</summary>
+    private int _previousBatch;
+
+    /// <summary>Set while the loop waits for more appends; the append that fills its batch releases it.</summary>
+    private CommitWait? _wait;
+
+    private int _closing;
 
     public LedgerWriter(SqliteConnection connection, string path, TimeProvider timeProvider, LedgerGuard? guard = null)
     {
@@ -48,6 +66,19 @@ internal sealed class LedgerWriter : IAsyncDisposable
     internal long Events => Interlocked.Read(ref _events);
 
     /// <summary>
+    /// How long the loop may wait for more appends before committing (<see cref="DefaultCommitDelay"/>;
+    /// <see cref="TimeSpan.Zero"/>: never). The wait is on the real clock, not the run's <see cref="TimeProvider"/>:
+    /// it waits for other threads' work, which a virtual clock does not move (tests set it).
+    /// </summary>
+    internal TimeSpan CommitDelay { get; set; } = DefaultCommitDelay;
+
+    /// <summary>Appends queued and not yet taken by the loop (for tests).</summary>
+    internal int Queued => _queue.Reader.Count;
+
+    /// <summary>True while the loop waits for more appends before a commit (for tests).</summary>
+    internal bool Waiting => Volatile.Read(ref _wait) is not null;
+
+    /// <summary>
     /// Queues the event and waits for its commit. Cancellation is honoured until the batch holding the event starts:
     /// an <see cref="OperationCanceledException"/> means the event was not written; a completed task means it is durable.
     /// </summary>
@@ -61,6 +92,13 @@ internal sealed class LedgerWriter : IAsyncDisposable
         catch (ChannelClosedException ex)
         {
             throw new ObjectDisposedException($"ledger {_path} is closed", ex);
+        }
+
+        // The loop may be waiting for this append (see WaitForMoreAsync): the channel's lock orders this read after
+        // the write above, and the loop reads the count after publishing its wait, so one of the two sees the other.
+        if (Volatile.Read(ref _wait) is { } wait && _queue.Reader.Count >= wait.Target)
+        {
+            wait.Release();
         }
 
         await pending.Completion.Task.ConfigureAwait(false);
@@ -89,6 +127,8 @@ internal sealed class LedgerWriter : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
+        Interlocked.Exchange(ref _closing, 1);
+        Volatile.Read(ref _wait)?.Release();
         _queue.Writer.TryComplete();
         await _loop.ConfigureAwait(false);
         _commands.Dispose();
@@ -101,10 +141,12 @@ internal sealed class LedgerWriter : IAsyncDisposable
         while (await _queue.Reader.WaitToReadAsync().ConfigureAwait(false))
         {
             // Let the work already queued on the thread pool run first: what it appends joins this commit (one fsync of
-            // the WAL and of the mark for more events), for the cost of one pass through the queue, never a timer.
+            // the WAL and of the mark for more events), for the cost of one pass through the queue.
             await Task.Yield();
+            await WaitForMoreAsync().ConfigureAwait(false);
             batch.Clear();
             Drain(batch);
+            _previousBatch = batch.Count;
 
             if (batch.Count == 0)
             {
@@ -121,6 +163,32 @@ internal sealed class LedgerWriter : IAsyncDisposable
                 _gate.Release();
             }
         }
+    }
+
+    /// <summary>
+    /// The commit delay. Only while appends arrive fast (the previous commit held two or more: its callers' next
+    /// appends are coming) and fewer are queued than it held: waits until as many are queued, or
+    /// <see cref="CommitDelay"/> has passed, whichever comes first. A lone caller awaiting each append never waits;
+    /// no append waits for its own timer (one per commit at most).
+    /// </summary>
+    private async Task WaitForMoreAsync()
+    {
+        var target = Math.Min(_previousBatch, MaxBatch);
+        var delay = CommitDelay;
+        if (target < 2 || delay <= TimeSpan.Zero || _queue.Reader.Count >= target)
+        {
+            return;
+        }
+
+        var wait = new CommitWait(target);
+        Interlocked.Exchange(ref _wait, wait);
+        if (_queue.Reader.Count < target && Volatile.Read(ref _closing) == 0)
+        {
+            // Released early by the append that fills the batch (or by dispose); the timer's expiry is no error.
+            await wait.Task.WaitAsync(delay, TimeProvider.System).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+        }
+
+        Interlocked.Exchange(ref _wait, null);
     }
 
     private void Drain(List<PendingAppend> batch)
@@ -245,6 +313,18 @@ internal sealed class LedgerWriter : IAsyncDisposable
                 item.Completion.TrySetResult();
             }
         }
+    }
+
+    /// <summary>One wait of the loop for <see cref="Target"/> queued appends.</summary>
+    private sealed class CommitWait(int target)
+    {
+        private readonly TaskCompletionSource _released = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        public int Target { get; } = target;
+
+        public Task Task => _released.Task;
+
+        public void Release() => _released.TrySetResult();
     }
 
     private sealed class PendingAppend(LedgerEvent ledgerEvent, CancellationToken cancellationToken)
