@@ -18,10 +18,10 @@ namespace BatchGen.Core.Pipeline;
 /// completed by webhook, or a provider without estimates.
 /// </para>
 /// <para>
-/// The hand-off waits <see cref="HandOffGrace"/> past the promise. A promise in whole seconds can be exactly the task's
-/// time, and a timer may fire a millisecond or two before its due time: without the grace the next submit could reach
-/// the provider while, by its own clock, the task was still running (seen at the simulator's limits: one refused submit
-/// in 400).
+/// The hand-off happens once the run's clock reads the promised time, read again after the timer fires
+/// (<see cref="WaitUntilAsync"/>): a promise in whole seconds can be exactly the task's time, and a timer may fire a
+/// millisecond or two early. Taking the next job then, the worker's submit could reach the provider while, by its own
+/// clock, the task was still running (seen at the simulator's limits: one refused submit in 400).
 /// </para>
 /// </summary>
 internal sealed partial class ProviderLane
@@ -60,7 +60,7 @@ internal sealed partial class ProviderLane
 
         var tracking = _context.GuardAsync(() => TrackAsync(job, remoteId, promised, reattached: false, reservation, estimate));
         using var stopWaiting = CancellationTokenSource.CreateLinkedTokenSource(_context.StopToken);
-        var wait = Task.Delay(job.SubmittedAt!.Value + due + HandOffGrace - _context.Time.GetUtcNow() is { } left && left > TimeSpan.Zero ? left : TimeSpan.Zero, _context.Time, stopWaiting.Token);
+        var wait = WaitUntilAsync(job.SubmittedAt!.Value + due, stopWaiting.Token);
         if (await Task.WhenAny(tracking, wait).ConfigureAwait(false) == tracking || _estimatesBroken || _context.StopToken.IsCancellationRequested)
         {
             await stopWaiting.CancelAsync().ConfigureAwait(false);
@@ -77,11 +77,17 @@ internal sealed partial class ProviderLane
     }
 
     /// <summary>
-    /// How long past a promised completion time the worker waits before it takes the next job: ten times what a timer
-    /// may fire early, and little against a promise in whole seconds (a grace of 1% of Pixwith's 15 s in the bench cost
-    /// its scenario about 0.2 s of its 88 s).
+    /// Returns once the run's clock reads <paramref name="deadline"/>. A timer counts whole milliseconds and may fire
+    /// up to one or two early, so the clock is read again after it and the rest waited for (whole milliseconds, so the
+    /// loop never spins). No margin past the deadline: a fixed 20 ms one cost the five-provider bench 0.2-0.3 s of 88 s.
     /// </summary>
-    internal static readonly TimeSpan HandOffGrace = TimeSpan.FromMilliseconds(20);
+    private async Task WaitUntilAsync(DateTimeOffset deadline, CancellationToken cancellationToken)
+    {
+        for (var left = deadline - _context.Time.GetUtcNow(); left > TimeSpan.Zero; left = deadline - _context.Time.GetUtcNow())
+        {
+            await Task.Delay(TimeSpan.FromMilliseconds(Math.Ceiling(left.TotalMilliseconds)), _context.Time, cancellationToken).ConfigureAwait(false);
+        }
+    }
 
     /// <summary>A poll sent at <paramref name="sentAt"/> (from the submit) found the task still running: a broken promise if past the estimate.</summary>
     private void CheckPromise(TimeSpan? promised, TimeSpan sentAt)

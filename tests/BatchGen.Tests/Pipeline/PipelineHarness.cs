@@ -173,11 +173,16 @@ internal sealed class ShiftedClock : TimeProvider
     public override DateTimeOffset GetUtcNow() => System.GetUtcNow() + Offset;
 }
 
-/// <summary>System time whose timers fire <see cref="Early"/> before they are due, as a millisecond-granular timer may by a little.</summary>
+/// <summary>
+/// System time whose timers of more than 100 ms fire <see cref="Early"/> before they are due (as a millisecond-granular
+/// timer may, by a little); shorter ones fire on time.
+/// </summary>
 internal sealed class EarlyTimersClock(TimeSpan early) : TimeProvider
 {
+    private static readonly TimeSpan Shortest = TimeSpan.FromMilliseconds(100);
+
     public TimeSpan Early => early;
 
     public override ITimer CreateTimer(TimerCallback callback, object? state, TimeSpan dueTime, TimeSpan period) =>
-        System.CreateTimer(callback, state, dueTime == Timeout.InfiniteTimeSpan ? dueTime : dueTime > early ? dueTime - early : TimeSpan.Zero, period);
+        System.CreateTimer(callback, state, dueTime > Shortest && dueTime > early ? dueTime - early : dueTime, period);
 }

@@ -93,7 +93,7 @@ public sealed class RunEngineLimitTests
     public async Task RunAsync_PromiseExactlyTheTaskTimeAndTimersFiringEarly_NoSubmitReachesTheProviderWhileItsTaskRuns()
     {
         // Each task takes exactly 1 s, so the promise (whole seconds, rounded up) is exactly its time, and the engine's
-        // timers fire 15 ms early (the grace is 20 ms). A worker that took the next job right at the promise would
+        // timers longer than 100 ms fire 90 ms early. A worker that took the next job when its timer fired would
         // submit while, by the provider's clock, its task still ran: the cap of 2 would refuse it.
         await using var h = await PipelineHarness.StartAsync(s =>
         {
@@ -109,7 +109,7 @@ public sealed class RunEngineLimitTests
             };
         });
         h.Providers[ProviderNames.Pixwith].Concurrency = 2;
-        h.EngineClock = new EarlyTimersClock(TimeSpan.FromMilliseconds(15));
+        h.EngineClock = new EarlyTimersClock(TimeSpan.FromMilliseconds(90));
         var jobs = PipelineHarness.Jobs(ProviderNames.Pixwith, 6).ToList();
 
         var summary = await h.RunAsync(jobs);
