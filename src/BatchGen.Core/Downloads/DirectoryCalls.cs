@@ -127,42 +127,24 @@ internal static partial class DirectoryCalls
     /// an interrupted call): what <see cref="RandomAccess.Write(SafeFileHandle, ReadOnlySpan{byte}, long)"/> does, without
     /// the <c>lseek</c> it makes first on a handle it did not open itself.
     /// </summary>
-    public static unsafe void Write(SafeFileHandle file, ReadOnlySpan<byte> data, long offset, string name)
+    public static void Write(SafeFileHandle file, ReadOnlySpan<byte> data, long offset, string name)
     {
-        var fd = Fd(file);
-        try
+        for (var done = 0; done < data.Length;)
         {
-            fixed (byte* start = data)
+            var written = TryWrite(file, data[done..], offset + done, out var errno);
+            if (written < 0)
             {
-                var done = 0;
-                while (done < data.Length)
-                {
-                    var written = PWrite(fd, start + done, data.Length - done, offset + done);
-                    if (written < 0)
-                    {
-                        var errno = Marshal.GetLastPInvokeError();
-                        if (errno == EIntr)
-                        {
-                            continue;
-                        }
-
-                        throw Error(errno, name);
-                    }
-
-                    done += (int)written;
-                }
+                throw Error(errno, name);
             }
-        }
-        finally
-        {
-            file.DangerousRelease();
+
+            done += (int)written;
         }
     }
 
     /// <summary>
     /// One <c>pwrite</c> of <paramref name="data"/> at <paramref name="offset"/> (repeated only when interrupted): the bytes
-    /// written, which may be fewer than asked, or -1 with the errno. For direct writes, whose caller decides what a
-    /// short write or a refusal means.
+    /// written, which may be fewer than asked, or -1 with the errno. <see cref="Write"/> repeats it until all is written;
+    /// direct writes call it themselves and decide what a short write or a refusal means.
     /// </summary>
     public static unsafe nint TryWrite(SafeFileHandle file, ReadOnlySpan<byte> data, long offset, out int errno)
     {
