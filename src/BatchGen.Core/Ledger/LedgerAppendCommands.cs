@@ -5,7 +5,8 @@ namespace BatchGen.Core.Ledger;
 /// <summary>
 /// The prepared statements of an append: update the job's current row, then (only if the job exists) insert the
 /// event and write its output records. Null event fields leave the row's value; error fields are cleared on success;
-/// the row keeps the first submit, start and completion times. Every statement is prepared once (see <see cref="LedgerStatement"/>).
+/// the row keeps the first submit, start and completion times; the room a pending row reserved (<c>spare</c>) is given
+/// back. SHA-256s and remote ids are written in their stored form (<see cref="LedgerBlobs"/>). Every statement is prepared once (see <see cref="LedgerStatement"/>).
 /// </summary>
 internal sealed class LedgerAppendCommands : IDisposable
 {
@@ -14,10 +15,10 @@ internal sealed class LedgerAppendCommands : IDisposable
             state = $state,
             attempts = MAX(attempts, $attempt),
             remote_id = COALESCE($remote_id, remote_id),
-            result_url = COALESCE($result_url, result_url),
-            file_path = COALESCE($file_path, file_path),
+            result_url = COALESCE($job_result_url, result_url),
+            file_path = COALESCE($job_file_path, file_path),
             bytes = COALESCE($bytes, bytes),
-            sha256 = COALESCE($sha256, sha256),
+            sha256 = COALESCE($job_sha256, sha256),
             estimated_cost_usd = COALESCE($estimated_cost_usd, estimated_cost_usd),
             actual_cost_usd = COALESCE($actual_cost_usd, actual_cost_usd),
             error_class = CASE WHEN $state = 'succeeded' THEN NULL ELSE COALESCE($error_class, error_class) END,
@@ -31,7 +32,8 @@ internal sealed class LedgerAppendCommands : IDisposable
             video_seconds = COALESCE($video_seconds, video_seconds),
             video_codec = COALESCE($video_codec, video_codec),
             video_warning = CASE WHEN $video_width IS NULL THEN video_warning ELSE $video_warning END,
-            updated_at = $time
+            updated_at = $time,
+            spare = NULL
         WHERE id = $job_id
         RETURNING seq;
         """;
@@ -134,6 +136,7 @@ internal sealed class LedgerAppendCommands : IDisposable
         "$time", "$job_id", "$state", "$attempt", "$remote_id", "$http_status", "$error_class", "$error_code",
         "$error_message", "$estimated_cost_usd", "$actual_cost_usd", "$result_url", "$file_path", "$bytes", "$sha256",
         "$note", "$video_width", "$video_height", "$video_seconds", "$video_codec", "$video_warning", "$event_state", "$job_seq",
+        "$job_result_url", "$job_file_path", "$job_sha256",
     ];
 
     private readonly LedgerStatement _update;
@@ -172,7 +175,7 @@ internal sealed class LedgerAppendCommands : IDisposable
         values[1] = e.JobId;
         values[2] = LedgerValues.State(e.State);
         values[3] = e.Attempt;
-        values[4] = e.RemoteId;
+        values[4] = LedgerBlobs.RemoteId(e.RemoteId);
         values[5] = e.HttpStatus;
         values[6] = e.ErrorClass is { } errorClass ? LedgerValues.ErrorClassName(errorClass) : null;
         values[7] = e.ErrorCode;
@@ -182,7 +185,7 @@ internal sealed class LedgerAppendCommands : IDisposable
         values[11] = e.ResultUrl;
         values[12] = e.FilePath;
         values[13] = e.Bytes;
-        values[14] = e.Sha256;
+        values[14] = LedgerBlobs.Sha256(e.Sha256);
         values[15] = e.Note;
         values[16] = e.Video?.Width;
         values[17] = e.Video?.Height;
@@ -191,6 +194,13 @@ internal sealed class LedgerAppendCommands : IDisposable
         values[20] = e.Video?.Warning;
         values[21] = LedgerValues.StateCode(e.State);
         values[22] = null;
+        // The job row takes the event's URL, path and SHA-256, as the mark '' when output 1 is about to take them from
+        // this event (what _link would store anyway): the row never holds them for a moment, which would grow it past
+        // its page's free room (a split) only for _link to shrink it again in the same transaction.
+        var (urlFromEvent, fileFromEvent) = FirstOutputFromEvent(e);
+        values[23] = urlFromEvent ? string.Empty : e.ResultUrl;
+        values[24] = fileFromEvent ? string.Empty : e.FilePath;
+        values[25] = fileFromEvent ? string.Empty : values[14];
         var touchesOutputs = e.ReplaceOutputs || e.Outputs is { Count: > 0 };
         if (touchesOutputs)
         {
@@ -226,6 +236,28 @@ internal sealed class LedgerAppendCommands : IDisposable
         _upsertObject.Dispose();
     }
 
+    /// <summary>Whether output 1 of the event takes its URL, or its path and SHA-256, from the event itself (see <see cref="UpsertOutputSql"/>).</summary>
+    private static (bool Url, bool File) FirstOutputFromEvent(LedgerEvent e)
+    {
+        // The last record of output 1 is the one the upserts leave.
+        var first = (Url: false, File: false);
+        foreach (var output in e.Outputs ?? [])
+        {
+            if (output.Index == 1)
+            {
+                first = (UrlFromEvent(e, output), FileFromEvent(e, output));
+            }
+        }
+
+        return first;
+    }
+
+    private static bool UrlFromEvent(LedgerEvent e, LedgerOutput output) =>
+        output.Index == 1 && output.ResultUrl is not null && output.ResultUrl == e.ResultUrl;
+
+    private static bool FileFromEvent(LedgerEvent e, LedgerOutput output) =>
+        output.Index == 1 && output.FilePath is not null && output.FilePath == e.FilePath && output.Sha256 is not null && output.Sha256 == e.Sha256;
+
     private void WriteOutputs(LedgerEvent e, DateTimeOffset time, long jobSeq, long eventSeq)
     {
         if (e.ReplaceOutputs)
@@ -238,13 +270,12 @@ internal sealed class LedgerAppendCommands : IDisposable
         foreach (var output in e.Outputs ?? [])
         {
             // Output 1 points at this event for what the event itself records (see UpsertOutputSql).
-            var urlFromEvent = output.Index == 1 && output.ResultUrl is not null && output.ResultUrl == e.ResultUrl;
-            var fileFromEvent = output.Index == 1 && output.FilePath is not null && output.FilePath == e.FilePath
-                && output.Sha256 is not null && output.Sha256 == e.Sha256;
+            var urlFromEvent = UrlFromEvent(e, output);
+            var fileFromEvent = FileFromEvent(e, output);
             _upsertOutput.Execute(
             [
                 jobSeq, output.Index, urlFromEvent ? null : output.ResultUrl, fileFromEvent ? null : output.FilePath, output.Bytes,
-                fileFromEvent ? null : output.Sha256, output.Width, output.Height, output.DurationSeconds, LedgerValues.Ticks(time),
+                fileFromEvent ? null : LedgerBlobs.Sha256(output.Sha256), output.Width, output.Height, output.DurationSeconds, LedgerValues.Ticks(time),
                 output.FileModifiedNs, output.FileInode, urlFromEvent ? eventSeq : null, fileFromEvent ? eventSeq : null,
             ]);
             if (output.ObjectKey is not null && output.ObjectUrl is not null && output.Bytes is not null && output.Sha256 is not null)

@@ -33,7 +33,7 @@ internal static class LedgerImportRows
     /// <summary>The <c>outputs</c> columns of a SQLite ledger (schema step <c>compact_keys</c>): the job by its seq.</summary>
     public static readonly string[] KeyedOutputColumns = ["job_seq", .. OutputColumns.Skip(1)];
 
-    /// <summary>A job row for a SQLite ledger: <see cref="Job"/> with integer times (<see cref="LedgerValues.Ticks"/>).</summary>
+    /// <summary>A job row for a SQLite ledger: <see cref="Job"/> with integer times (<see cref="LedgerValues.Ticks"/>) and the remote id and SHA-256 in their stored form (<see cref="LedgerBlobs"/>).</summary>
     public static object?[] KeyedJob(LedgerJob job, long seq)
     {
         var row = Job(job, seq);
@@ -41,13 +41,17 @@ internal static class LedgerImportRows
         row[17] = Ticks(job.StartedAt);
         row[18] = Ticks(job.CompletedAt);
         row[19] = LedgerValues.Ticks(job.UpdatedAt);
+        row[6] = LedgerBlobs.RemoteId(job.RemoteId);
+        row[10] = LedgerBlobs.Sha256(job.Sha256);
         return row;
     }
 
-    /// <summary>An event row for a SQLite ledger, in <see cref="KeyedEventColumns"/> order, naming its job by <paramref name="jobSeq"/>.</summary>
+    /// <summary>An event row for a SQLite ledger, in <see cref="KeyedEventColumns"/> order, naming its job by <paramref name="jobSeq"/> (stored forms as for a job).</summary>
     public static object?[] KeyedEvent(LedgerEvent e, long jobSeq)
     {
         var row = Event(e);
+        row[4] = LedgerBlobs.RemoteId(e.RemoteId);
+        row[14] = LedgerBlobs.Sha256(e.Sha256);
         return [jobSeq, LedgerValues.Ticks(e.Time), LedgerValues.StateCode(e.State), .. row.Skip(3)];
     }
 
@@ -57,6 +61,7 @@ internal static class LedgerImportRows
         var row = Output(job, output);
         row[0] = jobSeq;
         row[9] = LedgerValues.Ticks(job.UpdatedAt);
+        row[5] = LedgerBlobs.Sha256(output.Sha256);
         return row;
     }
 

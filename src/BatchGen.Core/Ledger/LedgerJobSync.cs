@@ -5,7 +5,8 @@ namespace BatchGen.Core.Ledger;
 
 /// <summary>
 /// Brings the ledger's job list in line with a manifest without holding the manifest in memory: ids go to a temp
-/// table chunk by chunk (one transaction per chunk), new jobs are inserted as pending with one event each, and a
+/// table chunk by chunk (one transaction per chunk), new jobs are inserted as pending with one event each (each row
+/// with room for what its later states add, <see cref="LedgerMigrations.JobRowSpare"/>), and a
 /// final transaction sets <c>in_manifest</c> for every ledger job from the temp table. That transaction also records the
 /// manifest's key (<see cref="MetaKey"/>: a hash of every job's id, provider and spec, in order, and how many distinct
 /// jobs): the same manifest again finds its key and leaves the ledger as it is (<see cref="IsCurrent"/>).
@@ -79,7 +80,7 @@ internal sealed class LedgerJobSync(SqliteConnection connection, DateTimeOffset 
         using var remember = Command(transaction, "INSERT OR IGNORE INTO temp.sync_ids (id) VALUES ($id);", "$id");
         using var insert = Command(
             transaction,
-            "INSERT OR IGNORE INTO jobs (id, seq, provider, state, spec_json, updated_at, in_manifest) VALUES ($id, $seq, $provider, 'pending', $spec, $time, 1);",
+            $"INSERT OR IGNORE INTO jobs (id, seq, provider, state, spec_json, updated_at, in_manifest, spare) VALUES ($id, $seq, $provider, 'pending', $spec, $time, 1, zeroblob({LedgerMigrations.JobRowSpare}));",
             "$id", "$seq", "$provider", "$spec", "$time");
         using var refresh = Command(transaction, "UPDATE jobs SET spec_json = $spec WHERE id = $id AND spec_json <> $spec;", "$id", "$spec");
         using var pending = Command(

@@ -20,21 +20,21 @@ internal static class LedgerRows
     /// A ledger from the <c>compact_rows</c> step on (<paramref name="withRefs"/>) takes output 1's URL, path and SHA-256
     /// from the event it points at when its own are null.
     /// A ledger from the <c>compact_keys</c> step on (<paramref name="keyed"/>) names the job of an output by its <c>seq</c>.
+    /// A SHA-256 stored as bytes (<c>compact_values</c>) is given as its hex text.
     public static string WithOutputs(string jobColumns, bool withStamps = true, bool withObjects = true, bool withRefs = true, bool keyed = true) => jobColumns
         + (withRefs
-            ? ", (SELECT json_group_array(json_object('index', o.output_index, "
-                + "'result_url', COALESCE(o.result_url, (SELECT e.result_url FROM events e WHERE e.seq = o.url_event)), "
-                + "'file_path', COALESCE(o.file_path, (SELECT e.file_path FROM events e WHERE e.seq = o.file_event)), "
-                + "'bytes', o.bytes, 'sha256', COALESCE(o.sha256, (SELECT e.sha256 FROM events e WHERE e.seq = o.file_event)), "
+            ? ", (SELECT json_group_array(json_object('index', o.output_index, 'result_url', COALESCE(o.result_url, eu.result_url), "
+                + "'file_path', COALESCE(o.file_path, ef.file_path), "
+                + "'bytes', o.bytes, 'sha256', " + LedgerBlobs.Sha256Sql("COALESCE(o.sha256, ef.sha256)") + ", "
             : ", (SELECT json_group_array(json_object('index', o.output_index, 'result_url', o.result_url, 'file_path', o.file_path, "
                 + "'bytes', o.bytes, 'sha256', o.sha256, ")
         + "'width', o.width, 'height', o.height, 'duration_seconds', o.duration_seconds"
         + (withStamps ? ", 'file_mtime_ns', o.file_mtime_ns, 'file_inode', o.file_inode" : string.Empty)
-        + (withObjects
-            ? ", 'object_key', s.object_key, 'object_url', s.object_url, 'stored_at', s.stored_at, 'object_sha256', s.sha256) ORDER BY o.output_index) "
-                + "FROM outputs o LEFT JOIN stored_objects s ON s.job_id = jobs.id AND s.output_index = o.output_index WHERE "
-                + (keyed ? "o.job_seq = jobs.seq" : "o.job_id = jobs.id") + ") AS "
-            : ") ORDER BY o.output_index) FROM outputs o WHERE " + (keyed ? "o.job_seq = jobs.seq" : "o.job_id = jobs.id") + ") AS ")
+        + (withObjects ? ", 'object_key', s.object_key, 'object_url', s.object_url, 'stored_at', s.stored_at, 'object_sha256', s.sha256" : string.Empty)
+        + ") ORDER BY o.output_index) FROM outputs o "
+        + (withRefs ? "LEFT JOIN events eu ON eu.seq = o.url_event LEFT JOIN events ef ON ef.seq = o.file_event " : string.Empty)
+        + (withObjects ? "LEFT JOIN stored_objects s ON s.job_id = jobs.id AND s.output_index = o.output_index " : string.Empty)
+        + "WHERE " + (keyed ? "o.job_seq = jobs.seq" : "o.job_id = jobs.id") + ") AS "
         + OutputsColumn;
 
     internal const string OutputsColumn = "outputs_json";
@@ -83,11 +83,11 @@ internal static class LedgerRows
         Spec = LedgerValues.ParseSpec(r.GetString(0), r.GetString(23), r.GetString(24)),
         State = LedgerValues.ParseState(r.GetString(1)),
         Attempts = r.GetInt32(2),
-        RemoteId = Text(r, 3),
+        RemoteId = LedgerBlobs.ReadRemoteId(r, 3),
         ResultUrl = Text(r, 4),
         FilePath = Text(r, 5),
         Bytes = Int64(r, 6),
-        Sha256 = Text(r, 7),
+        Sha256 = LedgerBlobs.ReadSha256(r, 7),
         EstimatedCostUsd = Money(r, 8),
         ActualCostUsd = Money(r, 9),
         ErrorClass = Text(r, 10) is { } errorClass ? LedgerValues.ParseErrorClass(errorClass) : null,
@@ -110,7 +110,7 @@ internal static class LedgerRows
         State = LedgerValues.ReadState(r, 1),
         Time = LedgerValues.ReadTime(r, 2),
         Attempt = r.GetInt32(3),
-        RemoteId = Text(r, 4),
+        RemoteId = LedgerBlobs.ReadRemoteId(r, 4),
         HttpStatus = r.IsDBNull(5) ? null : r.GetInt32(5),
         ErrorClass = Text(r, 6) is { } errorClass ? LedgerValues.ParseErrorClass(errorClass) : null,
         ErrorCode = Text(r, 7),
@@ -120,7 +120,7 @@ internal static class LedgerRows
         ResultUrl = Text(r, 11),
         FilePath = Text(r, 12),
         Bytes = Int64(r, 13),
-        Sha256 = Text(r, 14),
+        Sha256 = LedgerBlobs.ReadSha256(r, 14),
         Note = Text(r, 15),
     };
 

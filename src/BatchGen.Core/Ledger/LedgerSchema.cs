@@ -17,7 +17,7 @@ internal static class LedgerSchema
     /// binary knows is refused. Append new steps at the end (never edit or reorder a released one). Most are additive
     /// (new tables, new nullable columns), so readers of older ledgers check for what they need with
     /// <see cref="HasTable"/> / <see cref="HasColumn"/>; <c>compact_keys</c> rebuilds tables, and readers tell its
-    /// layout by <see cref="IsKeyed"/> and read either form of a value (<see cref="LedgerValues"/>).
+    /// layout by <see cref="IsKeyed"/> and read either form of a value (<see cref="LedgerValues"/>, <see cref="LedgerBlobs"/>).
     /// </summary>
     private static readonly Migration[] Migrations =
     [
@@ -104,6 +104,10 @@ internal static class LedgerSchema
         // outputs name their job by its seq, times are 100 ns units since 1970, an event's state is a code. Older
         // binaries refuse the file (its version is newer); readers of older files take both forms (LedgerValues).
         new("compact_keys", LedgerMigrations.CompactKeysSql()),
+        // Bytes for what is hex text (LedgerBlobs): a SHA-256 as its 32 bytes, a UUID-like remote id as its 16; and room
+        // reserved in a new job row for what its later states add (jobs.spare, see LedgerMigrations.JobRowSpare). Rows
+        // already written are kept; readers take both forms. Older binaries refuse the file (its version is newer).
+        new("compact_values", LedgerMigrations.CompactValuesSql()),
     ];
 
     /// <summary>The schema version of a ledger whose last applied step is <paramref name="migration"/> (for tests of older files).</summary>

@@ -7,7 +7,7 @@ namespace BatchGen.Core.Ledger;
 /// One SQL statement of the append path, prepared once on the writer connection and bound by position: the name of
 /// each parameter is looked up once, here, not on every execution (Microsoft.Data.Sqlite looks every name up again
 /// and builds a data reader per call, which was most of the ledger's CPU). Values are bound as
-/// Microsoft.Data.Sqlite binds them (integers as int64, strings as UTF-8 text, null as NULL), so the stored values
+/// Microsoft.Data.Sqlite binds them (integers as int64, strings as UTF-8 text, byte arrays as blobs, null as NULL), so the stored values
 /// are the same. Runs inside the caller's transaction on the same connection; not thread-safe (the writer's only).
 /// </summary>
 internal sealed class LedgerStatement : IDisposable
@@ -83,6 +83,7 @@ internal sealed class LedgerStatement : IDisposable
             long l => raw.sqlite3_bind_int64(_statement, slot, l),
             int n => raw.sqlite3_bind_int64(_statement, slot, n),
             string s => raw.sqlite3_bind_text(_statement, slot, s),
+            byte[] bytes => raw.sqlite3_bind_blob(_statement, slot, bytes),
             double d when !double.IsNaN(d) => raw.sqlite3_bind_double(_statement, slot, d),
             bool b => raw.sqlite3_bind_int64(_statement, slot, b ? 1 : 0),
             _ => throw new ArgumentException($"no ledger binding for a value of type {value.GetType().Name}", nameof(value)),

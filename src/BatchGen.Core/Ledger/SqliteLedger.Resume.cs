@@ -123,7 +123,7 @@ public sealed partial class SqliteLedger
         Spec = new JobSpec { Id = r.GetString(0), Provider = r.GetString(1), Parameters = NotRead, Axes = [], OutputPath = string.Empty },
         State = LedgerValues.ParseState(r.GetString(2)),
         Attempts = r.GetInt32(3),
-        RemoteId = r.IsDBNull(4) ? null : r.GetString(4),
+        RemoteId = LedgerBlobs.ReadRemoteId(r, 4),
         EstimatedCostUsd = r.IsDBNull(5) ? null : LedgerValues.ParseMoney(r.GetString(5)),
         ActualCostUsd = r.IsDBNull(6) ? null : LedgerValues.ParseMoney(r.GetString(6)),
         ErrorClass = r.IsDBNull(7) ? null : LedgerValues.ParseErrorClass(r.GetString(7)),

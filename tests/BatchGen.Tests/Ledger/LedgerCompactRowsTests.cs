@@ -110,7 +110,7 @@ public sealed class LedgerCompactRowsTests : LedgerTestBase
         var read = (await ledger.GetJobAsync(job.Id, default))!;
         (read.ResultUrl, read.FilePath, read.Sha256).ShouldBe(("https://cdn/new", "a.mp4", Sha), "as before: the job row keeps the last saved file until a new one is saved");
         read.Outputs.ShouldBe([new LedgerOutput { Index = 1, ResultUrl = "https://cdn/new" }]);
-        QueryRaw("SELECT file_path || '|' || sha256 FROM jobs;").ShouldBe("a.mp4|" + Sha, "no output record holds them any more: the job row does");
+        QueryRaw("SELECT file_path || '|' || lower(hex(sha256)) || '|' || typeof(sha256) FROM jobs;").ShouldBe("a.mp4|" + Sha + "|blob", "no output record holds them any more: the job row does (the SHA-256 as its bytes, compact_values)");
         var generated = (await ToListAsync(ledger.ReadEventsAsync(job.Id, default))).Where(e => e.State == JobState.Generated).Select(e => e.ResultUrl);
         generated.ShouldBe(["https://cdn/old", "https://cdn/new"], "the superseded (paid) result's URL stays in the event stream");
     }
