@@ -34,6 +34,12 @@ public sealed class LedgerCopyTests(PostgresDatabase database, ITestOutputHelper
         toPg.StdOut.ShouldContain(", 2 votes, ");
         toPg.StdOut.ShouldContain("(counts verified)");
         toPg.StdOut.ShouldNotContain(database.Cluster.Password);
+        // Schema step compact_values: the SQLite ledger holds UUID-like remote ids and SHA-256s as bytes, PostgreSQL the text
+        // (results.csv, compared below, shows both as text).
+        (await SqliteCountAsync(Path.Combine(original, "ledger.db"), "SELECT COUNT(*) FROM jobs WHERE typeof(remote_id) = 'blob';")).ShouldBeGreaterThan(0);
+        (await SqliteCountAsync(Path.Combine(original, "ledger.db"), "SELECT COUNT(*) FROM events WHERE typeof(sha256) = 'blob';")).ShouldBe(8);
+        database.Cluster.Psql(database.Name, "SELECT COUNT(*) FROM batchgen.jobs WHERE remote_id ~ '^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$' AND sha256 ~ '^[0-9a-f]{64}$';")
+            .Trim().ShouldNotBe("0");
 
         var back = Path.Combine(dir.Path, "b", "out");
         Directory.CreateDirectory(back);
@@ -71,6 +77,15 @@ public sealed class LedgerCopyTests(PostgresDatabase database, ITestOutputHelper
         var forced = await CliProcess.RunAsync(dir.Path, null, ["ledger", "copy", Path.Combine(original, "ledger.db"), database.Url, "--force"]);
         forced.ExitCode.ShouldBe(0, forced.StdErr);
         forced.StdOut.ShouldContain("copied 8 jobs, ");
+    }
+
+    private static async Task<long> SqliteCountAsync(string path, string sql)
+    {
+        await using var connection = new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={path};Mode=ReadOnly;Pooling=False");
+        await connection.OpenAsync();
+        await using var command = connection.CreateCommand();
+        command.CommandText = sql;
+        return (long)(await command.ExecuteScalarAsync())!;
     }
 
     private static void CopyDirectory(string from, string to)
