@@ -65,9 +65,13 @@ internal static class LedgerImportRows
         return row;
     }
 
-    /// <summary>Meta keys that describe the ledger file itself, not the batch: a copy never carries them over.</summary>
+    /// <summary>
+    /// Meta keys that describe the ledger file itself, not the batch: a copy never carries them over (nor a SQLite
+    /// ledger's shared lists of axes: the copy writes each job's axes in full).
+    /// </summary>
     public static bool IsOwnMeta(string key) =>
-        key is LedgerSchema.FormatKey or "schema_version" or "created_at" or "ledger_id" || key.StartsWith("migrated:", StringComparison.Ordinal);
+        key is LedgerSchema.FormatKey or "schema_version" or "created_at" or "ledger_id" || key.StartsWith("migrated:", StringComparison.Ordinal)
+        || key.StartsWith(LedgerAxisLists.MetaPrefix, StringComparison.Ordinal);
 
     public static object?[] Job(LedgerJob job, long seq) =>
     [

@@ -19,6 +19,7 @@ internal sealed class LedgerJobSync(SqliteConnection connection, DateTimeOffset 
     public const string MetaKey = "manifest_synced";
 
     private readonly System.Security.Cryptography.IncrementalHash _hash = NewHash();
+    private readonly LedgerAxisLists _axisLists = new();
     private long _nextSeq;
 
     public int Added { get; private set; }
@@ -88,10 +89,27 @@ internal sealed class LedgerJobSync(SqliteConnection connection, DateTimeOffset 
             $"INSERT INTO events (time, job_seq, state, attempt) VALUES ($time, $seq, {LedgerValues.StateCode(JobState.Pending)}, 0);",
             "$seq", "$time");
 
+        try
+        {
+            WriteChunk(chunk, transaction, time, remember, insert, refresh, pending);
+        }
+        catch
+        {
+            // A list of axes added in this transaction is gone with it: read them again from the file when next needed.
+            _axisLists.Forget();
+            throw;
+        }
+
+        transaction.Commit();
+    }
+
+    private void WriteChunk(IReadOnlyList<JobSpec> chunk, SqliteTransaction transaction, long time, SqliteCommand remember, SqliteCommand insert, SqliteCommand refresh, SqliteCommand pending)
+    {
         foreach (var job in chunk)
         {
-            var spec = LedgerValues.Spec(job);
-            Append(_hash, job, spec);
+            // The key hashes the spec as every backend writes it; the row holds the compact form (shared axis lists).
+            var (written, spec) = LedgerSpecJson.WriteBoth(job, names => _axisLists.IdOf(names, connection, transaction));
+            Append(_hash, job, written);
             remember.Parameters["$id"].Value = job.Id;
             if (remember.ExecuteNonQuery() == 0)
             {
@@ -119,8 +137,6 @@ internal sealed class LedgerJobSync(SqliteConnection connection, DateTimeOffset 
                 refresh.ExecuteNonQuery();
             }
         }
-
-        transaction.Commit();
     }
 
     /// <summary>Marks every ledger job in or out of the manifest and returns how many are out (lost).</summary>

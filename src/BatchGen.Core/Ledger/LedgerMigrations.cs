@@ -212,7 +212,8 @@ internal static class LedgerMigrations
     /// Schema step <c>compact_values</c> (see <see cref="LedgerBlobs"/>): SHA-256s and UUID-like remote ids are written as
     /// bytes from here on (rows already written keep their text; readers take both); <c>jobs.spare</c> is the room a
     /// new job row reserves for what its later states add (see <see cref="JobRowSpare"/>); the <c>event_log</c> view
-    /// shows the bytes as the text they stand for. Nothing is rewritten.
+    /// shows the bytes as the text they stand for. New job rows name their axes by a shared list in <c>meta</c>
+    /// (<see cref="LedgerAxisLists"/>, no schema change). Nothing is rewritten.
     /// </summary>
     public static string CompactValuesSql() => $"""
         ALTER TABLE jobs ADD COLUMN spare BLOB;

@@ -56,14 +56,18 @@ internal static class LedgerRows
 
     /// <summary>
     /// A job row. Its <c>result_url</c>, <c>file_path</c> and <c>sha256</c> hold <c>''</c> when they equal output 1's
-    /// (schema step <c>compact_rows</c>): read from output 1 then.
+    /// (schema step <c>compact_rows</c>): read from output 1 then. A spec naming a shared list of axes (<c>compact_values</c>)
+    /// is read with <paramref name="sharedAxes"/>.
     /// </summary>
-    public static LedgerJob ReadJob(DbDataReader r)
+    public static LedgerJob ReadJob(DbDataReader r) => ReadJob(r, null);
+
+    /// <summary>As <see cref="ReadJob(DbDataReader)"/>, for a ledger whose rows may name shared lists of axes.</summary>
+    public static LedgerJob ReadJob(DbDataReader r, Func<long, IReadOnlyList<string>?>? sharedAxes)
     {
         var outputs = r.FieldCount > OutputsOrdinal && r.GetName(OutputsOrdinal) == OutputsColumn && Text(r, OutputsOrdinal) is { Length: > 2 } json
             ? ParseOutputs(json)
             : [];
-        var job = ReadJobRow(r, outputs);
+        var job = ReadJobRow(r, outputs, sharedAxes);
         if (job.ResultUrl is not { Length: 0 } && job.FilePath is not { Length: 0 } && job.Sha256 is not { Length: 0 })
         {
             return job;
@@ -78,9 +82,9 @@ internal static class LedgerRows
         };
     }
 
-    private static LedgerJob ReadJobRow(DbDataReader r, List<LedgerOutput> outputs) => new()
+    private static LedgerJob ReadJobRow(DbDataReader r, List<LedgerOutput> outputs, Func<long, IReadOnlyList<string>?>? sharedAxes) => new()
     {
-        Spec = LedgerValues.ParseSpec(r.GetString(0), r.GetString(23), r.GetString(24)),
+        Spec = LedgerValues.ParseSpec(r.GetString(0), r.GetString(23), r.GetString(24), sharedAxes),
         State = LedgerValues.ParseState(r.GetString(1)),
         Attempts = r.GetInt32(2),
         RemoteId = LedgerBlobs.ReadRemoteId(r, 3),

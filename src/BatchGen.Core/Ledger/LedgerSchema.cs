@@ -104,9 +104,10 @@ internal static class LedgerSchema
         // outputs name their job by its seq, times are 100 ns units since 1970, an event's state is a code. Older
         // binaries refuse the file (its version is newer); readers of older files take both forms (LedgerValues).
         new("compact_keys", LedgerMigrations.CompactKeysSql()),
-        // Bytes for what is hex text (LedgerBlobs): a SHA-256 as its 32 bytes, a UUID-like remote id as its 16; and room
-        // reserved in a new job row for what its later states add (jobs.spare, see LedgerMigrations.JobRowSpare). Rows
-        // already written are kept; readers take both forms. Older binaries refuse the file (its version is newer).
+        // Bytes for what is hex text (LedgerBlobs): a SHA-256 as its 32 bytes, a UUID-like remote id as its 16; room
+        // reserved in a new job row for what its later states add (jobs.spare, see LedgerMigrations.JobRowSpare); a job's
+        // axis names as the number of a list kept once in meta (LedgerAxisLists). Rows already written are kept; readers
+        // take both forms. Older binaries refuse the file (its version is newer), as they could not read the new rows.
         new("compact_values", LedgerMigrations.CompactValuesSql()),
     ];
 

@@ -8,8 +8,9 @@ namespace BatchGen.Core.Ledger;
 /// The compact <c>spec_json</c> a job row holds (schema step <c>compact_rows</c>): what the row's own columns say (id,
 /// provider) is left out, <c>output_path</c> only when it is not <c>PROVIDER/ID.mp4</c>, <c>replicate</c> only when not 0,
 /// and an axis whose value is the job's own field of that name (<c>provider</c>, or a parameter such as <c>prompt</c>)
-/// is written as its bare name; any other axis is a <c>[name, value]</c> pair. Rows written before that step hold the
-/// whole job (<c>id</c>, <c>provider</c>, axes as <c>{"key", "value"}</c> objects) and are read as they are.
+/// is written as its bare name; any other axis is a <c>[name, value]</c> pair (from <c>compact_values</c> on, a SQLite
+/// ledger writes axes that are all bare names as the number of a list shared by the ledger, <see cref="LedgerAxisLists"/>).
+/// Rows written before that step hold the whole job (<c>id</c>, <c>provider</c>, axes as <c>{"key", "value"}</c> objects) and are read as they are.
 /// </summary>
 internal static class LedgerSpecJson
 {
@@ -19,9 +20,27 @@ internal static class LedgerSpecJson
         DefaultIgnoreCondition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull,
     };
 
-    public static string Write(JobSpec spec)
+    /// <summary>
+    /// The row's <c>spec_json</c>. With <paramref name="sharedAxes"/> (a SQLite ledger from <c>compact_values</c> on), axes
+    /// that are all the job's own fields are written as the number of their list of names (<see cref="LedgerAxisLists"/>).
+    /// </summary>
+    public static string Write(JobSpec spec, Func<IReadOnlyList<string>, long>? sharedAxes = null)
     {
+        ArgumentNullException.ThrowIfNull(spec);
+        return Write(spec, JsonSerializer.SerializeToElement(spec.Parameters, Options), sharedAxes);
+    }
+
+    /// <summary>The spec as <see cref="Write(JobSpec, Func{IReadOnlyList{string}, long}?)"/> gives it without and with <paramref name="sharedAxes"/> (the parameters serialized once).</summary>
+    public static (string Whole, string Stored) WriteBoth(JobSpec spec, Func<IReadOnlyList<string>, long> sharedAxes)
+    {
+        ArgumentNullException.ThrowIfNull(spec);
         var parameters = JsonSerializer.SerializeToElement(spec.Parameters, Options);
+        var whole = Write(spec, parameters, null);
+        return (whole, spec.Axes.Count > 0 && spec.Axes.All(a => IsImplied(a, spec.Provider, parameters)) ? Write(spec, parameters, sharedAxes) : whole);
+    }
+
+    private static string Write(JobSpec spec, JsonElement parameters, Func<IReadOnlyList<string>, long>? sharedAxes)
+    {
         var buffer = new ArrayBufferWriter<byte>(256);
         using (var json = new Utf8JsonWriter(buffer))
         {
@@ -33,23 +52,15 @@ internal static class LedgerSpecJson
                 json.WriteNumber("replicate", spec.Replicate);
             }
 
-            json.WriteStartArray("axes");
-            foreach (var (key, value) in spec.Axes)
+            if (sharedAxes is not null && spec.Axes.Count > 0 && spec.Axes.All(a => IsImplied(a, spec.Provider, parameters)))
             {
-                if (string.Equals(Implied(key, spec.Provider, parameters), value, StringComparison.Ordinal))
-                {
-                    json.WriteStringValue(key);
-                }
-                else
-                {
-                    json.WriteStartArray();
-                    json.WriteStringValue(key);
-                    json.WriteStringValue(value);
-                    json.WriteEndArray();
-                }
+                json.WriteNumber("axes", sharedAxes(spec.Axes.Select(a => a.Key).ToList()));
+            }
+            else
+            {
+                WriteAxes(json, spec, parameters);
             }
 
-            json.WriteEndArray();
             if (!string.Equals(spec.OutputPath, DefaultOutputPath(spec.Provider, spec.Id), StringComparison.Ordinal))
             {
                 json.WriteString("output_path", spec.OutputPath);
@@ -61,8 +72,11 @@ internal static class LedgerSpecJson
         return System.Text.Encoding.UTF8.GetString(buffer.WrittenSpan);
     }
 
-    /// <summary>Reads a row's spec: the compact form (with the row's id and provider) or the whole job of older rows.</summary>
-    public static JobSpec Read(string json, string? id, string? provider)
+    /// <summary>
+    /// Reads a row's spec: the compact form (with the row's id and provider) or the whole job of older rows. Axes given as
+    /// a list's number are looked up with <paramref name="sharedAxes"/> (a SQLite ledger's <see cref="LedgerAxisLists"/>).
+    /// </summary>
+    public static JobSpec Read(string json, string? id, string? provider, Func<long, IReadOnlyList<string>?>? sharedAxes = null)
     {
         using var document = JsonDocument.Parse(json);
         var root = document.RootElement;
@@ -74,7 +88,17 @@ internal static class LedgerSpecJson
         var parametersElement = root.GetProperty("parameters");
         var parameters = parametersElement.Deserialize<JobParameters>(Options) ?? throw new JsonException("spec_json has no parameters");
         var axes = new List<KeyValuePair<string, string>>();
-        if (root.TryGetProperty("axes", out var axesElement))
+        if (root.TryGetProperty("axes", out var axesElement) && axesElement.ValueKind == JsonValueKind.Number)
+        {
+            var list = sharedAxes?.Invoke(axesElement.GetInt64())
+                ?? throw new JsonException($"spec_json names axis list {axesElement.GetRawText()}, which this ledger does not hold");
+            foreach (var name in list)
+            {
+                axes.Add(new(name, Implied(name, provider, parametersElement)
+                    ?? throw new JsonException($"spec_json axis '{name}' names no field of the job")));
+            }
+        }
+        else if (axesElement.ValueKind == JsonValueKind.Array)
         {
             foreach (var axis in axesElement.EnumerateArray())
             {
@@ -97,6 +121,31 @@ internal static class LedgerSpecJson
     }
 
     private static string DefaultOutputPath(string provider, string id) => $"{provider}/{id}.mp4";
+
+    private static bool IsImplied(KeyValuePair<string, string> axis, string provider, JsonElement parameters) =>
+        string.Equals(Implied(axis.Key, provider, parameters), axis.Value, StringComparison.Ordinal);
+
+    /// <summary>The axes as a list: a bare name for an axis that is the job's own field, else a <c>[name, value]</c> pair.</summary>
+    private static void WriteAxes(Utf8JsonWriter json, JobSpec spec, JsonElement parameters)
+    {
+        json.WriteStartArray("axes");
+        foreach (var axis in spec.Axes)
+        {
+            if (IsImplied(axis, spec.Provider, parameters))
+            {
+                json.WriteStringValue(axis.Key);
+            }
+            else
+            {
+                json.WriteStartArray();
+                json.WriteStringValue(axis.Key);
+                json.WriteStringValue(axis.Value);
+                json.WriteEndArray();
+            }
+        }
+
+        json.WriteEndArray();
+    }
 
     /// <summary>The text an axis named <paramref name="key"/> would have if it were the job's own field of that name.</summary>
     private static string? Implied(string key, string provider, JsonElement parameters)

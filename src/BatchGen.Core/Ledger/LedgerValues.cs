@@ -89,5 +89,6 @@ internal static class LedgerValues
     public static string Spec(JobSpec spec) => LedgerSpecJson.Write(spec);
 
     /// <summary>A row's <c>spec_json</c> back to the job; <paramref name="id"/> and <paramref name="provider"/> are the row's columns.</summary>
-    public static JobSpec ParseSpec(string json, string? id = null, string? provider = null) => LedgerSpecJson.Read(json, id, provider);
+    public static JobSpec ParseSpec(string json, string? id = null, string? provider = null, Func<long, IReadOnlyList<string>?>? sharedAxes = null) =>
+        LedgerSpecJson.Read(json, id, provider, sharedAxes);
 }

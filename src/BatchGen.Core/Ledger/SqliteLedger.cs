@@ -22,6 +22,9 @@ public sealed partial class SqliteLedger : ILedger
 
     /// <summary>The <c>compact_keys</c> layout (events name their job by <c>job_seq</c>); false for an older file opened read-only.</summary>
     private readonly bool _keyed;
+
+    /// <summary>The lists of axes job rows name by number (<c>compact_values</c>), read when a row first names one.</summary>
+    private readonly LedgerAxisLists _axisLists = new();
     private int _disposed;
 
     private SqliteLedger(string path, string connectionString, TimeProvider timeProvider, SqliteConnection? writerConnection, LedgerGuard? guard, IReadOnlyList<string> notices)
@@ -148,17 +151,17 @@ public sealed partial class SqliteLedger : ILedger
         return await QueryAsync(
             $"SELECT {_jobColumns} FROM jobs WHERE id = $id;",
             command => command.Parameters.AddWithValue("$id", jobId),
-            reader => reader.Read() ? LedgerRows.ReadJob(reader) : null,
+            reader => reader.Read() ? ReadJob(reader) : null,
             cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>Every job in insertion order, streamed (one row in memory at a time).</summary>
     public IAsyncEnumerable<LedgerJob> ReadJobsAsync(CancellationToken cancellationToken) =>
-        StreamAsync($"SELECT {_jobColumns} FROM jobs ORDER BY seq;", null, LedgerRows.ReadJob, cancellationToken);
+        StreamAsync($"SELECT {_jobColumns} FROM jobs ORDER BY seq;", null, ReadJob, cancellationToken);
 
     /// <summary>Every job sorted by id (the primary key's order: byte order of the ASCII ids), streamed.</summary>
     public IAsyncEnumerable<LedgerJob> ReadJobsByIdAsync(CancellationToken cancellationToken) =>
-        StreamAsync($"SELECT {_jobColumns} FROM jobs ORDER BY id;", null, LedgerRows.ReadJob, cancellationToken);
+        StreamAsync($"SELECT {_jobColumns} FROM jobs ORDER BY id;", null, ReadJob, cancellationToken);
 
     /// <summary>Tables whose rows the reports read (every column, so a column added later counts too), events apart.</summary>
     private static readonly string[] ReportTables = ["jobs", "outputs", "stored_objects", "votes", "ratings", "video_checks"];
@@ -242,7 +245,7 @@ public sealed partial class SqliteLedger : ILedger
             await foreach (var row in StreamAsync(
                 $"SELECT {_jobColumns}, seq FROM jobs WHERE provider = $id {filter} AND seq > {after} ORDER BY seq LIMIT {pageSize};",
                 provider,
-                r => (r.GetInt64(r.FieldCount - 1), LedgerRows.ReadJob(r)),
+                r => (r.GetInt64(r.FieldCount - 1), ReadJob(r)),
                 cancellationToken).ConfigureAwait(false))
             {
                 page.Add(row);
@@ -389,6 +392,27 @@ public sealed partial class SqliteLedger : ILedger
             // Reported by the first real read, with its path.
             return (false, false, false, false, false);
         }
+    }
+
+    private LedgerJob ReadJob(SqliteDataReader reader) => LedgerRows.ReadJob(reader, AxisList);
+
+    /// <summary>
+    /// A list of axes a job row names. One this copy has not seen (another process, or this one's sync, added it since)
+    /// is read from the file on its own connection: the list was committed with the first row naming it, so a
+    /// connection opened after that row was read holds it.
+    /// </summary>
+    private IReadOnlyList<string>? AxisList(long id)
+    {
+        if (_axisLists.Find(id) is { } known)
+        {
+            return known;
+        }
+
+        using var connection = new SqliteConnection(_connectionString);
+        connection.Open();
+        LedgerOpener.ApplyReaderPragmas(connection);
+        _axisLists.Load(connection);
+        return _axisLists.Find(id);
     }
 
     private LedgerWriter Writable()
