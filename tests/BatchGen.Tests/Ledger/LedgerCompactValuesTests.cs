@@ -163,6 +163,79 @@ public sealed class LedgerCompactValuesTests : LedgerTestBase
             .ShouldBe($"{oldRemote},{oldRemote},{newRemote},{newRemote}");
     }
 
+    [Fact]
+    public async Task Sync_AxesThatAreTheJobsOwnFields_StoredAsASharedList_ReadBackWhole()
+    {
+        var a = WithAxes(1, "provider", "prompt");
+        var b = WithAxes(2, "provider", "prompt");
+        var c = WithAxes(3, "provider", "duration");
+        var d = LedgerTestJobs.Create(4); // axes with values of their own: written out in the row
+        await using (var ledger = await CreateSut())
+        {
+            await ledger.SyncJobsAsync([a, b, c, d], default);
+            (await ledger.SyncedAlreadyAsync([a, b, c, d], default)).ShouldNotBeNull("the manifest's key is the same whatever the row holds");
+        }
+
+        QueryRaw("SELECT group_concat(json_extract(spec_json, '$.axes'), '|') FROM (SELECT spec_json FROM jobs ORDER BY seq);")
+            .ShouldBe("1|1|2|[[\"prompt\",\"p4\"],[\"style\",\"anime\"]]");
+        QueryRaw("SELECT group_concat(key || '=' || value, '|') FROM (SELECT key, value FROM meta WHERE key LIKE 'axes_list:%' ORDER BY key);")
+            .ShouldBe("axes_list:1=[\"provider\",\"prompt\"]|axes_list:2=[\"provider\",\"duration\"]");
+        await using var reader = await SqliteLedger.OpenReadOnlyAsync(LedgerPath, Time, default);
+        var read = await ToListAsync(reader.ReadJobsAsync(default));
+        read.Select(j => JsonSerializer.Serialize(j.Spec)).ShouldBe(new[] { a, b, c, d }.Select(j => JsonSerializer.Serialize(j)));
+    }
+
+    [Fact]
+    public async Task Read_ListAddedAfterTheReaderLoadedItsLists_IsReadFromTheFile()
+    {
+        var first = WithAxes(1, "provider", "prompt");
+        var later = WithAxes(2, "prompt", "duration");
+        await using var ledger = await CreateSut();
+        await ledger.SyncJobsAsync([first], default);
+        await using var reader = await SqliteLedger.OpenReadOnlyAsync(LedgerPath, Time, default);
+        (await reader.GetJobAsync(first.Id, default))!.Spec.Axes.ShouldBe(first.Axes);
+
+        await ledger.SyncJobsAsync([first, later], default);
+
+        (await reader.GetJobAsync(later.Id, default))!.Spec.Axes.ShouldBe(later.Axes);
+        (await ledger.GetJobAsync(later.Id, default))!.Spec.Axes.ShouldBe(later.Axes, "the writer's own reads too");
+    }
+
+    [Fact]
+    public async Task Copy_SharedAxisLists_TargetRowsHoldTheNamesAndNoList()
+    {
+        var job = WithAxes(1, "provider", "prompt");
+        await using (var ledger = await CreateSut())
+        {
+            await ledger.SyncJobsAsync([job], default);
+        }
+
+        var copyPath = Path.Combine(TempPath, "copy", "ledger.db");
+        await using (var source = await SqliteLedger.OpenReadOnlyAsync(LedgerPath, Time, default))
+        await using (var copy = await SqliteLedger.OpenAsync(copyPath, Time, default))
+        {
+            await LedgerCopier.CopyAsync(source, copy, force: false, default);
+            (await copy.GetJobAsync(job.Id, default))!.Spec.Axes.ShouldBe(job.Axes);
+            (await copy.ReadMetaAsync(default)).Keys.ShouldNotContain(k => k.StartsWith("axes_list:", StringComparison.Ordinal));
+        }
+    }
+
+    /// <summary>A job whose axes are the named fields of its own (the provider or a parameter), as a matrix gives them.</summary>
+    private static JobSpec WithAxes(int index, params string[] names)
+    {
+        var job = LedgerTestJobs.Create(index);
+        return job with
+        {
+            Axes = [.. names.Select(n => new KeyValuePair<string, string>(n, n switch
+            {
+                "provider" => job.Provider,
+                "prompt" => job.Parameters.Prompt,
+                "duration" => job.Parameters.Duration.ToString(CultureInfo.InvariantCulture),
+                _ => throw new ArgumentOutOfRangeException(nameof(names), n, "no such field"),
+            }))],
+        };
+    }
+
     /// <summary>A ledger at <paramref name="version"/> (from <c>compact_keys</c> on) holding <paramref name="jobs"/> as pending rows, as that binary wrote them.</summary>
     private void CreateKeyedLedger(int version, params JobSpec[] jobs)
     {
