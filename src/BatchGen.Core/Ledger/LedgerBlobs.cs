@@ -29,8 +29,15 @@ internal static class LedgerBlobs
         return Convert.FromHexString(hex);
     }
 
-    /// <summary>The stored form of a remote task id: 16 or 17 bytes for a UUID or 32 hex digits of one case, else the text.</summary>
-    public static object? RemoteId(string? id)
+    /// <summary>
+    /// The stored form of a remote task id: 16 or 17 bytes for a UUID or 32 hex digits of one case, else the text. The
+    /// bytes are kept only when they give <paramref name="id"/> back exactly (checked here): the id is what a resume polls
+    /// a paid task by.
+    /// </summary>
+    public static object? RemoteId(string? id) =>
+        Encode(id) is byte[] bytes && string.Equals(RemoteIdText(bytes), id, StringComparison.Ordinal) ? bytes : id;
+
+    private static object? Encode(string? id)
     {
         if (id is null)
         {
