@@ -99,8 +99,23 @@ internal sealed class BitWriter
     {
         var output = new List<byte>(rbsp.Length + (rbsp.Length / 64) + 2) { (byte)((nalRefIdc << 5) | nalUnitType) };
         var zeros = 0;
-        foreach (var b in rbsp)
+        var i = 0;
+        while (i < rbsp.Length)
         {
+            if (zeros == 0)
+            {
+                // Up to the next zero byte nothing can need an emulation prevention byte: copy the run whole.
+                var run = rbsp[i..].IndexOf((byte)0);
+                run = run < 0 ? rbsp.Length - i : run;
+                if (run > 0)
+                {
+                    output.AddRange(rbsp.Slice(i, run));
+                    i += run;
+                    continue;
+                }
+            }
+
+            var b = rbsp[i++];
             if (zeros >= 2 && b <= 3)
             {
                 output.Add(3);
