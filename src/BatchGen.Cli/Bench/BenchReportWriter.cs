@@ -28,11 +28,11 @@ internal static class BenchReportWriter
         md.AppendLine(Invariant($"- Time scale {report.TimeScale}: simulated latencies x {report.TimeScale}; rates in real requests/s; the simulator's limits equal the client's"));
         md.AppendLine("- Bound: T_min = max((k*N - B)/r, ceil(N/C)*L, (N - B)/r + L) per provider, the slowest provider for a scenario; efficiency = bound / actual");
         md.AppendLine();
-        md.AppendLine("| scenario | jobs | ok | bound | plan | actual | efficiency | plan / actual | requests/job | 429s | client CPU/job | peak RSS | ledger/job | re-run (requests) |");
-        md.AppendLine("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
+        md.AppendLine("| scenario | jobs | ok | bound | plan | actual | efficiency | plan / actual | requests/job | 429s | client CPU/job | simulator CPU/job | peak RSS | ledger/job | re-run (requests) |");
+        md.AppendLine("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
         foreach (var s in report.Scenarios)
         {
-            md.AppendLine(Invariant($"| {s.Name} | {s.Jobs} | {s.SucceededJobs} | {Seconds(s.BoundSeconds)} | {Seconds(s.PlanSeconds)} | {Seconds(s.WallSeconds)} | {s.Efficiency:0.00} | {Ratio(s.PlanRatio)} | {s.RequestsPerJob:0.00} | {s.Throttled} | {s.ClientCpuMsPerJob:0.00} ms | {s.ClientPeakRssBytes / (1024.0 * 1024):0} MB | {s.LedgerBytesPerJob / 1024:0.00} KB | {Seconds(s.RerunSeconds)} ({s.RerunApiRequests?.ToString(CultureInfo.InvariantCulture) ?? "-"}) |"));
+            md.AppendLine(Invariant($"| {s.Name} | {s.Jobs} | {s.SucceededJobs} | {Seconds(s.BoundSeconds)} | {Seconds(s.PlanSeconds)} | {Seconds(s.WallSeconds)} | {s.Efficiency:0.00} | {Ratio(s.PlanRatio)} | {s.RequestsPerJob:0.00} | {s.Throttled} | {s.ClientCpuMsPerJob:0.00} ms | {(s.SimulatorCpuMsPerJob is { } sim ? sim.ToString("0.00", CultureInfo.InvariantCulture) + " ms" : "-")} | {s.ClientPeakRssBytes / (1024.0 * 1024):0} MB | {s.LedgerBytesPerJob / 1024:0.00} KB | {Seconds(s.RerunSeconds)} ({s.RerunApiRequests?.ToString(CultureInfo.InvariantCulture) ?? "-"}) |"));
         }
 
         md.AppendLine();

@@ -58,6 +58,14 @@ internal sealed record ScenarioResult
 
     public double ClientCpuMsPerJob => Jobs > 0 ? ClientCpuSeconds * 1000 / Jobs : 0;
 
+    /// <summary>
+    /// CPU the simulator used during the first run (on the same cores as the client: a simulator that needs much of
+    /// them slows the client's wake-ups); null when it could not be read.
+    /// </summary>
+    public double? SimulatorCpuSeconds { get; init; }
+
+    public double? SimulatorCpuMsPerJob => SimulatorCpuSeconds is { } seconds && Jobs > 0 ? seconds * 1000 / Jobs : null;
+
     public required long ClientPeakRssBytes { get; init; }
 
     public required long LedgerBytes { get; init; }

@@ -37,15 +37,33 @@ internal sealed class ProcessUsage
         return usage;
     }
 
+    /// <summary>CPU time (user + system) the process has used so far; null once it is gone.</summary>
+    public static TimeSpan? CpuOf(int pid)
+    {
+        try
+        {
+            return TimeSpan.FromSeconds(Ticks(File.ReadAllText($"/proc/{pid}/stat")) / ClockTicksPerSecond);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or FormatException or IndexOutOfRangeException)
+        {
+            return null;
+        }
+    }
+
+    /// <summary>utime + stime of a <c>/proc/PID/stat</c> line, in clock ticks.</summary>
+    private static long Ticks(string stat)
+    {
+        // Fields after the command name (in parentheses, which may contain spaces): state is field 3, utime 14, stime 15.
+        var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
+        return long.Parse(fields[11], CultureInfo.InvariantCulture) + long.Parse(fields[12], CultureInfo.InvariantCulture);
+    }
+
     /// <summary>One sample; false once the process is gone (or its memory already released at exit).</summary>
     private bool Read(int pid)
     {
         try
         {
-            var stat = File.ReadAllText($"/proc/{pid}/stat");
-            // Fields after the command name (in parentheses, which may contain spaces): state is field 3, utime 14, stime 15.
-            var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
-            var ticks = long.Parse(fields[11], CultureInfo.InvariantCulture) + long.Parse(fields[12], CultureInfo.InvariantCulture);
+            var ticks = Ticks(File.ReadAllText($"/proc/{pid}/stat"));
             var hwm = File.ReadLines($"/proc/{pid}/status").FirstOrDefault(l => l.StartsWith("VmHWM:", StringComparison.Ordinal));
             if (hwm is null)
             {

@@ -32,7 +32,9 @@ internal sealed class ScenarioRunner(BenchOptions options, TimeProvider time, Te
         await progress.WriteLineAsync(Invariant($"  {scenario.Name}: {scenario.Jobs} jobs, bound {bound:0.0} s, plan {plan.Total?.ToString("0", CultureInfo.InvariantCulture) ?? "?"} s; running...")).ConfigureAwait(false);
 
         var startedUtc = time.GetUtcNow();
+        var simulatorCpuBefore = simulator.Cpu;
         var first = await TimedRunAsync(scenario, runArgs, directory, runTimeout, cancellationToken).ConfigureAwait(false);
+        var simulatorCpu = simulator.Cpu - simulatorCpuBefore;
         var counts = await simulator.CountsAsync(cancellationToken).ConfigureAwait(false);
         if (options.Keep)
         {
@@ -84,6 +86,7 @@ internal sealed class ScenarioRunner(BenchOptions options, TimeProvider time, Te
             ApiRequests = providers.Sum(p => p.ApiRequests),
             Throttled = providers.Sum(p => p.Throttled),
             ClientCpuSeconds = first.Usage.Cpu.TotalSeconds,
+            SimulatorCpuSeconds = simulatorCpu?.TotalSeconds,
             ClientPeakRssBytes = first.Usage.PeakRssBytes,
             LedgerBytes = ledger.Bytes,
             RerunSeconds = rerun?.Wall.TotalSeconds,

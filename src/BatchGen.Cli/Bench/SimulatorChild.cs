@@ -23,6 +23,9 @@ internal sealed partial class SimulatorChild : IAsyncDisposable
 
     public Uri BaseAddress { get; }
 
+    /// <summary>The simulator's CPU time so far (it shares the machine's cores with the client); null if it is gone.</summary>
+    public TimeSpan? Cpu => ProcessUsage.CpuOf(_child.Id);
+
     public static async Task<SimulatorChild> StartAsync(string scenarioFile, double timeScale, string directory, CancellationToken cancellationToken)
     {
         var child = BenchChild.Start(

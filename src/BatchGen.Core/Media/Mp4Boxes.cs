@@ -2,53 +2,82 @@ using System.Buffers.Binary;
 
 namespace BatchGen.Core.Media;
 
-/// <summary>Walks the boxes nested in a box body held in memory.</summary>
-internal static class Mp4Boxes
+/// <summary>
+/// Walks the boxes nested in a box body held in memory. Bodies are slices of the caller's bytes (nothing is copied,
+/// however deep the nesting); a malformed box ends the walk with <see cref="Malformed"/> set.
+/// </summary>
+internal ref struct Mp4Boxes
 {
-    /// <summary>The child boxes in order; a malformed one ends the list as an entry with an empty type.</summary>
-    public static List<(string Type, byte[] Body)> Children(ReadOnlySpan<byte> data)
+    private readonly ReadOnlySpan<byte> _data;
+    private int _offset;
+
+    public Mp4Boxes(ReadOnlySpan<byte> data)
     {
-        var result = new List<(string, byte[])>();
-        var offset = 0;
-        while (offset + 8 <= data.Length)
-        {
-            long boxSize = BinaryPrimitives.ReadUInt32BigEndian(data[offset..]);
-            var type = System.Text.Encoding.ASCII.GetString(data.Slice(offset + 4, 4));
-            var headerSize = 8;
-            if (boxSize == 1 && offset + 16 <= data.Length)
-            {
-                boxSize = (long)BinaryPrimitives.ReadUInt64BigEndian(data[(offset + 8)..]);
-                headerSize = 16;
-            }
-            else if (boxSize == 0)
-            {
-                boxSize = data.Length - offset;
-            }
-
-            if (boxSize < headerSize || offset + boxSize > data.Length)
-            {
-                result.Add((string.Empty, []));
-                return result;
-            }
-
-            result.Add((type, data.Slice(offset + headerSize, (int)boxSize - headerSize).ToArray()));
-            offset += (int)boxSize;
-        }
-
-        return result;
+        _data = data;
+        Type = default;
+        Body = default;
+        Malformed = false;
     }
 
-    /// <summary>The body of the first child of <paramref name="type"/>, or null.</summary>
-    public static byte[]? Find(ReadOnlySpan<byte> data, string type)
+    /// <summary>The current box's four-character type.</summary>
+    public ReadOnlySpan<byte> Type { get; private set; }
+
+    /// <summary>The current box's body (after its header).</summary>
+    public ReadOnlySpan<byte> Body { get; private set; }
+
+    /// <summary>The walk ended at a box whose size does not fit (the list of children ends there).</summary>
+    public bool Malformed { get; private set; }
+
+    /// <summary>Moves to the next child; false at the end or at a malformed box (then <see cref="Malformed"/>).</summary>
+    public bool MoveNext()
     {
-        foreach (var (t, body) in Children(data))
+        if (Malformed || _offset + 8 > _data.Length)
         {
-            if (t == type)
+            return false;
+        }
+
+        var data = _data;
+        var offset = _offset;
+        long boxSize = BinaryPrimitives.ReadUInt32BigEndian(data[offset..]);
+        var headerSize = 8;
+        if (boxSize == 1 && offset + 16 <= data.Length)
+        {
+            boxSize = (long)BinaryPrimitives.ReadUInt64BigEndian(data[(offset + 8)..]);
+            headerSize = 16;
+        }
+        else if (boxSize == 0)
+        {
+            boxSize = data.Length - offset;
+        }
+
+        if (boxSize < headerSize || offset + boxSize > data.Length)
+        {
+            Malformed = true;
+            Type = default;
+            Body = default;
+            return false;
+        }
+
+        Type = data.Slice(offset + 4, 4);
+        Body = data.Slice(offset + headerSize, (int)boxSize - headerSize);
+        _offset = offset + (int)boxSize;
+        return true;
+    }
+
+    /// <summary>The body of the first child of <paramref name="type"/> (a slice of <paramref name="data"/>); false when none comes before the end or a malformed box.</summary>
+    public static bool TryFind(ReadOnlySpan<byte> data, ReadOnlySpan<byte> type, out ReadOnlySpan<byte> body)
+    {
+        var boxes = new Mp4Boxes(data);
+        while (boxes.MoveNext())
+        {
+            if (boxes.Type.SequenceEqual(type))
             {
-                return body;
+                body = boxes.Body;
+                return true;
             }
         }
 
-        return null;
+        body = default;
+        return false;
     }
 }

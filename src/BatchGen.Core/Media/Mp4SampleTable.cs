@@ -8,16 +8,15 @@ namespace BatchGen.Core.Media;
 /// </summary>
 internal static class Mp4SampleTable
 {
-    public static (long Samples, string? Error) Check(byte[] stbl, List<(long Start, long End)> mdats, long length)
+    public static (long Samples, string? Error) Check(ReadOnlySpan<byte> stbl, List<(long Start, long End)> mdats, long length)
     {
-        var stsz = Mp4Boxes.Find(stbl, "stsz");
-        if (stsz is null || stsz.Length < 12)
+        if (!Mp4Boxes.TryFind(stbl, "stsz"u8, out var stsz) || stsz.Length < 12)
         {
             return (0, "video track has no sample size table (stsz)");
         }
 
-        var fixedSize = BinaryPrimitives.ReadUInt32BigEndian(stsz.AsSpan(4));
-        var count = (long)BinaryPrimitives.ReadUInt32BigEndian(stsz.AsSpan(8));
+        var fixedSize = BinaryPrimitives.ReadUInt32BigEndian(stsz[4..]);
+        var count = (long)BinaryPrimitives.ReadUInt32BigEndian(stsz[8..]);
         if (count == 0)
         {
             return (0, "video track has no samples (stsz is empty)");
@@ -28,14 +27,12 @@ internal static class Mp4SampleTable
             return (0, $"sample size table (stsz) lists {count} samples but holds fewer sizes");
         }
 
-        long Size(long i) => fixedSize != 0 ? fixedSize : BinaryPrimitives.ReadUInt32BigEndian(stsz.AsSpan(12 + (int)(i * 4)));
-
-        if (Mp4Boxes.Find(stbl, "stts") is not { Length: >= 8 } stts)
+        if (!Mp4Boxes.TryFind(stbl, "stts"u8, out var stts) || stts.Length < 8)
         {
             return (0, "video track has no time-to-sample table (stts)");
         }
 
-        var sttsEntries = BinaryPrimitives.ReadUInt32BigEndian(stts.AsSpan(4));
+        var sttsEntries = BinaryPrimitives.ReadUInt32BigEndian(stts[4..]);
         if (stts.Length < 8 + (sttsEntries * 8L))
         {
             return (0, "time-to-sample table (stts) is cut short");
@@ -44,7 +41,7 @@ internal static class Mp4SampleTable
         long timed = 0;
         for (var i = 0; i < sttsEntries; i++)
         {
-            timed += BinaryPrimitives.ReadUInt32BigEndian(stts.AsSpan(8 + (i * 8)));
+            timed += BinaryPrimitives.ReadUInt32BigEndian(stts[(8 + (i * 8))..]);
         }
 
         if (timed != count)
@@ -58,12 +55,12 @@ internal static class Mp4SampleTable
             return (0, offsetError);
         }
 
-        if (Mp4Boxes.Find(stbl, "stsc") is not { Length: >= 8 } stsc)
+        if (!Mp4Boxes.TryFind(stbl, "stsc"u8, out var stsc) || stsc.Length < 8)
         {
             return (0, "video track has no sample-to-chunk table (stsc)");
         }
 
-        var stscEntries = (int)BinaryPrimitives.ReadUInt32BigEndian(stsc.AsSpan(4));
+        var stscEntries = (int)BinaryPrimitives.ReadUInt32BigEndian(stsc[4..]);
         if (stscEntries == 0 || stsc.Length < 8 + (stscEntries * 12L))
         {
             return (0, "sample-to-chunk table (stsc) is empty or cut short");
@@ -72,9 +69,9 @@ internal static class Mp4SampleTable
         long sample = 0;
         for (var e = 0; e < stscEntries; e++)
         {
-            var firstChunk = (long)BinaryPrimitives.ReadUInt32BigEndian(stsc.AsSpan(8 + (e * 12)));
-            var perChunk = (long)BinaryPrimitives.ReadUInt32BigEndian(stsc.AsSpan(12 + (e * 12)));
-            var nextFirst = e + 1 < stscEntries ? BinaryPrimitives.ReadUInt32BigEndian(stsc.AsSpan(8 + ((e + 1) * 12))) : offsets.Count + 1L;
+            var firstChunk = (long)BinaryPrimitives.ReadUInt32BigEndian(stsc[(8 + (e * 12))..]);
+            var perChunk = (long)BinaryPrimitives.ReadUInt32BigEndian(stsc[(12 + (e * 12))..]);
+            var nextFirst = e + 1 < stscEntries ? BinaryPrimitives.ReadUInt32BigEndian(stsc[(8 + ((e + 1) * 12))..]) : offsets.Count + 1L;
             if (firstChunk < 1 || nextFirst <= firstChunk || nextFirst > offsets.Count + 1L)
             {
                 return (0, "sample-to-chunk table (stsc) is out of order or names chunks that do not exist");
@@ -86,7 +83,7 @@ internal static class Mp4SampleTable
                 var end = start;
                 for (var k = 0; k < perChunk && sample < count; k++, sample++)
                 {
-                    end += Size(sample);
+                    end += fixedSize != 0 ? fixedSize : BinaryPrimitives.ReadUInt32BigEndian(stsz[(12 + (int)(sample * 4))..]);
                 }
 
                 if (end > length)
@@ -94,7 +91,7 @@ internal static class Mp4SampleTable
                     return (0, $"chunk {chunk} (offset {start}) points past the end of the file ({length} bytes) (broken stco)");
                 }
 
-                if (!mdats.Exists(m => start >= m.Start && end <= m.End))
+                if (!InsideAny(mdats, start, end))
                 {
                     return (0, $"chunk {chunk} (bytes {start}-{end}) is not inside an mdat box (broken stco)");
                 }
@@ -109,20 +106,31 @@ internal static class Mp4SampleTable
         return (count, null);
     }
 
-    private static List<long>? ChunkOffsets(byte[] stbl, out string? error)
+    private static bool InsideAny(List<(long Start, long End)> mdats, long start, long end)
+    {
+        foreach (var (mdatStart, mdatEnd) in mdats)
+        {
+            if (start >= mdatStart && end <= mdatEnd)
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    private static List<long>? ChunkOffsets(ReadOnlySpan<byte> stbl, out string? error)
     {
         error = null;
-        var stco = Mp4Boxes.Find(stbl, "stco");
-        var co64 = stco is null ? Mp4Boxes.Find(stbl, "co64") : null;
-        var table = stco ?? co64;
-        if (table is null || table.Length < 8)
+        var hasStco = Mp4Boxes.TryFind(stbl, "stco"u8, out var table);
+        if ((!hasStco && !Mp4Boxes.TryFind(stbl, "co64"u8, out table)) || table.Length < 8)
         {
             error = "video track has no chunk offset table (stco/co64)";
             return null;
         }
 
-        var width = stco is null ? 8 : 4;
-        var n = BinaryPrimitives.ReadUInt32BigEndian(table.AsSpan(4));
+        var width = hasStco ? 4 : 8;
+        var n = BinaryPrimitives.ReadUInt32BigEndian(table[4..]);
         if (n == 0 || table.Length < 8 + (n * (long)width))
         {
             error = "chunk offset table (stco/co64) is empty or cut short";
@@ -133,8 +141,8 @@ internal static class Mp4SampleTable
         for (var i = 0; i < n; i++)
         {
             offsets.Add(width == 4
-                ? BinaryPrimitives.ReadUInt32BigEndian(table.AsSpan(8 + (i * 4)))
-                : (long)BinaryPrimitives.ReadUInt64BigEndian(table.AsSpan(8 + (i * 8))));
+                ? BinaryPrimitives.ReadUInt32BigEndian(table[(8 + (i * 4))..])
+                : (long)BinaryPrimitives.ReadUInt64BigEndian(table[(8 + (i * 8))..]));
         }
 
         return offsets;

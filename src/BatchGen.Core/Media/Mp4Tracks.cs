@@ -5,20 +5,16 @@ namespace BatchGen.Core.Media;
 /// <summary>Reads and cross-checks the <c>moov</c> of an MP4: the video track, its sample description and tables.</summary>
 internal static class Mp4Tracks
 {
-    public static (Mp4Info? Info, string? Error) Check(byte[] moov, List<(long Start, long End)> mdats, long length)
+    public static (Mp4Info? Info, string? Error) Check(ReadOnlySpan<byte> moov, List<(long Start, long End)> mdats, long length)
     {
         TimeSpan? movieDuration = null;
         string? lastProblem = null;
-        foreach (var (type, body) in Mp4Boxes.Children(moov))
+        var children = new Mp4Boxes(moov);
+        while (children.MoveNext())
         {
-            if (type.Length == 0)
+            if (children.Type.SequenceEqual("mvhd"u8))
             {
-                return (null, "moov holds a malformed box");
-            }
-
-            if (type == "mvhd")
-            {
-                movieDuration = ReadMvhd(body);
+                movieDuration = ReadMvhd(children.Body);
                 if (movieDuration is null)
                 {
                     return (null, "mvhd box is malformed");
@@ -26,14 +22,20 @@ internal static class Mp4Tracks
             }
         }
 
-        foreach (var (type, body) in Mp4Boxes.Children(moov))
+        if (children.Malformed)
         {
-            if (type != "trak")
+            return (null, "moov holds a malformed box");
+        }
+
+        var tracks = new Mp4Boxes(moov);
+        while (tracks.MoveNext())
+        {
+            if (!tracks.Type.SequenceEqual("trak"u8))
             {
                 continue;
             }
 
-            var (info, problem) = CheckTrack(body, mdats, length);
+            var (info, problem) = CheckTrack(tracks.Body, mdats, length);
             if (info is null)
             {
                 lastProblem ??= problem;
@@ -52,41 +54,38 @@ internal static class Mp4Tracks
         return (null, lastProblem ?? "no video track (no trak with a 'vide' handler)");
     }
 
-    private static (Mp4Info? Info, string? Error) CheckTrack(byte[] trak, List<(long Start, long End)> mdats, long length)
+    private static (Mp4Info? Info, string? Error) CheckTrack(ReadOnlySpan<byte> trak, List<(long Start, long End)> mdats, long length)
     {
-        var tkhd = Mp4Boxes.Find(trak, "tkhd");
-        var mdia = Mp4Boxes.Find(trak, "mdia");
-        if (mdia is null)
+        var hasTkhd = Mp4Boxes.TryFind(trak, "tkhd"u8, out var tkhd);
+        if (!Mp4Boxes.TryFind(trak, "mdia"u8, out var mdia))
         {
             return (null, "track has no mdia box");
         }
 
-        var hdlr = Mp4Boxes.Find(mdia, "hdlr");
-        if (hdlr is null || hdlr.Length < 12 || System.Text.Encoding.ASCII.GetString(hdlr, 8, 4) != "vide")
+        if (!Mp4Boxes.TryFind(mdia, "hdlr"u8, out var hdlr) || hdlr.Length < 12 || !hdlr.Slice(8, 4).SequenceEqual("vide"u8))
         {
             return (null, "no video track (no trak with a 'vide' handler)");
         }
 
-        var mdhd = Mp4Boxes.Find(mdia, "mdhd");
-        var stbl = Mp4Boxes.Find(mdia, "minf") is { } minf ? Mp4Boxes.Find(minf, "stbl") : null;
-        if (stbl is null)
+        var hasMdhd = Mp4Boxes.TryFind(mdia, "mdhd"u8, out var mdhd);
+        if (!Mp4Boxes.TryFind(mdia, "minf"u8, out var minf) || !Mp4Boxes.TryFind(minf, "stbl"u8, out var stbl))
         {
             return (null, "video track has no sample table (stbl)");
         }
 
-        var stsd = Mp4Boxes.Find(stbl, "stsd");
-        if (stsd is null || stsd.Length < 8 || BinaryPrimitives.ReadUInt32BigEndian(stsd.AsSpan(4)) == 0)
+        if (!Mp4Boxes.TryFind(stbl, "stsd"u8, out var stsd) || stsd.Length < 8 || BinaryPrimitives.ReadUInt32BigEndian(stsd[4..]) == 0)
         {
             return (null, "video track has no samples: its sample description (stsd) is empty");
         }
 
-        var entries = Mp4Boxes.Children(stsd.AsSpan(8));
-        if (entries.Count == 0 || entries[0].Type.Length == 0)
+        var entries = new Mp4Boxes(stsd[8..]);
+        if (!entries.MoveNext())
         {
             return (null, "video track's sample description (stsd) is malformed");
         }
 
-        var (codec, entry) = entries[0];
+        var codec = System.Text.Encoding.ASCII.GetString(entries.Type);
+        var entry = entries.Body;
         if (!Mp4Probe.VideoCodecs.Contains(codec))
         {
             return (null, $"video track's codec '{codec}' is not one of {string.Join('/', Mp4Probe.VideoCodecs)}");
@@ -98,12 +97,12 @@ internal static class Mp4Tracks
             return (null, tableError);
         }
 
-        var (w, h) = tkhd is null ? (0, 0) : ReadTkhd(tkhd) ?? (0, 0);
+        var (w, h) = !hasTkhd ? (0, 0) : ReadTkhd(tkhd) ?? (0, 0);
         if ((w == 0 || h == 0) && entry.Length >= 28)
         {
             // VisualSampleEntry: reserved(6) data_reference_index(2) pre_defined/reserved(16) width(2) height(2).
-            w = BinaryPrimitives.ReadUInt16BigEndian(entry.AsSpan(24));
-            h = BinaryPrimitives.ReadUInt16BigEndian(entry.AsSpan(26));
+            w = BinaryPrimitives.ReadUInt16BigEndian(entry[24..]);
+            h = BinaryPrimitives.ReadUInt16BigEndian(entry[26..]);
         }
 
         if (w == 0 || h == 0)
@@ -111,7 +110,7 @@ internal static class Mp4Tracks
             return (null, "video track has no frame size");
         }
 
-        var mediaDuration = mdhd is null ? TimeSpan.Zero : ReadMdhd(mdhd) ?? TimeSpan.Zero;
+        var mediaDuration = !hasMdhd ? TimeSpan.Zero : ReadMdhd(mdhd) ?? TimeSpan.Zero;
         return (new Mp4Info(mediaDuration, w, h, length) { Codec = codec, Samples = samples }, null);
     }
 

@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Text;
 
 namespace BatchGen.Core.Reports;
@@ -5,6 +6,8 @@ namespace BatchGen.Core.Reports;
 /// <summary>HTML escaping for text and attribute values (both quoted with ").</summary>
 internal static class HtmlText
 {
+    private static readonly SearchValues<char> Escaped = SearchValues.Create("&<>\"'\0");
+
     /// <summary>Escapes &amp; &lt; &gt; " and ' so the text is shown as is, in element content or in an attribute value.</summary>
     public static string Encode(string? text)
     {
@@ -13,8 +16,15 @@ internal static class HtmlText
             return string.Empty;
         }
 
-        var builder = new StringBuilder(text.Length + 16);
-        foreach (var c in text)
+        // Most values (ids, paths, axis values) need no escaping: returned as they are, without a copy.
+        var first = text.AsSpan().IndexOfAny(Escaped);
+        if (first < 0)
+        {
+            return text;
+        }
+
+        var builder = new StringBuilder(text.Length + 16).Append(text, 0, first);
+        foreach (var c in text.AsSpan(first))
         {
             switch (c)
             {

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using BatchGen.Core.Ledger;
 
 namespace BatchGen.Core.Reports;
@@ -69,8 +70,28 @@ public sealed record ReportModel
     /// </summary>
     internal static async Task<ReportModel> BuildAsync(ReportInput settings, IAsyncEnumerable<LedgerJob> jobsById, bool timeFromJobs, CancellationToken cancellationToken)
     {
+        var built = new StrongBox<ReportModel?>();
+        await foreach (var _ in BuildWhileAsync(settings, jobsById, timeFromJobs, built, cancellationToken).ConfigureAwait(false))
+        {
+        }
+
+        return built.Value!;
+    }
+
+    /// <summary>
+    /// As <see cref="BuildAsync"/>, passing each job on once it is counted, so another report can be written in the
+    /// same read of the ledger; <paramref name="built"/> holds the model once the stream has ended.
+    /// </summary>
+    internal static async IAsyncEnumerable<LedgerJob> BuildWhileAsync(
+        ReportInput settings,
+        IAsyncEnumerable<LedgerJob> jobsById,
+        bool timeFromJobs,
+        StrongBox<ReportModel?> built,
+        [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
         ArgumentNullException.ThrowIfNull(settings);
         ArgumentNullException.ThrowIfNull(jobsById);
+        ArgumentNullException.ThrowIfNull(built);
         var builder = new ReportModelBuilder(settings);
         string? previous = null;
         await foreach (var job in jobsById.WithCancellation(cancellationToken).ConfigureAwait(false))
@@ -82,10 +103,11 @@ public sealed record ReportModel
 
             previous = job.Id;
             builder.Add(job);
+            yield return job;
         }
 
         var model = builder.Build();
-        return timeFromJobs ? model with { Input = model.Input with { GeneratedAt = builder.LastUpdate ?? DateTimeOffset.UnixEpoch } } : model;
+        built.Value = timeFromJobs ? model with { Input = model.Input with { GeneratedAt = builder.LastUpdate ?? DateTimeOffset.UnixEpoch } } : model;
     }
 
     /// <summary>The distinct values of a dimension, in report order.</summary>

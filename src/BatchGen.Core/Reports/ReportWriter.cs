@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using BatchGen.Core.Ledger;
 
 namespace BatchGen.Core.Reports;
@@ -5,9 +6,10 @@ namespace BatchGen.Core.Reports;
 /// <summary>
 /// Rebuilds every report of a batch from its ledger rows: results.csv, cost-report.md, cost-report.csv,
 /// ab-comparison.csv, summary.json and contact-sheet.html (paged past <see cref="ContactSheetPage.Size"/> jobs).
-/// Pure: same input (in any order), same bytes. From the ledger the jobs are read in id order, once for the figures,
-/// once for results.csv and once for the contact sheet: no file is built in memory and no pass keeps the rows, so
-/// memory does not grow with the number of jobs (only with the number of distinct axis values).
+/// Pure: same input (in any order), same bytes. From the ledger the jobs are read in id order twice: once for the
+/// figures and results.csv (written row by row as the figures are gathered), once for the contact sheet. No file is
+/// built in memory and no pass keeps the rows, so memory does not grow with the number of jobs (only with the number
+/// of distinct axis values).
 /// </summary>
 public static class ReportWriter
 {
@@ -72,14 +74,14 @@ public static class ReportWriter
     {
         ArgumentException.ThrowIfNullOrEmpty(outputDirectory);
         ArgumentNullException.ThrowIfNull(sheet);
-        ReleaseMemory();
-        var model = await ReportModel.BuildAsync(settings, jobsById(cancellationToken), timeFromJobs, cancellationToken).ConfigureAwait(false);
-        var (layout, error) = ContactSheetLayout.Resolve(model, sheet);
-        if (layout is null)
+        // Axes that are not the batch's are refused before anything is written; an axis with too many values for a
+        // sheet is known only once the figures are in (results.csv, which does not depend on the sheet, is then written).
+        if (ContactSheetLayout.Resolve(ReportModel.Build(settings with { Jobs = [] }), sheet).Error is { } badAxes)
         {
-            throw new ArgumentException(error, nameof(sheet));
+            throw new ArgumentException(badAxes, nameof(sheet));
         }
 
+        ReleaseMemory();
         var directory = Path.GetFullPath(outputDirectory);
         Directory.CreateDirectory(directory);
         var written = new List<string>();
@@ -107,7 +109,20 @@ public static class ReportWriter
             }
         });
 
-        await WriteText(ResultsCsvFile, w => ResultsCsv.WriteAsync(model, jobsById(cancellationToken), w, cancellationToken)).ConfigureAwait(false);
+        // results.csv is written in the same read of the ledger that gathers the figures of every other report.
+        var built = new StrongBox<ReportModel?>();
+        await WriteText(ResultsCsvFile, w => ResultsCsv.WriteAsync(
+            settings,
+            ReportModel.BuildWhileAsync(settings, jobsById(cancellationToken), timeFromJobs, built, cancellationToken),
+            w,
+            cancellationToken)).ConfigureAwait(false);
+        var model = built.Value!;
+        var (layout, error) = ContactSheetLayout.Resolve(model, sheet);
+        if (layout is null)
+        {
+            throw new ArgumentException(error, nameof(sheet));
+        }
+
         await WriteText(CostReportMarkdownFile, w =>
         {
             CostReportMarkdown.Write(model, w);

@@ -9,9 +9,13 @@ internal static class ResultsCsv
         WriteAsync(model, model.Jobs.ToAsyncEnumerable(), output, cancellationToken);
 
     /// <summary>Writes a row per job of <paramref name="jobsById"/> (sorted by id) as it comes: no row is kept.</summary>
-    public static async Task WriteAsync(ReportModel model, IAsyncEnumerable<LedgerJob> jobsById, TextWriter output, CancellationToken cancellationToken)
+    public static Task WriteAsync(ReportModel model, IAsyncEnumerable<LedgerJob> jobsById, TextWriter output, CancellationToken cancellationToken) =>
+        WriteAsync(model.Input, jobsById, output, cancellationToken);
+
+    /// <summary>As above: the columns depend only on the batch's settings, not on its figures.</summary>
+    public static async Task WriteAsync(ReportInput settings, IAsyncEnumerable<LedgerJob> jobsById, TextWriter output, CancellationToken cancellationToken)
     {
-        var columns = ResultColumns.For(model.Input.Axes, model.Input.ChargeFailedProviders, model.Input.Links);
+        var columns = ResultColumns.For(settings.Axes, settings.ChargeFailedProviders, settings.Links);
         await CsvTable.WriteAsync(
             output,
             columns.Select(c => c.Name).ToList(),

@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using BatchGen.Simulator.H264;
 
 namespace BatchGen.Simulator;
@@ -15,9 +16,44 @@ internal static class VideoPicture
 {
     private static readonly Rgb White = new(250, 250, 250);
 
+    /// <summary>Bytes of background pictures kept for reuse; past it the cache starts again empty.</summary>
+    private const long MaxCachedBackgroundBytes = 32L * 1024 * 1024;
+
+    private static readonly ConcurrentDictionary<(int Width, int Height, string Provider, long? Seed, string? Style), Yuv420Picture> Backgrounds = new();
+    private static long cachedBackgroundBytes;
+
     public static Yuv420Picture Draw(int width, int height, int durationSeconds, VideoLabel label)
     {
         ArgumentNullException.ThrowIfNull(label);
+        var picture = Background(width, height, label).Clone();
+        DrawText(picture, width, height, durationSeconds, label);
+        return picture;
+    }
+
+    /// <summary>
+    /// The gradient, stripes and bands, which depend only on the size, provider, seed and style: drawn once and
+    /// copied for every task that shares them (drawing them was most of the simulator's CPU per real video).
+    /// </summary>
+    private static Yuv420Picture Background(int width, int height, VideoLabel label)
+    {
+        var key = (width, height, label.Provider, label.Seed, label.Style);
+        if (Backgrounds.TryGetValue(key, out var cached))
+        {
+            return cached;
+        }
+
+        var picture = DrawBackground(width, height, label);
+        if (Interlocked.Add(ref cachedBackgroundBytes, picture.SampleBytes) > MaxCachedBackgroundBytes)
+        {
+            Backgrounds.Clear();
+            Interlocked.Exchange(ref cachedBackgroundBytes, picture.SampleBytes);
+        }
+
+        return Backgrounds.GetOrAdd(key, picture);
+    }
+
+    private static Yuv420Picture DrawBackground(int width, int height, VideoLabel label)
+    {
         var picture = new Yuv420Picture(width, height);
         var styleHue = Hue(label.Style ?? "none");
         var seedHue = Hue("seed" + (label.Seed?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "none"));
@@ -34,7 +70,12 @@ internal static class VideoPicture
         var band = Math.Max(4, height / 18);
         picture.Rectangle(0, 0, picture.Stride, band, Rgb.FromHue(Hue(label.Provider) + 180, 230));
         picture.Rectangle(0, picture.Rows - band, picture.Stride, band, Rgb.FromHue(Hue(label.Provider) + 180, 230));
+        return picture;
+    }
 
+    /// <summary>The shaded panel and the label's lines, centred.</summary>
+    private static void DrawText(Yuv420Picture picture, int width, int height, int durationSeconds, VideoLabel label)
+    {
         string[] lines =
         [
             label.Provider.ToUpperInvariant(),
@@ -56,8 +97,6 @@ internal static class VideoPicture
             BitmapFont.Draw(picture, lines[i], (width - BitmapFont.Measure(lines[i], scales[i])) / 2, top, scales[i], White);
             top += (scales[i] * BitmapFont.GlyphHeight) + gap;
         }
-
-        return picture;
     }
 
     /// <summary>How far (pixels) the pan moves the picture from its start, either way.</summary>

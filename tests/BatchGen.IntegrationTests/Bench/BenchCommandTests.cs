@@ -54,6 +54,8 @@ public sealed class BenchCommandTests : IDisposable
             s.GetProperty("requests_per_job").GetDouble().ShouldBeGreaterThanOrEqualTo(1, name);
             s.GetProperty("throttled").GetInt64().ShouldBeGreaterThanOrEqualTo(0, name);
             s.GetProperty("client_cpu_seconds").GetDouble().ShouldBeGreaterThan(0, name);
+            // The simulator answered every request of the run: it used some CPU of its own.
+            s.GetProperty("simulator_cpu_seconds").GetDouble().ShouldBeGreaterThan(0, name);
             s.GetProperty("client_peak_rss_bytes").GetInt64().ShouldBeGreaterThan(1024 * 1024, name);
             s.GetProperty("ledger_bytes_per_job").GetDouble().ShouldBeGreaterThan(0, name);
             s.GetProperty("rerun_seconds").GetDouble().ShouldBeGreaterThan(0, name);
@@ -72,6 +74,7 @@ public sealed class BenchCommandTests : IDisposable
         // By webhook a job needs only its submit: the bound counts one request per job.
         scenarios[2].GetProperty("providers")[0].GetProperty("requests_per_job_at_least").GetInt32().ShouldBe(1);
         result.StdOut.ShouldContain("| scenario | jobs |");
+        result.StdOut.ShouldContain("| simulator CPU/job |");
         result.StdOut.ShouldContain("five-providers-10");
         Directory.Exists(Path.Combine(_dir.Path, "work")).ShouldBeFalse("the scratch directory is deleted at the end");
     }

@@ -29,6 +29,37 @@ public sealed class StreamedReportTests
     }
 
     [Fact]
+    public async Task WriteAllAsync_FromAStream_ReadsTheJobsTwice()
+    {
+        using var temp = new TempDirectory();
+        var sorted = ReportFixtures.Jobs().OrderBy(j => j.Id, StringComparer.Ordinal).ToList();
+        var reads = 0;
+
+        await ReportWriter.WriteAllAsync(ReportFixtures.Input([]), _ =>
+        {
+            reads++;
+            return sorted.ToAsyncEnumerable();
+        }, temp.Path, ContactSheetOptions.Default, CancellationToken.None);
+
+        // Once for the figures and results.csv together, once for the contact sheet.
+        reads.ShouldBe(2);
+        CsvReading.Parse(await File.ReadAllTextAsync(Path.Combine(temp.Path, ReportWriter.ResultsCsvFile))).Count.ShouldBe(sorted.Count + 1);
+    }
+
+    [Fact]
+    public async Task WriteAllAsync_AxisNotOfTheBatch_RefusedBeforeAnyFileIsWritten()
+    {
+        using var temp = new TempDirectory();
+        var sorted = ReportFixtures.Jobs().OrderBy(j => j.Id, StringComparer.Ordinal).ToList();
+
+        var error = await Should.ThrowAsync<ArgumentException>(() => ReportWriter.WriteAllAsync(
+            ReportFixtures.Input([]), _ => sorted.ToAsyncEnumerable(), temp.Path, new ContactSheetOptions("no-such-axis", null), CancellationToken.None));
+
+        error.Message.ShouldContain("--rows no-such-axis");
+        Directory.GetFiles(temp.Path).ShouldBeEmpty();
+    }
+
+    [Fact]
     public async Task WriteAllAsync_StreamNotInIdOrder_Refused()
     {
         using var temp = new TempDirectory();

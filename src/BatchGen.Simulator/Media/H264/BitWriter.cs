@@ -97,26 +97,85 @@ internal sealed class BitWriter
     /// </summary>
     public static byte[] ToNalUnit(int nalRefIdc, int nalUnitType, ReadOnlySpan<byte> rbsp)
     {
-        var output = new List<byte>(rbsp.Length + (rbsp.Length / 64) + 2) { (byte)((nalRefIdc << 5) | nalUnitType) };
-        var zeros = 0;
-        foreach (var b in rbsp)
+        // Two passes (count, then write) so a large picture is copied once, into an array of its exact size.
+        var output = new byte[1 + rbsp.Length + Escape(rbsp, [])];
+        output[0] = (byte)((nalRefIdc << 5) | nalUnitType);
+        Escape(rbsp, output.AsSpan(1));
+        return output;
+    }
+
+    /// <summary>The RBSP written so far as a NAL unit (<see cref="ToNalUnit(int, int, ReadOnlySpan{byte})"/>), without an intermediate copy.</summary>
+    public byte[] ToNalUnit(int nalRefIdc, int nalUnitType)
+    {
+        if (!IsByteAligned)
         {
+            throw new InvalidOperationException("the RBSP does not end on a byte boundary");
+        }
+
+        return ToNalUnit(nalRefIdc, nalUnitType, System.Runtime.InteropServices.CollectionsMarshal.AsSpan(_bytes));
+    }
+
+    /// <summary>Writes the escaped RBSP to <paramref name="destination"/> (nothing when it is empty); returns the bytes inserted.</summary>
+    private static int Escape(ReadOnlySpan<byte> rbsp, Span<byte> destination)
+    {
+        var write = !destination.IsEmpty;
+        var inserted = 0;
+        var at = 0;
+        var zeros = 0;
+        var i = 0;
+        while (i < rbsp.Length)
+        {
+            if (zeros == 0)
+            {
+                // Up to the next zero byte nothing can need an emulation prevention byte: copy the run whole.
+                var run = rbsp[i..].IndexOf((byte)0);
+                run = run < 0 ? rbsp.Length - i : run;
+                if (run > 0)
+                {
+                    if (write)
+                    {
+                        rbsp.Slice(i, run).CopyTo(destination[at..]);
+                    }
+
+                    at += run;
+                    i += run;
+                    continue;
+                }
+            }
+
+            var b = rbsp[i++];
             if (zeros >= 2 && b <= 3)
             {
-                output.Add(3);
+                if (write)
+                {
+                    destination[at] = 3;
+                }
+
+                at++;
+                inserted++;
                 zeros = 0;
             }
 
-            output.Add(b);
+            if (write)
+            {
+                destination[at] = b;
+            }
+
+            at++;
             zeros = b == 0 ? zeros + 1 : 0;
         }
 
         if (zeros > 0)
         {
             // A unit may not end in a zero byte (it would read as part of the next start code).
-            output.Add(3);
+            if (write)
+            {
+                destination[at] = 3;
+            }
+
+            inserted++;
         }
 
-        return [.. output];
+        return inserted;
     }
 }

@@ -144,7 +144,7 @@ internal sealed class H264Encoder
         }
 
         w.TrailingBits();
-        return BitWriter.ToNalUnit(3, 5, w.ToArray());
+        return w.ToNalUnit(3, 5);
     }
 
     /// <summary>
@@ -188,7 +188,7 @@ internal sealed class H264Encoder
         }
 
         w.TrailingBits();
-        return BitWriter.ToNalUnit(3, 5, w.ToArray());
+        return w.ToNalUnit(3, 5);
     }
 
     /// <summary>A P slice NAL unit whose macroblocks are all skipped: the previous picture again (a still).</summary>

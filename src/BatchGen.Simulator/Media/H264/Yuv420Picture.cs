@@ -21,6 +21,17 @@ internal sealed class Yuv420Picture
         _v = new byte[Stride / 2 * (Rows / 2)];
     }
 
+    private Yuv420Picture(Yuv420Picture other)
+    {
+        Width = other.Width;
+        Height = other.Height;
+        Stride = other.Stride;
+        Rows = other.Rows;
+        _y = (byte[])other._y.Clone();
+        _u = (byte[])other._u.Clone();
+        _v = (byte[])other._v.Clone();
+    }
+
     public int Width { get; }
 
     public int Height { get; }
@@ -30,6 +41,12 @@ internal sealed class Yuv420Picture
 
     /// <summary>Luma rows, padding included.</summary>
     public int Rows { get; }
+
+    /// <summary>Bytes held by the samples (padding included).</summary>
+    public long SampleBytes => (long)_y.Length + _u.Length + _v.Length;
+
+    /// <summary>An independent copy: drawing on it leaves this picture unchanged.</summary>
+    public Yuv420Picture Clone() => new(this);
 
     /// <summary>Sets every luma sample and (at even positions) chroma sample from a colour function of (x, y) over the padded area.</summary>
     public void Fill(Func<int, int, Rgb> colour)
