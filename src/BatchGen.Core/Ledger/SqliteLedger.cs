@@ -159,9 +159,15 @@ public sealed partial class SqliteLedger : ILedger
     public IAsyncEnumerable<LedgerJob> ReadJobsAsync(CancellationToken cancellationToken) =>
         StreamAsync($"SELECT {_jobColumns} FROM jobs ORDER BY seq;", null, ReadJob, cancellationToken);
 
-    /// <summary>Every job sorted by id (the primary key's order: byte order of the ASCII ids), streamed.</summary>
+    /// <summary>
+    /// Every job sorted by id (byte order of the ASCII ids, as the primary key), streamed. Sorted by SQLite's sorter
+    /// over a scan of the table (<c>+id</c> keeps the planner off the id index): ids are hashes, so walking the index
+    /// would visit the job, output and event pages in random order, one read each, while the scan reads them in file
+    /// order. The sorter keeps at most the page cache's worth of rows in memory and spills the rest to temporary
+    /// files (the reader connection's <c>temp_store</c> is the default, a file).
+    /// </summary>
     public IAsyncEnumerable<LedgerJob> ReadJobsByIdAsync(CancellationToken cancellationToken) =>
-        StreamAsync($"SELECT {_jobColumns} FROM jobs ORDER BY id;", null, ReadJob, cancellationToken);
+        StreamAsync($"SELECT {_jobColumns} FROM jobs ORDER BY +id;", null, ReadJob, cancellationToken);
 
     /// <summary>Tables whose rows the reports read (every column, so a column added later counts too), events apart.</summary>
     private static readonly string[] ReportTables = ["jobs", "outputs", "stored_objects", "votes", "ratings", "video_checks"];
