@@ -46,7 +46,7 @@ internal static class ReportCommand
             await using (ledger)
             {
                 links = store is null ? null : ObjectLinks.For(store, loaded.OutputStore!.LinkLifetime, TimeProvider.System);
-                var settings = new ReportInput(ReportInput.NameFor(targetPath, kind), await InferAxesAsync(ledger, cancellationToken), [], DateTimeOffset.UnixEpoch)
+                var settings = new ReportInput(ReportInput.NameFor(targetPath, kind), await ledger.ReadAxisNamesAsync(cancellationToken), [], DateTimeOffset.UnixEpoch)
                 {
                     OutputRoot = loaded.OutputDirectory,
                     PriceOf = UnsubmittedPrices.From(loaded.Providers),
@@ -81,25 +81,6 @@ internal static class ReportCommand
         }
 
         return ExitCodes.Success;
-    }
-
-    /// <summary>Axis names in order of first appearance over the jobs sorted by id (the manifest's declared order).</summary>
-    private static async Task<IReadOnlyList<string>> InferAxesAsync(ILedger ledger, CancellationToken cancellationToken)
-    {
-        var axes = new List<string>();
-        var seen = new HashSet<string>(StringComparer.Ordinal);
-        await foreach (var job in ledger.ReadJobsByIdAsync(cancellationToken))
-        {
-            foreach (var (axis, _) in job.Spec.Axes)
-            {
-                if (seen.Add(axis))
-                {
-                    axes.Add(axis);
-                }
-            }
-        }
-
-        return axes;
     }
 
     private static async Task<int> FailAsync(string message, int exitCode)

@@ -169,6 +169,28 @@ public sealed partial class SqliteLedger : ILedger
     public IAsyncEnumerable<LedgerJob> ReadJobsByIdAsync(CancellationToken cancellationToken) =>
         StreamAsync($"SELECT {_jobColumns} FROM jobs ORDER BY +id;", null, ReadJob, cancellationToken);
 
+    /// <summary>
+    /// From the distinct <c>axes</c> of the rows' specs, each with its least id (<see cref="LedgerAxisNames.FromAxesValues"/>):
+    /// one scan of the table with no job parsed. Falls back to reading every job when a spec has an unexpected shape.
+    /// </summary>
+    public async Task<IReadOnlyList<string>> ReadAxisNamesAsync(CancellationToken cancellationToken)
+    {
+        var names = new LedgerAxisNames.FromAxesValues(AxisList);
+        await foreach (var axes in StreamAsync(
+            "SELECT json_extract(spec_json, '$.axes') AS axes, MIN(id) AS first FROM jobs GROUP BY axes ORDER BY first;",
+            null,
+            r => r.IsDBNull(0) ? null : r.GetValue(0),
+            cancellationToken).ConfigureAwait(false))
+        {
+            if (!names.Add(axes))
+            {
+                return await LedgerAxisNames.FromJobsAsync(ReadJobsByIdAsync(cancellationToken), cancellationToken).ConfigureAwait(false);
+            }
+        }
+
+        return names.InOrder;
+    }
+
     /// <summary>Tables whose rows the reports read (every column, so a column added later counts too), events apart.</summary>
     private static readonly string[] ReportTables = ["jobs", "outputs", "stored_objects", "votes", "ratings", "video_checks"];
 
