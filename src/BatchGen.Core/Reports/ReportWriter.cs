@@ -177,7 +177,10 @@ public static class ReportWriter
             }).ConfigureAwait(false);
             first += page.Count;
             page.Clear();
-            ReleaseMemory();
+            if (number % PagesPerCollection == 0)
+            {
+                ReleaseMemory();
+            }
         }
 
         await foreach (var job in jobsById(cancellationToken).WithCancellation(cancellationToken).ConfigureAwait(false))
@@ -198,6 +201,12 @@ public static class ReportWriter
             }
         }
     }
+
+    /// <summary>
+    /// Contact sheet pages written between two full collections: the dead jobs of this many pages (a few MB each) are
+    /// left for the collector at most, and a collection (a mark of everything alive) is paid per this many pages.
+    /// </summary>
+    private const int PagesPerCollection = 4;
 
     /// <summary>
     /// A full collection between phases: a page's jobs live long enough to reach the oldest generation, where the
