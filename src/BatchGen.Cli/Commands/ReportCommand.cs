@@ -29,7 +29,7 @@ internal static class ReportCommand
 
     private static async Task<int> RunAsync(string targetPath, Ledger.LedgerSelection selection, string? outDirectory, ContactSheetOptions sheet, CancellationToken cancellationToken)
     {
-        // The jobs are streamed from the ledger (in id order, a few passes) rather than read into memory.
+        // The jobs are streamed from the ledger (in id order) rather than read into memory.
         var (loaded, error, errorExitCode) = await LedgerLocator.LoadAsync(targetPath, selection, cancellationToken, readJobs: false);
         if (loaded is null)
         {
@@ -54,7 +54,7 @@ internal static class ReportCommand
                     Reviews = loaded.Reviews,
                     Links = links,
                 };
-                written = await ReportWriter.WriteAllAsync(settings, ledger.ReadJobsByIdAsync, outDirectory ?? loaded.OutputDirectory, sheet, cancellationToken);
+                written = await ReportWriter.WriteAllAsync(settings, ledger, outDirectory ?? loaded.OutputDirectory, sheet, cancellationToken);
             }
 
             if (links?.Problem is { } linkProblem)

@@ -42,6 +42,13 @@ public interface ILedger : IAsyncDisposable
     IAsyncEnumerable<LedgerJob> ReadJobsAsync(CancellationToken cancellationToken);
 
     /// <summary>
+    /// Every job's spec and last update, in no particular order: what the reports need to lay out the contact sheet
+    /// before they read the jobs in id order. The default reads every job; a ledger may answer it cheaper.
+    /// </summary>
+    IAsyncEnumerable<LedgerJobHead> ReadJobHeadsAsync(CancellationToken cancellationToken) =>
+        ReadJobsAsync(cancellationToken).Select(j => new LedgerJobHead(j.Spec, j.UpdatedAt));
+
+    /// <summary>
     /// The axis names of the batch in order of first appearance over the jobs sorted by id (the manifest's declared
     /// order), for a report rebuilt without its manifest. The default reads every job; a ledger may answer it cheaper.
     /// </summary>

@@ -191,6 +191,14 @@ public sealed partial class SqliteLedger : ILedger
         return names.InOrder;
     }
 
+    /// <summary>Every job's spec and last update in table order: one scan of the job rows, no output or event read.</summary>
+    public IAsyncEnumerable<LedgerJobHead> ReadJobHeadsAsync(CancellationToken cancellationToken) =>
+        StreamAsync(
+            "SELECT spec_json, id, provider, updated_at FROM jobs;",
+            null,
+            r => new LedgerJobHead(LedgerValues.ParseSpec(r.GetString(0), r.GetString(1), r.GetString(2), AxisList), LedgerValues.ReadTime(r, 3)),
+            cancellationToken);
+
     /// <summary>Tables whose rows the reports read (every column, so a column added later counts too), events apart.</summary>
     private static readonly string[] ReportTables = ["jobs", "outputs", "stored_objects", "votes", "ratings", "video_checks"];
 

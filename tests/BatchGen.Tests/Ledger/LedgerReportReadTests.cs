@@ -58,6 +58,32 @@ public sealed class LedgerReportReadTests : LedgerTestBase
     }
 
     [Fact]
+    public async Task ReadJobHeadsAsync_EveryJobsSpecAndLastUpdate_AsReadingEveryJob()
+    {
+        var jobs = Ids.Select((id, i) => LedgerTestJobs.Create(i, full: i % 2 == 0) with { Id = id }).ToList();
+        await using (var ledger = await CreateSut())
+        {
+            await ledger.SyncJobsAsync(jobs, default);
+            Time.Advance(TimeSpan.FromMinutes(5));
+            await ledger.AppendAsync(new LedgerEvent { JobId = "c003", State = JobState.Failed, ErrorMessage = "boom" }, default);
+        }
+
+        await using var reader = await SqliteLedger.OpenReadOnlyAsync(LedgerPath, Time, default);
+        var heads = await reader.ReadJobHeadsAsync(default).ToListAsync();
+        var full = await reader.ReadJobsAsync(default).ToListAsync();
+
+        heads.Select(h => h.Spec.Id).Order(StringComparer.Ordinal).ShouldBe(Ids.Order(StringComparer.Ordinal));
+        foreach (var job in full)
+        {
+            var head = heads.Single(h => h.Spec.Id == job.Id);
+            head.UpdatedAt.ShouldBe(job.UpdatedAt);
+            System.Text.Json.JsonSerializer.Serialize(head.Spec).ShouldBe(System.Text.Json.JsonSerializer.Serialize(job.Spec));
+        }
+
+        heads.Single(h => h.Spec.Id == "c003").UpdatedAt.ShouldBe(Start.AddMinutes(5));
+    }
+
+    [Fact]
     public async Task ReadAxisNamesAsync_SharedListsAndPairs_FirstAppearanceInIdOrder_AsReadingEveryJob()
     {
         // Inserted: prompt+provider (a shared list), then style (a pair: not the job's own field), then seed+prompt.
