@@ -37,7 +37,7 @@ internal static class StartupProfile
                 Time("load+validate", jobs, () => (manifest = ManifestLoader.Load(path, options).Manifest ?? throw new InvalidOperationException("invalid")).JobCount);
                 Time("jobs()", jobs, () => manifest.Jobs().LongCount());
                 Time("LedgerJobSync.Key", jobs, () => LedgerJobSync.Key(manifest.Jobs()).Length);
-                Time("LedgerSpecJson.WriteBoth", jobs, () => manifest.Jobs().Sum(j => (long)LedgerSpecJson.WriteBoth(j, _ => 1).Stored.Length));
+                Time("LedgerSpecWriter.Write", jobs, () => { using var w = new LedgerSpecWriter(); return manifest.Jobs().Sum(j => { w.Write(j, _ => 1); return (long)w.Stored.Length; }); });
                 var file = Path.Combine(directory, $"ledger{round}.db");
                 await using (var ledger = await SqliteLedger.OpenAsync(file, TimeProvider.System, default))
                 {
