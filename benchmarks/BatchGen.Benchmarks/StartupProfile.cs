@@ -62,11 +62,15 @@ internal static class StartupProfile
     {
         var cpu = Process.GetCurrentProcess().TotalProcessorTime;
         var allocated = GC.GetTotalAllocatedBytes();
+        var pause = GC.GetTotalPauseDuration();
+        var collections = GC.CollectionCount(0);
         var watch = Stopwatch.StartNew();
         var result = await action();
         watch.Stop();
         cpu = Process.GetCurrentProcess().TotalProcessorTime - cpu;
         allocated = GC.GetTotalAllocatedBytes() - allocated;
-        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{label,-30} {watch.Elapsed.TotalMilliseconds,8:F0} ms wall {cpu.TotalMilliseconds,8:F0} ms CPU {allocated / (double)jobs,8:F0} B/job  ({result})"));
+        pause = GC.GetTotalPauseDuration() - pause;
+        collections = GC.CollectionCount(0) - collections;
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{label,-30} {watch.Elapsed.TotalMilliseconds,8:F0} ms wall {cpu.TotalMilliseconds,8:F0} ms CPU {allocated / (double)jobs,8:F0} B/job {collections,4} GCs {pause.TotalMilliseconds,6:F0} ms paused ({result})"));
     }
 }

@@ -85,8 +85,12 @@ internal sealed class LedgerJobSync(SqliteConnection connection, DateTimeOffset 
             : "DROP TABLE IF EXISTS temp.sync_ids; CREATE TEMP TABLE sync_ids (id TEXT PRIMARY KEY NOT NULL);");
     }
 
-    /// <summary>Writes one chunk in one transaction. A job id repeated in the input counts once.</summary>
-    public void WriteChunk(IReadOnlyList<JobSpec> chunk)
+    /// <summary>
+    /// Writes one chunk in one transaction: the job <paramref name="jobs"/> is on and the ones after it, up to
+    /// <see cref="ChunkSize"/>. True when more jobs follow (the enumerator is then on the next chunk's first). A job id
+    /// repeated in the input counts once.
+    /// </summary>
+    public bool WriteChunk(IEnumerator<JobSpec> jobs)
     {
         var time = LedgerValues.Ticks(now);
         using var transaction = connection.BeginTransaction();
@@ -101,9 +105,16 @@ internal sealed class LedgerJobSync(SqliteConnection connection, DateTimeOffset 
             $"INSERT INTO events (time, job_seq, state, attempt) VALUES ($time, $seq, {LedgerValues.StateCode(JobState.Pending)}, 0);",
             ["$time", "$seq"]);
 
+        bool more;
         try
         {
-            WriteChunk(chunk, transaction, time, remember, insert, refresh, pending);
+            var written = 0;
+            do
+            {
+                Write(jobs.Current, transaction, time, remember, insert, refresh, pending);
+                more = jobs.MoveNext();
+            }
+            while (more && ++written < ChunkSize);
         }
         catch
         {
@@ -113,43 +124,41 @@ internal sealed class LedgerJobSync(SqliteConnection connection, DateTimeOffset 
         }
 
         transaction.Commit();
+        return more;
     }
 
-    private void WriteChunk(IReadOnlyList<JobSpec> chunk, SqliteTransaction transaction, long time, LedgerStatement? remember, LedgerStatement insert, LedgerStatement? refresh, LedgerStatement pending)
+    private void Write(JobSpec job, SqliteTransaction transaction, long time, LedgerStatement? remember, LedgerStatement insert, LedgerStatement? refresh, LedgerStatement pending)
     {
         var values = _values;
-        foreach (var job in chunk)
+        // The key hashes the spec as every backend writes it; the row holds the compact form (shared axis lists).
+        _spec.Write(job, names => _axisLists.IdOf(names, connection, transaction));
+        _key.Add(job, _spec.Whole.Span);
+        var spec = new Utf8Text(_spec.Stored);
+        values[0] = job.Id;
+        if (remember is not null && remember.ExecuteChanges(values.AsSpan(0, 1)) == 0)
         {
-            // The key hashes the spec as every backend writes it; the row holds the compact form (shared axis lists).
-            _spec.Write(job, names => _axisLists.IdOf(names, connection, transaction));
-            _key.Add(job, _spec.Whole.Span);
-            var spec = new Utf8Text(_spec.Stored);
-            values[0] = job.Id;
-            if (remember is not null && remember.ExecuteChanges(values.AsSpan(0, 1)) == 0)
-            {
-                continue;
-            }
-
-            values[1] = _nextSeq;
-            values[2] = job.Provider;
-            values[3] = spec;
-            values[4] = time;
-            if (insert.ExecuteChanges(values) == 1)
-            {
-                _nextSeq++;
-                Added++;
-                values[0] = time;
-                pending.Execute(values.AsSpan(0, 2));
-            }
-            else if (refresh is not null)
-            {
-                Existing++;
-                values[1] = spec;
-                refresh.Execute(values.AsSpan(0, 2));
-            }
-
-            // Else a first sync met an id it inserted earlier in this input: counted once, as the temp table would.
+            return;
         }
+
+        values[1] = _nextSeq;
+        values[2] = job.Provider;
+        values[3] = spec;
+        values[4] = time;
+        if (insert.ExecuteChanges(values) == 1)
+        {
+            _nextSeq++;
+            Added++;
+            values[0] = time;
+            pending.Execute(values.AsSpan(0, 2));
+        }
+        else if (refresh is not null)
+        {
+            Existing++;
+            values[1] = spec;
+            refresh.Execute(values.AsSpan(0, 2));
+        }
+
+        // Else a first sync met an id it inserted earlier in this input: counted once, as the temp table would.
     }
 
     /// <summary>Marks every ledger job in or out of the manifest and returns how many are out (lost).</summary>
