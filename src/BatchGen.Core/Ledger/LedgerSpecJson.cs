@@ -83,20 +83,18 @@ internal static class LedgerSpecJson
 
     internal static string DefaultOutputPath(string provider, string id) => $"{provider}/{id}.mp4";
 
-    private static bool IsImplied(KeyValuePair<string, string> axis, string provider, JsonElement parameters) =>
-        string.Equals(Implied(axis.Key, provider, parameters), axis.Value, StringComparison.Ordinal);
-
     /// <summary>
-    /// The axes as a list: a bare name for an axis that is the job's own field, else a <c>[name, value]</c> pair. True
-    /// when every axis is the job's own field.
+    /// The axes as a list: a bare name for an axis that is the job's own field (<paramref name="implied"/>, one per axis),
+    /// else a <c>[name, value]</c> pair. True when every axis is the job's own field.
     /// </summary>
-    internal static bool WriteAxes(Utf8JsonWriter json, JobSpec spec, JsonElement parameters)
+    internal static bool WriteAxes(Utf8JsonWriter json, JobSpec spec, ReadOnlySpan<bool> implied)
     {
         var allImplied = true;
         json.WriteStartArray("axes");
-        foreach (var axis in spec.Axes)
+        for (var i = 0; i < spec.Axes.Count; i++)
         {
-            if (IsImplied(axis, spec.Provider, parameters))
+            var axis = spec.Axes[i];
+            if (implied[i])
             {
                 json.WriteStringValue(axis.Key);
             }

@@ -20,6 +20,7 @@ internal sealed class LedgerSpecWriter : IDisposable
     private readonly ArrayBufferWriter<byte> _stored = new(512);
     private readonly Utf8JsonWriter _json;
     private readonly List<string> _names = [];
+    private bool[] _implied = new bool[8];
     private bool _shared;
 
     public LedgerSpecWriter()
@@ -43,10 +44,13 @@ internal sealed class LedgerSpecWriter : IDisposable
         _whole.ResetWrittenCount();
         _stored.ResetWrittenCount();
         _json.Reset(_whole);
-        var parameters = JsonSerializer.SerializeToElement(spec.Parameters, LedgerSpecJson.Options);
         _json.WriteStartObject();
         _json.WritePropertyName("parameters");
-        parameters.WriteTo(_json);
+        _json.Flush();
+        var parametersStart = _whole.WrittenCount;
+        JsonSerializer.Serialize(_json, spec.Parameters, LedgerSpecJson.Options);
+        _json.Flush();
+        var implied = Implied(spec, _whole.WrittenSpan[parametersStart..]);
         if (spec.Replicate != 0)
         {
             _json.WriteNumber("replicate", spec.Replicate);
@@ -55,7 +59,7 @@ internal sealed class LedgerSpecWriter : IDisposable
         // The axes member (with the comma before it) lies between these two positions of the whole form.
         _json.Flush();
         var axesStart = _whole.WrittenCount;
-        var allImplied = LedgerSpecJson.WriteAxes(_json, spec, parameters);
+        var allImplied = LedgerSpecJson.WriteAxes(_json, spec, implied);
         _json.Flush();
         var axesEnd = _whole.WrittenCount;
         if (!string.Equals(spec.OutputPath, LedgerSpecJson.DefaultOutputPath(spec.Provider, spec.Id), StringComparison.Ordinal))
@@ -86,4 +90,53 @@ internal sealed class LedgerSpecWriter : IDisposable
     }
 
     public void Dispose() => _json.Dispose();
+
+    /// <summary>
+    /// For each axis, whether its value is the job's own field of its name (<c>provider</c>, or a top-level member of the
+    /// parameters' JSON: a string, number or boolean of that text; the last member of a name counts, as with
+    /// <see cref="JsonElement.TryGetProperty(string, out JsonElement)"/>), found in one pass over the JSON just written.
+    /// </summary>
+    private ReadOnlySpan<bool> Implied(JobSpec spec, ReadOnlySpan<byte> parameters)
+    {
+        var axes = spec.Axes;
+        if (_implied.Length < axes.Count)
+        {
+            _implied = new bool[axes.Count];
+        }
+
+        var implied = _implied.AsSpan(0, axes.Count);
+        for (var i = 0; i < axes.Count; i++)
+        {
+            implied[i] = string.Equals(axes[i].Key, "provider", StringComparison.Ordinal) && string.Equals(axes[i].Value, spec.Provider, StringComparison.Ordinal);
+        }
+
+        var reader = new Utf8JsonReader(parameters);
+        reader.Read();
+        while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+        {
+            var name = reader;
+            reader.Read();
+            for (var i = 0; i < axes.Count; i++)
+            {
+                if (!string.Equals(axes[i].Key, "provider", StringComparison.Ordinal) && name.ValueTextEquals(axes[i].Key))
+                {
+                    implied[i] = IsText(ref reader, axes[i].Value);
+                }
+            }
+
+            reader.Skip();
+        }
+
+        return implied;
+    }
+
+    /// <summary>True when the value <paramref name="reader"/> is on reads as <paramref name="text"/> (a string, a number as written, true or false).</summary>
+    private static bool IsText(ref Utf8JsonReader reader, string text) => reader.TokenType switch
+    {
+        JsonTokenType.String => reader.ValueTextEquals(text),
+        JsonTokenType.Number => System.Text.Ascii.Equals(reader.ValueSpan, text),
+        JsonTokenType.True => text == "true",
+        JsonTokenType.False => text == "false",
+        _ => false,
+    };
 }
