@@ -7,8 +7,9 @@ namespace BatchGen.Tests.Ledger;
 /// <summary>
 /// The writer's commit delay on a real SQLite file: after a commit of several events, the next commit waits until as
 /// many appends are queued (or the delay has passed), so appends arriving one by one share one transaction; a lone
-/// caller never waits; every awaited append is committed (and the mark moved) when it returns. The tests set a long
-/// delay so that what ends a wait is the appends, never the clock.
+/// caller never waits; every awaited append is committed (and the mark moved) when it returns. While appends pour in
+/// (the previous batch gathered within the busy delay) the wait may last the busy delay instead. The tests set long
+/// delays so that what ends a wait is the appends, never the clock.
 /// </summary>
 public sealed class LedgerGroupCommitTests : LedgerTestBase
 {
@@ -78,6 +79,47 @@ public sealed class LedgerGroupCommitTests : LedgerTestBase
         (writer.Commits - commits).ShouldBe(1);
         writer.Waiting.ShouldBeFalse();
         MarkValue().ShouldBe(MaxSeq());
+    }
+
+    [Fact]
+    public async Task Writer_AppendsPouringIn_WaitLongerThanTheCommitDelay_AndShareOneCommit()
+    {
+        await using var ledger = await CreateSut();
+        var jobs = LedgerTestJobs.Range(0, 5).ToList();
+        await ledger.SyncJobsAsync(jobs, default);
+        var writer = ledger.Writer!;
+        // The base delay alone would let job 3's append go alone long before job 4's is queued; the busy one may not end
+        // the wait in this test: the previous commit (two events) gathered in well under it.
+        writer.CommitDelay = TimeSpan.FromMilliseconds(1);
+        writer.BusyCommitDelay = Long;
+        await CommitOneThenTwoAsync(ledger, jobs);
+        var commits = writer.Commits;
+
+        var first = Submitting(ledger, jobs[3]);
+        await Until(() => writer.Waiting && writer.Queued == 1, "the writer waits with the first append queued");
+        await Task.Delay(TimeSpan.FromMilliseconds(50));
+        first.IsCompleted.ShouldBeFalse("appends poured in: the writer waits past the 1 ms commit delay");
+        var second = Submitting(ledger, jobs[4]);
+        await Task.WhenAll(first, second).WaitAsync(Long / 2);
+
+        (writer.Commits - commits).ShouldBe(1, "the two appends share one transaction");
+        MarkValue().ShouldBe(MaxSeq());
+    }
+
+    [Theory]
+    [InlineData(1, 6, null, 1)] // no batch before: the commit delay
+    [InlineData(1, 6, 2.5, 6)] // the previous batch gathered in 2.5 ms: the next one is expected as soon
+    [InlineData(1, 6, 6.0, 6)]
+    [InlineData(1, 6, 40.0, 1)] // sparse appends (a few dozen per second): a longer wait would only delay them
+    [InlineData(0, 6, 2.5, 0)] // a commit delay of zero never waits
+    [InlineData(3, 2, 1.0, 3)] // a busy delay below the commit delay never shortens it
+    public void WaitLimit_IsTheBusyDelay_OnlyWhenThePreviousBatchGatheredWithinIt(double commitMs, double busyMs, double? gatheredMs, double expectedMs)
+    {
+        LedgerWriter.WaitLimit(
+                TimeSpan.FromMilliseconds(commitMs),
+                TimeSpan.FromMilliseconds(busyMs),
+                gatheredMs is { } g ? TimeSpan.FromMilliseconds(g) : null)
+            .ShouldBe(TimeSpan.FromMilliseconds(expectedMs));
     }
 
     [Fact]
