@@ -8,4 +8,10 @@ if (args.Length > 0 && args[0] == "--profile-manifest")
     return;
 }
 
+if (args.Length > 0 && args[0] == "--profile-startup")
+{
+    await StartupProfile.RunAsync(args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 100_000);
+    return;
+}
+
 BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);

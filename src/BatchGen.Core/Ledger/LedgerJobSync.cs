@@ -10,6 +10,10 @@ namespace BatchGen.Core.Ledger;
 /// final transaction sets <c>in_manifest</c> for every ledger job from the temp table. That transaction also records the
 /// manifest's key (<see cref="MetaKey"/>: a hash of every job's id, provider and spec, in order, and how many distinct
 /// jobs): the same manifest again finds its key and leaves the ledger as it is (<see cref="IsCurrent"/>).
+/// A ledger without jobs (a batch's first run) needs no temp table: every job it will hold comes from this manifest, a
+/// repeated id is the one the insert ignores, and none is out of the manifest. Statements are prepared once per chunk
+/// and bound by position (<see cref="LedgerStatement"/>); each spec is written once as UTF-8 for both the row and the
+/// key (<see cref="LedgerSpecWriter"/>).
 /// </summary>
 internal sealed class LedgerJobSync(SqliteConnection connection, DateTimeOffset now) : IDisposable
 {
@@ -18,9 +22,12 @@ internal sealed class LedgerJobSync(SqliteConnection connection, DateTimeOffset 
     /// <summary>Ledger meta key of the manifest the jobs were last synced with.</summary>
     public const string MetaKey = "manifest_synced";
 
-    private readonly System.Security.Cryptography.IncrementalHash _hash = NewHash();
+    private readonly ManifestKey _key = new();
+    private readonly LedgerSpecWriter _spec = new();
     private readonly LedgerAxisLists _axisLists = new();
+    private readonly object?[] _values = new object?[5];
     private long _nextSeq;
+    private bool _firstSync;
 
     public int Added { get; private set; }
 
@@ -30,13 +37,15 @@ internal sealed class LedgerJobSync(SqliteConnection connection, DateTimeOffset 
     public static string Key(IEnumerable<JobSpec> jobs)
     {
         ArgumentNullException.ThrowIfNull(jobs);
-        using var hash = NewHash();
+        using var key = new ManifestKey();
+        using var spec = new LedgerSpecWriter();
         foreach (var job in jobs)
         {
-            Append(hash, job, LedgerValues.Spec(job));
+            spec.Write(job, sharedAxes: null);
+            key.Add(job, spec.Whole.Span);
         }
 
-        return Convert.ToHexStringLower(hash.GetHashAndReset());
+        return key.Finish();
     }
 
     /// <summary>
@@ -69,29 +78,43 @@ internal sealed class LedgerJobSync(SqliteConnection connection, DateTimeOffset 
     {
         // Forgotten first: a sync cut short must not pass for done on the next run.
         Execute($"DELETE FROM meta WHERE key = '{MetaKey}';");
-        Execute("DROP TABLE IF EXISTS temp.sync_ids; CREATE TEMP TABLE sync_ids (id TEXT PRIMARY KEY NOT NULL);");
         _nextSeq = Convert.ToInt64(LedgerSchema.Scalar(connection, "SELECT COALESCE(MAX(seq), 0) + 1 FROM jobs;"), System.Globalization.CultureInfo.InvariantCulture);
+        _firstSync = _nextSeq == 1;
+        Execute(_firstSync
+            ? "DROP TABLE IF EXISTS temp.sync_ids;"
+            : "DROP TABLE IF EXISTS temp.sync_ids; CREATE TEMP TABLE sync_ids (id TEXT PRIMARY KEY NOT NULL);");
     }
 
-    /// <summary>Writes one chunk in one transaction. A job id repeated in the input counts once.</summary>
-    public void WriteChunk(IReadOnlyList<JobSpec> chunk)
+    /// <summary>
+    /// Writes one chunk in one transaction: the job <paramref name="jobs"/> is on and the ones after it, up to
+    /// <see cref="ChunkSize"/>. True when more jobs follow (the enumerator is then on the next chunk's first). A job id
+    /// repeated in the input counts once.
+    /// </summary>
+    public bool WriteChunk(IEnumerator<JobSpec> jobs)
     {
         var time = LedgerValues.Ticks(now);
         using var transaction = connection.BeginTransaction();
-        using var remember = Command(transaction, "INSERT OR IGNORE INTO temp.sync_ids (id) VALUES ($id);", "$id");
-        using var insert = Command(
-            transaction,
+        using var remember = _firstSync ? null : new LedgerStatement(connection, "INSERT OR IGNORE INTO temp.sync_ids (id) VALUES ($id);", ["$id"]);
+        using var insert = new LedgerStatement(
+            connection,
             $"INSERT OR IGNORE INTO jobs (id, seq, provider, state, spec_json, updated_at, in_manifest, spare) VALUES ($id, $seq, $provider, 'pending', $spec, $time, 1, zeroblob({LedgerMigrations.JobRowSpare}));",
-            "$id", "$seq", "$provider", "$spec", "$time");
-        using var refresh = Command(transaction, "UPDATE jobs SET spec_json = $spec WHERE id = $id AND spec_json <> $spec;", "$id", "$spec");
-        using var pending = Command(
-            transaction,
+            ["$id", "$seq", "$provider", "$spec", "$time"]);
+        using var refresh = _firstSync ? null : new LedgerStatement(connection, "UPDATE jobs SET spec_json = $spec WHERE id = $id AND spec_json <> $spec;", ["$id", "$spec"]);
+        using var pending = new LedgerStatement(
+            connection,
             $"INSERT INTO events (time, job_seq, state, attempt) VALUES ($time, $seq, {LedgerValues.StateCode(JobState.Pending)}, 0);",
-            "$seq", "$time");
+            ["$time", "$seq"]);
 
+        bool more;
         try
         {
-            WriteChunk(chunk, transaction, time, remember, insert, refresh, pending);
+            var written = 0;
+            do
+            {
+                Write(jobs.Current, transaction, time, remember, insert, refresh, pending);
+                more = jobs.MoveNext();
+            }
+            while (more && ++written < ChunkSize);
         }
         catch
         {
@@ -101,42 +124,41 @@ internal sealed class LedgerJobSync(SqliteConnection connection, DateTimeOffset 
         }
 
         transaction.Commit();
+        return more;
     }
 
-    private void WriteChunk(IReadOnlyList<JobSpec> chunk, SqliteTransaction transaction, long time, SqliteCommand remember, SqliteCommand insert, SqliteCommand refresh, SqliteCommand pending)
+    private void Write(JobSpec job, SqliteTransaction transaction, long time, LedgerStatement? remember, LedgerStatement insert, LedgerStatement? refresh, LedgerStatement pending)
     {
-        foreach (var job in chunk)
+        var values = _values;
+        // The key hashes the spec as every backend writes it; the row holds the compact form (shared axis lists).
+        _spec.Write(job, names => _axisLists.IdOf(names, connection, transaction));
+        _key.Add(job, _spec.Whole.Span);
+        var spec = new Utf8Text(_spec.Stored);
+        values[0] = job.Id;
+        if (remember is not null && remember.ExecuteChanges(values.AsSpan(0, 1)) == 0)
         {
-            // The key hashes the spec as every backend writes it; the row holds the compact form (shared axis lists).
-            var (written, spec) = LedgerSpecJson.WriteBoth(job, names => _axisLists.IdOf(names, connection, transaction));
-            Append(_hash, job, written);
-            remember.Parameters["$id"].Value = job.Id;
-            if (remember.ExecuteNonQuery() == 0)
-            {
-                continue;
-            }
-
-            insert.Parameters["$id"].Value = job.Id;
-            insert.Parameters["$seq"].Value = _nextSeq;
-            insert.Parameters["$provider"].Value = job.Provider;
-            insert.Parameters["$spec"].Value = spec;
-            insert.Parameters["$time"].Value = time;
-            if (insert.ExecuteNonQuery() == 1)
-            {
-                _nextSeq++;
-                Added++;
-                pending.Parameters["$seq"].Value = _nextSeq - 1;
-                pending.Parameters["$time"].Value = time;
-                pending.ExecuteNonQuery();
-            }
-            else
-            {
-                Existing++;
-                refresh.Parameters["$id"].Value = job.Id;
-                refresh.Parameters["$spec"].Value = spec;
-                refresh.ExecuteNonQuery();
-            }
+            return;
         }
+
+        values[1] = _nextSeq;
+        values[2] = job.Provider;
+        values[3] = spec;
+        values[4] = time;
+        if (insert.ExecuteChanges(values) == 1)
+        {
+            _nextSeq++;
+            Added++;
+            values[0] = time;
+            pending.Execute(values.AsSpan(0, 2));
+        }
+        else if (refresh is not null)
+        {
+            Existing++;
+            values[1] = spec;
+            refresh.Execute(values.AsSpan(0, 2));
+        }
+
+        // Else a first sync met an id it inserted earlier in this input: counted once, as the temp table would.
     }
 
     /// <summary>Marks every ledger job in or out of the manifest and returns how many are out (lost).</summary>
@@ -144,15 +166,24 @@ internal sealed class LedgerJobSync(SqliteConnection connection, DateTimeOffset 
     {
         using (var transaction = connection.BeginTransaction())
         {
-            using var mark = Command(
-                transaction,
-                "UPDATE jobs SET in_manifest = (id IN (SELECT id FROM temp.sync_ids)) WHERE in_manifest <> (id IN (SELECT id FROM temp.sync_ids));");
-            mark.ExecuteNonQuery();
+            if (!_firstSync)
+            {
+                using var mark = Command(
+                    transaction,
+                    "UPDATE jobs SET in_manifest = (id IN (SELECT id FROM temp.sync_ids)) WHERE in_manifest <> (id IN (SELECT id FROM temp.sync_ids));");
+                mark.ExecuteNonQuery();
+            }
+
             using var key = Command(transaction, "INSERT INTO meta (key, value) VALUES ($key, $value) ON CONFLICT (key) DO UPDATE SET value = excluded.value;", "$key", "$value");
             key.Parameters["$key"].Value = MetaKey;
-            key.Parameters["$value"].Value = string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{Convert.ToHexStringLower(_hash.GetHashAndReset())}:{Added + Existing}");
+            key.Parameters["$value"].Value = string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{_key.Finish()}:{Added + Existing}");
             key.ExecuteNonQuery();
             transaction.Commit();
+        }
+
+        if (_firstSync)
+        {
+            return 0;
         }
 
         var lost = Convert.ToInt32(LedgerSchema.Scalar(connection, "SELECT COUNT(*) FROM jobs WHERE in_manifest = 0;"), System.Globalization.CultureInfo.InvariantCulture);
@@ -160,14 +191,10 @@ internal sealed class LedgerJobSync(SqliteConnection connection, DateTimeOffset 
         return lost;
     }
 
-    public void Dispose() => _hash.Dispose();
-
-    private static System.Security.Cryptography.IncrementalHash NewHash() =>
-        System.Security.Cryptography.IncrementalHash.CreateHash(System.Security.Cryptography.HashAlgorithmName.SHA256);
-
-    private static void Append(System.Security.Cryptography.IncrementalHash hash, JobSpec job, string spec)
+    public void Dispose()
     {
-        hash.AppendData(System.Text.Encoding.UTF8.GetBytes($"{job.Id}\u001f{job.Provider}\u001f{spec}\n"));
+        _key.Dispose();
+        _spec.Dispose();
     }
 
     private void Execute(string sql)

@@ -1,4 +1,3 @@
-using System.Buffers;
 using System.Text.Json;
 using BatchGen.Core.Jobs;
 
@@ -14,7 +13,8 @@ namespace BatchGen.Core.Ledger;
 /// </summary>
 internal static class LedgerSpecJson
 {
-    private static readonly JsonSerializerOptions Options = new()
+    /// <summary>How a spec's parameters are written and read (snake_case names, nulls left out).</summary>
+    internal static readonly JsonSerializerOptions Options = new()
     {
         PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower,
         DefaultIgnoreCondition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull,
@@ -23,53 +23,14 @@ internal static class LedgerSpecJson
     /// <summary>
     /// The row's <c>spec_json</c>. With <paramref name="sharedAxes"/> (a SQLite ledger from <c>compact_values</c> on), axes
     /// that are all the job's own fields are written as the number of their list of names (<see cref="LedgerAxisLists"/>).
+    /// Many jobs in a row: <see cref="LedgerSpecWriter"/>, which reuses its buffers.
     /// </summary>
     public static string Write(JobSpec spec, Func<IReadOnlyList<string>, long>? sharedAxes = null)
     {
         ArgumentNullException.ThrowIfNull(spec);
-        return Write(spec, JsonSerializer.SerializeToElement(spec.Parameters, Options), sharedAxes);
-    }
-
-    /// <summary>The spec as <see cref="Write(JobSpec, Func{IReadOnlyList{string}, long}?)"/> gives it without and with <paramref name="sharedAxes"/> (the parameters serialized once).</summary>
-    public static (string Whole, string Stored) WriteBoth(JobSpec spec, Func<IReadOnlyList<string>, long> sharedAxes)
-    {
-        ArgumentNullException.ThrowIfNull(spec);
-        var parameters = JsonSerializer.SerializeToElement(spec.Parameters, Options);
-        var whole = Write(spec, parameters, null);
-        return (whole, spec.Axes.Count > 0 && spec.Axes.All(a => IsImplied(a, spec.Provider, parameters)) ? Write(spec, parameters, sharedAxes) : whole);
-    }
-
-    private static string Write(JobSpec spec, JsonElement parameters, Func<IReadOnlyList<string>, long>? sharedAxes)
-    {
-        var buffer = new ArrayBufferWriter<byte>(256);
-        using (var json = new Utf8JsonWriter(buffer))
-        {
-            json.WriteStartObject();
-            json.WritePropertyName("parameters");
-            parameters.WriteTo(json);
-            if (spec.Replicate != 0)
-            {
-                json.WriteNumber("replicate", spec.Replicate);
-            }
-
-            if (sharedAxes is not null && spec.Axes.Count > 0 && spec.Axes.All(a => IsImplied(a, spec.Provider, parameters)))
-            {
-                json.WriteNumber("axes", sharedAxes(spec.Axes.Select(a => a.Key).ToList()));
-            }
-            else
-            {
-                WriteAxes(json, spec, parameters);
-            }
-
-            if (!string.Equals(spec.OutputPath, DefaultOutputPath(spec.Provider, spec.Id), StringComparison.Ordinal))
-            {
-                json.WriteString("output_path", spec.OutputPath);
-            }
-
-            json.WriteEndObject();
-        }
-
-        return System.Text.Encoding.UTF8.GetString(buffer.WrittenSpan);
+        using var writer = new LedgerSpecWriter();
+        writer.Write(spec, sharedAxes);
+        return System.Text.Encoding.UTF8.GetString(writer.Stored.Span);
     }
 
     /// <summary>
@@ -120,23 +81,26 @@ internal static class LedgerSpecJson
         };
     }
 
-    private static string DefaultOutputPath(string provider, string id) => $"{provider}/{id}.mp4";
+    internal static string DefaultOutputPath(string provider, string id) => $"{provider}/{id}.mp4";
 
-    private static bool IsImplied(KeyValuePair<string, string> axis, string provider, JsonElement parameters) =>
-        string.Equals(Implied(axis.Key, provider, parameters), axis.Value, StringComparison.Ordinal);
-
-    /// <summary>The axes as a list: a bare name for an axis that is the job's own field, else a <c>[name, value]</c> pair.</summary>
-    private static void WriteAxes(Utf8JsonWriter json, JobSpec spec, JsonElement parameters)
+    /// <summary>
+    /// The axes as a list: a bare name for an axis that is the job's own field (<paramref name="implied"/>, one per axis),
+    /// else a <c>[name, value]</c> pair. True when every axis is the job's own field.
+    /// </summary>
+    internal static bool WriteAxes(Utf8JsonWriter json, JobSpec spec, ReadOnlySpan<bool> implied)
     {
+        var allImplied = true;
         json.WriteStartArray("axes");
-        foreach (var axis in spec.Axes)
+        for (var i = 0; i < spec.Axes.Count; i++)
         {
-            if (IsImplied(axis, spec.Provider, parameters))
+            var axis = spec.Axes[i];
+            if (implied[i])
             {
                 json.WriteStringValue(axis.Key);
             }
             else
             {
+                allImplied = false;
                 json.WriteStartArray();
                 json.WriteStringValue(axis.Key);
                 json.WriteStringValue(axis.Value);
@@ -145,6 +109,7 @@ internal static class LedgerSpecJson
         }
 
         json.WriteEndArray();
+        return allImplied;
     }
 
     /// <summary>The text an axis named <paramref name="key"/> would have if it were the job's own field of that name.</summary>

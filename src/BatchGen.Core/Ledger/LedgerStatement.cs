@@ -7,7 +7,7 @@ namespace BatchGen.Core.Ledger;
 /// One SQL statement of the append path, prepared once on the writer connection and bound by position: the name of
 /// each parameter is looked up once, here, not on every execution (Microsoft.Data.Sqlite looks every name up again
 /// and builds a data reader per call, which was most of the ledger's CPU). Values are bound as
-/// Microsoft.Data.Sqlite binds them (integers as int64, strings as UTF-8 text, byte arrays as blobs, null as NULL), so the stored values
+/// Microsoft.Data.Sqlite binds them (integers as int64, strings and <see cref="Utf8Text"/> as UTF-8 text, byte arrays as blobs, null as NULL), so the stored values
 /// are the same. Runs inside the caller's transaction on the same connection; not thread-safe (the writer's only).
 /// </summary>
 internal sealed class LedgerStatement : IDisposable
@@ -31,6 +31,13 @@ internal sealed class LedgerStatement : IDisposable
 
     /// <summary>Binds <paramref name="values"/> (by the names' order; a name the SQL lacks is skipped) and runs the statement.</summary>
     public void Execute(ReadOnlySpan<object?> values) => Run(values, out _);
+
+    /// <summary>As <see cref="Execute"/>; returns how many rows the statement inserted, changed or deleted.</summary>
+    public int ExecuteChanges(ReadOnlySpan<object?> values)
+    {
+        Run(values, out _);
+        return raw.sqlite3_changes(_db);
+    }
 
     /// <summary>As <see cref="Execute"/>; returns the first column of the first row (RETURNING), or null when there is none.</summary>
     public long? ExecuteInt64(ReadOnlySpan<object?> values) => Run(values, out var first) ? first : null;
@@ -83,6 +90,7 @@ internal sealed class LedgerStatement : IDisposable
             long l => raw.sqlite3_bind_int64(_statement, slot, l),
             int n => raw.sqlite3_bind_int64(_statement, slot, n),
             string s => raw.sqlite3_bind_text(_statement, slot, s),
+            Utf8Text text => raw.sqlite3_bind_text(_statement, slot, text.Bytes.Span),
             byte[] bytes => raw.sqlite3_bind_blob(_statement, slot, bytes),
             double d when !double.IsNaN(d) => raw.sqlite3_bind_double(_statement, slot, d),
             bool b => raw.sqlite3_bind_int64(_statement, slot, b ? 1 : 0),

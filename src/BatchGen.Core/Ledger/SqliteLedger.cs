@@ -105,7 +105,9 @@ public sealed partial class SqliteLedger : ILedger
 
     /// <summary>
     /// Inserts unknown jobs as pending (one 'pending' event each), refreshes the stored spec of known ones, and marks
-    /// every ledger job in or out of the manifest. Streams <paramref name="jobs"/> in chunks of 10,000 per transaction.
+    /// every ledger job in or out of the manifest. Streams <paramref name="jobs"/> in chunks of 10,000 per transaction,
+    /// each job written as it comes (none is held until its chunk is full: they die young, which keeps the collector's
+    /// work and the heap small).
     /// </summary>
     public async Task<LedgerSyncResult> SyncJobsAsync(IEnumerable<JobSpec> jobs, CancellationToken cancellationToken)
     {
@@ -113,20 +115,11 @@ public sealed partial class SqliteLedger : ILedger
         var writer = Writable();
         using var sync = new LedgerJobSync(_writerConnection!, _timeProvider.GetUtcNow());
         await writer.ExclusiveAsync(_ => { sync.Begin(); return 0; }, cancellationToken).ConfigureAwait(false);
-        var chunk = new List<JobSpec>(LedgerJobSync.ChunkSize);
-        foreach (var job in jobs)
+        using var next = jobs.GetEnumerator();
+        var more = next.MoveNext();
+        while (more)
         {
-            chunk.Add(job);
-            if (chunk.Count == LedgerJobSync.ChunkSize)
-            {
-                await writer.ExclusiveAsync(_ => { sync.WriteChunk(chunk); return 0; }, cancellationToken).ConfigureAwait(false);
-                chunk.Clear();
-            }
-        }
-
-        if (chunk.Count > 0)
-        {
-            await writer.ExclusiveAsync(_ => { sync.WriteChunk(chunk); return 0; }, cancellationToken).ConfigureAwait(false);
+            more = await writer.ExclusiveAsync(_ => sync.WriteChunk(next), cancellationToken).ConfigureAwait(false);
         }
 
         var lost = await writer.ExclusiveAsync(_ => sync.Finish(), cancellationToken).ConfigureAwait(false);

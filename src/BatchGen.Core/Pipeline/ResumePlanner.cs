@@ -15,6 +15,16 @@ internal static class ResumePlanner
     /// <summary>Failure codes of the download stage (or a finished task without a URL): the video exists at the provider.</summary>
     private static readonly HashSet<string> DownloadCodes = new(StringComparer.Ordinal) { "expired", "truncated", "io_error", "download_failed", "malformed_reply", "undecodable" };
 
+    /// <summary>
+    /// As <see cref="PrepareAsync(ILedger, RunRequest, TimeProvider, CancellationToken)"/>, without reading the ledger when
+    /// <paramref name="sync"/> added every job it holds (a batch's first run, outside a fleet): all are pending, so nothing
+    /// is failed, in flight or ambiguous.
+    /// </summary>
+    public static Task<RetryReport> PrepareAsync(ILedger ledger, RunRequest request, LedgerSyncResult sync, TimeProvider time, CancellationToken cancellationToken) =>
+        sync is { Existing: 0, Lost: 0 } && request.Fleet is null
+            ? Task.FromResult(new RetryReport(request.Options.RetryFailed, 0, new SortedDictionary<string, int>(StringComparer.Ordinal)))
+            : PrepareAsync(ledger, request, time, cancellationToken);
+
     /// <summary>Resets the failed jobs asked for and reconciles ambiguous submits; says what a retry took up and what it left.</summary>
     public static async Task<RetryReport> PrepareAsync(ILedger ledger, RunRequest request, TimeProvider time, CancellationToken cancellationToken)
     {

@@ -38,7 +38,7 @@ public sealed class RunEngine
             ?? await ledger.SyncJobsAsync(request.Jobs, stopToken).ConfigureAwait(false);
         ResumeLog.Step(_logger, _time, "manifest sync", step);
         step = _time.GetTimestamp();
-        var retry = await ResumePlanner.PrepareAsync(ledger, request, _time, stopToken).ConfigureAwait(false);
+        var retry = await ResumePlanner.PrepareAsync(ledger, request, sync, _time, stopToken).ConfigureAwait(false);
         ResumeLog.Step(_logger, _time, "retry planning", step);
         step = _time.GetTimestamp();
         var resume = await CreateBudgetAsync(request, stopToken).ConfigureAwait(false);

@@ -128,6 +128,33 @@ public sealed class ResumePlannerTests : IAsyncLifetime, IDisposable
         _dir.Dispose();
     }
 
+    [Fact]
+    public async Task PrepareAsync_SyncAddedEveryJob_NothingToRetryAsTheFullPassFinds()
+    {
+        var added = await _ledger.SyncJobsAsync(PipelineHarness.Jobs(ProviderNames.GmiCloud, 3), CancellationToken.None);
+        added.ShouldBe(new LedgerSyncResult(3, 0, 0));
+
+        var skipped = await PrepareAsync(RetryFailedMode.Retryable, added);
+        var full = await PrepareAsync(RetryFailedMode.Retryable);
+
+        skipped.Retried.ShouldBe(full.Retried);
+        skipped.LeftFailed.ShouldBeEmpty();
+        full.LeftFailed.ShouldBeEmpty();
+        skipped.Mode.ShouldBe(full.Mode);
+    }
+
+    [Fact]
+    public async Task PrepareAsync_SyncFoundJobsAlready_ReadsTheLedgerAndRetriesTheFailedOne()
+    {
+        var id = await FailAsync(ErrorClass.Retryable, "server_error", remoteId: null);
+        var again = await _ledger.SyncJobsAsync(PipelineHarness.Jobs(ProviderNames.GmiCloud, 1), CancellationToken.None);
+        again.ShouldBe(new LedgerSyncResult(0, 1, 0));
+
+        (await PrepareAsync(RetryFailedMode.Retryable, again)).Retried.ShouldBe(1);
+
+        (await StateAsync(id)).ShouldBe(JobState.Pending);
+    }
+
     private async Task<string> FailAsync(ErrorClass errorClass, string code, string? remoteId, string? resultUrl = null)
     {
         var job = PipelineHarness.Jobs(ProviderNames.GmiCloud, 1).Single();
@@ -155,15 +182,20 @@ public sealed class ResumePlannerTests : IAsyncLifetime, IDisposable
     }
 
     private Task<RetryReport> PrepareAsync(RetryFailedMode mode) =>
-        ResumePlanner.PrepareAsync(_ledger, new RunRequest
-        {
-            Jobs = [],
-            Providers = ProviderCatalog.CreateDefaults(),
-            Adapters = new Dictionary<string, IProviderAdapter>(),
-            Ledger = _ledger,
-            Downloader = new VideoDownloader(_http, TimeProvider.System),
-            Options = new RunOptions { OutputDirectory = _dir.Path, RetryFailed = mode },
-        }, TimeProvider.System, CancellationToken.None);
+        ResumePlanner.PrepareAsync(_ledger, Request(mode), TimeProvider.System, CancellationToken.None);
+
+    private Task<RetryReport> PrepareAsync(RetryFailedMode mode, LedgerSyncResult sync) =>
+        ResumePlanner.PrepareAsync(_ledger, Request(mode), sync, TimeProvider.System, CancellationToken.None);
+
+    private RunRequest Request(RetryFailedMode mode) => new()
+    {
+        Jobs = [],
+        Providers = ProviderCatalog.CreateDefaults(),
+        Adapters = new Dictionary<string, IProviderAdapter>(),
+        Ledger = _ledger,
+        Downloader = new VideoDownloader(_http, TimeProvider.System),
+        Options = new RunOptions { OutputDirectory = _dir.Path, RetryFailed = mode },
+    };
 
     private async Task<JobState> StateAsync(string id) => (await _ledger.GetJobAsync(id, CancellationToken.None))!.State;
 }

@@ -59,7 +59,7 @@ internal static class FieldValueParser
         {
             case FieldKind.Enum:
                 var word = text.Trim();
-                var match = field.Allowed.FirstOrDefault(a => a.Equals(word, StringComparison.OrdinalIgnoreCase));
+                var match = AllowedMatch(field, word);
                 if (match is null)
                 {
                     bag.Error(mark, key, $"'{text}' is not one of: {string.Join(", ", field.Allowed)}{Suggestions.ValueHint(word, field.Allowed)}");
@@ -97,6 +97,21 @@ internal static class FieldValueParser
             default:
                 return new FieldValue(text, mark, text);
         }
+    }
+
+    /// <summary>The allowed value <paramref name="word"/> names, ignoring case (a loop: every CSV row parses its enum cells again on each expansion).</summary>
+    private static string? AllowedMatch(FieldInfo field, string word)
+    {
+        var allowed = field.Allowed;
+        for (var i = 0; i < allowed.Count; i++)
+        {
+            if (allowed[i].Equals(word, StringComparison.OrdinalIgnoreCase))
+            {
+                return allowed[i];
+            }
+        }
+
+        return null;
     }
 
     private static FieldValue? ParseInteger(FieldInfo field, string text, SourceMark mark, DiagnosticBag bag)
