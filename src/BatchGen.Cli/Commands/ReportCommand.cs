@@ -29,7 +29,7 @@ internal static class ReportCommand
 
     private static async Task<int> RunAsync(string targetPath, Ledger.LedgerSelection selection, string? outDirectory, ContactSheetOptions sheet, CancellationToken cancellationToken)
     {
-        // The jobs are streamed from the ledger (in id order, a few passes) rather than read into memory.
+        // The jobs are streamed from the ledger (in id order) rather than read into memory.
         var (loaded, error, errorExitCode) = await LedgerLocator.LoadAsync(targetPath, selection, cancellationToken, readJobs: false);
         if (loaded is null)
         {
@@ -46,7 +46,7 @@ internal static class ReportCommand
             await using (ledger)
             {
                 links = store is null ? null : ObjectLinks.For(store, loaded.OutputStore!.LinkLifetime, TimeProvider.System);
-                var settings = new ReportInput(ReportInput.NameFor(targetPath, kind), await InferAxesAsync(ledger, cancellationToken), [], DateTimeOffset.UnixEpoch)
+                var settings = new ReportInput(ReportInput.NameFor(targetPath, kind), await ledger.ReadAxisNamesAsync(cancellationToken), [], DateTimeOffset.UnixEpoch)
                 {
                     OutputRoot = loaded.OutputDirectory,
                     PriceOf = UnsubmittedPrices.From(loaded.Providers),
@@ -54,7 +54,7 @@ internal static class ReportCommand
                     Reviews = loaded.Reviews,
                     Links = links,
                 };
-                written = await ReportWriter.WriteAllAsync(settings, ledger.ReadJobsByIdAsync, outDirectory ?? loaded.OutputDirectory, sheet, cancellationToken);
+                written = await ReportWriter.WriteAllAsync(settings, ledger, outDirectory ?? loaded.OutputDirectory, sheet, cancellationToken);
             }
 
             if (links?.Problem is { } linkProblem)
@@ -81,25 +81,6 @@ internal static class ReportCommand
         }
 
         return ExitCodes.Success;
-    }
-
-    /// <summary>Axis names in order of first appearance over the jobs sorted by id (the manifest's declared order).</summary>
-    private static async Task<IReadOnlyList<string>> InferAxesAsync(ILedger ledger, CancellationToken cancellationToken)
-    {
-        var axes = new List<string>();
-        var seen = new HashSet<string>(StringComparer.Ordinal);
-        await foreach (var job in ledger.ReadJobsByIdAsync(cancellationToken))
-        {
-            foreach (var (axis, _) in job.Spec.Axes)
-            {
-                if (seen.Add(axis))
-                {
-                    axes.Add(axis);
-                }
-            }
-        }
-
-        return axes;
     }
 
     private static async Task<int> FailAsync(string message, int exitCode)

@@ -66,7 +66,7 @@ internal sealed class RunOutput(IAnsiConsole console, TextWriter stderr, Manifes
 
         // Forgotten first: reports cut short by a crash must not pass for current on the next run.
         await ReportFreshness.ForgetAsync(ledger, CancellationToken.None).ConfigureAwait(false);
-        var written = await ReportWriter.WriteAllAsync(input, ledger.ReadJobsByIdAsync, outputDirectory, ContactSheetOptions.Default, CancellationToken.None).ConfigureAwait(false);
+        var written = await ReportWriter.WriteAllAsync(input, ledger, outputDirectory, ContactSheetOptions.Default, CancellationToken.None).ConfigureAwait(false);
         if (key is not null)
         {
             await ReportFreshness.RecordAsync(ledger, key, written, CancellationToken.None).ConfigureAwait(false);

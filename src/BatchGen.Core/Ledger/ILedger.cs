@@ -42,6 +42,20 @@ public interface ILedger : IAsyncDisposable
     IAsyncEnumerable<LedgerJob> ReadJobsAsync(CancellationToken cancellationToken);
 
     /// <summary>
+    /// Every job's spec and last update, in no particular order: what the reports need to lay out the contact sheet
+    /// before they read the jobs in id order. The default reads every job; a ledger may answer it cheaper.
+    /// </summary>
+    IAsyncEnumerable<LedgerJobHead> ReadJobHeadsAsync(CancellationToken cancellationToken) =>
+        ReadJobsAsync(cancellationToken).Select(j => new LedgerJobHead(j.Spec, j.UpdatedAt));
+
+    /// <summary>
+    /// The axis names of the batch in order of first appearance over the jobs sorted by id (the manifest's declared
+    /// order), for a report rebuilt without its manifest. The default reads every job; a ledger may answer it cheaper.
+    /// </summary>
+    Task<IReadOnlyList<string>> ReadAxisNamesAsync(CancellationToken cancellationToken) =>
+        LedgerAxisNames.FromJobsAsync(ReadJobsByIdAsync(cancellationToken), cancellationToken);
+
+    /// <summary>
     /// Every job sorted by id (ordinal: ids are ASCII), streamed: what the reports read, one row in memory at a time.
     /// The default sorts in memory; the ledgers answer it from their id index.
     /// </summary>

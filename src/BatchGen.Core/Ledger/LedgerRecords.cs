@@ -114,3 +114,6 @@ public sealed record LedgerJob
     /// <summary>The saved video's frame size, duration and codec, with a warning when it differs from the request; null before it is saved.</summary>
     public Media.VideoFacts? Video { get; init; }
 }
+
+/// <summary>A job's spec and the time its row was last updated (<see cref="ILedger.ReadJobHeadsAsync"/>).</summary>
+public sealed record LedgerJobHead(JobSpec Spec, DateTimeOffset UpdatedAt);

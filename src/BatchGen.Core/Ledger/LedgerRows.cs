@@ -128,39 +128,98 @@ internal static class LedgerRows
         Note = Text(r, 15),
     };
 
+    /// <summary>
+    /// The <c>outputs_json</c> array, read in one forward pass (a report reads it for every job, twice): a property
+    /// that is not a string (text) or a number (numbers) counts as absent, as does an unknown one.
+    /// </summary>
     internal static List<LedgerOutput> ParseOutputs(string json)
     {
-        using var document = System.Text.Json.JsonDocument.Parse(json);
-        var outputs = new List<LedgerOutput>(document.RootElement.GetArrayLength());
-        foreach (var o in document.RootElement.EnumerateArray())
+        var rented = System.Buffers.ArrayPool<byte>.Shared.Rent(System.Text.Encoding.UTF8.GetMaxByteCount(json.Length));
+        try
         {
-            outputs.Add(new LedgerOutput
-            {
-                Index = o.GetProperty("index").GetInt32(),
-                ResultUrl = JsonText(o, "result_url"),
-                FilePath = JsonText(o, "file_path"),
-                Bytes = JsonNumber(o, "bytes") is { } bytes ? bytes.GetInt64() : null,
-                Sha256 = JsonText(o, "sha256"),
-                Width = JsonNumber(o, "width") is { } width ? width.GetInt32() : null,
-                Height = JsonNumber(o, "height") is { } height ? height.GetInt32() : null,
-                DurationSeconds = JsonNumber(o, "duration_seconds") is { } seconds ? seconds.GetDouble() : null,
-                FileModifiedNs = JsonNumber(o, "file_mtime_ns") is { } modified ? modified.GetInt64() : null,
-                FileInode = JsonNumber(o, "file_inode") is { } inode ? inode.GetInt64() : null,
-                // An object stored for another version of the file (the output was downloaded again since) is not this file's.
-                ObjectKey = JsonText(o, "object_sha256") == JsonText(o, "sha256") ? JsonText(o, "object_key") : null,
-                ObjectUrl = JsonText(o, "object_sha256") == JsonText(o, "sha256") ? JsonText(o, "object_url") : null,
-                StoredAt = JsonText(o, "stored_at") is { } storedAt && JsonText(o, "object_sha256") == JsonText(o, "sha256") ? LedgerValues.ParseTime(storedAt) : null,
-            });
+            var length = System.Text.Encoding.UTF8.GetBytes(json, rented);
+            return ParseOutputs(rented.AsSpan(0, length));
+        }
+        finally
+        {
+            System.Buffers.ArrayPool<byte>.Shared.Return(rented);
+        }
+    }
+
+    private static List<LedgerOutput> ParseOutputs(ReadOnlySpan<byte> utf8)
+    {
+        var reader = new System.Text.Json.Utf8JsonReader(utf8);
+        Expect(ref reader, System.Text.Json.JsonTokenType.StartArray);
+        var outputs = new List<LedgerOutput>(1);
+        while (reader.Read() && reader.TokenType == System.Text.Json.JsonTokenType.StartObject)
+        {
+            outputs.Add(ReadOutput(ref reader));
         }
 
         return outputs;
     }
 
-    private static string? JsonText(System.Text.Json.JsonElement o, string name) =>
-        o.TryGetProperty(name, out var v) && v.ValueKind == System.Text.Json.JsonValueKind.String ? v.GetString() : null;
+    /// <summary>One output object, the reader on its start; leaves the reader on its end.</summary>
+    private static LedgerOutput ReadOutput(ref System.Text.Json.Utf8JsonReader reader)
+    {
+        int? index = null;
+        int? width = null, height = null;
+        long? bytes = null, modified = null, inode = null;
+        double? seconds = null;
+        string? url = null, file = null, sha256 = null, objectKey = null, objectUrl = null, storedAt = null, objectSha256 = null;
+        while (reader.Read() && reader.TokenType == System.Text.Json.JsonTokenType.PropertyName)
+        {
+            var name = reader.GetString();
+            reader.Read();
+            var text = reader.TokenType == System.Text.Json.JsonTokenType.String ? reader.GetString() : null;
+            var number = reader.TokenType == System.Text.Json.JsonTokenType.Number;
+            switch (name)
+            {
+                case "index": index = number ? reader.GetInt32() : throw new System.Text.Json.JsonException("outputs_json: index is not a number"); break;
+                case "result_url": url = text; break;
+                case "file_path": file = text; break;
+                case "bytes": bytes = number ? reader.GetInt64() : null; break;
+                case "sha256": sha256 = text; break;
+                case "width": width = number ? reader.GetInt32() : null; break;
+                case "height": height = number ? reader.GetInt32() : null; break;
+                case "duration_seconds": seconds = number ? reader.GetDouble() : null; break;
+                case "file_mtime_ns": modified = number ? reader.GetInt64() : null; break;
+                case "file_inode": inode = number ? reader.GetInt64() : null; break;
+                case "object_key": objectKey = text; break;
+                case "object_url": objectUrl = text; break;
+                case "stored_at": storedAt = text; break;
+                case "object_sha256": objectSha256 = text; break;
+                default: reader.Skip(); break;
+            }
+        }
 
-    private static System.Text.Json.JsonElement? JsonNumber(System.Text.Json.JsonElement o, string name) =>
-        o.TryGetProperty(name, out var v) && v.ValueKind == System.Text.Json.JsonValueKind.Number ? v : null;
+        // An object stored for another version of the file (the output was downloaded again since) is not this file's.
+        var stored = objectSha256 == sha256;
+        return new LedgerOutput
+        {
+            Index = index ?? throw new System.Text.Json.JsonException("outputs_json: an output has no index"),
+            ResultUrl = url,
+            FilePath = file,
+            Bytes = bytes,
+            Sha256 = sha256,
+            Width = width,
+            Height = height,
+            DurationSeconds = seconds,
+            FileModifiedNs = modified,
+            FileInode = inode,
+            ObjectKey = stored ? objectKey : null,
+            ObjectUrl = stored ? objectUrl : null,
+            StoredAt = stored && storedAt is not null ? LedgerValues.ParseTime(storedAt) : null,
+        };
+    }
+
+    private static void Expect(ref System.Text.Json.Utf8JsonReader reader, System.Text.Json.JsonTokenType token)
+    {
+        if (!reader.Read() || reader.TokenType != token)
+        {
+            throw new System.Text.Json.JsonException($"outputs_json: expected {token}");
+        }
+    }
 
     private static string? Text(DbDataReader r, int i) => r.IsDBNull(i) ? null : r.GetString(i);
 

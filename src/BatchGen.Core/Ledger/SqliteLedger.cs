@@ -152,9 +152,45 @@ public sealed partial class SqliteLedger : ILedger
     public IAsyncEnumerable<LedgerJob> ReadJobsAsync(CancellationToken cancellationToken) =>
         StreamAsync($"SELECT {_jobColumns} FROM jobs ORDER BY seq;", null, ReadJob, cancellationToken);
 
-    /// <summary>Every job sorted by id (the primary key's order: byte order of the ASCII ids), streamed.</summary>
+    /// <summary>
+    /// Every job sorted by id (byte order of the ASCII ids, as the primary key), streamed. Sorted by SQLite's sorter
+    /// over a scan of the table (<c>+id</c> keeps the planner off the id index): ids are hashes, so walking the index
+    /// would visit the job, output and event pages in random order, one read each, while the scan reads them in file
+    /// order. The sorter keeps at most the page cache's worth of rows in memory and spills the rest to temporary
+    /// files (the reader connection's <c>temp_store</c> is the default, a file).
+    /// </summary>
     public IAsyncEnumerable<LedgerJob> ReadJobsByIdAsync(CancellationToken cancellationToken) =>
-        StreamAsync($"SELECT {_jobColumns} FROM jobs ORDER BY id;", null, ReadJob, cancellationToken);
+        StreamAsync($"SELECT {_jobColumns} FROM jobs ORDER BY +id;", null, ReadJob, cancellationToken);
+
+    /// <summary>
+    /// From the distinct <c>axes</c> of the rows' specs, each with its least id (<see cref="LedgerAxisNames.FromAxesValues"/>):
+    /// one scan of the table with no job parsed. Falls back to reading every job when a spec has an unexpected shape.
+    /// </summary>
+    public async Task<IReadOnlyList<string>> ReadAxisNamesAsync(CancellationToken cancellationToken)
+    {
+        var names = new LedgerAxisNames.FromAxesValues(AxisList);
+        await foreach (var axes in StreamAsync(
+            "SELECT json_extract(spec_json, '$.axes') AS axes, MIN(id) AS first FROM jobs GROUP BY axes ORDER BY first;",
+            null,
+            r => r.IsDBNull(0) ? null : r.GetValue(0),
+            cancellationToken).ConfigureAwait(false))
+        {
+            if (!names.Add(axes))
+            {
+                return await LedgerAxisNames.FromJobsAsync(ReadJobsByIdAsync(cancellationToken), cancellationToken).ConfigureAwait(false);
+            }
+        }
+
+        return names.InOrder;
+    }
+
+    /// <summary>Every job's spec and last update in table order: one scan of the job rows, no output or event read.</summary>
+    public IAsyncEnumerable<LedgerJobHead> ReadJobHeadsAsync(CancellationToken cancellationToken) =>
+        StreamAsync(
+            "SELECT spec_json, id, provider, updated_at FROM jobs;",
+            null,
+            r => new LedgerJobHead(LedgerValues.ParseSpec(r.GetString(0), r.GetString(1), r.GetString(2), AxisList), LedgerValues.ReadTime(r, 3)),
+            cancellationToken);
 
     /// <summary>Tables whose rows the reports read (every column, so a column added later counts too), events apart.</summary>
     private static readonly string[] ReportTables = ["jobs", "outputs", "stored_objects", "votes", "ratings", "video_checks"];

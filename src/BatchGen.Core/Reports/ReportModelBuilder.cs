@@ -79,15 +79,18 @@ internal sealed class ReportModelBuilder
 
     public ReportModel Build(IReadOnlyList<LedgerJob>? jobs = null)
     {
+        // Each dimension's groups sorted once (natural order: the sort is most of a page's model), for its section and its A/B rows.
+        var orderedBy = _byDimension.Select(g => g.Ordered()).ToArray();
+        var total = _total.Build("total");
         var sections = new List<CostSection>
         {
-            Section("By provider", JobAxes.Provider, _byDimension[_dimensions.IndexOf(JobAxes.Provider)]),
-            Section("By resolution x duration", "resolution x duration", _byResolutionDuration),
+            Section("By provider", JobAxes.Provider, orderedBy[_dimensions.IndexOf(JobAxes.Provider)]),
+            Section("By resolution x duration", "resolution x duration", _byResolutionDuration.Ordered()),
         };
         foreach (var axis in _input.Axes.Distinct(StringComparer.Ordinal).Where(a => a != JobAxes.Provider))
         {
-            var groups = _byDimension[_dimensions.IndexOf(axis)];
-            sections.Add(Section(groups.Overflowed ? string.Create(System.Globalization.CultureInfo.InvariantCulture, $"By {axis}: more than {MaxValuesPerDimension:N0} values, not broken down") : $"By {axis}", axis, groups));
+            var d = _dimensions.IndexOf(axis);
+            sections.Add(Section(_byDimension[d].Overflowed ? string.Create(System.Globalization.CultureInfo.InvariantCulture, $"By {axis}: more than {MaxValuesPerDimension:N0} values, not broken down") : $"By {axis}", axis, orderedBy[d]));
         }
 
         var comparison = new List<AbRow>();
@@ -100,7 +103,7 @@ internal sealed class ReportModelBuilder
                 tooMany.Add(_dimensions[d]);
             }
 
-            var ordered = _byDimension[d].Ordered();
+            var ordered = orderedBy[d];
             values[_dimensions[d]] = ordered.Select(g => g.Key).ToList();
             comparison.AddRange(ordered.Select(g => g.Ab.Build(_dimensions[d], g.Key)));
         }
@@ -110,7 +113,7 @@ internal sealed class ReportModelBuilder
             Input = _input,
             Jobs = jobs ?? [],
             Dimensions = _dimensions,
-            Total = _total.Build("total"),
+            Total = total,
             Sections = sections,
             Comparison = comparison,
             Values = values,
@@ -122,8 +125,8 @@ internal sealed class ReportModelBuilder
             Review = Reviews.ReviewRanking.Build(_dimensions, d => values[d], _reviewedJobs, _input.Reviews.Votes, _input.Reviews.Ratings),
         };
 
-        CostSection Section(string title, string dimension, GroupSet groups) =>
-            new(title, dimension, groups.Ordered().Select(g => g.Cost.Build(g.Key)).ToList(), _total.Build("total"));
+        CostSection Section(string title, string dimension, List<Group> ordered) =>
+            new(title, dimension, ordered.Select(g => g.Cost.Build(g.Key)).ToList(), total);
     }
 
     /// <summary>Distinct (row value, column value) pairs over the jobs: how many cells of the grid hold a job.</summary>

@@ -6,10 +6,12 @@ namespace BatchGen.Core.Reports;
 /// <summary>
 /// Rebuilds every report of a batch from its ledger rows: results.csv, cost-report.md, cost-report.csv,
 /// ab-comparison.csv, summary.json and contact-sheet.html (paged past <see cref="ContactSheetPage.Size"/> jobs).
-/// Pure: same input (in any order), same bytes. From the ledger the jobs are read in id order twice: once for the
-/// figures and results.csv (written row by row as the figures are gathered), once for the contact sheet. No file is
-/// built in memory and no pass keeps the rows, so memory does not grow with the number of jobs (only with the number
-/// of distinct axis values).
+/// Pure: same input (in any order), same bytes. From a ledger the jobs are read in id order once: the contact sheet is
+/// laid out first from every job's spec (<see cref="ILedger.ReadJobHeadsAsync"/>, no output or event read), then its
+/// pages are written as the jobs go by for the figures and results.csv (written row by row as the figures are
+/// gathered); page 1, which shows the batch's review rankings, is held until they are known. From a stream alone the
+/// jobs are read twice (figures and results.csv, then the contact sheet). No file is built in memory and no pass keeps
+/// the rows, so memory does not grow with the number of jobs (only with the number of distinct axis values).
 /// </summary>
 public static class ReportWriter
 {
@@ -44,7 +46,7 @@ public static class ReportWriter
     {
         ArgumentNullException.ThrowIfNull(input);
         var sorted = input.Jobs.OrderBy(j => j.Id, StringComparer.Ordinal).ThenBy(j => j.Provider, StringComparer.Ordinal).ToList();
-        return WriteAsync(input, _ => sorted.ToAsyncEnumerable(), timeFromJobs: false, outputDirectory, sheet, cancellationToken);
+        return WriteAsync(input, _ => sorted.ToAsyncEnumerable(), heads: null, timeFromJobs: false, outputDirectory, sheet, cancellationToken);
     }
 
     /// <summary>
@@ -61,12 +63,43 @@ public static class ReportWriter
     {
         ArgumentNullException.ThrowIfNull(settings);
         ArgumentNullException.ThrowIfNull(jobsById);
-        return WriteAsync(settings, jobsById, timeFromJobs: true, outputDirectory, sheet, cancellationToken);
+        return WriteAsync(settings, jobsById, heads: null, timeFromJobs: true, outputDirectory, sheet, cancellationToken);
+    }
+
+    /// <summary>
+    /// As above from <paramref name="ledger"/>, reading its jobs in id order once (see the class summary); the report
+    /// time is the jobs' last update.
+    /// </summary>
+    public static Task<IReadOnlyList<string>> WriteAllAsync(
+        ReportInput settings,
+        ILedger ledger,
+        string outputDirectory,
+        ContactSheetOptions sheet,
+        CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(ledger);
+        return WriteAllAsync(settings, ledger.ReadJobsByIdAsync, ledger.ReadJobHeadsAsync, outputDirectory, sheet, cancellationToken);
+    }
+
+    /// <summary>As above, from the ledger's two reads (jobs in id order, and every job's spec and last update).</summary>
+    internal static Task<IReadOnlyList<string>> WriteAllAsync(
+        ReportInput settings,
+        Func<CancellationToken, IAsyncEnumerable<LedgerJob>> jobsById,
+        Func<CancellationToken, IAsyncEnumerable<LedgerJobHead>> heads,
+        string outputDirectory,
+        ContactSheetOptions sheet,
+        CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(settings);
+        ArgumentNullException.ThrowIfNull(jobsById);
+        ArgumentNullException.ThrowIfNull(heads);
+        return WriteAsync(settings, jobsById, heads, timeFromJobs: true, outputDirectory, sheet, cancellationToken);
     }
 
     private static async Task<IReadOnlyList<string>> WriteAsync(
         ReportInput settings,
         Func<CancellationToken, IAsyncEnumerable<LedgerJob>> jobsById,
+        Func<CancellationToken, IAsyncEnumerable<LedgerJobHead>>? heads,
         bool timeFromJobs,
         string outputDirectory,
         ContactSheetOptions sheet,
@@ -85,8 +118,11 @@ public static class ReportWriter
         var directory = Path.GetFullPath(outputDirectory);
         Directory.CreateDirectory(directory);
         var written = new List<string>();
+        var pagesWritten = new List<string>();
 
-        async Task Write(string name, Func<Stream, Task> write)
+        Task Write(string name, Func<Stream, Task> write) => WriteTo(written, name, write);
+
+        async Task WriteTo(List<string> list, string name, Func<Stream, Task> write)
         {
             var path = Path.Combine(directory, name);
             // Checked right before writing: a report must not land outside the directory through a planted link.
@@ -96,10 +132,14 @@ public static class ReportWriter
             }
 
             await AtomicFile.WriteStreamAsync(path, write, cancellationToken).ConfigureAwait(false);
-            written.Add(path);
+            list.Add(path);
         }
 
-        Task WriteText(string name, Func<TextWriter, Task> write) => Write(name, async stream =>
+        Task WriteText(string name, Func<TextWriter, Task> write) => WriteTextTo(written, name, write);
+
+        Task WritePage(string name, Func<TextWriter, Task> write) => WriteTextTo(pagesWritten, name, write);
+
+        Task WriteTextTo(List<string> list, string name, Func<TextWriter, Task> write) => WriteTo(list, name, async stream =>
         {
             var writer = new StreamWriter(stream, AtomicFile.Utf8NoBom, 16 * 1024, leaveOpen: true) { NewLine = "\n" };
             await using (writer.ConfigureAwait(false))
@@ -109,19 +149,24 @@ public static class ReportWriter
             }
         });
 
-        // results.csv is written in the same read of the ledger that gathers the figures of every other report.
+        // results.csv is written in the same read of the ledger that gathers the figures of every other report, and
+        // (laid out beforehand from the specs) the contact sheet's pages.
+        var early = heads is null ? null : await LayOutAsync(settings, heads(cancellationToken), timeFromJobs, sheet, cancellationToken).ConfigureAwait(false);
+        var pages = early is null ? null : new ContactSheetPages(early.Input, early.Layout, early.Jobs, directory, WritePage);
         var built = new StrongBox<ReportModel?>();
-        await WriteText(ResultsCsvFile, w => ResultsCsv.WriteAsync(
-            settings,
-            ReportModel.BuildWhileAsync(settings, jobsById(cancellationToken), timeFromJobs, built, cancellationToken),
-            w,
-            cancellationToken)).ConfigureAwait(false);
+        var jobs = ReportModel.BuildWhileAsync(settings, jobsById(cancellationToken), timeFromJobs, built, cancellationToken);
+        await WriteText(ResultsCsvFile, w => ResultsCsv.WriteAsync(settings, pages is null ? jobs : FeedAsync(jobs, pages, early!.Jobs, cancellationToken), w, cancellationToken)).ConfigureAwait(false);
         var model = built.Value!;
         var (layout, error) = ContactSheetLayout.Resolve(model, sheet);
         if (layout is null)
         {
             throw new ArgumentException(error, nameof(sheet));
         }
+
+        // The pages stand only if the jobs read were those the layout was made from (another process may have added
+        // or updated jobs in between): else the contact sheet is written again from a second read.
+        var paged = pages is not null && pages.Jobs == model.Total.Jobs && early!.Jobs == model.Total.Jobs
+            && early.Layout == layout && early.Input.GeneratedAt == model.Input.GeneratedAt;
 
         await WriteText(CostReportMarkdownFile, w =>
         {
@@ -135,74 +180,76 @@ public static class ReportWriter
             SummaryJson.Write(model, stream);
             return Task.CompletedTask;
         }).ConfigureAwait(false);
-        await WriteContactSheetAsync(model, layout, jobsById, directory, WriteText, cancellationToken).ConfigureAwait(false);
+        if (paged)
+        {
+            await pages!.FinishAsync(model.Review).ConfigureAwait(false);
+        }
+        else
+        {
+            pagesWritten.Clear();
+            var again = new ContactSheetPages(model.Input, layout, model.Total.Jobs, directory, WritePage);
+            await foreach (var job in jobsById(cancellationToken).WithCancellation(cancellationToken).ConfigureAwait(false))
+            {
+                await again.AddAsync(job, model.Review).ConfigureAwait(false);
+            }
+
+            await again.FinishAsync(model.Review).ConfigureAwait(false);
+        }
+
+        // Page 1 comes last when the pages are written as the jobs go by; the list keeps the page order.
+        written.AddRange(pagesWritten.OrderBy(PageNumber));
         return written;
     }
 
-    /// <summary>
-    /// contact-sheet.html: one page when the batch has at most <see cref="ContactSheetPage.Size"/> jobs; otherwise a
-    /// page per <see cref="ContactSheetPage.Size"/> jobs in id order, each built from its own jobs only (pages left
-    /// over from a larger sheet written here before are removed).
-    /// </summary>
-    private static async Task WriteContactSheetAsync(
-        ReportModel model,
-        ContactSheetLayout layout,
-        Func<CancellationToken, IAsyncEnumerable<LedgerJob>> jobsById,
-        string directory,
-        Func<string, Func<TextWriter, Task>, Task> write,
+    private static int PageNumber(string path) =>
+        ContactSheetPage.IsLaterPage(Path.GetFileName(path), out var number) ? number : 1;
+
+    /// <summary>The contact sheet's layout from every job's spec, before the jobs are read in id order; null when it has none.</summary>
+    private static async Task<EarlyLayout?> LayOutAsync(
+        ReportInput settings,
+        IAsyncEnumerable<LedgerJobHead> heads,
+        bool timeFromJobs,
+        ContactSheetOptions sheet,
         CancellationToken cancellationToken)
     {
-        var total = model.Total.Jobs;
-        var count = ContactSheetPage.CountFor(total);
-        var page = new List<LedgerJob>(Math.Min(total, ContactSheetPage.Size));
-        var number = 0;
-        long first = 1;
-
-        async Task FlushAsync()
+        var builder = new ReportModelBuilder(settings);
+        long jobs = 0;
+        await foreach (var head in heads.WithCancellation(cancellationToken).ConfigureAwait(false))
         {
-            number++;
-            var pageModel = ReportModel.Build(model.Input with { Jobs = page });
-            ContactSheetPage? info = null;
-            if (count > 1)
-            {
-                // The rankings are the batch's (votes compare jobs across pages): shown once, on the first page.
-                pageModel = pageModel with { Review = number == 1 ? model.Review : Reviews.ReviewRanking.Empty };
-                info = new ContactSheetPage(number, count, first, first + page.Count - 1, total);
-            }
-
-            await write(ContactSheetPage.FileName(number), w =>
-            {
-                ContactSheetHtml.Write(pageModel, layout, directory, info, w);
-                return Task.CompletedTask;
-            }).ConfigureAwait(false);
-            first += page.Count;
-            page.Clear();
-            ReleaseMemory();
+            jobs++;
+            builder.Add(new LedgerJob { Spec = head.Spec, State = JobState.Pending, UpdatedAt = head.UpdatedAt });
         }
 
-        await foreach (var job in jobsById(cancellationToken).WithCancellation(cancellationToken).ConfigureAwait(false))
-        {
-            page.Add(job);
-            if (page.Count == ContactSheetPage.Size && number + 1 < count)
-            {
-                await FlushAsync().ConfigureAwait(false);
-            }
-        }
+        var layout = ContactSheetLayout.Resolve(builder.Build(), sheet).Layout;
+        var input = timeFromJobs ? settings with { GeneratedAt = builder.LastUpdate ?? DateTimeOffset.UnixEpoch } : settings;
+        return layout is null ? null : new EarlyLayout(input, layout, jobs);
+    }
 
-        await FlushAsync().ConfigureAwait(false);
-        foreach (var stale in Directory.EnumerateFiles(directory, "contact-sheet-*.html"))
+    /// <summary>Passes the jobs on, giving each to the contact sheet's pages first (no more than the layout counted).</summary>
+    private static async IAsyncEnumerable<LedgerJob> FeedAsync(
+        IAsyncEnumerable<LedgerJob> jobs,
+        ContactSheetPages pages,
+        long expected,
+        [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        await foreach (var job in jobs.WithCancellation(cancellationToken).ConfigureAwait(false))
         {
-            if (ContactSheetPage.IsLaterPage(Path.GetFileName(stale), out var n) && n > number)
+            if (pages.Jobs < expected)
             {
-                File.Delete(stale);
+                await pages.AddAsync(job, review: null).ConfigureAwait(false);
             }
+
+            yield return job;
         }
     }
+
+    /// <summary>The contact sheet's layout, report settings and number of jobs, as found from the specs.</summary>
+    private sealed record EarlyLayout(ReportInput Input, ContactSheetLayout Layout, long Jobs);
 
     /// <summary>
     /// A full collection between phases: a page's jobs live long enough to reach the oldest generation, where the
     /// collector would otherwise let a large batch's dead pages pile up before it looks (peak memory, not speed, is
     /// what a 100,000-job report must keep small; a collection of the little that stays alive takes milliseconds).
     /// </summary>
-    private static void ReleaseMemory() => GC.Collect(2, GCCollectionMode.Forced, blocking: true, compacting: true);
+    internal static void ReleaseMemory() => GC.Collect(2, GCCollectionMode.Forced, blocking: true, compacting: true);
 }
