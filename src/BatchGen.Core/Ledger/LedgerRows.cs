@@ -171,6 +171,12 @@ internal static class LedgerRows
         {
             var name = reader.GetString();
             reader.Read();
+            if (reader.TokenType is System.Text.Json.JsonTokenType.StartObject or System.Text.Json.JsonTokenType.StartArray)
+            {
+                // Neither text nor a number: absent, like an unknown property (the reader moves past all of it).
+                reader.Skip();
+            }
+
             var text = reader.TokenType == System.Text.Json.JsonTokenType.String ? reader.GetString() : null;
             var number = reader.TokenType == System.Text.Json.JsonTokenType.Number;
             switch (name)
