@@ -17,8 +17,8 @@ namespace BatchGen.Core.Manifests;
 /// </summary>
 public static class ManifestLoader
 {
-    /// <summary>A CSV of at least this many rows keeps only its cell texts once loaded (<see cref="Csv.CsvRows.Compact"/>).</summary>
-    internal const int CompactCsvRowsFrom = 1000;
+    /// <summary>A CSV of at least this many rows keeps only its cell texts and parses a row when it is read (<see cref="Csv.CsvRows"/>).</summary>
+    internal const int CompactCsvRowsFrom = Csv.CsvRows.ParseOnReadFrom;
 
     public static ManifestLoadResult Load(string path, ManifestLoadOptions options)
     {
@@ -100,14 +100,6 @@ public static class ManifestLoader
         if (bag.HasErrors || outputDirectory is null)
         {
             return null;
-        }
-
-        foreach (var axis in document.Axes)
-        {
-            if (axis.Entries is Csv.CsvRows { Count: >= CompactCsvRowsFrom } rows)
-            {
-                rows.Compact();
-            }
         }
 
         return new Manifest(document, name, outputDirectory, providers, filename, deduplicate, jobCount) { Webhook = webhook };
