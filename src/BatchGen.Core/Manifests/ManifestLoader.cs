@@ -17,9 +17,6 @@ namespace BatchGen.Core.Manifests;
 /// </summary>
 public static class ManifestLoader
 {
-    /// <summary>A CSV of at least this many rows keeps only its cell texts and parses a row when it is read (<see cref="Csv.CsvRows"/>).</summary>
-    internal const int CompactCsvRowsFrom = Csv.CsvRows.ParseOnReadFrom;
-
     public static ManifestLoadResult Load(string path, ManifestLoadOptions options)
     {
         ArgumentNullException.ThrowIfNull(path);
