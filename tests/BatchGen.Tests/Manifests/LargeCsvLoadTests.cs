@@ -50,6 +50,26 @@ public sealed class LargeCsvLoadTests : IDisposable
         largeErrors.Count.ShouldBe(2, string.Join("\n", largeErrors));
     }
 
+    [Theory]
+    [InlineData(CsvRows.ParseOnReadFrom - 1)]
+    [InlineData(CsvRows.ParseOnReadFrom)]
+    public void Load_UnknownVariableInARow_OneErrorAndTheRowsRulesSkipped(int rows)
+    {
+        // No cell fails to parse: only the template check rejects a value, and the rules must still skip it.
+        var csv = new StringBuilder("provider,image_url,prompt,resolution,duration\n");
+        for (var r = 1; r <= rows; r++)
+        {
+            csv.Append("aimlapi,https://example.com/a.png,").Append(r == 7 ? "a {shade} lighthouse" : $"shot {r}: a lighthouse").Append(",360p,5\n");
+        }
+
+        var result = ManifestHarness.LoadFile(_harness.Write("unknown.csv", csv.ToString()));
+
+        result.Errors.Select(e => _harness.Relative(e.ToString())).ShouldBe(
+        [
+            "unknown.csv:8:3: template: unknown variable {shade}; declare it as a matrix, zip, rows or include key (write {{ for a literal brace)",
+        ]);
+    }
+
     [Fact]
     public void Load_RowsFileTimesMatrix_SameJobsAsRowsHeldParsed()
     {

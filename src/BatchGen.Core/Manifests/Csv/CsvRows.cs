@@ -30,7 +30,7 @@ internal sealed class CsvRows : IReadOnlyList<Pair[]>
     private readonly HashSet<(int Row, int Slot)> _rejected = [];
     private List<Pair[]>? _parsed = [];
     private LastRow? _last;
-    private bool _readRejected;
+    private bool _anyRejected;
 
     public CsvRows(string file, int[] slots, KeyTable keys)
     {
@@ -46,7 +46,7 @@ internal sealed class CsvRows : IReadOnlyList<Pair[]>
     public bool IsCompact => _parsed is null;
 
     /// <summary>Some value of some row is rejected: a cell that failed to parse, or one <see cref="Reject"/> marked.</summary>
-    public bool AnyRejected => _readRejected || _rejected.Count > 0;
+    public bool AnyRejected => _anyRejected;
 
     public Pair[] this[int index] => _parsed is { } parsed ? parsed[index] : Cached(index);
 
@@ -68,7 +68,7 @@ internal sealed class CsvRows : IReadOnlyList<Pair[]>
 
         foreach (var pair in parsed)
         {
-            _readRejected |= pair.Value.IsRejected;
+            _anyRejected |= pair.Value.IsRejected;
         }
 
         _cells.Add(record);
@@ -102,6 +102,7 @@ internal sealed class CsvRows : IReadOnlyList<Pair[]>
     public void Reject(int index, Pair pair)
     {
         pair.Value.Reject();
+        _anyRejected = true;
         if (_parsed is null)
         {
             _rejected.Add((index, pair.Slot));
