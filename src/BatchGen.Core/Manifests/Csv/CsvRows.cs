@@ -98,7 +98,7 @@ internal sealed class CsvRows : IReadOnlyList<Pair[]>
         }
     }
 
-    /// <summary>Marks the value of <paramref name="slot"/> in row <paramref name="index"/> rejected, now and whenever the row is parsed again.</summary>
+    /// <summary>Marks <paramref name="pair"/>'s value in row <paramref name="index"/> rejected, now and whenever the row is parsed again.</summary>
     public void Reject(int index, Pair pair)
     {
         pair.Value.Reject();
