@@ -247,7 +247,7 @@ internal sealed class RunHandler
             RunFacts facts;
             try
             {
-                summary = await ExecuteAsync(invocation, manifest, providers, keys, ledger, outputDirectory, period, deep, simulator, cancellationToken).ConfigureAwait(false);
+                summary = await ExecuteAsync(invocation, manifest, providers, keys, ledger, outputDirectory, period, clock, deep, simulator, cancellationToken).ConfigureAwait(false);
                 notice.Summary = summary;
                 step = _time.GetTimestamp();
                 facts = await RunFacts.ReadAsync(ledger, CancellationToken.None).ConfigureAwait(false);
@@ -345,6 +345,7 @@ internal sealed class RunHandler
         ILedger ledger,
         string outputDirectory,
         Core.Costs.Periods.IPeriodBudget? period,
+        BatchClock clock,
         DeepVideoCheck? deep,
         SimulatorHost? simulator,
         CancellationToken cancellationToken)
@@ -420,7 +421,9 @@ internal sealed class RunHandler
                 RetryBaseDelay = invocation.Simulate ? TimeSpan.FromMilliseconds(100) : TimeSpan.FromSeconds(1),
                 MapResultUrl = simulator is null ? null : SimulatorUrls(simulator.BaseAddress),
                 Halt = invocation.Halt,
-                PeriodBudget = period,
+                // A fleet worker holds the period caps in PostgreSQL (every machine, every batch there); alone, in the spend file.
+                PeriodBudget = fleet is null ? period : null,
+                SharedPeriodCaps = fleet is null || manifest.PeriodCaps.IsEmpty ? null : new Core.Costs.Periods.SharedPeriodCaps(manifest.PeriodCaps, manifest.Time.Zone, clock.Now),
             },
             Progress = progress,
             Fleet = fleet,
