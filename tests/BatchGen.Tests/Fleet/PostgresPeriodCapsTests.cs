@@ -18,15 +18,22 @@ public sealed class PostgresPeriodCapsTests(FleetTestDatabase db) : IClassFixtur
         fleet.Budget.TryReserveAsync(new SharedReservation(job, "magnific", amount, null, null, hold), CancellationToken.None);
 
     [Fact]
-    public async Task TryReserveAsync_TwoBatchesTwoWorkersEachRacing_NeverPassTheDailyCapAndReachIt()
+    public async Task TryReserveAsync_FourBatchesTwoWorkersEachRacing_NeverPassTheDailyCapAndReachIt()
     {
-        var batchA = db.NewBatch();
-        var batchB = db.NewBatch();
-        var workers = new[] { await db.JoinAsync(batchA), await db.JoinAsync(batchA), await db.JoinAsync(batchB), await db.JoinAsync(batchB) };
+        // Reservations of one batch queue on its budget row, so the batches are what race: four of them, two workers each.
+        var workers = new List<PostgresFleet>();
+        for (var b = 0; b < 4; b++)
+        {
+            var batch = db.NewBatch();
+            workers.Add(await db.JoinAsync(batch));
+            workers.Add(await db.JoinAsync(batch));
+        }
+
         try
         {
-            var hold = Hold("2026-03-14", perDay: 10.00m, perMonth: 100m);
-            var granted = new ConcurrentBag<decimal>();
+            // Four days raced at once: four crossings of the cap per run, each a chance for an overshoot to show.
+            var holds = Enumerable.Range(10, 4).Select(d => Hold($"2026-03-{d}", perDay: 10.00m, perMonth: 100m)).ToArray();
+            var granted = new ConcurrentBag<DateOnly>();
             var answers = new ConcurrentBag<SharedBudgetAnswer>();
             using var done = new CancellationTokenSource();
             var samples = new ConcurrentBag<decimal>();
@@ -35,22 +42,23 @@ public sealed class PostgresPeriodCapsTests(FleetTestDatabase db) : IClassFixtur
             {
                 for (var i = 0; i < 2_000 && !done.IsCancellationRequested; i++)
                 {
-                    samples.Add((await workers[0].SharedBudget.ReadPeriodAsync(hold.Day, CancellationToken.None)).Day);
+                    samples.Add((await workers[0].SharedBudget.ReadPeriodAsync(holds[i % holds.Length].Day, CancellationToken.None)).Day);
                 }
             });
 
-            // 4 workers x 2 tasks x 25 reserves of 0.35 against 10.00: 28 fit (9.80), the 29th would pass it.
-            var racers = workers.SelectMany((w, wi) => Enumerable.Range(0, 2).Select(t => Task.Run(async () =>
+            // 8 workers x 60 reserves of 0.35, 120 a day against 10.00: 28 fit a day (9.80), the 29th would pass it.
+            var racers = workers.SelectMany((w, wi) => Enumerable.Range(0, 1).Select(t => Task.Run(async () =>
             {
-                for (var j = 0; j < 25; j++)
+                for (var j = 0; j < 60; j++)
                 {
                     var job = $"w{wi}-t{t}-j{j}";
+                    var hold = holds[j % holds.Length];
                     var answer = await ReserveAsync(w, job, 0.35m, hold);
                     answers.Add(answer);
                     if (answer.Verdict == SharedBudgetVerdict.Reserved)
                     {
-                        granted.Add(0.35m);
-                        if (j % 2 == 0)
+                        granted.Add(hold.Day);
+                        if (j % 3 == 0)
                         {
                             // Charged at its estimate, settled by the batch's other worker: the hold moves to spent.
                             await workers[wi ^ 1].Budget.SettleAsync(job, 0.35m, CancellationToken.None);
@@ -62,19 +70,24 @@ public sealed class PostgresPeriodCapsTests(FleetTestDatabase db) : IClassFixtur
             await done.CancelAsync();
             await watcher.WaitAsync(TimeSpan.FromMinutes(1));
 
-            granted.Count.ShouldBe(28);
-            var (day, month) = await workers[2].SharedBudget.ReadPeriodAsync(hold.Day, CancellationToken.None);
-            day.ShouldBe(9.80m);
-            month.ShouldBe(9.80m);
+            foreach (var hold in holds)
+            {
+                granted.Count(d => d == hold.Day).ShouldBe(28, $"grants on {hold.Day}");
+                var (day, month) = await workers[2].SharedBudget.ReadPeriodAsync(hold.Day, CancellationToken.None);
+                day.ShouldBe(9.80m, $"spent plus held on {hold.Day}");
+                month.ShouldBe(39.20m);
+            }
+
             samples.ShouldNotBeEmpty();
             samples.ShouldAllBe(s => s <= 10.00m);
             var refusals = answers.Where(a => a.Verdict != SharedBudgetVerdict.Reserved).ToList();
-            refusals.Count.ShouldBe(200 - 28);
+            refusals.Count.ShouldBe(480 - (4 * 28));
             refusals.ShouldAllBe(a => a.Verdict == SharedBudgetVerdict.RefusedPeriod);
             refusals[0].Reason.ShouldNotBeNull();
-            refusals[0].Reason!.ShouldStartWith("the daily cap of $10.00 (2026-03-14, all batches in the database '");
+            refusals[0].Reason!.ShouldStartWith("the daily cap of $10.00 (2026-03-1");
+            refusals[0].Reason!.ShouldContain(", all batches in the database '");
             refusals[0].Reason!.ShouldContain("would be passed: $9.80 spent or held that day, $0.35 more");
-            db.Scalar("SELECT count(DISTINCT batch_id) FROM batchgen.fleet_period_spend WHERE day = '2026-03-14';").ShouldBe("2");
+            db.Scalar("SELECT count(DISTINCT batch_id) FROM batchgen.fleet_period_spend WHERE day BETWEEN '2026-03-10' AND '2026-03-13';").ShouldBe("4");
         }
         finally
         {
