@@ -1,0 +1,77 @@
+using System.Globalization;
+using BatchGen.Core.Costs;
+using BatchGen.Core.Ledger;
+using BatchGen.IntegrationTests.Nightly;
+using BatchGen.IntegrationTests.Run;
+using BatchGen.IntegrationTests.Support;
+using Xunit.Abstractions;
+
+namespace BatchGen.IntegrationTests.Fleet;
+
+/// <summary>
+/// Two `batchgen run --ledger postgres://...` workers of two batches, each as if on its own machine (its own spend file),
+/// run at once under one daily cap: together they spend no more than it, because the cap is held in PostgreSQL.
+/// </summary>
+public sealed class FleetPeriodCapTests(PostgresDatabase database, ITestOutputHelper output) : IClassFixture<PostgresDatabase>
+{
+    [Fact]
+    public async Task PerDayCap_TwoBatchesOnTwoMachinesAtOnce_SpendNoMoreThanTheCapTogether()
+    {
+        using var dir = new TempDirectory();
+        await using var sim = await SimulatorProcess.StartAsync(dir.Path, "--time-scale", "0.01", "--seed", "17");
+        var providers = RunFixtures.WriteProvidersFile(dir, sim.BaseAddress, concurrency: 2);
+        var env = RunFixtures.KeyEnvironment();
+        env["BATCHGEN_NOW"] = "2026-11-28T02:00:00+01:00";
+        string[] Args(string name, string machine)
+        {
+            var manifest = NightlyFixtures.WriteManifest(dir, name, 10, "out/{name}", "budget:\n  max_cost_per_day: 6\n");
+            return ["run", manifest, "--ledger", database.Url, "--providers", providers, "--progress", "none", "--out", Path.Combine(dir.Path, machine, name)];
+        }
+
+        var argsA = Args("capa", "machine1");
+        var argsB = Args("capb", "machine2");
+        var estimate = await EstimateAsync(dir, argsA[1], providers);
+        output.WriteLine($"one batch's estimate: {estimate}");
+        // The cap must be above one batch and below two, or the test proves nothing.
+        estimate.ShouldBeLessThan(6m);
+        (estimate * 2).ShouldBeGreaterThan(6m);
+
+        var a = CliProcess.Start(dir.Path, env, argsA);
+        var b = CliProcess.Start(dir.Path, env, argsB);
+        int codeA, codeB;
+        try
+        {
+            codeA = await a.WaitForExitAsync(TimeSpan.FromMinutes(3));
+            codeB = await b.WaitForExitAsync(TimeSpan.FromMinutes(3));
+            output.WriteLine($"A exit {codeA}: {a.StdErr}\nB exit {codeB}: {b.StdErr}");
+        }
+        finally
+        {
+            await a.DisposeAsync();
+            await b.DisposeAsync();
+        }
+
+        var jobsA = await FleetFixtures.ReadJobsAsync(database.Url, "capa");
+        var jobsB = await FleetFixtures.ReadJobsAsync(database.Url, "capb");
+        var moneyA = BatchMoney.FromJobs(jobsA, new HashSet<string>(StringComparer.Ordinal));
+        var moneyB = BatchMoney.FromJobs(jobsB, new HashSet<string>(StringComparer.Ordinal));
+        output.WriteLine($"A spent {moneyA.SpentUsd} reserved {moneyA.ReservedUsd}; B spent {moneyB.SpentUsd} reserved {moneyB.ReservedUsd}");
+        (moneyA.SpentUsd + moneyA.ReservedUsd + moneyB.SpentUsd + moneyB.ReservedUsd).ShouldBeLessThanOrEqualTo(6m, "the two machines together passed the daily cap");
+        (moneyA.SpentUsd + moneyB.SpentUsd).ShouldBeGreaterThan(estimate, "the cap was reached by both batches together");
+        jobsA.Concat(jobsB).Count(j => j.State == JobState.Pending).ShouldBeGreaterThan(0, "jobs above the cap were held");
+        new[] { codeA, codeB }.ShouldAllBe(c => c == 0 || c == 3);
+        var refused = (codeA == 3 ? a.StdErr : string.Empty) + (codeB == 3 ? b.StdErr : string.Empty);
+        refused.ShouldContain("the daily cap of $6.00 (2026-11-28, all batches in the database '");
+        refused.ShouldNotContain(new Uri(database.Url).UserInfo.Split(':')[1], Case.Sensitive);
+        var recorded = decimal.Parse(database.Cluster.Psql(database.Name, "SELECT COALESCE(sum(spent), 0) FROM batchgen.fleet_period_spend WHERE day = '2026-11-28';").Trim(), CultureInfo.InvariantCulture);
+        recorded.ShouldBe(moneyA.SpentUsd + moneyB.SpentUsd, "the period spend in PostgreSQL is what the ledgers spent");
+    }
+
+    private static async Task<decimal> EstimateAsync(TempDirectory dir, string manifest, string providers)
+    {
+        var plan = await CliProcess.RunAsync(dir.Path, null, ["plan", manifest, "--providers", providers, "--json"]);
+        plan.ExitCode.ShouldBe(0, plan.StdErr);
+        using var json = System.Text.Json.JsonDocument.Parse(plan.StdOut);
+        return json.RootElement.GetProperty("estimated_cost_usd").GetDecimal();
+    }
+}
