@@ -18,6 +18,7 @@ public sealed class FleetPeriodCapTests(PostgresDatabase database, ITestOutputHe
     public async Task PerDayCap_TwoBatchesOnTwoMachinesAtOnce_SpendNoMoreThanTheCapTogether()
     {
         using var dir = new TempDirectory();
+        using var listener = new NotificationListener();
         await using var sim = await SimulatorProcess.StartAsync(dir.Path, "--time-scale", "0.01", "--seed", "17");
         var providers = RunFixtures.WriteProvidersFile(dir, sim.BaseAddress, concurrency: 2);
         var env = RunFixtures.KeyEnvironment();
@@ -25,7 +26,7 @@ public sealed class FleetPeriodCapTests(PostgresDatabase database, ITestOutputHe
         string[] Args(string name, string machine)
         {
             var manifest = NightlyFixtures.WriteManifest(dir, name, 10, "out/{name}", "budget:\n  max_cost_per_day: 6\n");
-            return ["run", manifest, "--ledger", database.Url, "--providers", providers, "--progress", "none", "--out", Path.Combine(dir.Path, machine, name)];
+            return ["run", manifest, "--ledger", database.Url, "--providers", providers, "--progress", "none", "--notify", listener.Url, "--out", Path.Combine(dir.Path, machine, name)];
         }
 
         var argsA = Args("capa", "machine1");
@@ -65,6 +66,16 @@ public sealed class FleetPeriodCapTests(PostgresDatabase database, ITestOutputHe
         refused.ShouldNotContain(new Uri(database.Url).UserInfo.Split(':')[1], Case.Sensitive);
         var recorded = decimal.Parse(database.Cluster.Psql(database.Name, "SELECT COALESCE(sum(spent), 0) FROM batchgen.fleet_period_spend WHERE day = '2026-11-28';").Trim(), CultureInfo.InvariantCulture);
         recorded.ShouldBe(moneyA.SpentUsd + moneyB.SpentUsd, "the period spend in PostgreSQL is what the ledgers spent");
+
+        // The notifications' spent today count both batches (the fleet's database), never one machine's spend file.
+        var today = listener.Bodies.Select(body =>
+        {
+            using var notice = System.Text.Json.JsonDocument.Parse(body);
+            return notice.RootElement.GetProperty("budget").GetProperty("spent_today_usd").GetDecimal();
+        }).ToList();
+        today.Count.ShouldBe(2);
+        today.ShouldAllBe(t => t <= 6m);
+        today.ShouldContain(recorded, "the worker that finished last saw both batches settled");
     }
 
     private static async Task<decimal> EstimateAsync(TempDirectory dir, string manifest, string providers)
