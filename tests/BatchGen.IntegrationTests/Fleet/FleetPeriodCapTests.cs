@@ -78,6 +78,36 @@ public sealed class FleetPeriodCapTests(PostgresDatabase database, ITestOutputHe
         today.ShouldContain(recorded, "the worker that finished last saw both batches settled");
     }
 
+    [Fact]
+    public async Task TryReserveAsync_PostgresCutDuringAPeriodHold_NothingHeldUntilBackThenOnceAndTheWorkerStopsSubmitting()
+    {
+        await using var gate = new TcpGate(database.Cluster.Port);
+        var viaGate = database.ConnectionString.Replace($"Port={database.Cluster.Port}", $"Port={gate.Port}", StringComparison.Ordinal);
+        viaGate.ShouldNotBe(database.ConnectionString);
+        var options = new BatchGen.Fleet.Postgres.FleetOptions { BatchId = 9_001, OutageTime = TimeSpan.FromSeconds(60), LeaseTime = TimeSpan.FromSeconds(30) };
+        await using var fleet = await BatchGen.Fleet.Postgres.PostgresFleet.JoinAsync(viaGate, options, CancellationToken.None);
+        var hold = new BatchGen.Core.Costs.Periods.SharedPeriodHold(new BatchGen.Core.Costs.Periods.PeriodCaps(5m, null), new DateOnly(2026, 9, 1));
+        string Held() => database.Cluster.Psql(database.Name, "SELECT count(*) || ' ' || COALESCE(max(period_day)::text, '-') FROM batchgen.fleet_reservations WHERE batch_id = 9001;").Trim();
+
+        gate.Close();
+        var reserve = fleet.Budget.TryReserveAsync(new BatchGen.Core.Pipeline.Fleet.SharedReservation("cut1", "magnific", 1.00m, null, null, hold), CancellationToken.None);
+        using (var waited = new CancellationTokenSource(RunFixtures.StateTimeout))
+        {
+            // Tried (and refused) a few times: the hold is waiting for the server, not granted without it.
+            while (gate.Refused < 3 && !reserve.IsCompleted)
+            {
+                await Task.Delay(100, waited.Token);
+            }
+        }
+
+        reserve.IsCompleted.ShouldBeFalse("a hold was answered while PostgreSQL was unreachable");
+        Held().ShouldBe("0 -");
+        fleet.OutageNotice.ShouldNotBeNull("the outage is remembered: this worker submits nothing new");
+        gate.Open();
+        (await reserve.WaitAsync(RunFixtures.StateTimeout)).Verdict.ShouldBe(BatchGen.Core.Pipeline.Fleet.SharedBudgetVerdict.Reserved);
+        Held().ShouldBe("1 2026-09-01");
+    }
+
     private static async Task<decimal> EstimateAsync(TempDirectory dir, string manifest, string providers)
     {
         var plan = await CliProcess.RunAsync(dir.Path, null, ["plan", manifest, "--providers", providers, "--json"]);
