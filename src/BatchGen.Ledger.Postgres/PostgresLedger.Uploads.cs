@@ -8,6 +8,9 @@ namespace BatchGen.Ledger.Postgres;
 /// <summary>Uploads of local images, per batch: the same records as the SQLite ledger's <c>uploads</c> table.</summary>
 public sealed partial class PostgresLedger : IUploadLog
 {
+    /// <summary>What an upload is read from, in the order <c>ReadUpload</c> takes.</summary>
+    private const string UploadColumns = "sha256, provider, url, bytes, expires_at, time, pending";
+
     public async Task RecordUploadAsync(UploadRecord upload, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(upload);
@@ -58,8 +61,6 @@ public sealed partial class PostgresLedger : IUploadLog
             yield return upload;
         }
     }
-
-    private const string UploadColumns = "sha256, provider, url, bytes, expires_at, time, pending";
 
     /// <summary>A row of <see cref="UploadColumns"/>.</summary>
     private static UploadRecord ReadUpload(NpgsqlDataReader r) =>

@@ -41,6 +41,9 @@ public sealed class MemoryUploadLog : IUploadLog
 
 public sealed partial class SqliteLedger : IUploadLog
 {
+    /// <summary>What an upload is read from, in the order <c>ReadUpload</c> takes.</summary>
+    private const string UploadColumns = "sha256, provider, url, bytes, expires_at, time, pending";
+
     /// <summary>Records an upload; durable when the task completes.</summary>
     public async Task RecordUploadAsync(UploadRecord upload, CancellationToken cancellationToken)
     {
@@ -88,8 +91,6 @@ public sealed partial class SqliteLedger : IUploadLog
             yield return upload;
         }
     }
-
-    private const string UploadColumns = "sha256, provider, url, bytes, expires_at, time, pending";
 
     /// <summary>A row of <see cref="UploadColumns"/>.</summary>
     private static UploadRecord ReadUpload(Microsoft.Data.Sqlite.SqliteDataReader reader) =>
