@@ -7,7 +7,8 @@ namespace BatchGen.Fleet.Postgres;
 /// <c>jobs</c> are read, never written): <c>fleet_leases</c> (one row per job a worker claimed: owner, expiry, who
 /// tried it), <c>fleet_workers</c> (heartbeats and claim counts), <c>fleet_rates</c> (one token bucket per provider and
 /// API key hash, shared by every batch using that key), <c>fleet_budget</c> and <c>fleet_reservations</c> (spent per
-/// batch and per provider, and the money held for each job in flight). Created idempotently on first use under an
+/// batch and per provider, and the money held for each job in flight, with the day it is held on against the period
+/// caps), <c>fleet_period_spend</c> (what every batch spent per day under the period caps). Created idempotently on first use under an
 /// advisory lock, so workers starting together take turns.
 /// </summary>
 internal static class FleetSchema
@@ -60,6 +61,22 @@ internal static class FleetSchema
             amount   NUMERIC NOT NULL CHECK (amount >= 0),
             PRIMARY KEY (batch_id, job_id)
         );
+        CREATE TABLE IF NOT EXISTS batchgen.fleet_period_spend (
+            batch_id BIGINT NOT NULL,
+            day      DATE NOT NULL,
+            spent    NUMERIC NOT NULL DEFAULT 0,
+            PRIMARY KEY (batch_id, day)
+        );
+        CREATE INDEX IF NOT EXISTS fleet_period_spend_day ON batchgen.fleet_period_spend (day);
+        DO $$
+        BEGIN
+            -- Added by a later version: a database made before gets the column (and its index) once.
+            IF NOT EXISTS (SELECT 1 FROM information_schema.columns
+                           WHERE table_schema = 'batchgen' AND table_name = 'fleet_reservations' AND column_name = 'period_day') THEN
+                ALTER TABLE batchgen.fleet_reservations ADD COLUMN period_day DATE;
+                CREATE INDEX fleet_reservations_period ON batchgen.fleet_reservations (period_day) WHERE period_day IS NOT NULL;
+            END IF;
+        END $$;
         """;
 
     public static async Task EnsureAsync(NpgsqlDataSource source, CancellationToken cancellationToken)

@@ -9,7 +9,8 @@ namespace BatchGen.Fleet.Postgres;
 /// <c>FOR UPDATE</c>, so reservations from every worker are checked one after the other against spent + held; a
 /// settlement deletes the job's reservation and, when charged, adds the charge to spent, once (a second settle of the
 /// same job finds nothing to delete). A worker that dies leaves its reservations held: its jobs' money stays counted
-/// until the worker that takes them over settles them.
+/// until the worker that takes them over settles them. With period caps, the same reservation is also the job's period
+/// hold (see <see cref="PostgresPeriodCaps"/>), checked in the same transaction after the batch's caps.
 /// </summary>
 internal sealed class PostgresBudget : ISharedBudget
 {
@@ -25,13 +26,18 @@ internal sealed class PostgresBudget : ISharedBudget
         _source = source;
         _options = options;
         _outage = outage;
+        var database = new NpgsqlConnectionStringBuilder(source.ConnectionString).Database;
+        PeriodScope = string.IsNullOrEmpty(database) ? $"the database of {options.Display}" : $"the database '{database}' of {options.Display}";
     }
+
+    /// <summary>Where the period caps count, for their refusals: the database and server (never the password).</summary>
+    internal string PeriodScope { get; }
 
     /// <summary>
     /// The first worker of a batch seeds the rows from the ledger: what it has spent per provider and a reservation at
     /// its estimate for each job in flight. Later workers find the rows and leave them.
     /// </summary>
-    public Task SeedAsync(IReadOnlyDictionary<string, decimal> spentByProvider, IReadOnlyDictionary<string, (string Provider, decimal Amount)> inFlight, CancellationToken cancellationToken) =>
+    public Task SeedAsync(IReadOnlyDictionary<string, decimal> spentByProvider, IReadOnlyDictionary<string, (string Provider, decimal Amount)> inFlight, DateOnly? periodDay, CancellationToken cancellationToken) =>
         FleetErrors.GuardAsync(_options.Display, async () =>
         {
             await using var connection = await _source.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
@@ -58,18 +64,20 @@ internal sealed class PostgresBudget : ISharedBudget
 
             foreach (var (jobId, (provider, amount)) in inFlight)
             {
-                await using var held = new NpgsqlCommand("INSERT INTO batchgen.fleet_reservations (batch_id, job_id, provider, amount) VALUES (@b, @j, @p, @a) ON CONFLICT DO NOTHING;", connection, transaction);
+                // Already submitted: held without a check, against the period caps too (on today's day) when they are set.
+                await using var held = new NpgsqlCommand("INSERT INTO batchgen.fleet_reservations (batch_id, job_id, provider, amount, period_day) VALUES (@b, @j, @p, @a, @d) ON CONFLICT DO NOTHING;", connection, transaction);
                 held.Parameters.AddWithValue("b", _options.BatchId);
                 held.Parameters.AddWithValue("j", jobId);
                 held.Parameters.AddWithValue("p", provider);
                 held.Parameters.AddWithValue("a", amount);
+                held.Parameters.Add(PostgresPeriodCaps.Date("d", periodDay));
                 await held.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
             }
 
             await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
         });
 
-    public Task<SharedBudgetVerdict> TryReserveAsync(SharedReservation reservation, CancellationToken cancellationToken) =>
+    public Task<SharedBudgetAnswer> TryReserveAsync(SharedReservation reservation, CancellationToken cancellationToken) =>
         _outage.RunAsync(async () =>
         {
             await using var connection = await _source.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
@@ -118,25 +126,32 @@ internal sealed class PostgresBudget : ISharedBudget
                 heldProvider = reader.GetDecimal(1);
             }
 
-            var verdict = reservation.MaxCostUsd is { } cap && spentAll + heldAll + reservation.EstimatedUsd > cap ? SharedBudgetVerdict.RefusedGlobal
-                : reservation.ProviderCapUsd is { } own && spentProvider + heldProvider + reservation.EstimatedUsd > own ? SharedBudgetVerdict.RefusedProvider
-                : SharedBudgetVerdict.Reserved;
-            if (verdict == SharedBudgetVerdict.Reserved)
+            var answer = reservation.MaxCostUsd is { } cap && spentAll + heldAll + reservation.EstimatedUsd > cap ? new SharedBudgetAnswer(SharedBudgetVerdict.RefusedGlobal)
+                : reservation.ProviderCapUsd is { } own && spentProvider + heldProvider + reservation.EstimatedUsd > own ? new SharedBudgetAnswer(SharedBudgetVerdict.RefusedProvider)
+                : SharedBudgetAnswer.Reserved;
+            if (answer.Verdict == SharedBudgetVerdict.Reserved && reservation.Period is { } period
+                && await PostgresPeriodCaps.CheckAsync(connection, transaction, _options.BatchId, reservation.JobId, period, reservation.EstimatedUsd, PeriodScope, cancellationToken).ConfigureAwait(false) is { } refusal)
+            {
+                answer = new SharedBudgetAnswer(SharedBudgetVerdict.RefusedPeriod, refusal);
+            }
+
+            if (answer.Verdict == SharedBudgetVerdict.Reserved)
             {
                 await using var insert = new NpgsqlCommand(
-                    "INSERT INTO batchgen.fleet_reservations (batch_id, job_id, provider, amount) VALUES (@b, @j, @p, @a) "
-                    + "ON CONFLICT (batch_id, job_id) DO UPDATE SET amount = excluded.amount, provider = excluded.provider;",
+                    "INSERT INTO batchgen.fleet_reservations (batch_id, job_id, provider, amount, period_day) VALUES (@b, @j, @p, @a, @d) "
+                    + "ON CONFLICT (batch_id, job_id) DO UPDATE SET amount = excluded.amount, provider = excluded.provider, period_day = excluded.period_day;",
                     connection,
                     transaction);
                 insert.Parameters.AddWithValue("b", _options.BatchId);
                 insert.Parameters.AddWithValue("j", reservation.JobId);
                 insert.Parameters.AddWithValue("p", reservation.Provider);
                 insert.Parameters.AddWithValue("a", reservation.EstimatedUsd);
+                insert.Parameters.Add(PostgresPeriodCaps.Date("d", reservation.Period?.Day));
                 await insert.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
             }
 
             await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
-            return verdict;
+            return answer;
         }, cancellationToken);
 
     public Task SettleAsync(string jobId, decimal? chargedUsd, CancellationToken cancellationToken) =>
@@ -150,12 +165,24 @@ internal sealed class PostgresBudget : ISharedBudget
                 await lockBatch.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
             }
 
-            string? provider;
-            await using (var delete = new NpgsqlCommand("DELETE FROM batchgen.fleet_reservations WHERE batch_id = @b AND job_id = @j RETURNING provider;", connection, transaction))
+            string? provider = null;
+            DateOnly? periodDay = null;
+            await using (var delete = new NpgsqlCommand("DELETE FROM batchgen.fleet_reservations WHERE batch_id = @b AND job_id = @j RETURNING provider, period_day;", connection, transaction))
             {
                 delete.Parameters.AddWithValue("b", _options.BatchId);
                 delete.Parameters.AddWithValue("j", jobId);
-                provider = await delete.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false) as string;
+                await using var reader = await delete.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+                if (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+                {
+                    provider = reader.GetString(0);
+                    periodDay = await reader.IsDBNullAsync(1, cancellationToken).ConfigureAwait(false) ? null : await reader.GetFieldValueAsync<DateOnly>(1, cancellationToken).ConfigureAwait(false);
+                }
+            }
+
+            if (periodDay is { } day && chargedUsd is { } periodCharge && periodCharge != 0m)
+            {
+                // The hold's charge, once: a second settle of the job found no row above.
+                await PostgresPeriodCaps.AddSpentAsync(connection, transaction, _options.BatchId, day, periodCharge, cancellationToken).ConfigureAwait(false);
             }
 
             if (provider is not null && chargedUsd is { } charged && charged != 0m)
@@ -173,6 +200,10 @@ internal sealed class PostgresBudget : ISharedBudget
 
             await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
         }, cancellationToken);
+
+    /// <summary>Spent plus held by every batch of the database on <paramref name="day"/> and in its month (the period caps' totals).</summary>
+    public Task<(decimal Day, decimal Month)> ReadPeriodAsync(DateOnly day, CancellationToken cancellationToken) =>
+        FleetErrors.GuardAsync(_options.Display, () => PostgresPeriodCaps.TotalsAsync(_source, day, cancellationToken));
 
     /// <summary>Spent and held for the batch (all providers): for tests and the bench.</summary>
     public Task<(decimal Spent, decimal Held)> ReadAsync(CancellationToken cancellationToken) =>

@@ -9,18 +9,19 @@ public sealed partial class PostgresLedger
     private const string CountSql = """
         SELECT (SELECT COUNT(*) FROM jobs WHERE batch_id = @batch), (SELECT COUNT(*) FROM events WHERE batch_id = @batch),
                (SELECT COUNT(*) FROM outputs WHERE batch_id = @batch), (SELECT COUNT(*) FROM votes WHERE batch_id = @batch),
-               (SELECT COUNT(*) FROM ratings WHERE batch_id = @batch), (SELECT COUNT(DISTINCT job_id) FROM video_checks WHERE batch_id = @batch);
+               (SELECT COUNT(*) FROM ratings WHERE batch_id = @batch), (SELECT COUNT(DISTINCT job_id) FROM video_checks WHERE batch_id = @batch),
+               (SELECT COUNT(*) FROM uploads WHERE batch_id = @batch), (SELECT COUNT(*) FROM webhook_deliveries WHERE batch_id = @batch);
         """;
 
     public async Task<LedgerCounts> CountAsync(CancellationToken cancellationToken)
     {
         await foreach (var counts in StreamAsync(
-            CountSql, null, r => new LedgerCounts(r.GetInt64(0), r.GetInt64(1), r.GetInt64(2), r.GetInt64(3), r.GetInt64(4), r.GetInt64(5)), cancellationToken).ConfigureAwait(false))
+            CountSql, null, r => new LedgerCounts(r.GetInt64(0), r.GetInt64(1), r.GetInt64(2), r.GetInt64(3), r.GetInt64(4), r.GetInt64(5), r.GetInt64(6), r.GetInt64(7)), cancellationToken).ConfigureAwait(false))
         {
             return counts;
         }
 
-        return new LedgerCounts(0, 0, 0, 0, 0, 0);
+        return new LedgerCounts(0, 0, 0, 0, 0, 0, 0, 0);
     }
 
     public async Task ClearAsync(CancellationToken cancellationToken)
@@ -34,7 +35,7 @@ public sealed partial class PostgresLedger
                     "SELECT set_config('batchgen.purge_batch', @batch::text, true); "
                     + "DELETE FROM events WHERE batch_id = @batch; DELETE FROM stored_objects WHERE batch_id = @batch; DELETE FROM outputs WHERE batch_id = @batch; DELETE FROM jobs WHERE batch_id = @batch; "
                     + "DELETE FROM votes WHERE batch_id = @batch; DELETE FROM ratings WHERE batch_id = @batch; DELETE FROM video_checks WHERE batch_id = @batch; "
-                    + "DELETE FROM meta WHERE batch_id = @batch;",
+                    + "DELETE FROM uploads WHERE batch_id = @batch; DELETE FROM webhook_deliveries WHERE batch_id = @batch; DELETE FROM meta WHERE batch_id = @batch;",
                     connection,
                     transaction);
                 command.Parameters.AddWithValue("batch", BatchId);
@@ -76,6 +77,17 @@ public sealed partial class PostgresLedger
                     foreach (var e in chunk.Events)
                     {
                         batch.BatchCommands.Add(Insert("events", LedgerImportRows.EventColumns, LedgerImportRows.Event(e)));
+                    }
+
+                    // Uploads in source order: their new sequence numbers keep which one is the latest.
+                    foreach (var upload in chunk.Uploads)
+                    {
+                        batch.BatchCommands.Add(Insert("uploads", LedgerImportRows.UploadColumns, LedgerImportRows.Upload(upload)));
+                    }
+
+                    foreach (var delivery in chunk.Webhooks)
+                    {
+                        batch.BatchCommands.Add(Insert("webhook_deliveries", LedgerImportRows.WebhookColumns, LedgerImportRows.Webhook(delivery)));
                     }
 
                     foreach (var (key, value) in chunk.Meta.Where(kv => !LedgerImportRows.IsOwnMeta(kv.Key)))

@@ -25,7 +25,7 @@ internal static class LedgerCommand
         var name = new Option<string?>("--name") { HelpName = "NAME", Description = "The batch's name in PostgreSQL (default: the name recorded in the SQLite side)." };
         var batch = new Option<string?>("--batch") { HelpName = "ID", Description = "The batch id beside the name in PostgreSQL." };
         var force = new Option<bool>("--force") { Description = "Replace what the target batch already holds (refused otherwise)." };
-        var command = new Command("copy", "Copy one batch (jobs, events, meta, outputs, votes, ratings, video checks) between ledgers, then verify the counts.")
+        var command = new Command("copy", "Copy one batch (jobs, events, meta, outputs, votes, ratings, video checks, uploads, webhook deliveries) between ledgers, then verify the counts.")
         {
             from, to, name, batch, force,
         };

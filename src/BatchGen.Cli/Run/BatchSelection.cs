@@ -66,8 +66,11 @@ internal sealed class BatchSelection(Manifest manifest, RunInvocation invocation
         return new PeriodBudget(book, directory, manifest.PeriodCaps, time.Zone, clock.Now);
     }
 
-    /// <summary>Marks the batch finished when no job is left to run; fills the period figures of the notification.</summary>
-    public void Finish(string directory, RunSummary summary, RunNotice notice)
+    /// <summary>
+    /// Marks the batch finished when no job is left to run; fills the period figures of the notification from the spend
+    /// file, unless the run is a fleet worker (<paramref name="periodInFleet"/>: its caps count in PostgreSQL).
+    /// </summary>
+    public void Finish(string directory, RunSummary summary, RunNotice notice, bool periodInFleet = false)
     {
         if (_book is null || _zone is null || _clock is null)
         {
@@ -77,7 +80,7 @@ internal sealed class BatchSelection(Manifest manifest, RunInvocation invocation
         var open = summary.Count(JobState.Pending) + summary.Count(JobState.Submitting) + summary.Count(JobState.Submitted)
             + summary.Count(JobState.Running) + summary.Count(JobState.Generated) + summary.Count(JobState.Blocked);
         _book.RegisterBatch(new BatchRecord(directory, manifest.Path, manifest.Time.Local, _zone.Id, _clock.Now(), Finished: open == 0 && summary.StopReason == RunStopReason.None));
-        if (!manifest.PeriodCaps.IsEmpty)
+        if (!manifest.PeriodCaps.IsEmpty && !periodInFleet)
         {
             var today = TimeZoneInfo.ConvertTime(_clock.Now(), _zone).ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
             notice.SpentTodayUsd = _book.TotalUsd(today);

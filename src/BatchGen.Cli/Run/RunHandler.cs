@@ -247,13 +247,13 @@ internal sealed class RunHandler
             RunFacts facts;
             try
             {
-                summary = await ExecuteAsync(invocation, manifest, providers, keys, ledger, outputDirectory, period, deep, simulator, cancellationToken).ConfigureAwait(false);
+                summary = await ExecuteAsync(invocation, manifest, providers, keys, ledger, outputDirectory, period, clock, notice, deep, simulator, cancellationToken).ConfigureAwait(false);
                 notice.Summary = summary;
                 step = _time.GetTimestamp();
                 facts = await RunFacts.ReadAsync(ledger, CancellationToken.None).ConfigureAwait(false);
                 Step("closing facts", step);
                 notice.FailuresByReason = facts.FailuresByReason;
-                batches.Finish(outputDirectory, summary, notice);
+                batches.Finish(outputDirectory, summary, notice, periodInFleet: ledger is global::BatchGen.Ledger.Postgres.PostgresLedger);
             }
             catch (LedgerException ex)
             {
@@ -345,6 +345,8 @@ internal sealed class RunHandler
         ILedger ledger,
         string outputDirectory,
         Core.Costs.Periods.IPeriodBudget? period,
+        BatchClock clock,
+        RunNotice notice,
         DeepVideoCheck? deep,
         SimulatorHost? simulator,
         CancellationToken cancellationToken)
@@ -400,6 +402,7 @@ internal sealed class RunHandler
         }
 
         var engine = new RunEngine(_time, loggerFactory.CreateLogger<RunEngine>());
+        var sharedPeriod = fleet is null || manifest.PeriodCaps.IsEmpty ? null : new Core.Costs.Periods.SharedPeriodCaps(manifest.PeriodCaps, manifest.Time.Zone, clock.Now);
         var request = new RunRequest
         {
             Jobs = manifest.JobsThenRelease(),
@@ -420,7 +423,9 @@ internal sealed class RunHandler
                 RetryBaseDelay = invocation.Simulate ? TimeSpan.FromMilliseconds(100) : TimeSpan.FromSeconds(1),
                 MapResultUrl = simulator is null ? null : SimulatorUrls(simulator.BaseAddress),
                 Halt = invocation.Halt,
-                PeriodBudget = period,
+                // A fleet worker holds the period caps in PostgreSQL (every machine, every batch there); alone, in the spend file.
+                PeriodBudget = fleet is null ? period : null,
+                SharedPeriodCaps = sharedPeriod,
             },
             Progress = progress,
             Fleet = fleet,
@@ -436,12 +441,34 @@ internal sealed class RunHandler
         var renderTask = invocation.Progress == "none" ? Task.CompletedTask : renderer.RunAsync(renderStop.Token);
         try
         {
-            return await engine.RunAsync(request, cancellationToken).ConfigureAwait(false);
+            var summary = await engine.RunAsync(request, cancellationToken).ConfigureAwait(false);
+            if (fleet is not null && sharedPeriod is not null)
+            {
+                await FillSharedPeriodTotalsAsync(fleet, sharedPeriod, notice).ConfigureAwait(false);
+            }
+
+            return summary;
         }
         finally
         {
             await renderStop.CancelAsync().ConfigureAwait(false);
             await renderTask.ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>The notification's spent today / this month: every batch of the fleet's database, as its caps count them.</summary>
+    private static async Task FillSharedPeriodTotalsAsync(global::BatchGen.Fleet.Postgres.PostgresFleet fleet, Core.Costs.Periods.SharedPeriodCaps period, RunNotice notice)
+    {
+        try
+        {
+            using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(10));
+            var (day, month) = await fleet.SharedBudget.ReadPeriodAsync(period.Today(), timeout.Token).ConfigureAwait(false);
+            notice.SpentTodayUsd = day;
+            notice.SpentThisMonthUsd = month;
+        }
+        catch (Exception ex) when (ex is Core.Pipeline.Fleet.FleetUnavailableException or OperationCanceledException)
+        {
+            // Unreachable at the very end: the notification leaves the figures out rather than show this machine's.
         }
     }
 

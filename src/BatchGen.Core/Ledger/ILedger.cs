@@ -150,6 +150,18 @@ public interface ILedger : IAsyncDisposable
     /// </summary>
     Task<bool> RecordWebhookAsync(string provider, string remoteId, string status, string? jobId, CancellationToken cancellationToken);
 
+    /// <summary>
+    /// Every upload of a local image recorded (<see cref="IUploadLog"/>), oldest first, streamed: what a copy between
+    /// ledgers carries (none for a ledger that predates uploads).
+    /// </summary>
+    IAsyncEnumerable<UploadRecord> ReadUploadsAsync(CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Every webhook delivery recorded (<see cref="RecordWebhookAsync"/>), streamed in key order: what a copy between
+    /// ledgers carries, so a provider's re-delivery stays a repeat (none for a ledger that predates webhooks).
+    /// </summary>
+    IAsyncEnumerable<RecordedWebhook> ReadWebhooksAsync(CancellationToken cancellationToken);
+
     /// <summary>The batch's votes, ratings and automatic video checks.</summary>
     Task<Reviews.ReviewData> ReadReviewsAsync(CancellationToken cancellationToken);
 }

@@ -1,15 +1,17 @@
 namespace BatchGen.Core.Ledger;
 
 /// <summary>
-/// Copies one batch between ledgers of any backends (<c>batchgen ledger copy</c>): jobs (with outputs and video
-/// facts), events with their times, meta, votes, ratings and the latest video check per job. Refuses a target that
-/// already holds rows unless forced (then it is cleared first), and verifies the target's counts afterwards.
+/// Copies one batch between ledgers of any backends (<c>batchgen ledger copy</c>): jobs (with outputs, stored objects
+/// and video facts), events with their times, uploads of local images, webhook deliveries, meta, votes, ratings and the
+/// latest video check per job. Refuses a target that already holds rows unless forced (then it is cleared first), and
+/// verifies the target's counts afterwards. Rows are streamed from the source and written in chunks, one transaction
+/// each: no table is held in memory whole (reviews and meta excepted: they are small).
 /// </summary>
 public static class LedgerCopier
 {
     private const int JobChunk = 5_000;
 
-    private const int EventChunk = 20_000;
+    private const int RowChunk = 20_000;
 
     public static async Task<LedgerCounts> CopyAsync(ILedger source, ILedgerImport target, bool force, CancellationToken cancellationToken)
     {
@@ -26,43 +28,21 @@ public static class LedgerCopier
             await target.ClearAsync(cancellationToken).ConfigureAwait(false);
         }
 
-        long jobs = 0, events = 0, outputs = 0;
-        var jobChunk = new List<LedgerJob>(JobChunk);
-        await foreach (var job in source.ReadJobsAsync(cancellationToken).ConfigureAwait(false))
-        {
-            jobChunk.Add(job);
-            jobs++;
-            outputs += job.Outputs.Count;
-            if (jobChunk.Count == JobChunk)
-            {
-                await target.ImportAsync(new LedgerImportChunk { Jobs = jobChunk }, cancellationToken).ConfigureAwait(false);
-                jobChunk = new List<LedgerJob>(JobChunk);
-            }
-        }
-
-        var eventChunk = new List<LedgerEvent>(EventChunk);
-        await foreach (var e in source.ReadEventsAsync(null, cancellationToken).ConfigureAwait(false))
-        {
-            if (jobChunk.Count > 0)
-            {
-                await target.ImportAsync(new LedgerImportChunk { Jobs = jobChunk }, cancellationToken).ConfigureAwait(false);
-                jobChunk = [];
-            }
-
-            eventChunk.Add(e);
-            events++;
-            if (eventChunk.Count == EventChunk)
-            {
-                await target.ImportAsync(new LedgerImportChunk { Events = eventChunk }, cancellationToken).ConfigureAwait(false);
-                eventChunk = new List<LedgerEvent>(EventChunk);
-            }
-        }
+        long outputs = 0;
+        var jobs = await CopyInChunksAsync(
+            source.ReadJobsAsync(cancellationToken), JobChunk, rows => new LedgerImportChunk { Jobs = rows }, target, job => outputs += job.Outputs.Count, cancellationToken).ConfigureAwait(false);
+        var events = await CopyInChunksAsync(
+            source.ReadEventsAsync(null, cancellationToken), RowChunk, rows => new LedgerImportChunk { Events = rows }, target, null, cancellationToken).ConfigureAwait(false);
+        var uploads = await CopyInChunksAsync(
+            source.ReadUploadsAsync(cancellationToken), RowChunk, rows => new LedgerImportChunk { Uploads = rows }, target, null, cancellationToken).ConfigureAwait(false);
+        var webhooks = await CopyInChunksAsync(
+            source.ReadWebhooksAsync(cancellationToken), RowChunk, rows => new LedgerImportChunk { Webhooks = rows }, target, null, cancellationToken).ConfigureAwait(false);
 
         var meta = await source.ReadMetaAsync(cancellationToken).ConfigureAwait(false);
         var reviews = await source.ReadReviewsAsync(cancellationToken).ConfigureAwait(false);
-        await target.ImportAsync(new LedgerImportChunk { Jobs = jobChunk, Events = eventChunk, Meta = meta, Reviews = reviews }, cancellationToken).ConfigureAwait(false);
+        await target.ImportAsync(new LedgerImportChunk { Meta = meta, Reviews = reviews }, cancellationToken).ConfigureAwait(false);
 
-        var read = new LedgerCounts(jobs, events, outputs, reviews.Votes.Count, reviews.Ratings.Count, reviews.Checks.Count);
+        var read = new LedgerCounts(jobs, events, outputs, reviews.Votes.Count, reviews.Ratings.Count, reviews.Checks.Count, uploads, webhooks);
         var written = await target.CountAsync(cancellationToken).ConfigureAwait(false);
         if (written != read)
         {
@@ -70,5 +50,31 @@ public static class LedgerCopier
         }
 
         return written;
+    }
+
+    /// <summary>Streams <paramref name="rows"/> into the target, <paramref name="size"/> rows per chunk; returns how many were read.</summary>
+    private static async Task<long> CopyInChunksAsync<T>(
+        IAsyncEnumerable<T> rows, int size, Func<IReadOnlyList<T>, LedgerImportChunk> chunk, ILedgerImport target, Action<T>? each, CancellationToken cancellationToken)
+    {
+        long count = 0;
+        var pending = new List<T>(size);
+        await foreach (var row in rows.ConfigureAwait(false))
+        {
+            each?.Invoke(row);
+            pending.Add(row);
+            count++;
+            if (pending.Count == size)
+            {
+                await target.ImportAsync(chunk(pending), cancellationToken).ConfigureAwait(false);
+                pending = new List<T>(size);
+            }
+        }
+
+        if (pending.Count > 0)
+        {
+            await target.ImportAsync(chunk(pending), cancellationToken).ConfigureAwait(false);
+        }
+
+        return count;
     }
 }

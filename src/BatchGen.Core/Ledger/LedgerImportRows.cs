@@ -27,6 +27,11 @@ internal static class LedgerImportRows
         "job_id", "output_index", "object_key", "object_url", "bytes", "sha256", "etag", "stored_at",
     ];
 
+    /// <summary>The <c>uploads</c> columns (the sequence number is the target's own: rows are written in source order).</summary>
+    public static readonly string[] UploadColumns = ["time", "sha256", "provider", "url", "bytes", "expires_at", "pending"];
+
+    public static readonly string[] WebhookColumns = ["provider", "remote_id", "status", "time", "job_id"];
+
     /// <summary>The <c>events</c> columns of a SQLite ledger (schema step <c>compact_keys</c>): the job by its seq.</summary>
     public static readonly string[] KeyedEventColumns = ["job_seq", .. EventColumns.Where(c => c != "job_id")];
 
@@ -100,6 +105,14 @@ internal static class LedgerImportRows
         output is { ObjectKey: { } key, ObjectUrl: { } url, Bytes: { } bytes, Sha256: { } sha256 }
             ? [job.Id, output.Index, key, url, bytes, sha256, null, LedgerValues.Time(output.StoredAt ?? job.UpdatedAt)]
             : null;
+
+    public static object?[] Upload(UploadRecord upload) =>
+    [
+        LedgerValues.Time(upload.Time), upload.Sha256, upload.Provider, upload.Url, upload.Bytes, Time(upload.ExpiresAt), upload.Pending ? 1 : 0,
+    ];
+
+    public static object?[] Webhook(RecordedWebhook delivery) =>
+        [delivery.Provider, delivery.RemoteId, delivery.Status, LedgerValues.Time(delivery.Time), delivery.JobId];
 
     private static string? Money(decimal? value) => value is { } v ? LedgerValues.Money(v) : null;
 

@@ -41,6 +41,9 @@ public sealed class MemoryUploadLog : IUploadLog
 
 public sealed partial class SqliteLedger : IUploadLog
 {
+    /// <summary>What an upload is read from, in the order <c>ReadUpload</c> takes.</summary>
+    private const string UploadColumns = "sha256, provider, url, bytes, expires_at, time, pending";
+
     /// <summary>Records an upload; durable when the task completes.</summary>
     public async Task RecordUploadAsync(UploadRecord upload, CancellationToken cancellationToken)
     {
@@ -66,39 +69,34 @@ public sealed partial class SqliteLedger : IUploadLog
     /// <summary>The latest upload of this content for this provider, or null when it was never uploaded for it.</summary>
     public Task<UploadRecord?> GetUploadAsync(string sha256, string provider, CancellationToken cancellationToken) =>
         QueryAsync(
-            "SELECT sha256, provider, url, bytes, expires_at, time, pending FROM uploads WHERE sha256 = $sha AND provider = $provider ORDER BY seq DESC LIMIT 1;",
+            $"SELECT {UploadColumns} FROM uploads WHERE sha256 = $sha AND provider = $provider ORDER BY seq DESC LIMIT 1;",
             command =>
             {
                 command.Parameters.AddWithValue("$sha", sha256);
                 command.Parameters.AddWithValue("$provider", provider);
             },
-            reader => reader.Read()
-                ? new UploadRecord(reader.GetString(0), reader.GetString(1), reader.GetString(2), reader.GetInt64(3), reader.IsDBNull(4) ? null : LedgerValues.ParseTime(reader.GetString(4)))
-                {
-                    Time = LedgerValues.ParseTime(reader.GetString(5)),
-                    Pending = reader.GetInt64(6) != 0,
-                }
-                : null,
+            reader => reader.Read() ? ReadUpload(reader) : null,
             cancellationToken);
 
-    /// <summary>Every upload recorded, oldest first (tests, status).</summary>
-    public Task<IReadOnlyList<UploadRecord>> ReadUploadsAsync(CancellationToken cancellationToken) =>
-        QueryAsync(
-            "SELECT sha256, provider, url, bytes, expires_at, time, pending FROM uploads ORDER BY seq;",
-            _ => { },
-            reader =>
-            {
-                var list = new List<UploadRecord>();
-                while (reader.Read())
-                {
-                    list.Add(new UploadRecord(reader.GetString(0), reader.GetString(1), reader.GetString(2), reader.GetInt64(3), reader.IsDBNull(4) ? null : LedgerValues.ParseTime(reader.GetString(4)))
-                    {
-                        Time = LedgerValues.ParseTime(reader.GetString(5)),
-                        Pending = reader.GetInt64(6) != 0,
-                    });
-                }
+    /// <summary>Every upload recorded, oldest first, streamed (a copy, status, tests); none for a ledger that predates uploads.</summary>
+    public async IAsyncEnumerable<UploadRecord> ReadUploadsAsync([System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        if (!await HasTableAsync("uploads", cancellationToken).ConfigureAwait(false))
+        {
+            yield break;
+        }
 
-                return (IReadOnlyList<UploadRecord>)list;
-            },
-            cancellationToken);
+        await foreach (var upload in StreamAsync($"SELECT {UploadColumns} FROM uploads ORDER BY seq;", null, ReadUpload, cancellationToken).ConfigureAwait(false))
+        {
+            yield return upload;
+        }
+    }
+
+    /// <summary>A row of <see cref="UploadColumns"/>.</summary>
+    private static UploadRecord ReadUpload(Microsoft.Data.Sqlite.SqliteDataReader reader) =>
+        new(reader.GetString(0), reader.GetString(1), reader.GetString(2), reader.GetInt64(3), reader.IsDBNull(4) ? null : LedgerValues.ParseTime(reader.GetString(4)))
+        {
+            Time = LedgerValues.ParseTime(reader.GetString(5)),
+            Pending = reader.GetInt64(6) != 0,
+        };
 }

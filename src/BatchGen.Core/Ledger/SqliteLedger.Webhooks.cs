@@ -33,17 +33,36 @@ public sealed partial class SqliteLedger
     }
 
     /// <summary>Deliveries recorded so far (for status and tests); zero for a ledger that predates webhooks.</summary>
-    public async Task<long> CountWebhooksAsync(CancellationToken cancellationToken)
-    {
-        var exists = await QueryAsync(
-            "SELECT COUNT(*) FROM sqlite_master WHERE type = 'table' AND name = 'webhook_deliveries';",
-            static _ => { },
-            static reader => reader.Read() && reader.GetInt64(0) > 0,
-            cancellationToken).ConfigureAwait(false);
-        return !exists ? 0 : await QueryAsync(
+    public async Task<long> CountWebhooksAsync(CancellationToken cancellationToken) =>
+        !await HasTableAsync("webhook_deliveries", cancellationToken).ConfigureAwait(false) ? 0 : await QueryAsync(
             "SELECT COUNT(*) FROM webhook_deliveries;",
             static _ => { },
             static reader => reader.Read() ? reader.GetInt64(0) : 0L,
             cancellationToken).ConfigureAwait(false);
+
+    /// <summary>Every delivery recorded, in key order, streamed (a copy); none for a ledger that predates webhooks.</summary>
+    public async IAsyncEnumerable<RecordedWebhook> ReadWebhooksAsync([System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        if (!await HasTableAsync("webhook_deliveries", cancellationToken).ConfigureAwait(false))
+        {
+            yield break;
+        }
+
+        await foreach (var delivery in StreamAsync(
+            "SELECT provider, remote_id, status, time, job_id FROM webhook_deliveries ORDER BY provider, remote_id, status;",
+            null,
+            static reader => new RecordedWebhook(reader.GetString(0), reader.GetString(1), reader.GetString(2), LedgerValues.ParseTime(reader.GetString(3)), reader.IsDBNull(4) ? null : reader.GetString(4)),
+            cancellationToken).ConfigureAwait(false))
+        {
+            yield return delivery;
+        }
     }
+
+    /// <summary>Whether the file has the table (a ledger opened read-only is not migrated: older ones lack later tables).</summary>
+    private Task<bool> HasTableAsync(string table, CancellationToken cancellationToken) =>
+        QueryAsync(
+            "SELECT COUNT(*) FROM sqlite_master WHERE type = 'table' AND name = $name;",
+            command => command.Parameters.AddWithValue("$name", table),
+            static reader => reader.Read() && reader.GetInt64(0) > 0,
+            cancellationToken);
 }

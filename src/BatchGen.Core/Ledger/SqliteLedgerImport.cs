@@ -7,7 +7,8 @@ public sealed partial class SqliteLedger : ILedgerImport
 {
     private const string CountSql = """
         SELECT (SELECT COUNT(*) FROM jobs), (SELECT COUNT(*) FROM events), (SELECT COUNT(*) FROM outputs),
-               (SELECT COUNT(*) FROM votes), (SELECT COUNT(*) FROM ratings), (SELECT COUNT(DISTINCT job_id) FROM video_checks);
+               (SELECT COUNT(*) FROM votes), (SELECT COUNT(*) FROM ratings), (SELECT COUNT(DISTINCT job_id) FROM video_checks),
+               (SELECT COUNT(*) FROM uploads), (SELECT COUNT(*) FROM webhook_deliveries);
         """;
 
     /// <inheritdoc/>
@@ -19,7 +20,7 @@ public sealed partial class SqliteLedger : ILedgerImport
                 command.CommandText = CountSql;
                 using var reader = command.ExecuteReader();
                 reader.Read();
-                return new LedgerCounts(reader.GetInt64(0), reader.GetInt64(1), reader.GetInt64(2), reader.GetInt64(3), reader.GetInt64(4), reader.GetInt64(5));
+                return new LedgerCounts(reader.GetInt64(0), reader.GetInt64(1), reader.GetInt64(2), reader.GetInt64(3), reader.GetInt64(4), reader.GetInt64(5), reader.GetInt64(6), reader.GetInt64(7));
             },
             cancellationToken);
 
@@ -35,6 +36,7 @@ public sealed partial class SqliteLedger : ILedgerImport
                 command.CommandText = """
                     DROP TRIGGER events_no_delete; DROP TRIGGER votes_no_delete; DROP TRIGGER ratings_no_delete;
                     DELETE FROM events; DELETE FROM stored_objects; DELETE FROM outputs; DELETE FROM jobs; DELETE FROM votes; DELETE FROM ratings; DELETE FROM video_checks;
+                    DELETE FROM uploads; DELETE FROM webhook_deliveries;
                     CREATE TRIGGER events_no_delete BEFORE DELETE ON events BEGIN SELECT RAISE(ABORT, 'ledger events are append-only'); END;
                     CREATE TRIGGER votes_no_delete BEFORE DELETE ON votes BEGIN SELECT RAISE(ABORT, 'ledger votes are append-only'); END;
                     CREATE TRIGGER ratings_no_delete BEFORE DELETE ON ratings BEGIN SELECT RAISE(ABORT, 'ledger ratings are append-only'); END;
@@ -87,12 +89,33 @@ public sealed partial class SqliteLedger : ILedgerImport
                     }
                 }
 
+                ImportUploads(connection, transaction, chunk.Uploads);
+                ImportWebhooks(connection, transaction, chunk.Webhooks);
                 ImportMeta(connection, transaction, chunk.Meta);
                 ImportReviews(connection, transaction, chunk.Reviews);
                 transaction.Commit();
                 return 0;
             },
             cancellationToken);
+    }
+
+    /// <summary>Uploads in their source order (a later one for the same content and provider is the one that counts).</summary>
+    private static void ImportUploads(SqliteConnection connection, SqliteTransaction transaction, IReadOnlyList<UploadRecord> uploads)
+    {
+        using var command = Insert(connection, transaction, "uploads", LedgerImportRows.UploadColumns);
+        foreach (var upload in uploads)
+        {
+            Run(command, LedgerImportRows.Upload(upload));
+        }
+    }
+
+    private static void ImportWebhooks(SqliteConnection connection, SqliteTransaction transaction, IReadOnlyList<RecordedWebhook> deliveries)
+    {
+        using var command = Insert(connection, transaction, "webhook_deliveries", LedgerImportRows.WebhookColumns);
+        foreach (var delivery in deliveries)
+        {
+            Run(command, LedgerImportRows.Webhook(delivery));
+        }
     }
 
     private static void ImportMeta(SqliteConnection connection, SqliteTransaction transaction, IReadOnlyDictionary<string, string> meta)

@@ -96,7 +96,7 @@ internal sealed partial class ProviderLane
             return;
         }
 
-        if (estimate is null && (_context.Budget.MaxCostUsd is not null || _settings.MaxCost is not null || _context.Options.PeriodBudget is not null))
+        if (estimate is null && (_context.Budget.MaxCostUsd is not null || _settings.MaxCost is not null || _context.Options.PeriodBudget is not null || _context.Options.SharedPeriodCaps is not null))
         {
             // A job the price table cannot price cannot be checked against a cap: never sent blind.
             var p = job.Spec.Parameters;
@@ -125,12 +125,21 @@ internal sealed partial class ProviderLane
         }
 
         if (_context.Fleet is { } fleet
-            && await fleet.ReserveAsync(job.Id, reservation, _context.Options.MaxCostUsd, _settings.MaxCost, _context.StopToken).ConfigureAwait(false) is var verdict
-            && verdict != Fleet.SharedBudgetVerdict.Reserved)
+            && await fleet.ReserveAsync(job.Id, reservation, _context.Options.MaxCostUsd, _settings.MaxCost, _context.Options.SharedPeriodCaps?.HoldNow(), _context.StopToken).ConfigureAwait(false) is var answer
+            && answer.Verdict != Fleet.SharedBudgetVerdict.Reserved)
         {
-            // The shared budget (every worker's reservations) says no: held, and left for the others to try.
+            // The shared budget (every worker's reservations, and the period caps over every batch) says no: held, and
+            // left for the others to try.
             _context.Budget.Release(reservation);
-            HoldForBudget(estimate, globalCap: verdict == Fleet.SharedBudgetVerdict.RefusedGlobal);
+            if (answer.Verdict == Fleet.SharedBudgetVerdict.RefusedPeriod)
+            {
+                _context.HoldForPeriodBudget(Name, estimate, answer.Reason ?? "a period cap would be passed");
+            }
+            else
+            {
+                HoldForBudget(estimate, globalCap: answer.Verdict == Fleet.SharedBudgetVerdict.RefusedGlobal);
+            }
+
             await ReleaseClaimAsync(job).ConfigureAwait(false);
             return;
         }

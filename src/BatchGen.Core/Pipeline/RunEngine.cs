@@ -27,6 +27,12 @@ public sealed class RunEngine
     {
         ArgumentNullException.ThrowIfNull(request);
         var errors = request.Options.Validate();
+        if (request.Options.SharedPeriodCaps is not null && request.Fleet is null)
+        {
+            // Never a cap left unchecked: shared period caps are held only in a fleet's database.
+            errors = [.. errors, "period caps to share in a fleet, but the run has no fleet"];
+        }
+
         if (errors.Count > 0)
         {
             throw new ArgumentException("invalid run options: " + string.Join("; ", errors), nameof(request));
@@ -50,7 +56,7 @@ public sealed class RunEngine
             budget.Settled = period.Settle;
         }
 
-        var fleet = request.Fleet is null ? null : await Fleet.FleetStart.JoinAsync(request.Fleet, resume, stopToken).ConfigureAwait(false);
+        var fleet = request.Fleet is null ? null : await Fleet.FleetStart.JoinAsync(request.Fleet, resume, request.Options.SharedPeriodCaps, stopToken).ConfigureAwait(false);
 
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(stopToken);
         using var hardStop = new CancellationTokenSource();

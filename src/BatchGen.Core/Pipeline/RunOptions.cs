@@ -73,12 +73,23 @@ public sealed class RunOptions
     /// </summary>
     public Costs.Periods.IPeriodBudget? PeriodBudget { get; init; }
 
+    /// <summary>
+    /// In a fleet: the period caps, held in the fleet's database with each job's shared reservation (every worker and
+    /// every batch there counted) instead of <see cref="PeriodBudget"/>'s spend file; null = none, or not a fleet.
+    /// </summary>
+    public Costs.Periods.SharedPeriodCaps? SharedPeriodCaps { get; init; }
+
     internal IReadOnlyList<string> Validate()
     {
         var errors = new List<string>(Halt.Validate());
         if (string.IsNullOrWhiteSpace(OutputDirectory))
         {
             errors.Add("output directory is empty");
+        }
+
+        if (PeriodBudget is not null && SharedPeriodCaps is not null)
+        {
+            errors.Add("the period caps are held either in the spend file or in the fleet's database, not both");
         }
 
         if (MaxCostUsd is < 0)

@@ -182,6 +182,6 @@ public sealed class LocalImageRunTests(ITestOutputHelper output)
     private static async Task<IReadOnlyList<UploadRecord>> ReadUploadsAsync(TempDirectory dir)
     {
         await using var ledger = await SqliteLedger.OpenReadOnlyAsync(Path.Combine(dir.Path, "out", "ledger.db"), TimeProvider.System, CancellationToken.None);
-        return await ledger.ReadUploadsAsync(CancellationToken.None);
+        return await ledger.ReadUploadsAsync(CancellationToken.None).ToListAsync();
     }
 }

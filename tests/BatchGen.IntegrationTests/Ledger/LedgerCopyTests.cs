@@ -1,3 +1,4 @@
+using BatchGen.Core.Ledger;
 using BatchGen.IntegrationTests.Run;
 using BatchGen.IntegrationTests.Support;
 using Xunit.Abstractions;
@@ -6,7 +7,7 @@ namespace BatchGen.IntegrationTests.Ledger;
 
 /// <summary>
 /// <c>batchgen ledger copy</c> with the real CLI: a batch run into SQLite, copied to PostgreSQL and back, gives
-/// byte-identical reports; a non-empty target is refused (exit 2) unless --force.
+/// byte-identical reports and the same uploads and webhook deliveries; a non-empty target is refused (exit 2) unless --force.
 /// </summary>
 public sealed class LedgerCopyTests(PostgresDatabase database, ITestOutputHelper output) : IClassFixture<PostgresDatabase>
 {
@@ -26,12 +27,16 @@ public sealed class LedgerCopyTests(PostgresDatabase database, ITestOutputHelper
         var votes = dir.Write("votes.csv", $"left_job_id,right_job_id,winner,rater\n{ids[0]},{ids[1]},left,ann\n{ids[2]},{ids[3]},tie,bob\n");
         var imported = await CliProcess.RunAsync(dir.Path, null, ["votes", "import", votes, Path.Combine(original, "ledger.db")]);
         imported.ExitCode.ShouldBe(0, imported.StdErr);
+        var (uploads, webhooks) = await RecordUploadsAndWebhooksAsync(Path.Combine(original, "ledger.db"), ids[0]);
 
         var toPg = await CliProcess.RunAsync(dir.Path, null, ["ledger", "copy", Path.Combine(original, "ledger.db"), database.Url]);
         output.WriteLine(toPg.StdOut + toPg.StdErr);
         toPg.ExitCode.ShouldBe(0, toPg.StdErr);
         toPg.StdOut.ShouldContain("copied 8 jobs, ");
         toPg.StdOut.ShouldContain(", 2 votes, ");
+        toPg.StdOut.ShouldContain(", 3 uploads, 2 webhook deliveries from ");
+        database.Cluster.Psql(database.Name, "SELECT string_agg(concat_ws('|', time, sha256, provider, url, bytes, COALESCE(expires_at, '-'), pending), ';' ORDER BY seq) FROM batchgen.uploads;")
+            .Trim().ShouldBe(string.Join(';', uploads.Select(u => string.Join('|', LedgerValues.Time(u.Time), u.Sha256, u.Provider, u.Url, u.Bytes, u.ExpiresAt is { } at ? LedgerValues.Time(at) : "-", u.Pending ? 1 : 0))));
         toPg.StdOut.ShouldContain("(counts verified)");
         toPg.StdOut.ShouldNotContain(database.Cluster.Password);
         // Schema step compact_values: the SQLite ledger holds UUID-like remote ids and SHA-256s as bytes, PostgreSQL the text
@@ -45,6 +50,12 @@ public sealed class LedgerCopyTests(PostgresDatabase database, ITestOutputHelper
         Directory.CreateDirectory(back);
         var toSqlite = await CliProcess.RunAsync(dir.Path, null, ["ledger", "copy", database.Url, Path.Combine(back, "ledger.db"), "--name", "copyme"]);
         toSqlite.ExitCode.ShouldBe(0, toSqlite.StdErr);
+        toSqlite.StdOut.ShouldContain(", 3 uploads, 2 webhook deliveries from ");
+        await using (var copied = await SqliteLedger.OpenReadOnlyAsync(Path.Combine(back, "ledger.db"), TimeProvider.System, CancellationToken.None))
+        {
+            (await copied.ReadUploadsAsync(CancellationToken.None).ToListAsync()).ShouldBe(uploads, "uploads after SQLite -> PostgreSQL -> SQLite");
+            (await copied.ReadWebhooksAsync(CancellationToken.None).ToListAsync()).ShouldBe(webhooks, "webhook deliveries after SQLite -> PostgreSQL -> SQLite");
+        }
 
         foreach (var videoDir in Directory.EnumerateDirectories(original))
         {
@@ -77,6 +88,20 @@ public sealed class LedgerCopyTests(PostgresDatabase database, ITestOutputHelper
         var forced = await CliProcess.RunAsync(dir.Path, null, ["ledger", "copy", Path.Combine(original, "ledger.db"), database.Url, "--force"]);
         forced.ExitCode.ShouldBe(0, forced.StdErr);
         forced.StdOut.ShouldContain("copied 8 jobs, ");
+        forced.StdOut.ShouldContain(", 3 uploads, 2 webhook deliveries from ");
+        database.Cluster.Psql(database.Name, "SELECT COUNT(*) FROM batchgen.webhook_deliveries;").Trim().ShouldBe("2", "--force replaced the deliveries, not added to them");
+    }
+
+    /// <summary>Records uploads (one pending, one with an end, one to the image store) and webhook deliveries in a SQLite ledger; returns them as read back.</summary>
+    private static async Task<(List<UploadRecord> Uploads, List<RecordedWebhook> Webhooks)> RecordUploadsAndWebhooksAsync(string path, string jobId)
+    {
+        await using var ledger = await SqliteLedger.OpenAsync(path, TimeProvider.System, CancellationToken.None);
+        await ledger.RecordUploadAsync(new UploadRecord(new string('a', 64), "pixwith", "https://pre.example.com/a.png?sig=x", 1234, new DateTimeOffset(2026, 12, 1, 8, 0, 0, TimeSpan.Zero)) { Pending = true }, CancellationToken.None);
+        await ledger.RecordUploadAsync(new UploadRecord(new string('a', 64), "pixwith", "https://pre.example.com/a.png?sig=x", 1234, new DateTimeOffset(2026, 12, 1, 8, 0, 0, TimeSpan.Zero)), CancellationToken.None);
+        await ledger.RecordUploadAsync(new UploadRecord(new string('b', 64), "image_store", "s3://bucket/inputs/b.png", 99, null), CancellationToken.None);
+        await ledger.RecordWebhookAsync("magnific", "task-1", "COMPLETED", jobId, CancellationToken.None);
+        await ledger.RecordWebhookAsync("segmind", "task-2", "FAILED", null, CancellationToken.None);
+        return (await ledger.ReadUploadsAsync(CancellationToken.None).ToListAsync(), await ledger.ReadWebhooksAsync(CancellationToken.None).ToListAsync());
     }
 
     private static async Task<long> SqliteCountAsync(string path, string sql)

@@ -43,7 +43,7 @@ public sealed class ImageUploadsTests : LedgerTestBase
         urls.ShouldAllBe(u => u.Error == null);
         _uploader.Calls.ShouldBe(1, "one Pixwith upload per content hash");
         _store.Calls.ShouldBe(1, "one object in the image store per content hash, whichever providers fetch it");
-        (await ledger.ReadUploadsAsync(default)).Select(u => u.Provider).Order().ShouldBe(["image_store", "pixwith"]);
+        (await ledger.ReadUploadsAsync(default).ToListAsync()).Select(u => u.Provider).Order().ShouldBe(["image_store", "pixwith"]);
     }
 
     [Fact]
@@ -90,7 +90,7 @@ public sealed class ImageUploadsTests : LedgerTestBase
         error.ShouldBeNull();
         url.ShouldBe("https://cdn.test/0/x");
         _uploader.Calls.ShouldBe(0);
-        (await ledger.ReadUploadsAsync(default))[^1].Pending.ShouldBeFalse();
+        (await ledger.ReadUploadsAsync(default).ToListAsync())[^1].Pending.ShouldBeFalse();
     }
 
     [Fact]
@@ -117,7 +117,7 @@ public sealed class ImageUploadsTests : LedgerTestBase
         _uploader.FailNext = true;
 
         (await uploads.UrlAsync("pixwith", image, Validity, default)).Error.ShouldNotBeNull().Class.ShouldBe(ErrorClass.Retryable);
-        (await ledger.ReadUploadsAsync(default)).ShouldBeEmpty();
+        (await ledger.ReadUploadsAsync(default).ToListAsync()).ShouldBeEmpty();
         (await uploads.UrlAsync("pixwith", image, Validity, default)).Error.ShouldBeNull();
 
         _uploader.Calls.ShouldBe(2);

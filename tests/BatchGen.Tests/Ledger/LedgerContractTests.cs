@@ -340,7 +340,7 @@ public abstract class LedgerContractTests : LedgerTestBase
         refused.Message.ShouldContain("the target batch is not empty (3 jobs, 3 events");
 
         var counts = await LedgerCopier.CopyAsync(other, ledger, force: true, default);
-        counts.ShouldBe(new LedgerCounts(2, 2, 0, 0, 0, 0));
+        counts.ShouldBe(new LedgerCounts(2, 2, 0, 0, 0, 0, 0, 0));
         (await ToListAsync(ledger.ReadJobsAsync(default))).Select(j => j.Id).ShouldBe(LedgerTestJobs.Range(10, 2).Select(j => j.Id));
     }
 
@@ -418,6 +418,94 @@ public abstract class LedgerContractTests : LedgerTestBase
         (output.ObjectKey, output.ObjectUrl, output.StoredAt).ShouldBe(("p/a.mp4", "s3://b/p/a.mp4", (DateTimeOffset?)StoredAt), "copied back into this backend");
     }
 
+    [Fact]
+    public async Task CopyAsync_UploadsAndWebhookDeliveries_EveryFieldSurvivesSqliteToThisBackendAndBack()
+    {
+        var job = LedgerTestJobs.Create(1);
+        var sourcePath = Path.Combine(TempPath, "source", "ledger.db");
+        await using (var source = await SqliteLedger.OpenAsync(sourcePath, Time, default))
+        {
+            await source.SyncJobsAsync([job], default);
+            await RecordUploadsAndWebhooksAsync(source, job.Id);
+        }
+
+        await using var original = await SqliteLedger.OpenReadOnlyAsync(sourcePath, Time, default);
+        var uploads = await ToListAsync(original.ReadUploadsAsync(default));
+        var webhooks = await ToListAsync(original.ReadWebhooksAsync(default));
+        uploads.Count.ShouldBe(4);
+        webhooks.Count.ShouldBe(3);
+
+        await using (var ledger = await OpenAsync())
+        {
+            var counts = await LedgerCopier.CopyAsync(original, ledger, force: false, default);
+            (counts.Uploads, counts.Webhooks).ShouldBe((4L, 3L));
+            counts.ToString().ShouldEndWith(", 4 uploads, 3 webhook deliveries");
+            (await ToListAsync(ledger.ReadUploadsAsync(default))).ShouldBe(uploads, "uploads in this backend");
+            (await ToListAsync(ledger.ReadWebhooksAsync(default))).ShouldBe(webhooks, "deliveries in this backend");
+            var upload = (IUploadLog)ledger;
+            (await upload.GetUploadAsync("aa", "pixwith", default)).ShouldBe(uploads[2], "the later upload of the same content is still the latest");
+            (await ledger.RecordWebhookAsync("magnific", "task-1", "COMPLETED", job.Id, default)).ShouldBeFalse("a re-delivery after the copy is still a repeat");
+        }
+
+        var backPath = Path.Combine(TempPath, "back", "ledger.db");
+        await using (var ledger = await OpenReadOnlyAsync())
+        await using (var back = await SqliteLedger.OpenAsync(backPath, Time, default))
+        {
+            var counts = await LedgerCopier.CopyAsync(ledger, back, force: false, default);
+            (counts.Uploads, counts.Webhooks).ShouldBe((4L, 3L));
+        }
+
+        await using var backReader = await SqliteLedger.OpenReadOnlyAsync(backPath, Time, default);
+        (await ToListAsync(backReader.ReadUploadsAsync(default))).ShouldBe(uploads, "uploads after SQLite -> this backend -> SQLite");
+        (await ToListAsync(backReader.ReadWebhooksAsync(default))).ShouldBe(webhooks, "deliveries after SQLite -> this backend -> SQLite");
+    }
+
+    [Fact]
+    public async Task CopyAsync_TargetHoldingOnlyUploadsOrDeliveries_RefusedUnlessForced_ForceClearsThem()
+    {
+        var sourcePath = Path.Combine(TempPath, "source", "ledger.db");
+        await using (var source = await SqliteLedger.OpenAsync(sourcePath, Time, default))
+        {
+            await source.SyncJobsAsync([LedgerTestJobs.Create(1)], default);
+            await source.RecordUploadAsync(new UploadRecord("aa", "pixwith", "https://pre/aa", 10, null), default);
+        }
+
+        await using var original = await SqliteLedger.OpenReadOnlyAsync(sourcePath, Time, default);
+        await using var ledger = await OpenAsync();
+        await ledger.RecordWebhookAsync("segmind", "stale", "COMPLETED", null, default);
+        var refused = await Should.ThrowAsync<LedgerException>(LedgerCopier.CopyAsync(original, ledger, force: false, default));
+        refused.Message.ShouldContain("the target batch is not empty (0 jobs, 0 events, 0 outputs, 0 votes, 0 ratings, 0 video checks, 0 uploads, 1 webhook deliveries)");
+
+        await ((IUploadLog)ledger).RecordUploadAsync(new UploadRecord("bb", "image_store", "s3://b/stale", 20, null), default);
+        var counts = await LedgerCopier.CopyAsync(original, ledger, force: true, default);
+
+        counts.ShouldBe(new LedgerCounts(1, 1, 0, 0, 0, 0, 1, 0));
+        (await ToListAsync(ledger.ReadUploadsAsync(default))).Select(u => u.Url).ShouldBe(["https://pre/aa"]);
+        (await ToListAsync(ledger.ReadWebhooksAsync(default))).ShouldBeEmpty();
+        (await ledger.RecordWebhookAsync("segmind", "stale", "COMPLETED", null, default)).ShouldBeTrue("the cleared delivery is gone");
+    }
+
+    /// <summary>
+    /// Uploads with every field shaped (pending, with and without an end, the same content twice for one provider, an
+    /// object-store upload) and deliveries with and without a job, each at its own time.
+    /// </summary>
+    private async Task RecordUploadsAndWebhooksAsync(SqliteLedger ledger, string jobId)
+    {
+        Time.Advance(TimeSpan.FromMilliseconds(1.2345));
+        await ledger.RecordUploadAsync(new UploadRecord("aa", "pixwith", "https://pre.example.com/aa.png?sig=1", 1234, Start.AddHours(1)) { Pending = true }, default);
+        Time.Advance(TimeSpan.FromSeconds(1));
+        await ledger.RecordUploadAsync(new UploadRecord(new string('c', 64), "image_store", "s3://bucket/inputs/cc.png", 5_000_000_000, null), default);
+        Time.Advance(TimeSpan.FromSeconds(1));
+        await ledger.RecordUploadAsync(new UploadRecord("aa", "pixwith", "https://pre.example.com/aa.png?sig=1", 1234, Start.AddHours(1).AddTicks(7)), default);
+        Time.Advance(TimeSpan.FromSeconds(1));
+        await ledger.RecordUploadAsync(new UploadRecord("aa", "image_store", "s3://bucket/inputs/ü aa.png", 1234, null), default);
+        Time.Advance(TimeSpan.FromTicks(3));
+        await ledger.RecordWebhookAsync("magnific", "task-1", "COMPLETED", jobId, default);
+        Time.Advance(TimeSpan.FromSeconds(1));
+        await ledger.RecordWebhookAsync("magnific", "task-1", "IN_PROGRESS", null, default);
+        await ledger.RecordWebhookAsync("segmind", "0b7f6a52-6f8e-4f5e-9d57-3c4c7e1a9b21", "COMPLETED", null, default);
+    }
+
     private static LedgerEvent Saved(string jobId, string sha) => new()
     {
         JobId = jobId,
@@ -474,6 +562,10 @@ public abstract class LedgerContractTests : LedgerTestBase
         public Task<BatchGen.Core.Reviews.ReviewData> ReadReviewsAsync(CancellationToken cancellationToken) => Task.FromResult(BatchGen.Core.Reviews.ReviewData.Empty);
 
         public Task<bool> RecordWebhookAsync(string provider, string remoteId, string status, string? jobId, CancellationToken cancellationToken) => throw new NotSupportedException();
+
+        public IAsyncEnumerable<UploadRecord> ReadUploadsAsync(CancellationToken cancellationToken) => AsyncEnumerable.Empty<UploadRecord>();
+
+        public IAsyncEnumerable<RecordedWebhook> ReadWebhooksAsync(CancellationToken cancellationToken) => AsyncEnumerable.Empty<RecordedWebhook>();
 
         public ValueTask DisposeAsync() => ValueTask.CompletedTask;
     }

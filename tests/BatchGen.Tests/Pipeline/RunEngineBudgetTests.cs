@@ -46,4 +46,21 @@ public sealed class RunEngineBudgetTests
         jobs.ShouldAllBe(j => ledger[j.Id].ErrorMessage!.Contains("no price for 540p x 5s", StringComparison.Ordinal));
         h.Stats(ProviderNames.GmiCloud).SubmitAttempts.ShouldBe(0);
     }
+
+    [Fact]
+    public async Task RunAsync_SharedPeriodCapsWithoutAFleet_RefusedBeforeAnySubmit()
+    {
+        await using var h = await PipelineHarness.StartAsync();
+        var jobs = PipelineHarness.Jobs(ProviderNames.Segmind, 2).ToList();
+
+        // Caps meant for a fleet's database, on a run that has none: never a run with its caps unchecked.
+        var ex = await Should.ThrowAsync<ArgumentException>(() => h.RunAsync(jobs, o => new RunOptions
+        {
+            OutputDirectory = o.OutputDirectory,
+            SharedPeriodCaps = new BatchGen.Core.Costs.Periods.SharedPeriodCaps(new BatchGen.Core.Costs.Periods.PeriodCaps(1m, null), TimeZoneInfo.Utc, () => DateTimeOffset.UnixEpoch),
+        }));
+
+        ex.Message.ShouldContain("period caps to share in a fleet, but the run has no fleet");
+        h.Stats(ProviderNames.Segmind).SubmitAttempts.ShouldBe(0);
+    }
 }

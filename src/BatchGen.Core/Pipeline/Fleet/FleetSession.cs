@@ -65,17 +65,20 @@ internal sealed class FleetSession
         _ => false,
     };
 
-    /// <summary>Reserves the job's estimate in the shared budget under this worker's caps; null when reserved.</summary>
-    public async Task<SharedBudgetVerdict> ReserveAsync(string jobId, BudgetReservation local, decimal? maxCostUsd, decimal? providerCapUsd, CancellationToken cancellationToken)
+    /// <summary>
+    /// Reserves the job's estimate in the shared budget under this worker's caps, and against the period caps on
+    /// <paramref name="period"/>'s day when set (one transaction).
+    /// </summary>
+    public async Task<SharedBudgetAnswer> ReserveAsync(string jobId, BudgetReservation local, decimal? maxCostUsd, decimal? providerCapUsd, Costs.Periods.SharedPeriodHold? period, CancellationToken cancellationToken)
     {
-        var verdict = await Fleet.Budget.TryReserveAsync(
-            new SharedReservation(jobId, local.Provider, local.HeldUsd, maxCostUsd, providerCapUsd), cancellationToken).ConfigureAwait(false);
-        if (verdict == SharedBudgetVerdict.Reserved)
+        var answer = await Fleet.Budget.TryReserveAsync(
+            new SharedReservation(jobId, local.Provider, local.HeldUsd, maxCostUsd, providerCapUsd, period), cancellationToken).ConfigureAwait(false);
+        if (answer.Verdict == SharedBudgetVerdict.Reserved)
         {
             _reservations[local] = jobId;
         }
 
-        return verdict;
+        return answer;
     }
 
     /// <summary>A reservation taken over from the ledger (a job in flight when the run started): settled in the shared budget too.</summary>

@@ -76,21 +76,33 @@ public interface ISharedBudget
     /// <summary>
     /// Reserves <paramref name="estimatedUsd"/> for the job when, for the batch cap and the provider's cap,
     /// spent + reserved + estimate stays within it (every worker's reservations counted).
+    /// When the reservation carries a <see cref="SharedReservation.Period"/>, the same transaction also holds it against
+    /// the period caps, counted over every batch in the database (spent plus held on the day, and in its month).
     /// </summary>
-    Task<SharedBudgetVerdict> TryReserveAsync(SharedReservation reservation, CancellationToken cancellationToken);
+    Task<SharedBudgetAnswer> TryReserveAsync(SharedReservation reservation, CancellationToken cancellationToken);
 
-    /// <summary>Settles the job's reservation once: <paramref name="chargedUsd"/> moves to spent, null releases it.</summary>
+    /// <summary>
+    /// Settles the job's reservation once: <paramref name="chargedUsd"/> moves to spent, null releases it. A period hold
+    /// goes with it: the charge counts as spent on the day the hold was taken.
+    /// </summary>
     Task SettleAsync(string jobId, decimal? chargedUsd, CancellationToken cancellationToken);
 
     /// <summary>
     /// The batch's first worker seeds the shared figures from the ledger: spent per provider, and a reservation at its
-    /// estimate for each job in flight. Later workers find them and change nothing.
+    /// estimate for each job in flight (held on <paramref name="periodDay"/> against the period caps too, when set). Later
+    /// workers find them and change nothing.
     /// </summary>
-    Task SeedAsync(IReadOnlyDictionary<string, decimal> spentByProvider, IReadOnlyDictionary<string, (string Provider, decimal Amount)> inFlight, CancellationToken cancellationToken);
+    Task SeedAsync(IReadOnlyDictionary<string, decimal> spentByProvider, IReadOnlyDictionary<string, (string Provider, decimal Amount)> inFlight, DateOnly? periodDay, CancellationToken cancellationToken);
 }
 
-/// <summary>A reservation asked for one job under the caps this worker runs with.</summary>
-public sealed record SharedReservation(string JobId, string Provider, decimal EstimatedUsd, decimal? MaxCostUsd, decimal? ProviderCapUsd);
+/// <summary>A reservation asked for one job under the caps this worker runs with (and its period caps, when set).</summary>
+public sealed record SharedReservation(string JobId, string Provider, decimal EstimatedUsd, decimal? MaxCostUsd, decimal? ProviderCapUsd, Costs.Periods.SharedPeriodHold? Period = null);
+
+/// <summary>The shared budget's answer, with the one-line reason of a period cap's refusal.</summary>
+public sealed record SharedBudgetAnswer(SharedBudgetVerdict Verdict, string? Reason = null)
+{
+    public static SharedBudgetAnswer Reserved { get; } = new(SharedBudgetVerdict.Reserved);
+}
 
 /// <summary>The shared budget's answer.</summary>
 public enum SharedBudgetVerdict
@@ -102,4 +114,7 @@ public enum SharedBudgetVerdict
 
     /// <summary>The provider's own cap would be passed.</summary>
     RefusedProvider,
+
+    /// <summary>A period cap (per day or per month, every batch in the database) would be passed.</summary>
+    RefusedPeriod,
 }

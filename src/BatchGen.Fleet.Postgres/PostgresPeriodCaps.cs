@@ -1,0 +1,114 @@
+using System.Globalization;
+using BatchGen.Core.Costs.Periods;
+using Npgsql;
+using NpgsqlTypes;
+
+namespace BatchGen.Fleet.Postgres;
+
+/// <summary>
+/// The period caps (<c>budget.max_cost_per_day</c> / <c>max_cost_per_month</c>) of fleet workers, counted over every
+/// batch in the database. A job's period hold is its row in <c>fleet_reservations</c> with <c>period_day</c> set (the
+/// day, in the manifest's time zone, the hold was taken), so it lives exactly as the batch reservation does: settled
+/// once by whichever worker settles the job, and left counted while a dead worker's job waits to be taken over.
+/// Charges land in <c>fleet_period_spend</c> (spent per batch and day) on the hold's day. Every check-and-hold runs
+/// under one transaction-level advisory lock, taken after the batch's budget rows (the order every reservation takes
+/// them; a settlement never takes it), so holds of all batches are checked one after the other.
+/// </summary>
+internal static class PostgresPeriodCaps
+{
+    /// <summary>The advisory lock that serialises period holds across every batch of the database.</summary>
+    private const long HoldLock = 0x42474C31_00000003;
+
+    /// <summary>
+    /// Under the period lock: null when <paramref name="amountUsd"/> fits the day's and the month's caps (spent plus held
+    /// by every batch, the job's own earlier hold left out), else the refusal in one line.
+    /// </summary>
+    public static async Task<string?> CheckAsync(
+        NpgsqlConnection connection, NpgsqlTransaction transaction, long batchId, string jobId, SharedPeriodHold hold, decimal amountUsd, string where, CancellationToken cancellationToken)
+    {
+        await using (var lockCommand = new NpgsqlCommand($"SELECT pg_advisory_xact_lock({HoldLock});", connection, transaction))
+        {
+            await lockCommand.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+        }
+
+        // One statement: one snapshot, so a settlement that moved a hold to spent is seen whole or not at all.
+        decimal dayTotal, monthTotal;
+        await using (var totals = new NpgsqlCommand(
+            """
+            SELECT COALESCE((SELECT sum(spent) FROM batchgen.fleet_period_spend WHERE day = @d), 0)
+                 + COALESCE((SELECT sum(amount) FROM batchgen.fleet_reservations WHERE period_day = @d AND NOT (batch_id = @b AND job_id = @j)), 0),
+                   COALESCE((SELECT sum(spent) FROM batchgen.fleet_period_spend WHERE day >= @m0 AND day < @m1), 0)
+                 + COALESCE((SELECT sum(amount) FROM batchgen.fleet_reservations WHERE period_day >= @m0 AND period_day < @m1 AND NOT (batch_id = @b AND job_id = @j)), 0);
+            """,
+            connection,
+            transaction))
+        {
+            var month = new DateOnly(hold.Day.Year, hold.Day.Month, 1);
+            totals.Parameters.Add(Date("d", hold.Day));
+            totals.Parameters.Add(Date("m0", month));
+            totals.Parameters.Add(Date("m1", month.AddMonths(1)));
+            totals.Parameters.AddWithValue("b", batchId);
+            totals.Parameters.AddWithValue("j", jobId);
+            await using var reader = await totals.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+            await reader.ReadAsync(cancellationToken).ConfigureAwait(false);
+            dayTotal = reader.GetDecimal(0);
+            monthTotal = reader.GetDecimal(1);
+        }
+
+        return Refusal(hold, dayTotal, monthTotal, amountUsd, where);
+    }
+
+    /// <summary>The refusal for these totals, or null when the amount fits both caps.</summary>
+    internal static string? Refusal(SharedPeriodHold hold, decimal dayTotal, decimal monthTotal, decimal amountUsd, string where)
+    {
+        var c = CultureInfo.InvariantCulture;
+        if (hold.Caps.PerDayUsd is { } perDay && dayTotal + amountUsd > perDay)
+        {
+            return string.Create(c, $"the daily cap of ${perDay:0.00} ({hold.Day:yyyy-MM-dd}, all batches in {where}) would be passed: ${dayTotal:0.00} spent or held that day, ${amountUsd:0.00} more");
+        }
+
+        if (hold.Caps.PerMonthUsd is { } perMonth && monthTotal + amountUsd > perMonth)
+        {
+            return string.Create(c, $"the monthly cap of ${perMonth:0.00} ({hold.Day:yyyy-MM}, all batches in {where}) would be passed: ${monthTotal:0.00} spent or held that month, ${amountUsd:0.00} more");
+        }
+
+        return null;
+    }
+
+    /// <summary>A settled hold's charge, counted as spent by the batch on the hold's day.</summary>
+    public static async Task AddSpentAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, long batchId, DateOnly day, decimal chargedUsd, CancellationToken cancellationToken)
+    {
+        await using var add = new NpgsqlCommand(
+            "INSERT INTO batchgen.fleet_period_spend (batch_id, day, spent) VALUES (@b, @d, @c) "
+            + "ON CONFLICT (batch_id, day) DO UPDATE SET spent = fleet_period_spend.spent + excluded.spent;",
+            connection,
+            transaction);
+        add.Parameters.AddWithValue("b", batchId);
+        add.Parameters.Add(Date("d", day));
+        add.Parameters.AddWithValue("c", chargedUsd);
+        await add.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Spent plus held by every batch of the database on <paramref name="day"/> and in its month.</summary>
+    public static async Task<(decimal Day, decimal Month)> TotalsAsync(NpgsqlDataSource source, DateOnly day, CancellationToken cancellationToken)
+    {
+        await using var command = source.CreateCommand(
+            """
+            SELECT COALESCE((SELECT sum(spent) FROM batchgen.fleet_period_spend WHERE day = @d), 0)
+                 + COALESCE((SELECT sum(amount) FROM batchgen.fleet_reservations WHERE period_day = @d), 0),
+                   COALESCE((SELECT sum(spent) FROM batchgen.fleet_period_spend WHERE day >= @m0 AND day < @m1), 0)
+                 + COALESCE((SELECT sum(amount) FROM batchgen.fleet_reservations WHERE period_day >= @m0 AND period_day < @m1), 0);
+            """);
+        var month = new DateOnly(day.Year, day.Month, 1);
+        command.Parameters.Add(Date("d", day));
+        command.Parameters.Add(Date("m0", month));
+        command.Parameters.Add(Date("m1", month.AddMonths(1)));
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        await reader.ReadAsync(cancellationToken).ConfigureAwait(false);
+        return (reader.GetDecimal(0), reader.GetDecimal(1));
+    }
+
+    /// <summary>A <c>date</c> parameter; null is SQL NULL (a reservation without a period hold).</summary>
+    public static NpgsqlParameter Date(string name, DateOnly? day) =>
+        new(name, NpgsqlDbType.Date) { Value = day is { } d ? d : DBNull.Value };
+}
