@@ -113,8 +113,8 @@ internal sealed class RunHandler
         var manifest = loaded.Manifest!;
         if (manifest.JobCount >= LargeManifestJobs)
         {
-            // Once, before anything runs: the load's garbage (the CSV's text, its rows as parsed for the checks: about
-            // 90 MB at 100,000 rows) is returned now, not left under the ledger sync's own allocations (peak RSS).
+            // Once, before anything runs: the load's garbage (the CSV's text, its rows parsed one at a time for the checks)
+            // is returned now, not left under the ledger sync's own allocations (peak RSS).
             GC.Collect(GC.MaxGeneration, GCCollectionMode.Aggressive, blocking: true, compacting: true);
         }
 

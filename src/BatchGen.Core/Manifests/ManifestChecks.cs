@@ -23,16 +23,25 @@ internal static class ManifestChecks
             }
         }
 
-        foreach (var value in AllValues(doc))
+        // One pass binds every template value (in the order of AllValues, so errors come as they always did) and
+        // gathers the variables the templates use.
+        var used = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var (value, reject) in TemplateValues(doc))
         {
-            if (value.Parsed is Template template && !Bind(template, value.Mark, doc, bag, allowOutputNames: false))
+            var template = (Template)value.Parsed!;
+            used.UnionWith(template.Variables);
+            if (!Bind(template, value.Mark, doc, bag, allowOutputNames: false))
             {
-                value.Reject();
+                reject();
             }
         }
 
         var filenameOk = doc.OutputFilename is not { } filename || Bind(filename.Template, filename.Mark, doc, bag, allowOutputNames: true);
-        var used = UsedVariables(doc);
+        if (doc.OutputFilename is { } output)
+        {
+            used.UnionWith(output.Template.Variables);
+        }
+
         foreach (var slot in doc.Keys.VariableSlots)
         {
             var name = doc.Keys.NameOf(slot);
@@ -53,7 +62,10 @@ internal static class ManifestChecks
             doc.OutputFilename = null;
         }
 
-        doc.HasRejected = AllValues(doc).Any(v => v.IsRejected) || doc.Excludes.Any(e => e.Pairs.Any(p => p.Value.IsRejected));
+        doc.HasRejected = doc.Defaults.Any(p => p.Value.IsRejected)
+            || doc.Axes.Any(a => a.Entries is Csv.CsvRows rows ? rows.AnyRejected : a.Entries.Any(e => e.Any(p => p.Value.IsRejected)))
+            || doc.Includes.Any(i => i.Pairs.Any(p => p.Value.IsRejected))
+            || doc.Excludes.Any(e => e.Pairs.Any(p => p.Value.IsRejected));
     }
 
     /// <summary>
@@ -98,17 +110,6 @@ internal static class ManifestChecks
         return false;
     }
 
-    private static HashSet<string> UsedVariables(ManifestDocument doc)
-    {
-        var used = TemplateVariables(doc);
-        if (doc.OutputFilename is { } filename)
-        {
-            used.UnionWith(filename.Template.Variables);
-        }
-
-        return used;
-    }
-
     /// <summary>Every variable a template value uses (a 100,000-row CSV has a template in every row: plain loops, no LINQ chain per value).</summary>
     private static HashSet<string> TemplateVariables(ManifestDocument doc)
     {
@@ -125,6 +126,57 @@ internal static class ManifestChecks
         }
 
         return used;
+    }
+
+    /// <summary>
+    /// The template values of <see cref="AllValues"/>, in the same order, each with how to reject it: a large CSV's
+    /// rows are not all parsed for this (<see cref="Csv.CsvRows.TemplateValues"/>), and a value rejected in one is
+    /// remembered by its row.
+    /// </summary>
+    private static IEnumerable<(FieldValue Value, Action Reject)> TemplateValues(ManifestDocument doc)
+    {
+        foreach (var pair in doc.Defaults)
+        {
+            if (pair.Value.Parsed is Template)
+            {
+                yield return (pair.Value, pair.Value.Reject);
+            }
+        }
+
+        foreach (var axis in doc.Axes)
+        {
+            if (axis.Entries is Csv.CsvRows rows)
+            {
+                foreach (var (row, pair) in rows.TemplateValues())
+                {
+                    yield return (pair.Value, () => rows.Reject(row, pair));
+                }
+
+                continue;
+            }
+
+            foreach (var entry in axis.Entries)
+            {
+                foreach (var pair in entry)
+                {
+                    if (pair.Value.Parsed is Template)
+                    {
+                        yield return (pair.Value, pair.Value.Reject);
+                    }
+                }
+            }
+        }
+
+        foreach (var include in doc.Includes)
+        {
+            foreach (var pair in include.Pairs)
+            {
+                if (pair.Value.Parsed is Template)
+                {
+                    yield return (pair.Value, pair.Value.Reject);
+                }
+            }
+        }
     }
 
     /// <summary>The defaults', every axis entry's, then every include's values, in that order.</summary>

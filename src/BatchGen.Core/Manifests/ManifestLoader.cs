@@ -17,9 +17,6 @@ namespace BatchGen.Core.Manifests;
 /// </summary>
 public static class ManifestLoader
 {
-    /// <summary>A CSV of at least this many rows keeps only its cell texts once loaded (<see cref="Csv.CsvRows.Compact"/>).</summary>
-    internal const int CompactCsvRowsFrom = 1000;
-
     public static ManifestLoadResult Load(string path, ManifestLoadOptions options)
     {
         ArgumentNullException.ThrowIfNull(path);
@@ -100,14 +97,6 @@ public static class ManifestLoader
         if (bag.HasErrors || outputDirectory is null)
         {
             return null;
-        }
-
-        foreach (var axis in document.Axes)
-        {
-            if (axis.Entries is Csv.CsvRows { Count: >= CompactCsvRowsFrom } rows)
-            {
-                rows.Compact();
-            }
         }
 
         return new Manifest(document, name, outputDirectory, providers, filename, deduplicate, jobCount) { Webhook = webhook };

@@ -5,7 +5,7 @@ using BatchGen.Core.Manifests.Csv;
 namespace BatchGen.Tests.Manifests;
 
 /// <summary>
-/// A large CSV keeps only its cell texts once it loaded, and parses a row again when it is read: the jobs (ids,
+/// A large CSV keeps only its cell texts, and parses a row again when it is read: the jobs (ids,
 /// rendered prompts, output paths) are the same as those of a CSV small enough to keep its rows parsed; a manifest
 /// whose rows a run released refuses to expand again.
 /// </summary>
@@ -18,7 +18,7 @@ public sealed class CsvRowsCompactionTests : IDisposable
     [Fact]
     public void Load_CsvFromTheCompactionSize_SameJobsAsTheUncompactedRowsBeforeIt()
     {
-        var rows = ManifestLoader.CompactCsvRowsFrom;
+        var rows = CsvRows.ParseOnReadFrom;
         var large = ManifestHarness.LoadFile(_harness.Write("large.csv", Csv(rows)));
         var small = ManifestHarness.LoadFile(_harness.Write("small.csv", Csv(rows - 1)));
         large.Errors.ShouldBeEmpty();
@@ -38,12 +38,12 @@ public sealed class CsvRowsCompactionTests : IDisposable
     [Fact]
     public void JobsThenRelease_AfterTheStream_ReleasesTheRowsAndRefusesToExpandAgain()
     {
-        var manifest = ManifestHarness.LoadFile(_harness.Write("release.csv", Csv(ManifestLoader.CompactCsvRowsFrom))).Manifest!;
+        var manifest = ManifestHarness.LoadFile(_harness.Write("release.csv", Csv(CsvRows.ParseOnReadFrom))).Manifest!;
 
-        manifest.JobsThenRelease().Count().ShouldBe(ManifestLoader.CompactCsvRowsFrom);
+        manifest.JobsThenRelease().Count().ShouldBe(CsvRows.ParseOnReadFrom);
 
         Should.Throw<InvalidOperationException>(() => manifest.Jobs().First()).Message.ShouldContain("released");
-        manifest.JobCount.ShouldBe(ManifestLoader.CompactCsvRowsFrom);
+        manifest.JobCount.ShouldBe(CsvRows.ParseOnReadFrom);
     }
 
     private static string Key(BatchGen.Core.Jobs.JobSpec job) => $"{job.Id}|{job.Parameters.Prompt}|{job.Parameters.Duration}|{job.OutputPath}|{string.Join(",", job.Axes)}";

@@ -60,10 +60,11 @@ internal static class CsvRowsReader
 
                 if (headerOk)
                 {
-                    entries.Add(record, line, ReadRow(record, slots, keys, displayFile, line, bag));
+                    entries.Add(record, line, CsvRows.ParseRow(record, slots, keys, displayFile, line, bag));
                 }
             }
 
+            entries.EndOfRows();
             foreach (var (line, reason) in malformed.Where(m => m.Reason != CsvMalformedReason.FieldCountMismatch))
             {
                 bag.Error(new SourceMark(displayFile, (int)Math.Max(line, 1), 1), "rows", $"malformed CSV ({reason}): put quotes around a cell that contains quotes, and double the quotes inside (\"\")");
@@ -128,27 +129,6 @@ internal static class CsvRowsReader
         }
 
         return slots;
-    }
-
-    /// <summary>One entry per row; a bad cell is reported at line:field and kept as an invalid value (its row makes no job).</summary>
-    private static Pair[] ReadRow(string[] record, int[] slots, KeyTable keys, string file, int line, DiagnosticBag bag)
-    {
-        var pairs = new List<Pair>(record.Length);
-        for (var i = 0; i < record.Length; i++)
-        {
-            if (record[i].Length > ManifestLimits.MaxValueChars)
-            {
-                var mark = new SourceMark(file, line, i + 1);
-                bag.Error(mark, keys.NameOf(slots[i]), $"a cell of {record[i].Length} characters is longer than the {ManifestLimits.MaxValueChars} allowed");
-                pairs.Add(new Pair(slots[i], FieldValue.Invalid(string.Empty, mark)));
-            }
-            else if (record[i].Length > 0)
-            {
-                pairs.Add(new Pair(slots[i], FieldValueParser.FromText(keys.NameOf(slots[i]), record[i], new SourceMark(file, line, i + 1), bag)));
-            }
-        }
-
-        return [.. pairs];
     }
 
     private static string FirstLine(string message)
