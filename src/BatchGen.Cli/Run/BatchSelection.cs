@@ -67,6 +67,23 @@ internal sealed class BatchSelection(Manifest manifest, RunInvocation invocation
     }
 
     /// <summary>
+    /// What this batch spent per day under the spend file (while on a SQLite ledger), for a fleet worker to carry into
+    /// PostgreSQL; null when the manifest sets no period cap or the batch is not in the spend file.
+    /// </summary>
+    public LocalPeriodSpend? LocalSpend(string directory)
+    {
+        if (manifest.PeriodCaps.IsEmpty || _book is null)
+        {
+            return null;
+        }
+
+        var days = _book.SpentByDay(directory)
+            .Select(d => (DateOnly.ParseExact(d.Day, "yyyy-MM-dd", CultureInfo.InvariantCulture), d.SpentUsd))
+            .ToList();
+        return new LocalPeriodSpend(_book.Id, _book.Path, days);
+    }
+
+    /// <summary>
     /// Marks the batch finished when no job is left to run; fills the period figures of the notification from the spend
     /// file, unless the run is a fleet worker (<paramref name="periodInFleet"/>: its caps count in PostgreSQL).
     /// </summary>
@@ -109,3 +126,6 @@ internal sealed class BatchSelection(Manifest manifest, RunInvocation invocation
 
     private SpendBook Book() => _book ??= SpendBook.Open(BatchesDirectory);
 }
+
+/// <summary>A batch's spend per day in one spend file (<paramref name="BookId"/> at <paramref name="Path"/>).</summary>
+internal sealed record LocalPeriodSpend(string BookId, string Path, IReadOnlyList<(DateOnly Day, decimal SpentUsd)> Days);

@@ -17,13 +17,20 @@ public sealed class SpendBook : IDisposable
     private readonly SqliteConnection _connection;
     private readonly Lock _lock = new();
 
-    private SpendBook(string path, SqliteConnection connection)
+    private SpendBook(string path, SqliteConnection connection, string id)
     {
         Path = path;
         _connection = connection;
+        Id = id;
     }
 
     public string Path { get; }
+
+    /// <summary>
+    /// This file's own random id, made on its first open (a file made by an earlier version gets one on its next open)
+    /// and kept for its life: a fleet carries this file's spend into PostgreSQL once per batch under it.
+    /// </summary>
+    public string Id { get; }
 
     static SpendBook() => SQLitePCL.Batteries.Init();
 
@@ -47,12 +54,32 @@ public sealed class SpendBook : IDisposable
                 CREATE TABLE IF NOT EXISTS batches (
                     dir TEXT PRIMARY KEY, manifest TEXT NOT NULL, stamp TEXT NOT NULL, time_zone TEXT NOT NULL,
                     started_utc TEXT NOT NULL, finished INTEGER NOT NULL DEFAULT 0);
+                CREATE TABLE IF NOT EXISTS book (key TEXT PRIMARY KEY, value TEXT NOT NULL);
                 """);
-            return new SpendBook(path, connection);
+            return new SpendBook(path, connection, EnsureId(connection));
         }
         catch (Exception ex) when (ex is SqliteException or IOException or UnauthorizedAccessException)
         {
             throw LedgerException.Create(path, $"the spend file could not be opened ({ex.Message.ReplaceLineEndings(" ")})", "check that the directory is writable");
+        }
+    }
+
+    /// <summary>What <paramref name="batch"/> spent per day (yyyy-MM-dd, oldest first; holdings left out), days with nothing spent left out.</summary>
+    public IReadOnlyList<(string Day, decimal SpentUsd)> SpentByDay(string batch)
+    {
+        lock (_lock)
+        {
+            using var command = _connection.CreateCommand();
+            command.CommandText = "SELECT day, spent_micros FROM spend WHERE batch = $b AND spent_micros > 0 ORDER BY day";
+            command.Parameters.AddWithValue("$b", batch);
+            using var reader = command.ExecuteReader();
+            var days = new List<(string, decimal)>();
+            while (reader.Read())
+            {
+                days.Add((reader.GetString(0), reader.GetInt64(1) / 1_000_000m));
+            }
+
+            return days;
         }
     }
 
@@ -197,6 +224,21 @@ public sealed class SpendBook : IDisposable
         command.Parameters.AddWithValue("$s", spent);
         command.Parameters.AddWithValue("$r", reserved);
         command.ExecuteNonQuery();
+    }
+
+    /// <summary>The file's id: read, or made once (INSERT OR IGNORE: two processes opening a new file at once keep one).</summary>
+    private static string EnsureId(SqliteConnection connection)
+    {
+        using (var insert = connection.CreateCommand())
+        {
+            insert.CommandText = "INSERT OR IGNORE INTO book (key, value) VALUES ('id', $id)";
+            insert.Parameters.AddWithValue("$id", Guid.NewGuid().ToString("N"));
+            insert.ExecuteNonQuery();
+        }
+
+        using var read = connection.CreateCommand();
+        read.CommandText = "SELECT value FROM book WHERE key = 'id'";
+        return (string)read.ExecuteScalar()!;
     }
 
     private static void Execute(SqliteConnection connection, string sql)
