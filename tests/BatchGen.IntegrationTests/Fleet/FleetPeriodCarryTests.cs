@@ -57,8 +57,6 @@ public sealed class FleetPeriodCarryTests(PostgresDatabase database, ITestOutput
         var worker = await CliProcess.RunAsync(dir.Path, env, fleetRun);
         output.WriteLine($"fleet run exit {worker.ExitCode}: {worker.StdErr}");
         worker.ExitCode.ShouldBe(3, worker.StdErr);
-        worker.StdErr.ShouldContain(string.Create(CultureInfo.InvariantCulture, $"carried ${spentLocally:0.00} this batch spent before"));
-        worker.StdErr.ShouldContain(Path.Combine(batches, SpendBook.FileName));
         worker.StdErr.ShouldContain("the daily cap of $6.00 (2026-11-28, all batches in the database '");
         worker.StdErr.ShouldNotContain(new Uri(database.Url).UserInfo.Split(':')[1], Case.Sensitive);
         var money = await MoneyAsync();
@@ -66,6 +64,8 @@ public sealed class FleetPeriodCarryTests(PostgresDatabase database, ITestOutput
         (money.SpentUsd + money.ReservedUsd).ShouldBeLessThanOrEqualTo(DayCap, "the batch passed the daily cap across the move");
         money.SpentUsd.ShouldBeGreaterThan(spentLocally, "the fleet spent what the day had left");
         DaySpend().ShouldBe(money.SpentUsd, "the fleet's period spend is what the batch's ledger spent that day");
+        worker.StdErr.ShouldContain(string.Create(CultureInfo.InvariantCulture, $"carried ${spentLocally:0.00} this batch spent before"));
+        worker.StdErr.ShouldContain(Path.Combine(batches, SpendBook.FileName));
 
         // A restarted worker carries nothing again.
         var restarted = await CliProcess.RunAsync(dir.Path, env, fleetRun);
