@@ -77,10 +77,7 @@ internal sealed class BatchSelection(Manifest manifest, RunInvocation invocation
             return null;
         }
 
-        var days = _book.SpentByDay(directory)
-            .Select(d => (DateOnly.ParseExact(d.Day, "yyyy-MM-dd", CultureInfo.InvariantCulture), d.SpentUsd))
-            .ToList();
-        return new LocalPeriodSpend(_book.Id, _book.Path, days);
+        return LocalPeriodSpend.Read(_book, directory);
     }
 
     /// <summary>
@@ -126,6 +123,3 @@ internal sealed class BatchSelection(Manifest manifest, RunInvocation invocation
 
     private SpendBook Book() => _book ??= SpendBook.Open(BatchesDirectory);
 }
-
-/// <summary>A batch's spend per day in one spend file (<paramref name="BookId"/> at <paramref name="Path"/>).</summary>
-internal sealed record LocalPeriodSpend(string BookId, string Path, IReadOnlyList<(DateOnly Day, decimal SpentUsd)> Days);

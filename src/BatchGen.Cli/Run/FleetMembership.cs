@@ -67,10 +67,7 @@ internal static class FleetMembership
             return;
         }
 
-        var c = CultureInfo.InvariantCulture;
-        var days = string.Join(", ", added.Select(d => string.Create(c, $"{d.Day:yyyy-MM-dd} ${d.SpentUsd:0.00}")));
-        log.Write(LogLevel.Information, "period_spend_carried", string.Create(c,
-            $"carried ${added.Sum(d => d.SpentUsd):0.00} this batch spent before on its SQLite ledger into the fleet's period caps ({days}) from {local.Path}"));
+        log.Write(LogLevel.Information, "period_spend_carried", local.Describe(added));
     }
 
     /// <summary>A time in seconds from the environment (1 to 3600: <c>BATCHGEN_LEASE_SECONDS</c>, <c>BATCHGEN_PG_OUTAGE_SECONDS</c>); null when unset or out of range.</summary>

@@ -49,8 +49,16 @@ public sealed class FleetPeriodCarryTests(PostgresDatabase database, ITestOutput
             book.SpentByDay(outDir).ShouldBe([("2026-11-28", spentLocally)]);
         }
 
+        // Copied without the spend file beside it, as a copy made by a batchgen before this carry (or of a ledger
+        // moved elsewhere first) is: the worker that joins on this machine carries it.
+        var spendFile = Path.Combine(batches, SpendBook.FileName);
+        File.Exists(spendFile + "-wal").ShouldBeFalse("the runs checkpoint the spend file when they close it");
+        File.Move(spendFile, spendFile + ".aside");
         var copy = await CliProcess.RunAsync(dir.Path, env, ["ledger", "copy", Path.Combine(outDir, "ledger.db"), database.Url]);
+        File.Move(spendFile + ".aside", spendFile);
         copy.ExitCode.ShouldBe(0, copy.StdErr);
+        copy.StdOut.ShouldNotContain("carried $");
+        DaySpend("moved", "2026-11-28").ShouldBe(0m);
 
         // The rest on the fleet, same batch directory, under the same daily cap.
         string[] fleetRun = ["run", manifest, "--ledger", database.Url, "--providers", providers, "--progress", "none", "--out", outDir, "--log-level", "info"];
@@ -63,7 +71,7 @@ public sealed class FleetPeriodCarryTests(PostgresDatabase database, ITestOutput
         output.WriteLine($"after the fleet run: spent {money.SpentUsd} held {money.ReservedUsd}; locally {spentLocally}");
         (money.SpentUsd + money.ReservedUsd).ShouldBeLessThanOrEqualTo(DayCap, "the batch passed the daily cap across the move");
         money.SpentUsd.ShouldBeGreaterThan(spentLocally, "the fleet spent what the day had left");
-        DaySpend().ShouldBe(money.SpentUsd, "the fleet's period spend is what the batch's ledger spent that day");
+        DaySpend("moved", "2026-11-28").ShouldBe(money.SpentUsd, "the fleet's period spend is what the batch's ledger spent that day");
         worker.StdErr.ShouldContain(string.Create(CultureInfo.InvariantCulture, $"carried ${spentLocally:0.00} this batch spent before"));
         worker.StdErr.ShouldContain(Path.Combine(batches, SpendBook.FileName));
 
@@ -74,10 +82,49 @@ public sealed class FleetPeriodCarryTests(PostgresDatabase database, ITestOutput
         restarted.StdErr.ShouldNotContain("carried $");
         var after = await MoneyAsync();
         (after.SpentUsd + after.ReservedUsd).ShouldBeLessThanOrEqualTo(DayCap);
-        DaySpend().ShouldBe(after.SpentUsd);
+        DaySpend("moved", "2026-11-28").ShouldBe(after.SpentUsd);
 
         async Task<BatchMoney> MoneyAsync() =>
             BatchMoney.FromJobs(await FleetFixtures.ReadJobsAsync(database.Url, "moved"), new HashSet<string>(StringComparer.Ordinal));
+    }
+
+    [Fact]
+    public async Task LedgerCopy_BatchMovedFromALaptopMidDay_CopyCarriesItsSpendAndAServerWorkerStaysUnderTheCap()
+    {
+        using var dir = new TempDirectory();
+        await using var sim = await SimulatorProcess.StartAsync(dir.Path, "--time-scale", "0.01", "--seed", "29");
+        var providers = RunFixtures.WriteProvidersFile(dir, sim.BaseAddress, concurrency: 2);
+        var env = RunFixtures.KeyEnvironment();
+        env["BATCHGEN_NOW"] = "2026-10-14T02:00:00+02:00"; // every test of the class on its own day: the caps count all batches
+        var manifest = NightlyFixtures.WriteManifest(dir, "laptop", 24, "out/{name}", "budget:\n  max_cost_per_day: 6\n");
+        var laptop = Path.Combine(dir.Path, "laptop", "laptop");
+        var local = await CliProcess.RunAsync(dir.Path, env, ["run", manifest, "--providers", providers, "--progress", "none", "--out", laptop, "--max-cost", "3"]);
+        local.ExitCode.ShouldBe(3, local.StdErr);
+        var spentLocally = BatchMoney.FromJobs(await NightlyFixtures.ReadLedgerAsync(laptop), new HashSet<string>(StringComparer.Ordinal)).SpentUsd;
+        spentLocally.ShouldBeGreaterThan(1m);
+
+        var copy = await CliProcess.RunAsync(dir.Path, env, ["ledger", "copy", laptop, database.Url]);
+        output.WriteLine($"copy exit {copy.ExitCode}: {copy.StdOut} {copy.StdErr}");
+        copy.ExitCode.ShouldBe(0, copy.StdErr);
+        copy.StdOut.ShouldContain(string.Create(CultureInfo.InvariantCulture, $"carried ${spentLocally:0.00} this batch spent before on its SQLite ledger into the fleet's period caps (2026-10-14 ${spentLocally:0.00}) from {Path.Combine(dir.Path, "laptop", SpendBook.FileName)}"));
+        DaySpend("laptop", "2026-10-14").ShouldBe(spentLocally, "the copy brought the day's spend before any worker ran");
+
+        // The server: another directory, its own (empty) spend file; the laptop's spend counts all the same.
+        var server = await CliProcess.RunAsync(dir.Path, env, ["run", manifest, "--ledger", database.Url, "--providers", providers, "--progress", "none", "--out", Path.Combine(dir.Path, "server", "laptop"), "--log-level", "info"]);
+        output.WriteLine($"server exit {server.ExitCode}: {server.StdErr}");
+        server.ExitCode.ShouldBe(3, server.StdErr);
+        var money = BatchMoney.FromJobs(await FleetFixtures.ReadJobsAsync(database.Url, "laptop"), new HashSet<string>(StringComparer.Ordinal));
+        output.WriteLine($"after the server run: spent {money.SpentUsd} held {money.ReservedUsd}; locally {spentLocally}");
+        (money.SpentUsd + money.ReservedUsd).ShouldBeLessThanOrEqualTo(DayCap, "the batch passed the daily cap across the move");
+        money.SpentUsd.ShouldBeGreaterThan(spentLocally);
+        DaySpend("laptop", "2026-10-14").ShouldBe(money.SpentUsd);
+        server.StdErr.ShouldNotContain("carried $");
+
+        // Copied again (--force), from the same spend file: nothing is added twice.
+        var again = await CliProcess.RunAsync(dir.Path, env, ["ledger", "copy", laptop, database.Url, "--force"]);
+        again.ExitCode.ShouldBe(0, again.StdErr);
+        again.StdOut.ShouldNotContain("carried $");
+        DaySpend("laptop", "2026-10-14").ShouldBe(money.SpentUsd);
     }
 
     [Fact]
@@ -133,7 +180,8 @@ public sealed class FleetPeriodCarryTests(PostgresDatabase database, ITestOutput
             CultureInfo.InvariantCulture);
     }
 
-    private decimal DaySpend() => decimal.Parse(
-        database.Cluster.Psql(database.Name, "SELECT COALESCE(sum(spent), 0) FROM batchgen.fleet_period_spend WHERE day = '2026-11-28' AND batch_id < 9000;").Trim(),
+    /// <summary>The fleet's period spend of the batch <paramref name="name"/> on <paramref name="day"/>.</summary>
+    private decimal DaySpend(string name, string day) => decimal.Parse(
+        database.Cluster.Psql(database.Name, $"SELECT COALESCE(sum(s.spent), 0) FROM batchgen.fleet_period_spend s JOIN batchgen.batches b ON b.id = s.batch_id WHERE s.day = '{day}' AND b.name = '{name}';").Trim(),
         CultureInfo.InvariantCulture);
 }

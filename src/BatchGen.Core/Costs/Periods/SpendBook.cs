@@ -34,6 +34,10 @@ public sealed class SpendBook : IDisposable
 
     static SpendBook() => SQLitePCL.Batteries.Init();
 
+    /// <summary>Opens the spend file in <paramref name="directory"/> when there is one (null when not: nothing is created).</summary>
+    public static SpendBook? OpenExisting(string directory) =>
+        File.Exists(System.IO.Path.Combine(System.IO.Path.GetFullPath(directory), FileName)) ? Open(directory) : null;
+
     /// <summary>Opens (creating when new) the spend file in <paramref name="directory"/>.</summary>
     public static SpendBook Open(string directory)
     {
@@ -64,22 +68,30 @@ public sealed class SpendBook : IDisposable
         }
     }
 
-    /// <summary>What <paramref name="batch"/> spent per day (yyyy-MM-dd, oldest first; holdings left out), days with nothing spent left out.</summary>
-    public IReadOnlyList<(string Day, decimal SpentUsd)> SpentByDay(string batch)
+    /// <summary>
+    /// What the batch in <paramref name="batchDirectory"/> spent per day (yyyy-MM-dd, oldest first; holdings left out,
+    /// days with nothing spent left out). Rows are keyed by the directory as each run named it (relative or absolute);
+    /// every batch of this file lives in the directory holding it, so a row is this batch's when its last path segment
+    /// is the batch directory's name.
+    /// </summary>
+    public IReadOnlyList<(string Day, decimal SpentUsd)> SpentByDay(string batchDirectory)
     {
+        var name = System.IO.Path.GetFileName(System.IO.Path.TrimEndingDirectorySeparator(batchDirectory));
         lock (_lock)
         {
             using var command = _connection.CreateCommand();
-            command.CommandText = "SELECT day, spent_micros FROM spend WHERE batch = $b AND spent_micros > 0 ORDER BY day";
-            command.Parameters.AddWithValue("$b", batch);
+            command.CommandText = "SELECT batch, day, spent_micros FROM spend WHERE spent_micros > 0";
             using var reader = command.ExecuteReader();
-            var days = new List<(string, decimal)>();
+            var days = new SortedDictionary<string, long>(StringComparer.Ordinal);
             while (reader.Read())
             {
-                days.Add((reader.GetString(0), reader.GetInt64(1) / 1_000_000m));
+                if (System.IO.Path.GetFileName(System.IO.Path.TrimEndingDirectorySeparator(reader.GetString(0))) == name)
+                {
+                    days[reader.GetString(1)] = days.GetValueOrDefault(reader.GetString(1)) + reader.GetInt64(2);
+                }
             }
 
-            return days;
+            return days.Select(d => (d.Key, d.Value / 1_000_000m)).ToList();
         }
     }
 

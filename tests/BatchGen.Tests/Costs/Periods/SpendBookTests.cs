@@ -92,6 +92,8 @@ public sealed class SpendBookTests : IDisposable
     [Fact]
     public void Id_ReopenedAndOpenedTwiceAtOnce_StaysTheSame()
     {
+        SpendBook.OpenExisting(_dir.Path).ShouldBeNull("no spend file is made by looking for one");
+        File.Exists(Path.Combine(_dir.Path, SpendBook.FileName)).ShouldBeFalse();
         string id;
         using (var first = SpendBook.Open(_dir.Path))
         {
@@ -101,7 +103,7 @@ public sealed class SpendBookTests : IDisposable
         }
 
         id.ShouldMatch("^[0-9a-f]{32}$");
-        using var reopened = SpendBook.Open(_dir.Path);
+        using var reopened = SpendBook.OpenExisting(_dir.Path).ShouldNotBeNull();
         reopened.Id.ShouldBe(id);
         using var other = new TempDirectory();
         using var elsewhere = SpendBook.Open(other.Path);
@@ -122,7 +124,8 @@ public sealed class SpendBookTests : IDisposable
                     reserved_micros INTEGER NOT NULL DEFAULT 0, PRIMARY KEY (batch, day));
                 CREATE TABLE batches (dir TEXT PRIMARY KEY, manifest TEXT NOT NULL, stamp TEXT NOT NULL, time_zone TEXT NOT NULL,
                     started_utc TEXT NOT NULL, finished INTEGER NOT NULL DEFAULT 0);
-                INSERT INTO spend VALUES ('out/a', '2026-11-28', 2500000, 400000), ('out/a', '2026-11-27', 0, 300000), ('out/b', '2026-11-28', 1000000, 0);
+                INSERT INTO spend VALUES ('out/a', '2026-11-28', 2500000, 400000), ('out/a', '2026-11-27', 0, 300000), ('out/b', '2026-11-28', 1000000, 0),
+                    ('/home/u/batches/out/a/', '2026-11-26', 1000000, 0), ('out/ab', '2026-11-26', 7000000, 0);
                 """;
             create.ExecuteNonQuery();
         }
@@ -132,7 +135,8 @@ public sealed class SpendBookTests : IDisposable
         {
             id = book.Id;
             id.ShouldNotBeNullOrWhiteSpace();
-            book.SpentByDay("out/a").ShouldBe([("2026-11-28", 2.5m)], "only spent, per day, days with nothing spent left out");
+            // The batch named relative and absolute by two runs is one batch; 'out/ab' is another.
+            book.SpentByDay("/elsewhere/out/a").ShouldBe([("2026-11-26", 1.0m), ("2026-11-28", 2.5m)], "only spent, per day, days with nothing spent left out");
             book.SpentByDay("out/missing").ShouldBeEmpty();
         }
 
