@@ -19,7 +19,7 @@ internal sealed record LocalPeriodSpend(string BookId, string Path, IReadOnlyLis
         return new LocalPeriodSpend(book.Id, book.Path, days);
     }
 
-    /// <summary>The line saying what was carried (amount, days, spent file).</summary>
+    /// <summary>The line saying what was carried (amount, days, spend file).</summary>
     public string Describe(IReadOnlyList<(DateOnly Day, decimal SpentUsd)> added)
     {
         ArgumentNullException.ThrowIfNull(added);
