@@ -1,0 +1,196 @@
+using System.Globalization;
+using BatchGen.Cli.Ledger;
+using BatchGen.Cli.Rendering;
+using BatchGen.Cli.Run;
+using BatchGen.Core.Costs.Periods;
+using BatchGen.Core.Ledger;
+using BatchGen.Core.Manifests;
+using BatchGen.Fleet.Postgres;
+using Spectre.Console;
+
+namespace BatchGen.Cli.Commands;
+
+/// <summary>
+/// Where the period caps (<c>budget.max_cost_per_day</c> / <c>max_cost_per_month</c>) of a batch's manifest stand today
+/// and this month, in the batch's time zone: spent and held by every batch the caps count, read (never written) from
+/// where the caps check counts them: the spend file beside the batches, or, for a batch on a PostgreSQL ledger, the
+/// fleet's tables of that database. Null (nothing shown) when the manifest sets no period cap.
+/// </summary>
+internal sealed class PeriodCapStatus
+{
+    private static readonly TimeSpan ReadTimeout = TimeSpan.FromSeconds(15);
+
+    private PeriodCapStatus(PeriodCaps caps, TimeZoneInfo zone, DateOnly day)
+    {
+        Caps = caps;
+        Zone = zone;
+        Day = day;
+    }
+
+    public PeriodCaps Caps { get; }
+
+    public TimeZoneInfo Zone { get; }
+
+    public DateOnly Day { get; }
+
+    /// <summary><c>spend_file</c> or <c>postgres</c>.</summary>
+    public string Source { get; private set; } = "spend_file";
+
+    /// <summary>What the totals cover, e.g. "all batches in /srv/out".</summary>
+    public string Covers { get; private set; } = string.Empty;
+
+    public string? SpendFile { get; private set; }
+
+    /// <summary>The figures; null when nothing is recorded yet or they could not be read.</summary>
+    public PeriodStanding? Standing { get; private set; }
+
+    /// <summary>Why the figures could not be read (one line), or null.</summary>
+    public string? Problem { get; private set; }
+
+    public static async Task<PeriodCapStatus?> ReadAsync(string argument, LedgerTarget target, ILedger ledger, CancellationToken cancellationToken)
+    {
+        if (await LoadManifestAsync(argument, target, ledger, cancellationToken).ConfigureAwait(false) is not { PeriodCaps.IsEmpty: false } manifest)
+        {
+            return null;
+        }
+
+        // The days the caps count are those of the zone the batch was started in (recorded in its ledger).
+        var zone = BatchTime.FindZone(await ledger.GetMetaAsync("time_zone", cancellationToken).ConfigureAwait(false)) ?? manifest.Time.Zone;
+        var clockOk = BatchClock.TryRead(TimeProvider.System, out var clock, out var clockError);
+        var status = new PeriodCapStatus(manifest.PeriodCaps, zone, DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(clock.Now(), zone).DateTime));
+        if (!clockOk)
+        {
+            status.Problem = clockError;
+            return status;
+        }
+
+        if (target.Postgres is { } address)
+        {
+            await status.ReadFleetAsync(address, cancellationToken).ConfigureAwait(false);
+        }
+        else
+        {
+            var outputDirectory = target.OutputDirectory ?? Path.GetDirectoryName(target.SqlitePath!)!;
+            status.ReadSpendFile(manifest, outputDirectory);
+        }
+
+        return status;
+    }
+
+    public Dictionary<string, object?> ToJson()
+    {
+        object Period(string key, string value, decimal? cap, PeriodAmounts? amounts) => new Dictionary<string, object?>
+        {
+            [key] = value,
+            ["cap_usd"] = cap,
+            ["spent_usd"] = amounts?.SpentUsd,
+            ["held_usd"] = amounts?.HeldUsd,
+            ["total_usd"] = amounts?.TotalUsd,
+        };
+
+        return new Dictionary<string, object?>
+        {
+            ["source"] = Source,
+            ["covers"] = Covers,
+            ["spend_file"] = SpendFile,
+            ["time_zone"] = Zone.Id,
+            ["recorded"] = Standing is not null,
+            ["problem"] = Problem,
+            ["today"] = Period("date", DayText, Caps.PerDayUsd, Standing?.Today),
+            ["this_month"] = Period("month", MonthText, Caps.PerMonthUsd, Standing?.ThisMonth),
+        };
+    }
+
+    public void Render(IAnsiConsole console)
+    {
+        if (Problem is not null)
+        {
+            console.MarkupLine($"[yellow]period caps[/] ({Markup.Escape(CapsText)}): {Markup.Escape(Problem)}");
+            return;
+        }
+
+        if (Standing is null)
+        {
+            var where = SpendFile is null ? Covers : $"no spend file at {SpendFile}";
+            console.MarkupLine($"period caps ({Markup.Escape(CapsText)}): no period spend recorded yet ({Markup.Escape(where)})");
+            return;
+        }
+
+        console.MarkupLine(Line($"period caps, today {DayText} ({Zone.Id})", Standing.Today, Caps.PerDayUsd, "daily"));
+        console.MarkupLine(Line($"period caps, this month {MonthText}", Standing.ThisMonth, Caps.PerMonthUsd, "monthly"));
+    }
+
+    private string DayText => Day.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
+
+    private string MonthText => Day.ToString("yyyy-MM", CultureInfo.InvariantCulture);
+
+    private string CapsText =>
+        string.Join(", ", new[] { Caps.PerDayUsd is { } d ? $"daily {Format.Usd(d)}" : null, Caps.PerMonthUsd is { } m ? $"monthly {Format.Usd(m)}" : null }.OfType<string>());
+
+    private string Line(string period, PeriodAmounts amounts, decimal? cap, string capName)
+    {
+        var against = cap is { } c ? $"of the {Format.Usd(c)} {capName} cap " : string.Empty;
+        var over = cap is { } limit && amounts.TotalUsd >= limit ? "[yellow]" : "[bold]";
+        var figures = $"{Format.Usd(amounts.TotalUsd)} {against}spent or held";
+        var detail = $"({Format.Usd(amounts.SpentUsd)} spent, {Format.Usd(amounts.HeldUsd)} held; {Covers}{(cap is null ? $"; no {capName} cap" : string.Empty)})";
+        return $"{Markup.Escape(period)}: {over}{Markup.Escape(figures)}[/] {Markup.Escape(detail)}";
+    }
+
+    /// <summary>The spend file the runs of this batch used: beside the batches, as the manifest places them, else beside the batch.</summary>
+    private void ReadSpendFile(Manifest manifest, string outputDirectory)
+    {
+        var full = Path.GetFullPath(outputDirectory);
+        var candidates = new[] { manifest.BatchesDirectoryFor(full), Path.GetDirectoryName(Path.TrimEndingDirectorySeparator(full)) ?? full }.Distinct(StringComparer.Ordinal).ToList();
+        var directory = candidates.FirstOrDefault(d => File.Exists(Path.Combine(d, SpendBook.FileName))) ?? candidates[0];
+        SpendFile = Path.Combine(directory, SpendBook.FileName);
+        Covers = $"all batches in {directory}";
+        try
+        {
+            Standing = SpendFileReader.Read(directory, Day);
+        }
+        catch (LedgerException ex)
+        {
+            Problem = ex.Message;
+        }
+    }
+
+    private async Task ReadFleetAsync(BatchGen.Ledger.Postgres.PostgresAddress address, CancellationToken cancellationToken)
+    {
+        Source = "postgres";
+        var database = address.Builder.Database;
+        Covers = $"all batches in the database '{database}' of PostgreSQL at {address.HostPort}";
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        timeout.CancelAfter(ReadTimeout);
+        try
+        {
+            Standing = await FleetPeriodReader.ReadAsync(address.Builder.ConnectionString, Day, timeout.Token).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is Npgsql.NpgsqlException or TimeoutException || (ex is OperationCanceledException && !cancellationToken.IsCancellationRequested))
+        {
+            var reason = ex switch
+            {
+                Npgsql.PostgresException pg => pg.MessageText,
+                OperationCanceledException => $"no answer within {ReadTimeout.TotalSeconds:0} s",
+                _ => ex.Message.ReplaceLineEndings(" "),
+            };
+            Problem = $"the period totals in {address.Display} could not be read ({reason})";
+        }
+    }
+
+    /// <summary>The batch's manifest: the one given (as the argument), else the one its ledger records; null when none loads.</summary>
+    private static async Task<Manifest?> LoadManifestAsync(string argument, LedgerTarget target, ILedger ledger, CancellationToken cancellationToken)
+    {
+        var given = target.ManifestPath
+            ?? (File.Exists(argument) && !string.Equals(Path.GetFullPath(argument), target.SqlitePath, StringComparison.Ordinal) ? argument : null);
+        foreach (var path in new[] { given, await ledger.GetMetaAsync("manifest", cancellationToken).ConfigureAwait(false) })
+        {
+            if (path is not null && File.Exists(path)
+                && ManifestLoader.Load(path, new ManifestLoadOptions { MaxJobs = long.MaxValue }).Manifest is { } manifest)
+            {
+                return manifest;
+            }
+        }
+
+        return null;
+    }
+}
