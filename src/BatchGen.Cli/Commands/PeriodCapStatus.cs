@@ -116,8 +116,9 @@ internal sealed class PeriodCapStatus
             return;
         }
 
-        console.MarkupLine(Line($"period caps, today {DayText} ({Zone.Id})", Standing.Today, Caps.PerDayUsd, "daily"));
-        console.MarkupLine(Line($"period caps, this month {MonthText}", Standing.ThisMonth, Caps.PerMonthUsd, "monthly"));
+        console.MarkupLine($"period caps ({Markup.Escape(Covers)}; days in {Markup.Escape(Zone.Id)}):");
+        console.MarkupLine(Line($"today {DayText}", Standing.Today, Caps.PerDayUsd, "daily"));
+        console.MarkupLine(Line($"this month {MonthText}", Standing.ThisMonth, Caps.PerMonthUsd, "monthly"));
     }
 
     private string DayText => Day.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
@@ -127,13 +128,14 @@ internal sealed class PeriodCapStatus
     private string CapsText =>
         string.Join(", ", new[] { Caps.PerDayUsd is { } d ? $"daily {Format.Usd(d)}" : null, Caps.PerMonthUsd is { } m ? $"monthly {Format.Usd(m)}" : null }.OfType<string>());
 
-    private string Line(string period, PeriodAmounts amounts, decimal? cap, string capName)
+    /// <summary>"  today 2026-11-28: $4.20 of the $6.00 daily cap spent or held ($4.00 spent, $0.20 held)"; yellow once the cap is reached.</summary>
+    private static string Line(string period, PeriodAmounts amounts, decimal? cap, string capName)
     {
-        var against = cap is { } c ? $"of the {Format.Usd(c)} {capName} cap " : string.Empty;
-        var over = cap is { } limit && amounts.TotalUsd >= limit ? "[yellow]" : "[bold]";
-        var figures = $"{Format.Usd(amounts.TotalUsd)} {against}spent or held";
-        var detail = $"({Format.Usd(amounts.SpentUsd)} spent, {Format.Usd(amounts.HeldUsd)} held; {Covers}{(cap is null ? $"; no {capName} cap" : string.Empty)})";
-        return $"{Markup.Escape(period)}: {over}{Markup.Escape(figures)}[/] {Markup.Escape(detail)}";
+        var figures = cap is { } c
+            ? $"{Format.Usd(amounts.TotalUsd)} of the {Format.Usd(c)} {capName} cap spent or held"
+            : $"{Format.Usd(amounts.TotalUsd)} spent or held (no {capName} cap)";
+        var style = cap is { } limit && amounts.TotalUsd >= limit ? "yellow" : "bold";
+        return $"  {Markup.Escape(period)}: [{style}]{Markup.Escape(figures)}[/] ({Markup.Escape(Format.Usd(amounts.SpentUsd))} spent, {Markup.Escape(Format.Usd(amounts.HeldUsd))} held)";
     }
 
     /// <summary>The spend file the runs of this batch used: beside the batches, as the manifest places them, else beside the batch.</summary>
@@ -150,7 +152,7 @@ internal sealed class PeriodCapStatus
         }
         catch (LedgerException ex)
         {
-            Problem = ex.Message;
+            Problem = $"{SpendFile}: could not be read ({(ex.InnerException ?? ex).Message.ReplaceLineEndings(" ").TrimEnd('.', ' ')})";
         }
     }
 

@@ -50,7 +50,7 @@ public static class SpendFileReader
         }
         catch (Exception ex) when (ex is SqliteException or IOException or UnauthorizedAccessException or InvalidCastException)
         {
-            throw LedgerException.Create(path, $"the spend file could not be read: {ex.Message.ReplaceLineEndings(" ")}", "runs under a period cap need it readable and writable");
+            throw LedgerException.Create(path, $"the spend file could not be read: {ex.Message.ReplaceLineEndings(" ")}", "runs under a period cap need it readable and writable", ex);
         }
     }
 
