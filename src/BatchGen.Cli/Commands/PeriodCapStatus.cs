@@ -186,7 +186,7 @@ internal sealed class PeriodCapStatus
             ?? (File.Exists(argument) && !string.Equals(Path.GetFullPath(argument), target.SqlitePath, StringComparison.Ordinal) ? argument : null);
         foreach (var path in new[] { given, await ledger.GetMetaAsync("manifest", cancellationToken).ConfigureAwait(false) })
         {
-            if (path is not null && File.Exists(path)
+            if (path is not null && File.Exists(path) && MayHavePeriodCaps(path)
                 && ManifestLoader.Load(path, new ManifestLoadOptions { MaxJobs = long.MaxValue }).Manifest is { } manifest)
             {
                 return manifest;
@@ -194,5 +194,21 @@ internal sealed class PeriodCapStatus
         }
 
         return null;
+    }
+
+    /// <summary>
+    /// A manifest without the words <c>max_cost_per_</c> sets no period cap: status then skips loading it (a large grid
+    /// or CSV is expanded by the loader).
+    /// </summary>
+    private static bool MayHavePeriodCaps(string path)
+    {
+        try
+        {
+            return File.ReadLines(path).Any(line => line.Contains("max_cost_per_", StringComparison.Ordinal));
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            return false;
+        }
     }
 }
