@@ -44,20 +44,27 @@ internal sealed class PeriodCapStatus
     /// <summary>The figures; null when nothing is recorded yet or they could not be read.</summary>
     public PeriodStanding? Standing { get; private set; }
 
+    /// <summary><c>manifest</c>, or <c>last_run</c> when the manifest no longer loads and the caps are those its last run recorded.</summary>
+    public string CapsFrom { get; private init; } = "manifest";
+
     /// <summary>Why the figures could not be read (one line), or null.</summary>
     public string? Problem { get; private set; }
 
     public static async Task<PeriodCapStatus?> ReadAsync(string argument, LedgerTarget target, ILedger ledger, CancellationToken cancellationToken)
     {
-        if (await LoadManifestAsync(argument, target, ledger, cancellationToken).ConfigureAwait(false) is not { PeriodCaps.IsEmpty: false } manifest)
+        // The manifest's caps when it loads (edited since or not); else those the last run recorded in the ledger.
+        var recorded = await PeriodCapsMeta.ReadAsync(ledger, cancellationToken).ConfigureAwait(false);
+        var (found, manifest) = await LoadManifestAsync(argument, target, ledger, cancellationToken).ConfigureAwait(false);
+        var caps = found ? manifest?.PeriodCaps : recorded?.Caps;
+        if (caps is null || caps.IsEmpty)
         {
             return null;
         }
 
         // The days the caps count are those of the zone the batch was started in (recorded in its ledger).
-        var zone = BatchTime.FindZone(await ledger.GetMetaAsync("time_zone", cancellationToken).ConfigureAwait(false)) ?? manifest.Time.Zone;
+        var zone = BatchTime.FindZone(await ledger.GetMetaAsync("time_zone", cancellationToken).ConfigureAwait(false)) ?? manifest?.Time.Zone ?? TimeZoneInfo.Local;
         var clockOk = BatchClock.TryRead(TimeProvider.System, out var clock, out var clockError);
-        var status = new PeriodCapStatus(manifest.PeriodCaps, zone, DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(clock.Now(), zone).DateTime));
+        var status = new PeriodCapStatus(caps, zone, DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(clock.Now(), zone).DateTime)) { CapsFrom = found ? "manifest" : "last_run" };
         if (!clockOk)
         {
             status.Problem = clockError;
@@ -70,8 +77,8 @@ internal sealed class PeriodCapStatus
         }
         else
         {
-            var outputDirectory = target.OutputDirectory ?? Path.GetDirectoryName(target.SqlitePath!)!;
-            status.ReadSpendFile(manifest, outputDirectory);
+            var outputDirectory = Path.GetFullPath(target.OutputDirectory ?? Path.GetDirectoryName(target.SqlitePath!)!);
+            status.ReadSpendFile([recorded?.SpendDirectory, manifest?.BatchesDirectoryFor(outputDirectory), Path.GetDirectoryName(Path.TrimEndingDirectorySeparator(outputDirectory))]);
         }
 
         return status;
@@ -94,6 +101,7 @@ internal sealed class PeriodCapStatus
             ["covers"] = Covers,
             ["spend_file"] = SpendFile,
             ["time_zone"] = Zone.Id,
+            ["caps_from"] = CapsFrom,
             ["recorded"] = Standing is not null,
             ["problem"] = Problem,
             ["today"] = Period("date", DayText, Caps.PerDayUsd, Standing?.Today),
@@ -116,7 +124,7 @@ internal sealed class PeriodCapStatus
             return;
         }
 
-        console.MarkupLine($"period caps ({Markup.Escape(Covers)}; days in {Markup.Escape(Zone.Id)}):");
+        console.MarkupLine($"period caps ({Markup.Escape(Covers)}; days in {Markup.Escape(Zone.Id)}{(CapsFrom == "last_run" ? "; caps as the last run counted them: the manifest does not load" : string.Empty)}):");
         console.MarkupLine(Line($"today {DayText}", Standing.Today, Caps.PerDayUsd, "daily"));
         console.MarkupLine(Line($"this month {MonthText}", Standing.ThisMonth, Caps.PerMonthUsd, "monthly"));
     }
@@ -126,7 +134,12 @@ internal sealed class PeriodCapStatus
     private string MonthText => Day.ToString("yyyy-MM", CultureInfo.InvariantCulture);
 
     private string CapsText =>
-        string.Join(", ", new[] { Caps.PerDayUsd is { } d ? $"daily {Format.Usd(d)}" : null, Caps.PerMonthUsd is { } m ? $"monthly {Format.Usd(m)}" : null }.OfType<string>());
+        string.Join(", ", new[]
+        {
+            Caps.PerDayUsd is { } d ? $"daily {Format.Usd(d)}" : null,
+            Caps.PerMonthUsd is { } m ? $"monthly {Format.Usd(m)}" : null,
+            CapsFrom == "last_run" ? "as the last run counted them: the manifest does not load" : null,
+        }.OfType<string>());
 
     /// <summary>"  today 2026-11-28: $4.20 of the $6.00 daily cap spent or held ($4.00 spent, $0.20 held)"; yellow once the cap is reached.</summary>
     private static string Line(string period, PeriodAmounts amounts, decimal? cap, string capName)
@@ -138,11 +151,13 @@ internal sealed class PeriodCapStatus
         return $"  {Markup.Escape(period)}: [{style}]{Markup.Escape(figures)}[/] ({Markup.Escape(Format.Usd(amounts.SpentUsd))} spent, {Markup.Escape(Format.Usd(amounts.HeldUsd))} held)";
     }
 
-    /// <summary>The spend file the runs of this batch used: beside the batches, as the manifest places them, else beside the batch.</summary>
-    private void ReadSpendFile(Manifest manifest, string outputDirectory)
+    /// <summary>
+    /// The spend file the runs of this batch used: where the last run recorded it, else beside the batches as the
+    /// manifest places them, else beside the batch; the first of those that exists (the first one when none does).
+    /// </summary>
+    private void ReadSpendFile(IEnumerable<string?> directories)
     {
-        var full = Path.GetFullPath(outputDirectory);
-        var candidates = new[] { manifest.BatchesDirectoryFor(full), Path.GetDirectoryName(Path.TrimEndingDirectorySeparator(full)) ?? full }.Distinct(StringComparer.Ordinal).ToList();
+        var candidates = directories.OfType<string>().Select(Path.GetFullPath).Distinct(StringComparer.Ordinal).ToList();
         var directory = candidates.FirstOrDefault(d => File.Exists(Path.Combine(d, SpendBook.FileName))) ?? candidates[0];
         SpendFile = Path.Combine(directory, SpendBook.FileName);
         Covers = $"all batches in {directory}";
@@ -179,21 +194,33 @@ internal sealed class PeriodCapStatus
         }
     }
 
-    /// <summary>The batch's manifest: the one given (as the argument), else the one its ledger records; null when none loads.</summary>
-    private static async Task<Manifest?> LoadManifestAsync(string argument, LedgerTarget target, ILedger ledger, CancellationToken cancellationToken)
+    /// <summary>
+    /// The batch's manifest: the one given (as the argument), else the one its ledger records. Found is false when none
+    /// loads; a manifest that never mentions <c>max_cost_per_</c> is found without being loaded (it sets no period cap).
+    /// </summary>
+    private static async Task<(bool Found, Manifest? Manifest)> LoadManifestAsync(string argument, LedgerTarget target, ILedger ledger, CancellationToken cancellationToken)
     {
         var given = target.ManifestPath
             ?? (File.Exists(argument) && !string.Equals(Path.GetFullPath(argument), target.SqlitePath, StringComparison.Ordinal) ? argument : null);
         foreach (var path in new[] { given, await ledger.GetMetaAsync("manifest", cancellationToken).ConfigureAwait(false) })
         {
-            if (path is not null && File.Exists(path) && MayHavePeriodCaps(path)
-                && ManifestLoader.Load(path, new ManifestLoadOptions { MaxJobs = long.MaxValue }).Manifest is { } manifest)
+            if (path is null || !File.Exists(path))
             {
-                return manifest;
+                continue;
+            }
+
+            if (!MayHavePeriodCaps(path))
+            {
+                return (true, null);
+            }
+
+            if (ManifestLoader.Load(path, new ManifestLoadOptions { MaxJobs = long.MaxValue }).Manifest is { } manifest)
+            {
+                return (true, manifest);
             }
         }
 
-        return null;
+        return (false, null);
     }
 
     /// <summary>

@@ -110,6 +110,31 @@ public sealed class PeriodStatusTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public async Task Status_ManifestGone_ShowsTheCapsAndSpendFileTheLastRunRecorded()
+    {
+        using var dir = new TempDirectory();
+        var manifest = NightlyFixtures.WriteManifest(dir, "moved", 2, "out/{name}-{datetime}", "budget:\n  max_cost_per_month: 30\n");
+        var batch = await RunAsync(dir, manifest, "2026-11-28T02:00:00+01:00");
+        var spent = await SpentAsync(batch);
+        File.Delete(manifest);
+
+        var json = await CliProcess.RunAsync(dir.Path, Now("2026-11-28T10:00:00+01:00"), ["status", batch, "--json"]);
+        var text = await CliProcess.RunAsync(dir.Path, Now("2026-11-28T10:00:00+01:00"), ["status", batch]);
+        output.WriteLine(json.StdOut + json.StdErr + text.StdOut + text.StdErr);
+
+        json.ExitCode.ShouldBe(0, json.StdErr);
+        using var doc = JsonDocument.Parse(json.StdOut);
+        var caps = doc.RootElement.GetProperty("period_caps");
+        caps.GetProperty("caps_from").GetString().ShouldBe("last_run");
+        caps.GetProperty("spend_file").GetString().ShouldBe(Path.Combine(dir.Path, "out", SpendBook.FileName));
+        caps.GetProperty("today").GetProperty("cap_usd").ValueKind.ShouldBe(JsonValueKind.Null);
+        caps.GetProperty("this_month").GetProperty("cap_usd").GetDecimal().ShouldBe(30m);
+        caps.GetProperty("this_month").GetProperty("spent_usd").GetDecimal().ShouldBe(spent);
+        text.StdOut.ShouldContain("caps as the last run counted them: the manifest does not load):\n");
+        text.StdOut.ShouldContain($"\n  today 2026-11-28: {Usd(spent)} spent or held (no daily cap) ({Usd(spent)} spent, $0.00 held)\n");
+    }
+
+    [Fact]
     public async Task Status_NoPeriodCapInTheManifest_ShowsNothingNew()
     {
         using var dir = new TempDirectory();
