@@ -17,7 +17,7 @@ internal static class StatusCommand
 
     public static Command Create()
     {
-        var command = new Command("status", "Show a batch's jobs by state and provider, and why jobs failed.");
+        var command = new Command("status", "Show a batch's jobs by state and provider, why jobs failed, and where the manifest's per-day/per-month caps stand.");
         var target = new Argument<string>("manifest-or-ledger") { Description = "A manifest (its output directory's ledger) or a ledger.db file." };
         var json = new Option<bool>("--json") { Description = "Print one JSON object." };
         var output = new Option<string?>("--out") { HelpName = "DIR", Description = "Output directory, when the manifest's default was overridden at run time." };
