@@ -7,14 +7,17 @@ using Spectre.Console;
 
 namespace BatchGen.Cli.Commands;
 
-/// <summary><c>batchgen status</c>: counts by state and provider, and failures with their reasons, from the ledger.</summary>
+/// <summary>
+/// <c>batchgen status</c>: counts by state and provider, and failures with their reasons, from the ledger; with a period
+/// cap in the manifest, where the caps stand today and this month (<see cref="PeriodCapStatus"/>).
+/// </summary>
 internal static class StatusCommand
 {
     private static readonly JsonSerializerOptions JsonOptions = new() { WriteIndented = true };
 
     public static Command Create()
     {
-        var command = new Command("status", "Show a batch's jobs by state and provider, and why jobs failed.");
+        var command = new Command("status", "Show a batch's jobs by state and provider, why jobs failed, and where the manifest's per-day/per-month caps stand.");
         var target = new Argument<string>("manifest-or-ledger") { Description = "A manifest (its output directory's ledger) or a ledger.db file." };
         var json = new Option<bool>("--json") { Description = "Print one JSON object." };
         var output = new Option<string?>("--out") { HelpName = "DIR", Description = "Output directory, when the manifest's default was overridden at run time." };
@@ -35,13 +38,18 @@ internal static class StatusCommand
             {
                 await using var ledger = await Ledger.LedgerStores.OpenReadOnlyAsync(resolved!, cancellationToken).ConfigureAwait(false);
                 var status = await BatchStatus.ReadAsync(ledger, cancellationToken).ConfigureAwait(false);
+                var period = await PeriodCapStatus.ReadAsync(parseResult.GetRequiredValue(target), resolved!, ledger, cancellationToken).ConfigureAwait(false);
                 if (parseResult.GetValue(json))
                 {
-                    await Console.Out.WriteLineAsync(JsonSerializer.Serialize(status.ToJson(), JsonOptions)).ConfigureAwait(false);
+                    var body = status.ToJson();
+                    body["period_caps"] = period?.ToJson();
+                    await Console.Out.WriteLineAsync(JsonSerializer.Serialize(body, JsonOptions)).ConfigureAwait(false);
                 }
                 else
                 {
-                    status.Render(ConsoleFactory.CreateStdout());
+                    var console = ConsoleFactory.CreateStdout();
+                    status.Render(console);
+                    period?.Render(console);
                 }
 
                 // A ledger that lost events with its WAL: shown, but never reported as fine.
@@ -127,7 +135,7 @@ internal sealed class BatchStatus
         }
     }
 
-    public object ToJson() => new Dictionary<string, object?>
+    public Dictionary<string, object?> ToJson() => new()
     {
         ["jobs"] = _byProvider.Values.Sum(c => c.Values.Sum()),
         ["states"] = Totals().ToDictionary(kv => Name(kv.Key), kv => kv.Value),

@@ -24,7 +24,7 @@ internal sealed class BatchSelection(Manifest manifest, RunInvocation invocation
     private bool NeedsBook => invocation.ResumeLatest || manifest.DatedOutputDirectory || !manifest.PeriodCaps.IsEmpty;
 
     /// <summary>The directory holding the batches (and the spend file): beside <c>--out</c>, else from the manifest.</summary>
-    private string BatchesDirectory => invocation.OutputDirectory is { } o
+    public string BatchesDirectory => invocation.OutputDirectory is { } o
         ? Path.GetDirectoryName(Path.TrimEndingDirectorySeparator(manifest.RenderDirectory(o))) ?? manifest.BatchesDirectory
         : manifest.BatchesDirectory;
 

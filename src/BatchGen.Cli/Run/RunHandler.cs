@@ -233,6 +233,7 @@ internal sealed class RunHandler
 
             await BatchSelection.RecordTimeAsync(ledger, manifest.Time, cancellationToken).ConfigureAwait(false);
             var period = batches.Register(outputDirectory, manifest.Time, clock);
+            await PeriodCapsMeta.WriteAsync(ledger, manifest.PeriodCaps, ledger is global::BatchGen.Ledger.Postgres.PostgresLedger ? null : batches.BatchesDirectory, cancellationToken).ConfigureAwait(false);
             notice.MaxCostPerDayUsd = manifest.PeriodCaps.PerDayUsd;
             notice.MaxCostPerMonthUsd = manifest.PeriodCaps.PerMonthUsd;
             await ledger.SetMetaAsync("manifest", manifest.Path, cancellationToken).ConfigureAwait(false);

@@ -123,7 +123,7 @@ internal static class LedgerOpener
     /// user may not (a read-only directory or file, another user's ledger), the file is read as immutable: no -wal or
     /// -shm is created, and no lock taken.
     /// </summary>
-    private static string ReadOnlyConnectionString(string full, bool pooling = true)
+    internal static string ReadOnlyConnectionString(string full, bool pooling = true)
     {
         var wal = new FileInfo(full + "-wal");
         var quiet = !(wal.Exists && wal.Length > 0) && !File.Exists(full + "-shm");

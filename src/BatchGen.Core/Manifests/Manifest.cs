@@ -104,6 +104,13 @@ public sealed class Manifest
         return System.IO.Path.GetFullPath(rendered ?? text);
     }
 
+    /// <summary>
+    /// The directory that holds the batches when one of them is in <paramref name="outputDirectory"/> (a batch run
+    /// earlier, rendered for its own time): the rule of <see cref="BatchesDirectory"/> applied to that directory.
+    /// </summary>
+    public string BatchesDirectoryFor(string outputDirectory) =>
+        BatchesDirectoryOf(_document.OutputDir?.Template.Source ?? "out/{name}", System.IO.Path.GetFullPath(outputDirectory));
+
     private static string BatchesDirectoryOf(string template, string outputDirectory)
     {
         var segments = template.Replace('\\', '/').TrimEnd('/').Split('/');

@@ -158,6 +158,15 @@ public static class ReportWriter
         await WriteText(ResultsCsvFile, w => ResultsCsv.WriteAsync(settings, pages is null ? jobs : FeedAsync(jobs, pages, early!.Jobs, cancellationToken), w, cancellationToken)).ConfigureAwait(false);
         var model = built.Value!;
         var (layout, error) = ContactSheetLayout.Resolve(model, sheet);
+        if (layout is null && pagesWritten.Count > 0)
+        {
+            // The jobs read are not those the early layout was made from (another process added some), and with them
+            // the axis no longer fits: the pages written from that layout would sit beside older ones, so the whole
+            // contact sheet goes rather than stand half old, half new.
+            RemoveContactSheet(directory);
+            throw new ArgumentException($"{error} (the batch changed while the report was written; contact-sheet.html and its pages were removed)", nameof(sheet));
+        }
+
         if (layout is null)
         {
             throw new ArgumentException(error, nameof(sheet));
@@ -199,6 +208,18 @@ public static class ReportWriter
         // Page 1 comes last when the pages are written as the jobs go by; the list keeps the page order.
         written.AddRange(pagesWritten.OrderBy(PageNumber));
         return written;
+    }
+
+    private static void RemoveContactSheet(string directory)
+    {
+        foreach (var page in Directory.EnumerateFiles(directory, "contact-sheet*.html"))
+        {
+            var name = Path.GetFileName(page);
+            if (name == ContactSheetFile || ContactSheetPage.IsLaterPage(name, out _))
+            {
+                File.Delete(page);
+            }
+        }
     }
 
     private static int PageNumber(string path) =>

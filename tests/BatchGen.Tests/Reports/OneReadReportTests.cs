@@ -91,6 +91,45 @@ public sealed class OneReadReportTests
         await ShouldBeSameFiles(twice.Path, once.Path);
     }
 
+    [Fact]
+    public async Task WriteAllAsync_AnAxisPassesItsLimitBetweenTheTwoReads_NoHalfOldContactSheetIsLeft()
+    {
+        // The specs give --rows seed its limit of values, and the contact sheet an earlier version of 3 pages; the jobs
+        // read after them hold one seed more (another process added a job): the axis no longer fits.
+        var heads = Seeds(ReportModelBuilder.MaxValuesPerDimension);
+        var jobs = Seeds(ReportModelBuilder.MaxValuesPerDimension + 1);
+        var sorted = jobs.OrderBy(j => j.Id, StringComparer.Ordinal).ToList();
+        var bySeed = new ContactSheetOptions("seed", null);
+        using var dir = new TempDirectory();
+        await ReportWriter.WriteAllAsync(Input(Many(ContactSheetPage.Size * 2 + 1)), dir.Path, ContactSheetOptions.Default, CancellationToken.None);
+        File.Exists(Path.Combine(dir.Path, "contact-sheet-3.html")).ShouldBeTrue();
+
+        var error = await Should.ThrowAsync<ArgumentException>(() => ReportWriter.WriteAllAsync(Input([]), _ => sorted.ToAsyncEnumerable(), _ => Heads(heads).ToAsyncEnumerable(), dir.Path, bySeed, CancellationToken.None));
+
+        error.ParamName.ShouldBe("sheet");
+        error.Message.ShouldStartWith("--rows seed: more than 10,000 values, too many for a contact sheet axis;");
+        error.Message.ShouldContain("the batch changed while the report was written; contact-sheet.html and its pages were removed");
+        Directory.GetFiles(dir.Path, "contact-sheet*.html").ShouldBeEmpty("pages of the old sheet and of the abandoned layout would stand side by side");
+        CsvReading.Parse(await File.ReadAllTextAsync(Path.Combine(dir.Path, ReportWriter.ResultsCsvFile))).Count.ShouldBe(jobs.Count + 1, "results.csv does not depend on the sheet");
+
+        // The same jobs in both reads: the axis is refused up front as before, and an older sheet is left alone.
+        using var steady = new TempDirectory();
+        await ReportWriter.WriteAllAsync(Input(Many(3)), steady.Path, ContactSheetOptions.Default, CancellationToken.None);
+        var refused = await Should.ThrowAsync<ArgumentException>(() => ReportWriter.WriteAllAsync(Input([]), _ => sorted.ToAsyncEnumerable(), _ => Heads(jobs).ToAsyncEnumerable(), steady.Path, bySeed, CancellationToken.None));
+        refused.Message.ShouldNotContain("removed");
+        File.Exists(Path.Combine(steady.Path, "contact-sheet.html")).ShouldBeTrue();
+    }
+
+    /// <summary><paramref name="count"/> jobs, each with its own seed.</summary>
+    private static List<LedgerJob> Seeds(int count) =>
+        Many(count).Select((job, i) => job with
+        {
+            Spec = job.Spec with
+            {
+                Axes = [new("style", "anime"), new("seed", i.ToString(System.Globalization.CultureInfo.InvariantCulture))],
+            },
+        }).ToList();
+
     private static ReportInput Input(IReadOnlyList<LedgerJob> jobs)
     {
         var ids = jobs.Select(j => j.Id).Order(StringComparer.Ordinal).ToList();
