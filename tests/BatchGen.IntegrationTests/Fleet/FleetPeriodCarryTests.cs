@@ -180,6 +180,25 @@ public sealed class FleetPeriodCarryTests(PostgresDatabase database, ITestOutput
             CultureInfo.InvariantCulture);
     }
 
+    [Fact]
+    public async Task CarryCopiedPeriodSpendAsync_PostgresUnreachable_OneLineNamingTheServerAndNothingCarried()
+    {
+        await using var gate = new TcpGate(database.Cluster.Port);
+        var viaGate = database.ConnectionString.Replace($"Port={database.Cluster.Port}", $"Port={gate.Port}", StringComparison.Ordinal);
+        viaGate.ShouldNotBe(database.ConnectionString);
+        gate.Close();
+
+        var ex = await Should.ThrowAsync<FleetUnavailableException>(() => PostgresFleet.CarryCopiedPeriodSpendAsync(
+            viaGate, 9_201, $"PostgreSQL at 127.0.0.1:{gate.Port}", "book-x", [(new DateOnly(2026, 8, 3), 2m)], TimeProvider.System, CancellationToken.None));
+
+        ex.Message.ShouldStartWith($"PostgreSQL at 127.0.0.1:{gate.Port} is unreachable (");
+        ex.Message.ShouldNotContain(new Uri(database.Url).UserInfo.Split(':')[1], Case.Sensitive);
+        if (database.Cluster.Psql(database.Name, "SELECT to_regclass('batchgen.fleet_period_carried') IS NOT NULL;").Trim() == "t")
+        {
+            database.Cluster.Psql(database.Name, "SELECT count(*) FROM batchgen.fleet_period_carried WHERE batch_id = 9201;").Trim().ShouldBe("0");
+        }
+    }
+
     /// <summary>The fleet's period spend of the batch <paramref name="name"/> on <paramref name="day"/>.</summary>
     private decimal DaySpend(string name, string day) => decimal.Parse(
         database.Cluster.Psql(database.Name, $"SELECT COALESCE(sum(s.spent), 0) FROM batchgen.fleet_period_spend s JOIN batchgen.batches b ON b.id = s.batch_id WHERE s.day = '{day}' AND b.name = '{name}';").Trim(),
