@@ -89,7 +89,7 @@ internal static class LedgerCommand
         catch (FleetUnavailableException ex)
         {
             return await FailAsync(
-                $"the batch was copied, but what it spent under its spend file could not be added to the fleet's period caps ({ex.Message}); a worker started on this machine adds it, or rerun this copy with --force",
+                $"the batch was copied, but what it spent under its spend file could not be added to the fleet's period caps ({ex.Message}); a worker started on this machine first adds it, or rerun this copy with --force before any worker runs",
                 ExitCodes.StorageError);
         }
         finally
