@@ -8,7 +8,9 @@ namespace BatchGen.Fleet.Postgres;
 /// tried it), <c>fleet_workers</c> (heartbeats and claim counts), <c>fleet_rates</c> (one token bucket per provider and
 /// API key hash, shared by every batch using that key), <c>fleet_budget</c> and <c>fleet_reservations</c> (spent per
 /// batch and per provider, and the money held for each job in flight, with the day it is held on against the period
-/// caps), <c>fleet_period_spend</c> (what every batch spent per day under the period caps). Created idempotently on first use under an
+/// caps), <c>fleet_period_spend</c> (what every batch spent per day under the period caps), <c>fleet_period_carried</c>
+/// (what each machine's spend file had recorded for a batch before it moved to PostgreSQL, already added to
+/// <c>fleet_period_spend</c>). Created idempotently on first use under an
 /// advisory lock, so workers starting together take turns.
 /// </summary>
 internal static class FleetSchema
@@ -68,6 +70,14 @@ internal static class FleetSchema
             PRIMARY KEY (batch_id, day)
         );
         CREATE INDEX IF NOT EXISTS fleet_period_spend_day ON batchgen.fleet_period_spend (day);
+        CREATE TABLE IF NOT EXISTS batchgen.fleet_period_carried (
+            batch_id   BIGINT NOT NULL,
+            book_id    TEXT NOT NULL,
+            day        DATE NOT NULL,
+            spent      NUMERIC NOT NULL CHECK (spent >= 0),
+            carried_at TIMESTAMPTZ NOT NULL,
+            PRIMARY KEY (batch_id, book_id, day)
+        );
         DO $$
         BEGIN
             -- Added by a later version: a database made before gets the column (and its index) once.

@@ -72,6 +72,29 @@ public sealed class PostgresFleet : IWorkerFleet
         return fleet;
     }
 
+    /// <summary>
+    /// Before this worker's first hold: brings into the fleet's period totals what this batch spent per day under the
+    /// machine's spend file <paramref name="bookId"/> (while it ran on a SQLite ledger), what was not carried from that
+    /// file before. Returns what was added per day (empty when nothing was new).
+    /// </summary>
+    public Task<IReadOnlyList<(DateOnly Day, decimal SpentUsd)>> CarryPeriodSpendAsync(string bookId, IReadOnlyList<(DateOnly Day, decimal SpentUsd)> spent, CancellationToken cancellationToken) =>
+        FleetErrors.GuardAsync(_options.Display, () => PostgresPeriodCaps.CarryAsync(_source, _options.BatchId, bookId, spent, _options.Time.GetUtcNow(), cancellationToken));
+
+    /// <summary>
+    /// <c>ledger copy</c> into PostgreSQL: the same carry without joining the fleet (its tables are created when needed).
+    /// </summary>
+    public static async Task<IReadOnlyList<(DateOnly Day, decimal SpentUsd)>> CarryCopiedPeriodSpendAsync(
+        string connectionString, long batchId, string display, string bookId, IReadOnlyList<(DateOnly Day, decimal SpentUsd)> spent, TimeProvider time, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(time);
+        await using var source = NpgsqlDataSource.Create(connectionString);
+        return await FleetErrors.GuardAsync(display, async () =>
+        {
+            await FleetSchema.EnsureAsync(source, cancellationToken).ConfigureAwait(false);
+            return await PostgresPeriodCaps.CarryAsync(source, batchId, bookId, spent, time.GetUtcNow(), cancellationToken).ConfigureAwait(false);
+        }).ConfigureAwait(false);
+    }
+
     /// <summary>Tests: the worker freezes as a killed one would (no heartbeat, no release at dispose).</summary>
     internal async Task FreezeAsync()
     {

@@ -89,6 +89,62 @@ internal static class PostgresPeriodCaps
         await add.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
     }
 
+    /// <summary>
+    /// Under the period lock, in one transaction: adds to the batch's <c>fleet_period_spend</c> what the spend file
+    /// <paramref name="bookId"/> recorded it spent per day beyond what was carried from that file before, and records the
+    /// carried figures (<c>fleet_period_carried</c>); returns what was added per day (empty: nothing new). Workers
+    /// starting together take turns on the lock, so a spend file's figures are counted once whoever carries them.
+    /// </summary>
+    public static async Task<IReadOnlyList<(DateOnly Day, decimal SpentUsd)>> CarryAsync(
+        NpgsqlDataSource source, long batchId, string bookId, IReadOnlyList<(DateOnly Day, decimal SpentUsd)> local, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        await using var connection = await source.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
+        await using (var lockCommand = new NpgsqlCommand($"SELECT pg_advisory_xact_lock({HoldLock});", connection, transaction))
+        {
+            await lockCommand.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+        }
+
+        var carried = new Dictionary<DateOnly, decimal>();
+        await using (var read = new NpgsqlCommand("SELECT day, spent FROM batchgen.fleet_period_carried WHERE batch_id = @b AND book_id = @k;", connection, transaction))
+        {
+            read.Parameters.AddWithValue("b", batchId);
+            read.Parameters.AddWithValue("k", bookId);
+            await using var reader = await read.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+            while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+            {
+                carried[await reader.GetFieldValueAsync<DateOnly>(0, cancellationToken).ConfigureAwait(false)] = reader.GetDecimal(1);
+            }
+        }
+
+        var added = new List<(DateOnly, decimal)>();
+        foreach (var (day, spent) in local)
+        {
+            var more = spent - carried.GetValueOrDefault(day);
+            if (more <= 0)
+            {
+                continue;
+            }
+
+            await AddSpentAsync(connection, transaction, batchId, day, more, cancellationToken).ConfigureAwait(false);
+            await using var record = new NpgsqlCommand(
+                "INSERT INTO batchgen.fleet_period_carried (batch_id, book_id, day, spent, carried_at) VALUES (@b, @k, @d, @s, @t) "
+                + "ON CONFLICT (batch_id, book_id, day) DO UPDATE SET spent = excluded.spent, carried_at = excluded.carried_at;",
+                connection,
+                transaction);
+            record.Parameters.AddWithValue("b", batchId);
+            record.Parameters.AddWithValue("k", bookId);
+            record.Parameters.Add(Date("d", day));
+            record.Parameters.AddWithValue("s", spent);
+            record.Parameters.AddWithValue("t", now);
+            await record.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+            added.Add((day, more));
+        }
+
+        await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+        return added;
+    }
+
     /// <summary>Spent plus held by every batch of the database on <paramref name="day"/> and in its month.</summary>
     public static async Task<(decimal Day, decimal Month)> TotalsAsync(NpgsqlDataSource source, DateOnly day, CancellationToken cancellationToken)
     {

@@ -1,6 +1,10 @@
 using System.CommandLine;
 using BatchGen.Cli.Ledger;
+using BatchGen.Cli.Run;
+using BatchGen.Core.Costs.Periods;
 using BatchGen.Core.Ledger;
+using BatchGen.Core.Pipeline.Fleet;
+using BatchGen.Fleet.Postgres;
 using BatchGen.Ledger.Postgres;
 
 namespace BatchGen.Cli.Commands;
@@ -71,11 +75,22 @@ internal static class LedgerCommand
 
             var copied = await LedgerCopier.CopyAsync(source, target, request.Force, cancellationToken);
             await Console.Out.WriteLineAsync($"copied {copied} from {source.Location} to {target.Location} (counts verified)");
+            if (source is SqliteLedger && target is PostgresLedger postgres)
+            {
+                await CarryPeriodSpendAsync(SqlitePath(request.From), request.To, postgres, cancellationToken);
+            }
+
             return ExitCodes.Success;
         }
         catch (LedgerException ex)
         {
             return await FailAsync(ex.Message, ExitCodes.For(ex));
+        }
+        catch (FleetUnavailableException ex)
+        {
+            return await FailAsync(
+                $"the batch was copied, but what it spent under its spend file could not be added to the fleet's period caps ({ex.Message}); a worker started on this machine first adds it, or rerun this copy with --force before any worker runs",
+                ExitCodes.StorageError);
         }
         finally
         {
@@ -88,6 +103,39 @@ internal static class LedgerCommand
             {
                 await source.DisposeAsync();
             }
+        }
+    }
+
+    /// <summary>
+    /// A batch moved from SQLite to PostgreSQL brings what it spent per day under the spend file beside it (the
+    /// directory holding the batch) into the fleet's period totals, once per spend file, before any worker holds.
+    /// </summary>
+    private static async Task CarryPeriodSpendAsync(string ledgerPath, string to, PostgresLedger target, CancellationToken cancellationToken)
+    {
+        var batchDirectory = Path.GetDirectoryName(Path.GetFullPath(ledgerPath))!;
+        if (Path.GetDirectoryName(batchDirectory) is not { } batches)
+        {
+            return;
+        }
+
+        using var book = SpendBook.OpenExisting(batches);
+        if (book is null)
+        {
+            return;
+        }
+
+        var local = LocalPeriodSpend.Read(book, batchDirectory);
+        if (local.Days.Count == 0)
+        {
+            return;
+        }
+
+        var address = Parse(to);
+        var added = await PostgresFleet.CarryCopiedPeriodSpendAsync(
+            address.Builder.ConnectionString, target.BatchId, $"PostgreSQL at {address.HostPort}", local.BookId, local.Days, TimeProvider.System, cancellationToken);
+        if (added.Count > 0)
+        {
+            await Console.Out.WriteLineAsync(local.Describe(added));
         }
     }
 

@@ -67,6 +67,20 @@ internal sealed class BatchSelection(Manifest manifest, RunInvocation invocation
     }
 
     /// <summary>
+    /// What this batch spent per day under the spend file (while on a SQLite ledger), for a fleet worker to carry into
+    /// PostgreSQL; null when the manifest sets no period cap or the batch is not in the spend file.
+    /// </summary>
+    public LocalPeriodSpend? LocalSpend(string directory)
+    {
+        if (manifest.PeriodCaps.IsEmpty || _book is null)
+        {
+            return null;
+        }
+
+        return LocalPeriodSpend.Read(_book, directory);
+    }
+
+    /// <summary>
     /// Marks the batch finished when no job is left to run; fills the period figures of the notification from the spend
     /// file, unless the run is a fleet worker (<paramref name="periodInFleet"/>: its caps count in PostgreSQL).
     /// </summary>

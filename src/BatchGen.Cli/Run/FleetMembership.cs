@@ -1,9 +1,11 @@
 using System.Globalization;
 using BatchGen.Cli.Ledger;
+using BatchGen.Cli.Logging;
 using BatchGen.Core.Ledger;
 using BatchGen.Core.Providers;
 using BatchGen.Fleet.Postgres;
 using BatchGen.Ledger.Postgres;
+using Microsoft.Extensions.Logging;
 
 namespace BatchGen.Cli.Run;
 
@@ -46,6 +48,26 @@ internal static class FleetMembership
             Display = $"PostgreSQL at {address.HostPort}",
             Time = time,
         }, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// Carries the batch's spend under this machine's spend file into the fleet's period totals (once per spend file:
+    /// only what was not carried from it before); one info line when something was carried.
+    /// </summary>
+    public static async Task CarryPeriodSpendAsync(PostgresFleet fleet, LocalPeriodSpend local, LogSink log, CancellationToken cancellationToken)
+    {
+        if (local.Days.Count == 0)
+        {
+            return;
+        }
+
+        var added = await fleet.CarryPeriodSpendAsync(local.BookId, local.Days, cancellationToken).ConfigureAwait(false);
+        if (added.Count == 0)
+        {
+            return;
+        }
+
+        log.Write(LogLevel.Information, "period_spend_carried", local.Describe(added));
     }
 
     /// <summary>A time in seconds from the environment (1 to 3600: <c>BATCHGEN_LEASE_SECONDS</c>, <c>BATCHGEN_PG_OUTAGE_SECONDS</c>); null when unset or out of range.</summary>

@@ -248,7 +248,8 @@ internal sealed class RunHandler
             RunFacts facts;
             try
             {
-                summary = await ExecuteAsync(invocation, manifest, providers, keys, ledger, outputDirectory, period, clock, notice, deep, simulator, cancellationToken).ConfigureAwait(false);
+                var localSpend = ledger is global::BatchGen.Ledger.Postgres.PostgresLedger ? batches.LocalSpend(outputDirectory) : null;
+                summary = await ExecuteAsync(invocation, manifest, providers, keys, ledger, outputDirectory, (period, localSpend), clock, notice, deep, simulator, cancellationToken).ConfigureAwait(false);
                 notice.Summary = summary;
                 step = _time.GetTimestamp();
                 facts = await RunFacts.ReadAsync(ledger, CancellationToken.None).ConfigureAwait(false);
@@ -345,7 +346,7 @@ internal sealed class RunHandler
         Dictionary<string, ApiKeyReading> keys,
         ILedger ledger,
         string outputDirectory,
-        Core.Costs.Periods.IPeriodBudget? period,
+        (Core.Costs.Periods.IPeriodBudget? Budget, LocalPeriodSpend? LocalSpend) period,
         BatchClock clock,
         RunNotice notice,
         DeepVideoCheck? deep,
@@ -383,6 +384,12 @@ internal sealed class RunHandler
 
         // On PostgreSQL this run is one worker of the batch's fleet (null on SQLite: this process alone).
         await using var fleet = await FleetMembership.JoinAsync(invocation.Ledger, ledger, providers, keys, _time, cancellationToken).ConfigureAwait(false);
+        if (fleet is not null && period.LocalSpend is { } localSpend)
+        {
+            // What this batch spent here on SQLite before it moved counts against the fleet's caps, before any hold.
+            await FleetMembership.CarryPeriodSpendAsync(fleet, localSpend, _log, cancellationToken).ConfigureAwait(false);
+        }
+
         // Local images for the providers that take only URLs go to the image store (Pixwith uploads its own).
         using var imageStore = manifest.ImageStore is { } storeSettings ? new Core.Storage.S3ObjectStore(storeSettings, _time) : null;
         var uploaders = new Dictionary<string, Core.Images.IImageUploader>(StringComparer.Ordinal);
@@ -425,7 +432,7 @@ internal sealed class RunHandler
                 MapResultUrl = simulator is null ? null : SimulatorUrls(simulator.BaseAddress),
                 Halt = invocation.Halt,
                 // A fleet worker holds the period caps in PostgreSQL (every machine, every batch there); alone, in the spend file.
-                PeriodBudget = fleet is null ? period : null,
+                PeriodBudget = fleet is null ? period.Budget : null,
                 SharedPeriodCaps = sharedPeriod,
             },
             Progress = progress,

@@ -17,15 +17,26 @@ public sealed class SpendBook : IDisposable
     private readonly SqliteConnection _connection;
     private readonly Lock _lock = new();
 
-    private SpendBook(string path, SqliteConnection connection)
+    private SpendBook(string path, SqliteConnection connection, string id)
     {
         Path = path;
         _connection = connection;
+        Id = id;
     }
 
     public string Path { get; }
 
+    /// <summary>
+    /// This file's own random id, made on its first open (a file made by an earlier version gets one on its next open)
+    /// and kept for its life: a fleet carries this file's spend into PostgreSQL once per batch under it.
+    /// </summary>
+    public string Id { get; }
+
     static SpendBook() => SQLitePCL.Batteries.Init();
+
+    /// <summary>Opens the spend file in <paramref name="directory"/> when there is one (null when not: nothing is created).</summary>
+    public static SpendBook? OpenExisting(string directory) =>
+        File.Exists(System.IO.Path.Combine(System.IO.Path.GetFullPath(directory), FileName)) ? Open(directory) : null;
 
     /// <summary>Opens (creating when new) the spend file in <paramref name="directory"/>.</summary>
     public static SpendBook Open(string directory)
@@ -47,12 +58,40 @@ public sealed class SpendBook : IDisposable
                 CREATE TABLE IF NOT EXISTS batches (
                     dir TEXT PRIMARY KEY, manifest TEXT NOT NULL, stamp TEXT NOT NULL, time_zone TEXT NOT NULL,
                     started_utc TEXT NOT NULL, finished INTEGER NOT NULL DEFAULT 0);
+                CREATE TABLE IF NOT EXISTS book (key TEXT PRIMARY KEY, value TEXT NOT NULL);
                 """);
-            return new SpendBook(path, connection);
+            return new SpendBook(path, connection, EnsureId(connection));
         }
         catch (Exception ex) when (ex is SqliteException or IOException or UnauthorizedAccessException)
         {
             throw LedgerException.Create(path, $"the spend file could not be opened ({ex.Message.ReplaceLineEndings(" ")})", "check that the directory is writable");
+        }
+    }
+
+    /// <summary>
+    /// What the batch in <paramref name="batchDirectory"/> spent per day (yyyy-MM-dd, oldest first; holdings left out,
+    /// days with nothing spent left out). Rows are keyed by the directory as each run named it (relative or absolute);
+    /// every batch of this file lives in the directory holding it, so a row is this batch's when its last path segment
+    /// is the batch directory's name.
+    /// </summary>
+    public IReadOnlyList<(string Day, decimal SpentUsd)> SpentByDay(string batchDirectory)
+    {
+        var name = System.IO.Path.GetFileName(System.IO.Path.TrimEndingDirectorySeparator(batchDirectory));
+        lock (_lock)
+        {
+            using var command = _connection.CreateCommand();
+            command.CommandText = "SELECT batch, day, spent_micros FROM spend WHERE spent_micros > 0";
+            using var reader = command.ExecuteReader();
+            var days = new SortedDictionary<string, long>(StringComparer.Ordinal);
+            while (reader.Read())
+            {
+                if (System.IO.Path.GetFileName(System.IO.Path.TrimEndingDirectorySeparator(reader.GetString(0))) == name)
+                {
+                    days[reader.GetString(1)] = days.GetValueOrDefault(reader.GetString(1)) + reader.GetInt64(2);
+                }
+            }
+
+            return days.Select(d => (d.Key, d.Value / 1_000_000m)).ToList();
         }
     }
 
@@ -197,6 +236,21 @@ public sealed class SpendBook : IDisposable
         command.Parameters.AddWithValue("$s", spent);
         command.Parameters.AddWithValue("$r", reserved);
         command.ExecuteNonQuery();
+    }
+
+    /// <summary>The file's id: read, or made once (INSERT OR IGNORE: two processes opening a new file at once keep one).</summary>
+    private static string EnsureId(SqliteConnection connection)
+    {
+        using (var insert = connection.CreateCommand())
+        {
+            insert.CommandText = "INSERT OR IGNORE INTO book (key, value) VALUES ('id', $id)";
+            insert.Parameters.AddWithValue("$id", Guid.NewGuid().ToString("N"));
+            insert.ExecuteNonQuery();
+        }
+
+        using var read = connection.CreateCommand();
+        read.CommandText = "SELECT value FROM book WHERE key = 'id'";
+        return (string)read.ExecuteScalar()!;
     }
 
     private static void Execute(SqliteConnection connection, string sql)

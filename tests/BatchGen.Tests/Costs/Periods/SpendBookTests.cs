@@ -89,5 +89,60 @@ public sealed class SpendBookTests : IDisposable
         book.TotalUsd("2026-11-29").ShouldBe(2m);
     }
 
+    [Fact]
+    public void Id_ReopenedAndOpenedTwiceAtOnce_StaysTheSame()
+    {
+        SpendBook.OpenExisting(_dir.Path).ShouldBeNull("no spend file is made by looking for one");
+        File.Exists(Path.Combine(_dir.Path, SpendBook.FileName)).ShouldBeFalse();
+        string id;
+        using (var first = SpendBook.Open(_dir.Path))
+        {
+            id = first.Id;
+            using var second = SpendBook.Open(_dir.Path);
+            second.Id.ShouldBe(id);
+        }
+
+        id.ShouldMatch("^[0-9a-f]{32}$");
+        using var reopened = SpendBook.OpenExisting(_dir.Path).ShouldNotBeNull();
+        reopened.Id.ShouldBe(id);
+        using var other = new TempDirectory();
+        using var elsewhere = SpendBook.Open(other.Path);
+        elsewhere.Id.ShouldNotBe(id, "two spend files have two ids");
+    }
+
+    [Fact]
+    public void Id_FileMadeBeforeIds_GetsOneOnNextOpenAndKeepsItsSpend()
+    {
+        var path = Path.Combine(_dir.Path, SpendBook.FileName);
+        using (var old = new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={path};Pooling=False"))
+        {
+            old.Open();
+            using var create = old.CreateCommand();
+            // The schema of a spend file written by a version without ids, with one day's spend.
+            create.CommandText = """
+                CREATE TABLE spend (batch TEXT NOT NULL, day TEXT NOT NULL, spent_micros INTEGER NOT NULL DEFAULT 0,
+                    reserved_micros INTEGER NOT NULL DEFAULT 0, PRIMARY KEY (batch, day));
+                CREATE TABLE batches (dir TEXT PRIMARY KEY, manifest TEXT NOT NULL, stamp TEXT NOT NULL, time_zone TEXT NOT NULL,
+                    started_utc TEXT NOT NULL, finished INTEGER NOT NULL DEFAULT 0);
+                INSERT INTO spend VALUES ('out/a', '2026-11-28', 2500000, 400000), ('out/a', '2026-11-27', 0, 300000), ('out/b', '2026-11-28', 1000000, 0),
+                    ('/home/u/batches/out/a/', '2026-11-26', 1000000, 0), ('out/ab', '2026-11-26', 7000000, 0);
+                """;
+            create.ExecuteNonQuery();
+        }
+
+        string id;
+        using (var book = SpendBook.Open(_dir.Path))
+        {
+            id = book.Id;
+            id.ShouldNotBeNullOrWhiteSpace();
+            // The batch named relative and absolute by two runs is one batch; 'out/ab' is another.
+            book.SpentByDay("/elsewhere/out/a").ShouldBe([("2026-11-26", 1.0m), ("2026-11-28", 2.5m)], "only spent, per day, days with nothing spent left out");
+            book.SpentByDay("out/missing").ShouldBeEmpty();
+        }
+
+        using var again = SpendBook.Open(_dir.Path);
+        again.Id.ShouldBe(id);
+    }
+
     public void Dispose() => _dir.Dispose();
 }

@@ -43,7 +43,7 @@ public sealed class SpendFileReaderTests : IDisposable
         {
             connection.Open();
             using var command = connection.CreateCommand();
-            command.CommandText = "CREATE TABLE book (key TEXT PRIMARY KEY, value TEXT NOT NULL); INSERT INTO book VALUES ('id', 'abc');";
+            command.CommandText = "CREATE TABLE IF NOT EXISTS book (key TEXT PRIMARY KEY, value TEXT NOT NULL); INSERT OR REPLACE INTO book VALUES ('id', 'abc'); CREATE TABLE later_table (x TEXT); INSERT INTO later_table VALUES ('y');";
             command.ExecuteNonQuery();
         }
 
