@@ -71,14 +71,25 @@ internal sealed class PeriodCapStatus
             return status;
         }
 
-        if (target.Postgres is { } address)
+        // A simulated batch counts in the simulated runs' own spend file, even on PostgreSQL (never in the fleet's caps).
+        var simulated = await ledger.GetMetaAsync(RunOutput.SimulatedMetaKey, cancellationToken).ConfigureAwait(false) == "true";
+        if (target.Postgres is { } address && !simulated)
         {
             await status.ReadFleetAsync(address, cancellationToken).ConfigureAwait(false);
         }
         else
         {
-            var outputDirectory = Path.GetFullPath(target.OutputDirectory ?? Path.GetDirectoryName(target.SqlitePath!)!);
-            status.ReadSpendFile([recorded?.SpendDirectory, manifest?.BatchesDirectoryFor(outputDirectory), Path.GetDirectoryName(Path.TrimEndingDirectorySeparator(outputDirectory))]);
+            var batchDirectory = target.OutputDirectory
+                ?? (target.SqlitePath is { } sqlite ? Path.GetDirectoryName(sqlite) : null)
+                ?? await ledger.GetMetaAsync("output_dir", cancellationToken).ConfigureAwait(false);
+            if (batchDirectory is null)
+            {
+                status.Problem = "the batch's output directory is not recorded, so its spend file is not known";
+                return status;
+            }
+
+            var outputDirectory = Path.GetFullPath(batchDirectory);
+            status.ReadSpendFile([recorded?.SpendDirectory, manifest?.BatchesDirectoryFor(outputDirectory), Path.GetDirectoryName(Path.TrimEndingDirectorySeparator(outputDirectory))], simulated);
         }
 
         return status;
@@ -155,15 +166,16 @@ internal sealed class PeriodCapStatus
     /// The spend file the runs of this batch used: where the last run recorded it, else beside the batches as the
     /// manifest places them, else beside the batch; the first of those that exists (the first one when none does).
     /// </summary>
-    private void ReadSpendFile(IEnumerable<string?> directories)
+    private void ReadSpendFile(IEnumerable<string?> directories, bool simulated)
     {
+        var fileName = SpendBook.FileNameFor(simulated);
         var candidates = directories.OfType<string>().Select(Path.GetFullPath).Distinct(StringComparer.Ordinal).ToList();
-        var directory = candidates.FirstOrDefault(d => File.Exists(Path.Combine(d, SpendBook.FileName))) ?? candidates[0];
-        SpendFile = Path.Combine(directory, SpendBook.FileName);
-        Covers = $"all batches in {directory}";
+        var directory = candidates.FirstOrDefault(d => File.Exists(Path.Combine(d, fileName))) ?? candidates[0];
+        SpendFile = Path.Combine(directory, fileName);
+        Covers = simulated ? $"all simulated batches in {directory}" : $"all batches in {directory}";
         try
         {
-            Standing = SpendFileReader.Read(directory, Day);
+            Standing = SpendFileReader.Read(directory, Day, simulated);
         }
         catch (LedgerException ex)
         {

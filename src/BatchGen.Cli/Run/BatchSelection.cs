@@ -121,5 +121,6 @@ internal sealed class BatchSelection(Manifest manifest, RunInvocation invocation
     private TimeZoneInfo? _zone;
     private BatchClock? _clock;
 
-    private SpendBook Book() => _book ??= SpendBook.Open(BatchesDirectory);
+    // A simulated run keeps its own spend file: its money never counts against real caps, its batches are never resumed by real runs.
+    private SpendBook Book() => _book ??= SpendBook.Open(BatchesDirectory, invocation.Simulate);
 }

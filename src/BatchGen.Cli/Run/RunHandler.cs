@@ -233,7 +233,9 @@ internal sealed class RunHandler
 
             await BatchSelection.RecordTimeAsync(ledger, manifest.Time, cancellationToken).ConfigureAwait(false);
             var period = batches.Register(outputDirectory, manifest.Time, clock);
-            await PeriodCapsMeta.WriteAsync(ledger, manifest.PeriodCaps, ledger is global::BatchGen.Ledger.Postgres.PostgresLedger ? null : batches.BatchesDirectory, cancellationToken).ConfigureAwait(false);
+            // A fleet worker counts the period caps in PostgreSQL; a simulated run, in its own spend file even on PostgreSQL.
+            var periodInFleet = ledger is global::BatchGen.Ledger.Postgres.PostgresLedger && !invocation.Simulate;
+            await PeriodCapsMeta.WriteAsync(ledger, manifest.PeriodCaps, periodInFleet ? null : batches.BatchesDirectory, cancellationToken).ConfigureAwait(false);
             notice.MaxCostPerDayUsd = manifest.PeriodCaps.PerDayUsd;
             notice.MaxCostPerMonthUsd = manifest.PeriodCaps.PerMonthUsd;
             await ledger.SetMetaAsync("manifest", manifest.Path, cancellationToken).ConfigureAwait(false);
@@ -248,14 +250,14 @@ internal sealed class RunHandler
             RunFacts facts;
             try
             {
-                var localSpend = ledger is global::BatchGen.Ledger.Postgres.PostgresLedger ? batches.LocalSpend(outputDirectory) : null;
+                var localSpend = periodInFleet ? batches.LocalSpend(outputDirectory) : null;
                 summary = await ExecuteAsync(invocation, manifest, providers, keys, ledger, outputDirectory, (period, localSpend), clock, notice, deep, simulator, cancellationToken).ConfigureAwait(false);
                 notice.Summary = summary;
                 step = _time.GetTimestamp();
                 facts = await RunFacts.ReadAsync(ledger, CancellationToken.None).ConfigureAwait(false);
                 Step("closing facts", step);
                 notice.FailuresByReason = facts.FailuresByReason;
-                batches.Finish(outputDirectory, summary, notice, periodInFleet: ledger is global::BatchGen.Ledger.Postgres.PostgresLedger);
+                batches.Finish(outputDirectory, summary, notice, periodInFleet);
             }
             catch (LedgerException ex)
             {
@@ -410,7 +412,8 @@ internal sealed class RunHandler
         }
 
         var engine = new RunEngine(_time, loggerFactory.CreateLogger<RunEngine>());
-        var sharedPeriod = fleet is null || manifest.PeriodCaps.IsEmpty ? null : new Core.Costs.Periods.SharedPeriodCaps(manifest.PeriodCaps, manifest.Time.Zone, clock.Now);
+        // Simulated money never counts against the fleet's (real) period caps: a simulated worker keeps its own spend file.
+        var sharedPeriod = fleet is null || manifest.PeriodCaps.IsEmpty || invocation.Simulate ? null : new Core.Costs.Periods.SharedPeriodCaps(manifest.PeriodCaps, manifest.Time.Zone, clock.Now);
         var request = new RunRequest
         {
             Jobs = manifest.JobsThenRelease(),
@@ -432,7 +435,7 @@ internal sealed class RunHandler
                 MapResultUrl = simulator is null ? null : SimulatorUrls(simulator.BaseAddress),
                 Halt = invocation.Halt,
                 // A fleet worker holds the period caps in PostgreSQL (every machine, every batch there); alone, in the spend file.
-                PeriodBudget = fleet is null ? period.Budget : null,
+                PeriodBudget = fleet is null || invocation.Simulate ? period.Budget : null,
                 SharedPeriodCaps = sharedPeriod,
             },
             Progress = progress,

@@ -138,9 +138,53 @@ public sealed class NightlyRunTests(ITestOutputHelper output)
         second.ExitCode.ShouldBe(3, second.StdErr);
         second.StdErr.ShouldContain("the daily cap of $5.00 (2026-11-28");
         (NightlyFixtures.Spent(first.StdOut) + NightlyFixtures.Spent(second.StdOut)).ShouldBeLessThanOrEqualTo(5.00m);
-        File.Exists(Path.Combine(dir.Path, "out", ".batchgen-spend.db")).ShouldBeTrue();
+        // Simulated runs count among themselves, in their own spend file; the real one is not even made.
+        File.Exists(Path.Combine(dir.Path, "out", ".batchgen-spend.simulated.db")).ShouldBeTrue();
+        File.Exists(Path.Combine(dir.Path, "out", ".batchgen-spend.db")).ShouldBeFalse();
         nextDay.ExitCode.ShouldBe(0, nextDay.StdErr);
         NightlyFixtures.Spent(nextDay.StdOut).ShouldBe(4.50m);
+    }
+
+    [Fact]
+    public async Task PerDayCap_SimulatedRehearsalThenTheRealBatch_TheRehearsalSpendsNoneOfTheRealCap()
+    {
+        using var dir = new TempDirectory();
+        await using var sim = await SimulatorProcess.StartAsync(dir.Path, "--time-scale", "0.01", "--seed", "31");
+        var providers = RunFixtures.WriteProvidersFile(dir, sim.BaseAddress, concurrency: 2);
+        // 10 jobs at $0.45 ($4.50 a batch) under a $5.00 daily cap: a rehearsal and the real batch would not both fit.
+        var manifest = NightlyFixtures.WriteManifest(dir, "capped", 10, "out/{name}-{datetime}", "budget:\n  max_cost_per_day: 5\n");
+        var env = RunFixtures.KeyEnvironment();
+        env["BATCHGEN_NOW"] = "2026-11-28T01:00:00+01:00";
+        // The rehearsal stops at its own batch cap, unfinished: a real --resume-latest must not take it for tonight's batch.
+        var rehearsal = await CliProcess.RunAsync(dir.Path, env, ["run", manifest, "--simulate", "--progress", "none", "--max-cost", "2"]);
+        env["BATCHGEN_NOW"] = "2026-11-28T02:00:00+01:00";
+        var real = await CliProcess.RunAsync(dir.Path, env, ["run", manifest, "--providers", providers, "--progress", "none", "--resume-latest"]);
+        output.WriteLine(rehearsal.StdOut + rehearsal.StdErr + real.StdOut + real.StdErr);
+
+        rehearsal.ExitCode.ShouldBe(3, rehearsal.StdErr);
+        var rehearsed = NightlyFixtures.Spent(rehearsal.StdOut);
+        rehearsed.ShouldBeGreaterThan(0.50m, "with the real batch's $4.50 the rehearsal's spend would pass the $5.00 cap");
+        real.ExitCode.ShouldBe(0, real.StdErr);
+        real.StdErr.ShouldNotContain("daily cap");
+        NightlyFixtures.Spent(real.StdOut).ShouldBe(4.50m, "the real batch ran whole: simulated money is not counted against it");
+        var outDir = Path.Combine(dir.Path, "out");
+        Directory.Exists(Path.Combine(outDir, "capped-2026-11-28T0200")).ShouldBeTrue("the real run started tonight's batch instead of resuming the rehearsal");
+        using (var realBook = BatchGen.Core.Costs.Periods.SpendBook.Open(outDir))
+        using (var simulatedBook = BatchGen.Core.Costs.Periods.SpendBook.Open(outDir, simulated: true))
+        {
+            realBook.TotalUsd("2026-11-28").ShouldBe(4.50m);
+            simulatedBook.TotalUsd("2026-11-28").ShouldBe(rehearsed);
+        }
+
+        // Each batch's status shows the caps of its own kind.
+        env["BATCHGEN_NOW"] = "2026-11-28T10:00:00+01:00";
+        var realStatus = await CliProcess.RunAsync(dir.Path, env, ["status", Path.Combine(outDir, "capped-2026-11-28T0200")]);
+        var rehearsalStatus = await CliProcess.RunAsync(dir.Path, env, ["status", Path.Combine(outDir, "capped-2026-11-28T0100")]);
+        output.WriteLine(realStatus.StdOut + realStatus.StdErr + rehearsalStatus.StdOut + rehearsalStatus.StdErr);
+        realStatus.ExitCode.ShouldBe(0, realStatus.StdErr);
+        realStatus.StdOut.ShouldContain($"period caps (all batches in {outDir}; days in Europe/Paris):\n  today 2026-11-28: $4.50 of the $5.00 daily cap");
+        rehearsalStatus.ExitCode.ShouldBe(0, rehearsalStatus.StdErr);
+        rehearsalStatus.StdOut.ShouldContain($"period caps (all simulated batches in {outDir}; days in Europe/Paris):\n  today 2026-11-28: {BatchGen.Core.Text.HumanText.Usd(rehearsed)} of the $5.00 daily cap");
     }
 
     [Fact]

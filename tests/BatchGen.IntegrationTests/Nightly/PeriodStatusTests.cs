@@ -7,8 +7,9 @@ using Xunit.Abstractions;
 namespace BatchGen.IntegrationTests.Nightly;
 
 /// <summary>
-/// `batchgen status` of a nightly batch under `max_cost_per_day` / `max_cost_per_month` (SQLite spend file), the real
-/// CLI as a child process with a fixed BATCHGEN_NOW: today's and this month's spent and held, against the caps, over
+/// `batchgen status` of nightly batches under `max_cost_per_day` / `max_cost_per_month`, rehearsed with `--simulate` (so
+/// counted in the simulated runs' own spend file; a real batch beside them: NightlyRunTests), the real CLI as a child
+/// process with a fixed BATCHGEN_NOW: today's and this month's spent and held, against the caps, over
 /// every batch in the directory; a missing or unreadable spend file is one line and nothing else changes.
 /// </summary>
 public sealed class PeriodStatusTests(ITestOutputHelper output)
@@ -38,8 +39,8 @@ public sealed class PeriodStatusTests(ITestOutputHelper output)
         var caps = doc.RootElement.GetProperty("period_caps");
         var outDir = Path.Combine(dir.Path, "out");
         caps.GetProperty("source").GetString().ShouldBe("spend_file");
-        caps.GetProperty("spend_file").GetString().ShouldBe(Path.Combine(outDir, SpendBook.FileName));
-        caps.GetProperty("covers").GetString().ShouldBe($"all batches in {outDir}");
+        caps.GetProperty("spend_file").GetString().ShouldBe(Path.Combine(outDir, SpendBook.SimulatedFileName));
+        caps.GetProperty("covers").GetString().ShouldBe($"all simulated batches in {outDir}");
         caps.GetProperty("time_zone").GetString().ShouldBe("Europe/Paris");
         caps.GetProperty("recorded").GetBoolean().ShouldBeTrue();
         caps.GetProperty("problem").ValueKind.ShouldBe(JsonValueKind.Null);
@@ -53,7 +54,7 @@ public sealed class PeriodStatusTests(ITestOutputHelper output)
         month.GetProperty("month").GetString().ShouldBe("2026-11");
         month.GetProperty("cap_usd").GetDecimal().ShouldBe(40m);
         month.GetProperty("spent_usd").GetDecimal().ShouldBe(spentMonth, "yesterday's batch counts in the month");
-        using (var book = SpendBook.Open(outDir))
+        using (var book = SpendBook.Open(outDir, simulated: true))
         {
             book.TotalUsd("2026-11-28").ShouldBe(spentToday, "the figures the caps check adds up");
             book.TotalUsd("2026-11").ShouldBe(spentMonth);
@@ -61,7 +62,7 @@ public sealed class PeriodStatusTests(ITestOutputHelper output)
 
         // The first batch's status (named by its ledger file) counts the second batch too.
         text.ExitCode.ShouldBe(0, text.StdErr);
-        text.StdOut.ShouldContain($"period caps (all batches in {outDir}; days in Europe/Paris):\n  today 2026-11-28: {Usd(spentToday)} of the $5.00 daily cap spent or held ({Usd(spentToday)} spent, $0.00 held)\n");
+        text.StdOut.ShouldContain($"period caps (all simulated batches in {outDir}; days in Europe/Paris):\n  today 2026-11-28: {Usd(spentToday)} of the $5.00 daily cap spent or held ({Usd(spentToday)} spent, $0.00 held)\n");
         text.StdOut.ShouldContain($"\n  this month 2026-11: {Usd(spentMonth)} of the $40.00 monthly cap spent or held ({Usd(spentMonth)} spent, $0.00 held)\n");
     }
 
@@ -72,11 +73,11 @@ public sealed class PeriodStatusTests(ITestOutputHelper output)
         var manifest = NightlyFixtures.WriteManifest(dir, "capped", 2, "out/{name}-{datetime}", Caps);
         var batch = await RunAsync(dir, manifest, "2026-11-28T02:00:00+01:00");
         var env = Now("2026-11-28T10:00:00+01:00");
-        var spendFile = Path.Combine(dir.Path, "out", SpendBook.FileName);
+        var spendFile = Path.Combine(dir.Path, "out", SpendBook.SimulatedFileName);
         var withFile = await CliProcess.RunAsync(dir.Path, env, ["status", batch]);
         withFile.ExitCode.ShouldBe(0, withFile.StdErr);
         withFile.StdOut.ShouldContain("\n  today 2026-11-28: ");
-        foreach (var file in Directory.GetFiles(Path.Combine(dir.Path, "out"), SpendBook.FileName + "*"))
+        foreach (var file in Directory.GetFiles(Path.Combine(dir.Path, "out"), SpendBook.SimulatedFileName + "*"))
         {
             File.Delete(file);
         }
@@ -99,7 +100,7 @@ public sealed class PeriodStatusTests(ITestOutputHelper output)
             doc.RootElement.GetProperty("jobs").GetInt32().ShouldBe(2);
         }
 
-        Directory.GetFiles(Path.Combine(dir.Path, "out"), SpendBook.FileName + "*").ShouldBeEmpty("status never creates a spend file");
+        Directory.GetFiles(Path.Combine(dir.Path, "out"), SpendBook.SimulatedFileName + "*").ShouldBeEmpty("status never creates a spend file");
 
         await File.WriteAllTextAsync(spendFile, "not a database, just text that is long enough to be read as one");
         var unreadable = await CliProcess.RunAsync(dir.Path, env, ["status", batch]);
@@ -126,7 +127,7 @@ public sealed class PeriodStatusTests(ITestOutputHelper output)
         using var doc = JsonDocument.Parse(json.StdOut);
         var caps = doc.RootElement.GetProperty("period_caps");
         caps.GetProperty("caps_from").GetString().ShouldBe("last_run");
-        caps.GetProperty("spend_file").GetString().ShouldBe(Path.Combine(dir.Path, "out", SpendBook.FileName));
+        caps.GetProperty("spend_file").GetString().ShouldBe(Path.Combine(dir.Path, "out", SpendBook.SimulatedFileName));
         caps.GetProperty("today").GetProperty("cap_usd").ValueKind.ShouldBe(JsonValueKind.Null);
         caps.GetProperty("this_month").GetProperty("cap_usd").GetDecimal().ShouldBe(30m);
         caps.GetProperty("this_month").GetProperty("spent_usd").GetDecimal().ShouldBe(spent);

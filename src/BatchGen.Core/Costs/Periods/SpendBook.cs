@@ -14,6 +14,15 @@ public sealed class SpendBook : IDisposable
     /// <summary>The file name, in the directory that holds the batches.</summary>
     public const string FileName = ".batchgen-spend.db";
 
+    /// <summary>
+    /// The spend file of simulated runs (<c>--simulate</c>), in the same directory: their money is not real, so it never
+    /// counts against the caps of real batches, and their batches are never resumed as real ones (nor the reverse).
+    /// </summary>
+    public const string SimulatedFileName = ".batchgen-spend.simulated.db";
+
+    /// <summary>The spend file's name for real or simulated runs.</summary>
+    public static string FileNameFor(bool simulated) => simulated ? SimulatedFileName : FileName;
+
     private readonly SqliteConnection _connection;
     private readonly Lock _lock = new();
 
@@ -38,10 +47,10 @@ public sealed class SpendBook : IDisposable
     public static SpendBook? OpenExisting(string directory) =>
         File.Exists(System.IO.Path.Combine(System.IO.Path.GetFullPath(directory), FileName)) ? Open(directory) : null;
 
-    /// <summary>Opens (creating when new) the spend file in <paramref name="directory"/>.</summary>
-    public static SpendBook Open(string directory)
+    /// <summary>Opens (creating when new) the spend file in <paramref name="directory"/>: that of simulated runs when <paramref name="simulated"/>.</summary>
+    public static SpendBook Open(string directory, bool simulated = false)
     {
-        var path = System.IO.Path.Combine(System.IO.Path.GetFullPath(directory), FileName);
+        var path = System.IO.Path.Combine(System.IO.Path.GetFullPath(directory), FileNameFor(simulated));
         try
         {
             Directory.CreateDirectory(directory);

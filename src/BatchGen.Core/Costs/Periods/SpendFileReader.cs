@@ -17,9 +17,9 @@ public static class SpendFileReader
     /// The standing on <paramref name="day"/> (and its month) from the spend file in <paramref name="directory"/>; null
     /// when there is no such file. An unreadable file is a <see cref="LedgerException"/> naming it.
     /// </summary>
-    public static PeriodStanding? Read(string directory, DateOnly day)
+    public static PeriodStanding? Read(string directory, DateOnly day, bool simulated = false)
     {
-        var path = Path.Combine(Path.GetFullPath(directory), SpendBook.FileName);
+        var path = Path.Combine(Path.GetFullPath(directory), SpendBook.FileNameFor(simulated));
         if (!File.Exists(path))
         {
             return null;
