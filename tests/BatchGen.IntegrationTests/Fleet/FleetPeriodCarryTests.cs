@@ -200,6 +200,28 @@ public sealed class FleetPeriodCarryTests(PostgresDatabase database, ITestOutput
     }
 
     /// <summary>The fleet's period spend of the batch <paramref name="name"/> on <paramref name="day"/>.</summary>
+    [Fact]
+    public async Task PerDayCap_SimulatedRunOnPostgres_CountsInTheSimulatedSpendFileNeverInTheFleetsCaps()
+    {
+        using var dir = new TempDirectory();
+        var env = new Dictionary<string, string>(StringComparer.Ordinal) { ["BATCHGEN_NOW"] = "2026-09-09T02:00:00+02:00" };
+        // 10 jobs at $0.45 under a $5.00 daily cap: the rehearsal fits, and must leave the fleet's real caps untouched.
+        var manifest = NightlyFixtures.WriteManifest(dir, "rehearsed", 10, "out/{name}", "budget:\n  max_cost_per_day: 5\n");
+        var batches = Path.Combine(dir.Path, "batches");
+
+        var run = await CliProcess.RunAsync(dir.Path, env, ["run", manifest, "--simulate", "--ledger", database.Url, "--progress", "none", "--out", Path.Combine(batches, "rehearsed")]);
+        output.WriteLine(run.StdOut + run.StdErr);
+
+        run.ExitCode.ShouldBe(0, run.StdErr);
+        NightlyFixtures.Spent(run.StdOut).ShouldBe(4.50m);
+        (await FleetFixtures.ReadJobsAsync(database.Url, "rehearsed")).Count.ShouldBe(10, "the batch ran on PostgreSQL");
+        DaySpend("rehearsed", "2026-09-09").ShouldBe(0m, "simulated money counted in the fleet's period caps");
+        database.Cluster.Psql(database.Name, "SELECT count(*) FROM batchgen.fleet_reservations WHERE period_day IS NOT NULL;").Trim().ShouldBe("0");
+        File.Exists(Path.Combine(batches, SpendBook.FileName)).ShouldBeFalse("the real spend file");
+        using var book = SpendBook.Open(batches, simulated: true);
+        book.TotalUsd("2026-09-09").ShouldBe(4.50m, "the rehearsal is capped among rehearsals");
+    }
+
     private decimal DaySpend(string name, string day) => decimal.Parse(
         database.Cluster.Psql(database.Name, $"SELECT COALESCE(sum(s.spent), 0) FROM batchgen.fleet_period_spend s JOIN batchgen.batches b ON b.id = s.batch_id WHERE s.day = '{day}' AND b.name = '{name}';").Trim(),
         CultureInfo.InvariantCulture);
