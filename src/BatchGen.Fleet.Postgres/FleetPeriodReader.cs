@@ -29,24 +29,6 @@ public static class FleetPeriodReader
             }
         }
 
-        // One statement: one snapshot, so a settlement that moved a hold to spent is seen whole or not at all.
-        await using var totals = new NpgsqlCommand(
-            """
-            SELECT COALESCE((SELECT sum(spent) FROM batchgen.fleet_period_spend WHERE day = @d), 0),
-                   COALESCE((SELECT sum(amount) FROM batchgen.fleet_reservations WHERE period_day = @d), 0),
-                   COALESCE((SELECT sum(spent) FROM batchgen.fleet_period_spend WHERE day >= @m0 AND day < @m1), 0),
-                   COALESCE((SELECT sum(amount) FROM batchgen.fleet_reservations WHERE period_day >= @m0 AND period_day < @m1), 0);
-            """,
-            connection);
-        var month = new DateOnly(day.Year, day.Month, 1);
-        totals.Parameters.Add(PostgresPeriodCaps.Date("d", day));
-        totals.Parameters.Add(PostgresPeriodCaps.Date("m0", month));
-        totals.Parameters.Add(PostgresPeriodCaps.Date("m1", month.AddMonths(1)));
-        await using var reader = await totals.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
-        await reader.ReadAsync(cancellationToken).ConfigureAwait(false);
-        return new PeriodStanding(
-            day,
-            new PeriodAmounts(reader.GetDecimal(0), reader.GetDecimal(1)),
-            new PeriodAmounts(reader.GetDecimal(2), reader.GetDecimal(3)));
+        return await PostgresPeriodCaps.StandingAsync(connection, day, cancellationToken).ConfigureAwait(false);
     }
 }

@@ -148,20 +148,33 @@ internal static class PostgresPeriodCaps
     /// <summary>Spent plus held by every batch of the database on <paramref name="day"/> and in its month.</summary>
     public static async Task<(decimal Day, decimal Month)> TotalsAsync(NpgsqlDataSource source, DateOnly day, CancellationToken cancellationToken)
     {
-        await using var command = source.CreateCommand(
+        await using var connection = await source.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        var standing = await StandingAsync(connection, day, cancellationToken).ConfigureAwait(false);
+        return (standing.Today.TotalUsd, standing.ThisMonth.TotalUsd);
+    }
+
+    /// <summary>Spent and held by every batch of the database on <paramref name="day"/> and in its month (no lock taken).</summary>
+    public static async Task<PeriodStanding> StandingAsync(NpgsqlConnection connection, DateOnly day, CancellationToken cancellationToken)
+    {
+        // One statement: one snapshot, so a settlement that moved a hold to spent is seen whole or not at all.
+        await using var command = new NpgsqlCommand(
             """
-            SELECT COALESCE((SELECT sum(spent) FROM batchgen.fleet_period_spend WHERE day = @d), 0)
-                 + COALESCE((SELECT sum(amount) FROM batchgen.fleet_reservations WHERE period_day = @d), 0),
-                   COALESCE((SELECT sum(spent) FROM batchgen.fleet_period_spend WHERE day >= @m0 AND day < @m1), 0)
-                 + COALESCE((SELECT sum(amount) FROM batchgen.fleet_reservations WHERE period_day >= @m0 AND period_day < @m1), 0);
-            """);
+            SELECT COALESCE((SELECT sum(spent) FROM batchgen.fleet_period_spend WHERE day = @d), 0),
+                   COALESCE((SELECT sum(amount) FROM batchgen.fleet_reservations WHERE period_day = @d), 0),
+                   COALESCE((SELECT sum(spent) FROM batchgen.fleet_period_spend WHERE day >= @m0 AND day < @m1), 0),
+                   COALESCE((SELECT sum(amount) FROM batchgen.fleet_reservations WHERE period_day >= @m0 AND period_day < @m1), 0);
+            """,
+            connection);
         var month = new DateOnly(day.Year, day.Month, 1);
         command.Parameters.Add(Date("d", day));
         command.Parameters.Add(Date("m0", month));
         command.Parameters.Add(Date("m1", month.AddMonths(1)));
         await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
         await reader.ReadAsync(cancellationToken).ConfigureAwait(false);
-        return (reader.GetDecimal(0), reader.GetDecimal(1));
+        return new PeriodStanding(
+            day,
+            new PeriodAmounts(reader.GetDecimal(0), reader.GetDecimal(1)),
+            new PeriodAmounts(reader.GetDecimal(2), reader.GetDecimal(3)));
     }
 
     /// <summary>A <c>date</c> parameter; null is SQL NULL (a reservation without a period hold).</summary>

@@ -412,8 +412,10 @@ internal sealed class RunHandler
         }
 
         var engine = new RunEngine(_time, loggerFactory.CreateLogger<RunEngine>());
-        // Simulated money never counts against the fleet's (real) period caps: a simulated worker keeps its own spend file.
-        var sharedPeriod = fleet is null || manifest.PeriodCaps.IsEmpty || invocation.Simulate ? null : new Core.Costs.Periods.SharedPeriodCaps(manifest.PeriodCaps, manifest.Time.Zone, clock.Now);
+        // A fleet worker holds the period caps in PostgreSQL (every machine, every batch there); alone, or simulated (its
+        // money never counts against the fleet's real caps), in its spend file.
+        var periodInFleet = fleet is not null && !invocation.Simulate;
+        var sharedPeriod = !periodInFleet || manifest.PeriodCaps.IsEmpty ? null : new Core.Costs.Periods.SharedPeriodCaps(manifest.PeriodCaps, manifest.Time.Zone, clock.Now);
         var request = new RunRequest
         {
             Jobs = manifest.JobsThenRelease(),
@@ -434,8 +436,7 @@ internal sealed class RunHandler
                 RetryBaseDelay = invocation.Simulate ? TimeSpan.FromMilliseconds(100) : TimeSpan.FromSeconds(1),
                 MapResultUrl = simulator is null ? null : SimulatorUrls(simulator.BaseAddress),
                 Halt = invocation.Halt,
-                // A fleet worker holds the period caps in PostgreSQL (every machine, every batch there); alone, in the spend file.
-                PeriodBudget = fleet is null || invocation.Simulate ? period.Budget : null,
+                PeriodBudget = periodInFleet ? null : period.Budget,
                 SharedPeriodCaps = sharedPeriod,
             },
             Progress = progress,
